@@ -1,0 +1,122 @@
+# 昆区家服 (kunqu_jiafu) — everyday commands.
+#
+#   make run    set everything up, migrate, load demo data, serve on http://127.0.0.1:8000
+#   make test   set everything up (with the browser for e2e tests) and run pytest
+#
+# Always uses .venv/bin/python; no activated virtualenv is needed.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.requirements.stamp
+# Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k vouchers -x"`.
+PYTEST_ARGS ?=
+# `make test` passes --test so Chromium is installed for the Playwright tests.
+SYSDEPS_ARGS ?=
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help setup sysdeps venv messages run test worker beat lint fmt migrate demo \
+	collectstatic clean distclean
+
+help:
+	@echo "make run      安装依赖、迁移数据库、载入演示数据并启动 http://$(HOST):$(PORT)"
+	@echo "make test     安装依赖（含 Chromium）并运行全部测试 (pytest)"
+	@echo "make setup    system packages, .venv, pip install, compilemessages"
+	@echo "make worker   Celery worker (needs CELERY_BROKER_URL)"
+	@echo "make beat     Celery beat (needs CELERY_BROKER_URL)"
+	@echo "make lint     ruff check + ruff format --check"
+	@echo "make fmt      ruff fixes + ruff format"
+	@echo "make migrate | demo | collectstatic | clean | distclean"
+
+# --- set-up -----------------------------------------------------------------
+
+setup: sysdeps venv messages
+
+sysdeps:
+	@scripts/ensure-system-deps.sh $(SYSDEPS_ARGS)
+
+venv: $(STAMP)
+
+$(PY):
+	PYTHON=$(PYTHON) scripts/ensure-system-deps.sh $(SYSDEPS_ARGS)
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstalls only when a requirements file is newer than the stamp (or .venv is new).
+$(STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --disable-pip-version-check --quiet -r requirements-dev.txt
+	@touch $@
+
+# Compiles locale/*/LC_MESSAGES/*.po to .mo (git-ignored). Skips up-to-date files.
+messages: venv
+	$(MANAGE) compilemessages --ignore=$(VENV) --ignore=node_modules --ignore=staticfiles
+
+# --- running ----------------------------------------------------------------
+
+migrate: venv
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) load_demo
+
+collectstatic: venv
+	$(MANAGE) collectstatic --noinput --verbosity 0
+
+run: setup migrate
+	$(MANAGE) load_demo
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+define need_broker
+	@if [ -z "$${CELERY_BROKER_URL:-}" ] && ! grep -qs '^CELERY_BROKER_URL=.' .env; then \
+		echo "CELERY_BROKER_URL 未设置：请在环境或 .env 中设置，例如 redis://127.0.0.1:6379/0" >&2; \
+		echo "(CELERY_BROKER_URL is not set; without it tasks run in-process and no worker is needed.)" >&2; \
+		exit 1; \
+	fi
+endef
+
+worker: setup
+	$(need_broker)
+	$(VENV)/bin/celery -A kunqu_jiafu worker --loglevel=INFO
+
+beat: setup
+	$(need_broker)
+	@mkdir -p var
+	$(VENV)/bin/celery -A kunqu_jiafu beat --loglevel=INFO --schedule=var/celerybeat-schedule
+
+# --- quality ----------------------------------------------------------------
+
+# pytest's own exit status fails the target (make itself then exits 2).
+test: SYSDEPS_ARGS = --test
+test: setup
+	@rc=0; $(VENV)/bin/pytest $(PYTEST_ARGS) || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest 退出码 5：没有收集到任何测试 (no tests were collected)" >&2; fi; \
+	exit $$rc
+
+lint: venv
+	@rc=0; \
+	$(VENV)/bin/ruff check . || rc=1; \
+	$(VENV)/bin/ruff format --check . || rc=1; \
+	exit $$rc
+
+fmt: venv
+	$(VENV)/bin/ruff check --fix-only .
+	$(VENV)/bin/ruff format .
+
+# --- cleaning ---------------------------------------------------------------
+
+# Generated files only; keeps .venv, the SQLite database and uploaded files (var/).
+clean:
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+	find . -path ./$(VENV) -prune -o -name '*.mo' -path '*/LC_MESSAGES/*' -type f -exec rm -f {} +
+	rm -rf staticfiles .pytest_cache .ruff_cache test-artifacts
+
+# Everything `make run` creates, including the virtualenv, db.sqlite3 and var/.
+distclean: clean
+	rm -rf $(VENV) db.sqlite3 var

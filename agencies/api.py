@@ -1,0 +1,2 @@
+def register(router) -> None:
+    """Registered by the API helper: agencies, workers, recognitions, filings."""

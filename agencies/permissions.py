@@ -1,0 +1,98 @@
+"""One place that says who may do what in the agencies area: (allowed, reason).
+
+Used by the portal, the admin and the API alike.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from kunqu_jiafu.accounts.roles import (
+    APPROVER,
+    REVIEWER,
+    has_role,
+    is_agency_user,
+    is_staff_member,
+)
+
+from . import workflow
+from .models import Agency, EmployeeSystemFiling, Worker
+
+Result = tuple[bool, str]
+OK: Result = (True, "")
+
+
+def user_agency_id(user) -> int | None:
+    membership = getattr(user, "agency_membership", None) if user.is_authenticated else None
+    return membership.agency_id if membership is not None else None
+
+
+def can_view_agency(user, agency: Agency) -> Result:
+    if is_staff_member(user):
+        return OK
+    if is_agency_user(user) and user_agency_id(user) == agency.pk:
+        return OK
+    return False, _("You may only see your own agency.")
+
+
+def can_edit_agency(user, agency: Agency) -> Result:
+    allowed, reason = can_view_agency(user, agency)
+    if not allowed:
+        return allowed, reason
+    if has_role(user, REVIEWER, APPROVER):
+        return OK
+    if not workflow.AGENCY_EDITABLE_FIELDS.get(agency.status):
+        return False, _("A deregistered agency can no longer be edited.")
+    return OK
+
+
+def can_transition_agency(user, agency: Agency, action: str) -> Result:
+    transition = workflow.find(workflow.AGENCY_TRANSITIONS, agency.status, action)
+    if transition is None:
+        return False, _("This action is not possible while the agency is %(status)s.") % {
+            "status": agency.get_status_display()
+        }
+    if not has_role(user, *transition.roles):
+        return False, _("You do not have the role needed for this action.")
+    if is_agency_user(user) and not user.is_superuser and user_agency_id(user) != agency.pk:
+        return False, _("You may only act on your own agency.")
+    return OK
+
+
+def can_manage_workers(user, agency: Agency) -> Result:
+    allowed, reason = can_view_agency(user, agency)
+    if not allowed:
+        return allowed, reason
+    if has_role(user, REVIEWER, APPROVER):
+        return OK
+    if agency.status not in workflow.WORKING_STATUSES:
+        return False, _("Workers can only be kept while the agency is applying, registered or suspended.")
+    return OK
+
+
+def can_view_worker(user, worker: Worker) -> Result:
+    return can_view_agency(user, worker.agency)
+
+
+def can_submit_filing(user, agency: Agency) -> Result:
+    allowed, reason = can_view_agency(user, agency)
+    if not allowed:
+        return allowed, reason
+    if not is_agency_user(user):
+        return False, _("Only the agency's own users file for employee-system status.")
+    if agency.status not in workflow.FILING_STATUSES:
+        return False, _("Only a registered agency can file as an employee-system enterprise.")
+    return OK
+
+
+def can_transition_filing(user, filing: EmployeeSystemFiling, action: str) -> Result:
+    transition = workflow.find(workflow.FILING_TRANSITIONS, filing.status, action)
+    if transition is None:
+        return False, _("This action is not possible while the filing is %(status)s.") % {
+            "status": filing.get_status_display()
+        }
+    if not has_role(user, *transition.roles):
+        return False, _("You do not have the role needed for this action.")
+    if is_agency_user(user) and not user.is_superuser and user_agency_id(user) != filing.agency_id:
+        return False, _("You may only act on your own agency.")
+    return OK

@@ -1,0 +1,110 @@
+"""Pure rules of the agencies area: worker status and employee-system figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+GREEN = "green"
+YELLOW = "yellow"
+RED = "red"
+STATUS_LABELS = {GREEN: "可上岗", YELLOW: "待补正", RED: "不可上岗"}
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year = day.year + month_index // 12
+    month = month_index % 12 + 1
+    # Clamp to the month's last day (31 Jan + 1 month = 28/29 Feb).
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, candidate)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+@dataclass(frozen=True)
+class WorkerStatus:
+    colour: str
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.colour]
+
+
+def worker_status(
+    *,
+    identity_ok: bool,
+    agency_active: bool,
+    health_check_on: dt.date | None,
+    accident_insurance_until: dt.date | None,
+    today: dt.date,
+    health_check_valid_months: int = 12,
+) -> WorkerStatus:
+    """green = identity valid, health check within the period and insurance valid;
+    yellow = health check or insurance missing or expired; red = identity problem or the
+    agency is suspended."""
+    red = []
+    if not identity_ok:
+        red.append("身份信息待核实")
+    if not agency_active:
+        red.append("所属机构已暂停或注销")
+    if red:
+        return WorkerStatus(RED, tuple(red))
+    yellow = []
+    if health_check_on is None:
+        yellow.append("无体检记录")
+    elif add_months(health_check_on, health_check_valid_months) < today:
+        yellow.append("体检已过期")
+    if accident_insurance_until is None:
+        yellow.append("无意外伤害保险")
+    elif accident_insurance_until < today:
+        yellow.append("意外伤害保险已过期")
+    if yellow:
+        return WorkerStatus(YELLOW, tuple(yellow))
+    return WorkerStatus(GREEN)
+
+
+@dataclass(frozen=True)
+class WorkerFacts:
+    contract_kind: str  # "labour" or "service"
+    contract_start: dt.date
+    contract_end: dt.date | None
+    social_insurance: bool
+
+
+@dataclass(frozen=True)
+class FilingFigures:
+    total_workers: int
+    contracted_workers: int
+    insured_workers: int
+    qualifying_workers: int
+    threshold_workers: int
+    threshold_months: int
+
+    @property
+    def meets_threshold(self) -> bool:
+        return self.qualifying_workers >= self.threshold_workers
+
+
+def contract_qualifies(fact: WorkerFacts, min_months: int) -> bool:
+    if fact.contract_kind != "labour":
+        return False
+    if fact.contract_end is None:  # open-ended labour contract
+        return True
+    return fact.contract_end >= add_months(fact.contract_start, min_months) - dt.timedelta(days=1)
+
+
+def filing_figures(workers: Iterable[WorkerFacts], *, min_workers: int, min_months: int) -> FilingFigures:
+    total = contracted = insured = qualifying = 0
+    for fact in workers:
+        total += 1
+        contracted += 1  # every worker record carries a contract or agreement
+        if fact.social_insurance:
+            insured += 1
+        if fact.social_insurance and contract_qualifies(fact, min_months):
+            qualifying += 1
+    return FilingFigures(total, contracted, insured, qualifying, min_workers, min_months)

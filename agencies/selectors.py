@@ -1,0 +1,161 @@
+"""Every read of the agencies area that depends on who asks. Scoping happens here, once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from kunqu_jiafu.accounts.roles import is_agency_user, is_staff_member
+
+from . import rules
+from .models import (
+    Agency,
+    AgencyMembership,
+    AgencyPolicy,
+    EmployeeSystemFiling,
+    Recognition,
+    Worker,
+)
+from .permissions import user_agency_id
+
+
+def agency_of_user(user) -> Agency | None:
+    if not user.is_authenticated:
+        return None
+    membership = AgencyMembership.objects.select_related("agency", "agency__street").filter(user=user).first()
+    return membership.agency if membership else None
+
+
+def agencies_for_user(user) -> QuerySet[Agency]:
+    qs = Agency.objects.select_related("street").prefetch_related("formats")
+    if is_staff_member(user):
+        return qs
+    if is_agency_user(user):
+        return qs.filter(pk=user_agency_id(user))
+    return qs.none()
+
+
+def workers_for_user(user) -> QuerySet[Worker]:
+    qs = Worker.objects.select_related("person", "agency", "agency__street")
+    if is_staff_member(user):
+        return qs
+    if is_agency_user(user):
+        return qs.filter(agency_id=user_agency_id(user))
+    return qs.none()
+
+
+def recognitions_for_user(user) -> QuerySet[Recognition]:
+    qs = Recognition.objects.select_related("agency")
+    if is_staff_member(user):
+        return qs
+    if is_agency_user(user):
+        return qs.filter(agency_id=user_agency_id(user))
+    return qs.none()
+
+
+def filings_for_user(user) -> QuerySet[EmployeeSystemFiling]:
+    qs = EmployeeSystemFiling.objects.select_related("agency", "decided_by")
+    if is_staff_member(user):
+        return qs
+    if is_agency_user(user):
+        return qs.filter(agency_id=user_agency_id(user))
+    return qs.none()
+
+
+def policy_for_year(year: int | None = None) -> AgencyPolicy:
+    """The year's policy; a year without its own row uses the latest earlier one's figures."""
+    year = year or timezone.localdate().year
+    policy = AgencyPolicy.objects.filter(year=year).first()
+    if policy is not None:
+        return policy
+    previous = AgencyPolicy.objects.filter(year__lt=year).order_by("-year").first()
+    if previous is None:
+        return AgencyPolicy(year=year)
+    previous.pk = None
+    previous.year = year
+    return previous  # unsaved: reading never writes
+
+
+def worker_status(worker: Worker, *, today: dt.date | None = None, policy: AgencyPolicy | None = None):
+    today = today or timezone.localdate()
+    policy = policy or policy_for_year(today.year)
+    return rules.worker_status(
+        identity_ok=worker.person.area_known,
+        agency_active=worker.agency.status in (Agency.Status.APPLYING, Agency.Status.REGISTERED),
+        health_check_on=worker.health_check_on,
+        accident_insurance_until=worker.accident_insurance_until,
+        today=today,
+        health_check_valid_months=policy.health_check_valid_months,
+    )
+
+
+def active_workers(agency: Agency) -> QuerySet[Worker]:
+    return Worker.objects.filter(agency=agency, left_on__isnull=True)
+
+
+def filing_figures_for(agency: Agency, policy: AgencyPolicy | None = None) -> rules.FilingFigures:
+    policy = policy or policy_for_year()
+    facts = (
+        rules.WorkerFacts(kind, start, end, insured)
+        for kind, start, end, insured in active_workers(agency).values_list(
+            "contract_kind", "contract_start", "contract_end", "social_insurance"
+        )
+    )
+    return rules.filing_figures(
+        facts, min_workers=policy.filing_min_workers, min_months=policy.filing_min_contract_months
+    )
+
+
+def live_filing(agency: Agency) -> EmployeeSystemFiling | None:
+    return (
+        EmployeeSystemFiling.objects.filter(agency=agency)
+        .exclude(status=EmployeeSystemFiling.Status.REFUSED)
+        .order_by("-submitted_at", "-id")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Target:
+    label: str
+    actual: int
+    minimum: int
+    maximum: int
+
+    @property
+    def reached(self) -> bool:
+        return self.actual >= self.minimum
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.actual / self.minimum)) if self.minimum else 100
+
+
+def yearly_targets(year: int | None = None) -> list[Target]:
+    year = year or timezone.localdate().year
+    policy = policy_for_year(year)
+    new_agencies = Agency.objects.filter(registered_on__year=year).count()
+    stations = (
+        Recognition.objects.filter(
+            year=year,
+            kind__in=[Recognition.Kind.STATION, Recognition.Kind.CENTRE],
+            status=Recognition.Status.VALID,
+        ).count()
+    )
+    return [
+        Target("本年新登记机构", new_agencies, policy.target_new_agencies_min, policy.target_new_agencies_max),
+        Target("本年认定社区家庭服务中心（站）", stations, policy.target_stations_min, policy.target_stations_max),
+    ]
+
+
+def work_queue_counts() -> dict[str, int]:
+    """Items waiting for a reviewer, for the staff home page."""
+    agencies = Agency.objects.aggregate(
+        applying=Count("pk", filter=Q(status=Agency.Status.APPLYING)),
+        registered=Count("pk", filter=Q(status=Agency.Status.REGISTERED)),
+    )
+    filings = EmployeeSystemFiling.objects.filter(status=EmployeeSystemFiling.Status.SUBMITTED).count()
+    return {**agencies, "filings_waiting": filings}

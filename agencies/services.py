@@ -1,0 +1,414 @@
+"""Every write of the agencies area: validate, lock, change state, audit, notify."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kunqu_jiafu import audit
+from kunqu_jiafu.accounts.models import User
+from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, REVIEWER, has_role, is_agency_user
+from kunqu_jiafu.documents.services import document_store
+from kunqu_jiafu.documents.sniff import JPEG, PDF, PNG
+from kunqu_jiafu.notifications.services import notify
+from kunqu_jiafu.people.services import person_get_or_create
+
+from . import permissions, selectors, workflow
+from .models import Agency, AgencyMembership, EmployeeSystemFiling, Recognition, Worker
+from .uscc import check_uscc, expected_check_character
+
+LICENSE_TYPES = (PDF, JPEG, PNG)
+AGENCY_FIELDS = (
+    "name", "uscc", "legal_representative", "contact_name", "phone", "address",
+    "street", "founded_on", "employee_count",
+)
+WORKER_FIELDS = (
+    "job", "hired_on", "contract_kind", "contract_start", "contract_end", "social_insurance",
+    "insured_since", "health_check_on", "accident_insurance_until", "certificates",
+    "is_hard_to_employ", "is_graduate",
+)
+
+
+def _require(result: tuple[bool, str]) -> None:
+    allowed, reason = result
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def _snapshot(agency: Agency) -> dict[str, Any]:
+    return {
+        "name": agency.name,
+        "uscc": agency.uscc,
+        "status": agency.status,
+        "legal_representative": agency.legal_representative,
+        "contact_name": agency.contact_name,
+        "phone": agency.phone,
+        "address": agency.address,
+        "street": agency.street_id,
+        "employee_count": agency.employee_count,
+        "alliance_member": agency.alliance_member,
+    }
+
+
+def _reviewers():
+    return User.objects.filter(groups__name=REVIEWER, is_active=True)
+
+
+def _agency_users(agency: Agency):
+    return User.objects.filter(agency_membership__agency=agency, is_active=True)
+
+
+def _clean_uscc(value: str, *, actor, override_reason: str, exclude_pk: int | None) -> str:
+    try:
+        code, checksum_ok = check_uscc(value)
+    except ValidationError as exc:
+        raise ValidationError({"uscc": exc.messages}) from None
+    if not checksum_ok:
+        if not has_role(actor, REVIEWER, APPROVER) or is_agency_user(actor):
+            raise ValidationError(
+                {
+                    "uscc": _(
+                        "The credit code's check character is wrong (it should be %(expected)s). "
+                        "Please copy the code from the business licence again; if the licence "
+                        "really shows this code, bureau staff can accept it."
+                    )
+                    % {"expected": expected_check_character(code)}
+                }
+            )
+        if not override_reason.strip():
+            raise ValidationError(
+                {
+                    "uscc_override_reason": _(
+                        "The credit code fails the check character; record why it is accepted."
+                    )
+                }
+            )
+    duplicate = Agency.objects.filter(uscc=code)
+    if exclude_pk:
+        duplicate = duplicate.exclude(pk=exclude_pk)
+    if duplicate.exists():
+        raise ValidationError(
+            {"uscc": _("An agency with this credit code is already in the system; each agency registers once.")}
+        )
+    return code
+
+
+def _validate_agency_data(data: dict[str, Any]) -> None:
+    founded = data.get("founded_on")
+    if founded and founded > timezone.localdate():
+        raise ValidationError({"founded_on": _("The founding date cannot be in the future.")})
+
+
+def agency_apply(*, user: User, data: dict[str, Any], formats, license_file=None) -> Agency:
+    """An applicant signs up their agency; it waits for a reviewer."""
+    if getattr(user, "agency_membership", None) is not None:
+        raise ValidationError(_("Your account already belongs to an agency."))
+    _validate_agency_data(data)
+    with transaction.atomic():
+        uscc = _clean_uscc(data["uscc"], actor=user, override_reason="", exclude_pk=None)
+        agency = Agency(**{f: data[f] for f in AGENCY_FIELDS if f != "uscc"}, uscc=uscc)
+        try:
+            with transaction.atomic():
+                agency.save()
+        except IntegrityError:
+            raise ValidationError(
+                {"uscc": _("An agency with this credit code is already in the system; each agency registers once.")}
+            ) from None
+        agency.formats.set(formats)
+        if license_file is not None:
+            document = document_store(
+                license_file, allowed=LICENSE_TYPES, field="license", user=user, owner=agency, purpose="营业执照"
+            )
+            agency.license = document
+            agency.save(update_fields=["license"])
+        AgencyMembership.objects.create(user=user, agency=agency)
+        user.groups.add(Group.objects.get(name=AGENCY_USER))
+        user.__dict__.pop("_role_names", None)
+        audit.log(user, agency, "agencies.agency.applied", after=_snapshot(agency))
+        notify(
+            _reviewers(),
+            _("New agency registration to review: %(name)s") % {"name": agency.name},
+            _("%(name)s (credit code %(uscc)s) applied for registration.") % {"name": agency.name, "uscc": uscc},
+            reverse("admin:agencies_agency_change", args=[agency.pk]),
+        )
+    return agency
+
+
+def agency_update(*, actor: User, agency: Agency, data: dict[str, Any], formats=None,
+                  license_file=None, override_reason: str = "") -> Agency:
+    """Change an agency's details. Agency users may change only what its status allows."""
+    _require(permissions.can_edit_agency(actor, agency))
+    staff = has_role(actor, REVIEWER, APPROVER) and not is_agency_user(actor)
+    allowed = set(AGENCY_FIELDS) | {"formats"} if staff else set(workflow.AGENCY_EDITABLE_FIELDS[agency.status])
+    changed = {k for k, v in data.items() if getattr(agency, k if k != "street" else "street", None) != v}
+    forbidden = sorted(changed - allowed)
+    if forbidden:
+        raise ValidationError(
+            {f: _("This field cannot be changed while the agency is %(status)s; contact the bureau.")
+             % {"status": agency.get_status_display()} for f in forbidden}
+        )
+    _validate_agency_data(data)
+    with transaction.atomic():
+        agency = Agency.objects.select_for_update().get(pk=agency.pk)
+        before = _snapshot(agency)
+        if "uscc" in data:
+            data = {**data, "uscc": _clean_uscc(
+                data["uscc"], actor=actor, override_reason=override_reason, exclude_pk=agency.pk
+            )}
+            if override_reason:
+                agency.uscc_override_reason = override_reason
+        for field_name, value in data.items():
+            setattr(agency, field_name, value)
+        agency.save()
+        if formats is not None and (staff or "formats" in allowed):
+            agency.formats.set(formats)
+        if license_file is not None:
+            document = document_store(
+                license_file, allowed=LICENSE_TYPES, field="license", user=actor, owner=agency, purpose="营业执照"
+            )
+            agency.license = document
+            agency.save(update_fields=["license"])
+        audit.log(actor, agency, "agencies.agency.updated", before=before, after=_snapshot(agency),
+                  reason=override_reason)
+    return agency
+
+
+def agency_transition(*, actor: User, agency: Agency, action: str, reason: str = "") -> Agency:
+    """Register, reject, suspend, reinstate, deregister or re-apply, per workflow.py."""
+    with transaction.atomic():
+        agency = Agency.objects.select_for_update().get(pk=agency.pk)
+        _require(permissions.can_transition_agency(actor, agency, action))
+        transition = workflow.find(workflow.AGENCY_TRANSITIONS, agency.status, action)
+        reason = (reason or "").strip()
+        if transition.needs_reason and not reason:
+            raise ValidationError({"reason": _("Please give the reason for “%(action)s”.") % {"action": transition.label}})
+        before = _snapshot(agency)
+        agency.status = transition.target
+        agency.status_reason = reason
+        if transition.target == Agency.Status.REGISTERED and agency.registered_on is None:
+            agency.registered_on = timezone.localdate()
+        agency.save(update_fields=["status", "status_reason", "registered_on", "updated_at"])
+        audit.log(actor, agency, f"agencies.agency.{action}", before=before, after=_snapshot(agency), reason=reason)
+        if action == "reapply":
+            notify(
+                _reviewers(),
+                _("Agency re-applied for registration: %(name)s") % {"name": agency.name},
+                reason,
+                reverse("admin:agencies_agency_change", args=[agency.pk]),
+            )
+        else:
+            notify(
+                _agency_users(agency),
+                _("Your agency: %(action)s") % {"action": transition.label},
+                _("%(name)s is now %(status)s.") % {"name": agency.name, "status": agency.get_status_display()}
+                + (("\n" + _("Reason: %(reason)s") % {"reason": reason}) if reason else ""),
+                reverse("portal:dashboard"),
+            )
+    return agency
+
+
+def agency_set_alliance(*, actor: User, agency: Agency, member: bool, joined_on: dt.date | None) -> Agency:
+    if not has_role(actor, REVIEWER, APPROVER) or is_agency_user(actor):
+        raise PermissionDenied(_("Only bureau staff record alliance membership."))
+    if member and joined_on is None:
+        raise ValidationError({"alliance_joined_on": _("Please enter the date the agency joined the alliance.")})
+    with transaction.atomic():
+        agency = Agency.objects.select_for_update().get(pk=agency.pk)
+        before = _snapshot(agency)
+        agency.alliance_member = member
+        agency.alliance_joined_on = joined_on if member else None
+        agency.save(update_fields=["alliance_member", "alliance_joined_on", "updated_at"])
+        audit.log(actor, agency, "agencies.agency.alliance", before=before, after=_snapshot(agency))
+    return agency
+
+
+def recognition_grant(*, actor: User, agency: Agency, kind: str, year: int, granted_on: dt.date,
+                      valid_until: dt.date | None) -> Recognition:
+    if not has_role(actor, REVIEWER, APPROVER) or is_agency_user(actor):
+        raise PermissionDenied(_("Only bureau staff grant recognitions."))
+    if agency.status != Agency.Status.REGISTERED:
+        raise ValidationError({"agency": _("Only a registered agency can be recognised.")})
+    if valid_until and valid_until < granted_on:
+        raise ValidationError({"valid_until": _("The validity must end after the grant date.")})
+    try:
+        with transaction.atomic():
+            recognition = Recognition.objects.create(
+                agency=agency, kind=kind, year=year, granted_on=granted_on, valid_until=valid_until
+            )
+            audit.log(actor, recognition, "agencies.recognition.granted",
+                      after={"kind": kind, "year": year, "valid_until": valid_until})
+            notify(_agency_users(agency), _("Recognition granted: %(r)s") % {"r": recognition.get_kind_display()},
+                   "", reverse("portal:dashboard"))
+    except IntegrityError:
+        raise ValidationError({"kind": _("The agency already holds this recognition for that year.")}) from None
+    return recognition
+
+
+def recognition_revoke(*, actor: User, recognition: Recognition, reason: str) -> Recognition:
+    if not has_role(actor, REVIEWER, APPROVER) or is_agency_user(actor):
+        raise PermissionDenied(_("Only bureau staff revoke recognitions."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Please give the reason for revoking the recognition.")})
+    with transaction.atomic():
+        recognition = Recognition.objects.select_for_update().get(pk=recognition.pk)
+        if recognition.status == Recognition.Status.REVOKED:
+            raise ValidationError(_("The recognition is already revoked."))
+        before = {"status": recognition.status}
+        recognition.status = Recognition.Status.REVOKED
+        recognition.status_reason = reason.strip()
+        recognition.save(update_fields=["status", "status_reason"])
+        audit.log(actor, recognition, "agencies.recognition.revoked", before=before,
+                  after={"status": recognition.status}, reason=reason)
+        notify(_agency_users(recognition.agency),
+               _("Recognition revoked: %(r)s") % {"r": recognition.get_kind_display()}, reason,
+               reverse("portal:dashboard"))
+    return recognition
+
+
+def _worker_snapshot(worker: Worker) -> dict[str, Any]:
+    return {f: getattr(worker, f) for f in WORKER_FIELDS} | {"left_on": worker.left_on}
+
+
+def _validate_worker(data: dict[str, Any]) -> None:
+    errors = {}
+    today = timezone.localdate()
+    if data.get("contract_end") and data.get("contract_start") and data["contract_end"] < data["contract_start"]:
+        errors["contract_end"] = _("The contract cannot end before it starts.")
+    if data.get("social_insurance") and not data.get("insured_since"):
+        errors["insured_since"] = _("Please enter since when social insurance is paid.")
+    if data.get("health_check_on") and data["health_check_on"] > today:
+        errors["health_check_on"] = _("The health check date cannot be in the future.")
+    if data.get("hired_on") and data["hired_on"] > today + dt.timedelta(days=90):
+        errors["hired_on"] = _("The hire date is too far in the future.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def worker_add(*, actor: User, agency: Agency, id_number: str, name: str, phone: str = "",
+               data: dict[str, Any]) -> Worker:
+    _require(permissions.can_manage_workers(actor, agency))
+    _validate_worker(data)
+    with transaction.atomic():
+        try:
+            person = person_get_or_create(id_number=id_number, name=name, phone=phone, actor=actor)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"id_number": exc.messages}) from None
+        if Worker.objects.filter(agency=agency, person=person, left_on__isnull=True).exists():
+            raise ValidationError({"id_number": _("This person is already a worker of the agency.")})
+        try:
+            with transaction.atomic():
+                worker = Worker.objects.create(agency=agency, person=person, **{f: data.get(f) for f in WORKER_FIELDS if f in data})
+        except IntegrityError:
+            raise ValidationError({"id_number": _("This person is already a worker of the agency.")}) from None
+        audit.log(actor, worker, "agencies.worker.added", after=_worker_snapshot(worker))
+    return worker
+
+
+def worker_update(*, actor: User, worker: Worker, data: dict[str, Any]) -> Worker:
+    _require(permissions.can_manage_workers(actor, worker.agency))
+    merged = _worker_snapshot(worker) | data
+    _validate_worker(merged)
+    with transaction.atomic():
+        worker = Worker.objects.select_for_update().select_related("person", "agency").get(pk=worker.pk)
+        before = _worker_snapshot(worker)
+        for field_name, value in data.items():
+            if field_name in WORKER_FIELDS or field_name == "left_on":
+                setattr(worker, field_name, value)
+        worker.save()
+        audit.log(actor, worker, "agencies.worker.updated", before=before, after=_worker_snapshot(worker))
+    return worker
+
+
+def worker_leave(*, actor: User, worker: Worker, left_on: dt.date) -> Worker:
+    if left_on < worker.hired_on:
+        raise ValidationError({"left_on": _("The leaving date cannot be before the hire date.")})
+    return worker_update(actor=actor, worker=worker, data={"left_on": left_on})
+
+
+def filing_submit(*, actor: User, agency: Agency, declarations: dict[str, bool]) -> EmployeeSystemFiling:
+    """File (or re-file after a return) with figures computed from the worker records now."""
+    with transaction.atomic():
+        agency = Agency.objects.select_for_update().get(pk=agency.pk)
+        _require(permissions.can_submit_filing(actor, agency))
+        figures = selectors.filing_figures_for(agency)
+        existing = (
+            EmployeeSystemFiling.objects.select_for_update()
+            .filter(agency=agency, status__in=[EmployeeSystemFiling.Status.SUBMITTED,
+                                               EmployeeSystemFiling.Status.FILED,
+                                               EmployeeSystemFiling.Status.RETURNED])
+            .order_by("-submitted_at").first()
+        )
+        if existing is not None and existing.status != EmployeeSystemFiling.Status.RETURNED:
+            raise ValidationError(_("The agency already has a filing that is %(status)s.")
+                                  % {"status": existing.get_status_display()})
+        if not all(declarations.values()):
+            raise ValidationError(
+                {name: _("An employee-system enterprise must meet this condition.")
+                 for name, value in declarations.items() if not value}
+            )
+        filing = existing or EmployeeSystemFiling(agency=agency)
+        action = "resubmitted" if existing else "submitted"
+        for name, value in declarations.items():
+            setattr(filing, name, value)
+        filing.status = EmployeeSystemFiling.Status.SUBMITTED
+        filing.total_workers = figures.total_workers
+        filing.contracted_workers = figures.contracted_workers
+        filing.insured_workers = figures.insured_workers
+        filing.qualifying_workers = figures.qualifying_workers
+        filing.threshold_workers = figures.threshold_workers
+        filing.threshold_months = figures.threshold_months
+        filing.meets_threshold = figures.meets_threshold
+        filing.submitted_at = timezone.now()
+        filing.decided_at = None
+        filing.decided_by = None
+        filing.decision_reason = ""
+        try:
+            with transaction.atomic():
+                filing.save()
+        except IntegrityError:
+            raise ValidationError(_("The agency already has a live filing.")) from None
+        audit.log(actor, filing, f"agencies.filing.{action}", after={
+            "qualifying_workers": figures.qualifying_workers, "meets_threshold": figures.meets_threshold})
+        notify(_reviewers(), _("Employee-system filing to review: %(name)s") % {"name": agency.name}, "",
+               reverse("admin:agencies_employeesystemfiling_change", args=[filing.pk]))
+    return filing
+
+
+def filing_decide(*, actor: User, filing: EmployeeSystemFiling, action: str, reason: str = "") -> EmployeeSystemFiling:
+    with transaction.atomic():
+        filing = EmployeeSystemFiling.objects.select_for_update().select_related("agency").get(pk=filing.pk)
+        _require(permissions.can_transition_filing(actor, filing, action))
+        transition = workflow.find(workflow.FILING_TRANSITIONS, filing.status, action)
+        reason = (reason or "").strip()
+        if transition.needs_reason and not reason:
+            raise ValidationError({"reason": _("Please give the reason for “%(action)s”.") % {"action": transition.label}})
+        if action == "approve" and not filing.meets_threshold:
+            raise ValidationError(
+                _("The filing does not meet the threshold (%(have)s of %(need)s qualifying workers); "
+                  "return it for correction or refuse it.")
+                % {"have": filing.qualifying_workers, "need": filing.threshold_workers}
+            )
+        before = {"status": filing.status}
+        filing.status = transition.target
+        filing.decided_at = timezone.now()
+        filing.decided_by = actor
+        filing.decision_reason = reason
+        if transition.target == EmployeeSystemFiling.Status.FILED:
+            filing.filed_on = timezone.localdate()
+        filing.save()
+        audit.log(actor, filing, f"agencies.filing.{action}", before=before, after={"status": filing.status},
+                  reason=reason)
+        notify(
+            _agency_users(filing.agency),
+            _("Employee-system filing: %(action)s") % {"action": transition.label},
+            (_("Reason: %(reason)s") % {"reason": reason}) if reason else "",
+            reverse("portal:filing"),
+        )
+    return filing

@@ -1,0 +1,88 @@
+"""Resident ID numbers (居民身份证号码, GB 11643-1999).
+
+We check structure, the ISO 7064 MOD 11-2 check character and a real birth date not in
+the future. We deliberately do not reject on ``stdnum.cn.ric.validate``: its area-code
+table ties codes to years and refuses real people (e.g. 150203 before 1983).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum.cn import ric
+
+_ID_RE = re.compile(r"^\d{17}[\dX]$")
+
+
+def normalize(value: str) -> str:
+    """Strip spaces, fold full-width characters to half-width, upper-case x."""
+    value = unicodedata.normalize("NFKC", value or "")
+    return re.sub(r"\s+", "", value).upper()
+
+
+@dataclass(frozen=True)
+class ParsedId:
+    number: str
+    area_code: str
+    birth_date: dt.date
+    sex: str  # "M" or "F"
+    area_known: bool
+
+
+def parse_id_number(value: str) -> ParsedId:
+    number = normalize(value)
+    if len(number) != 18:
+        raise ValidationError(
+            _("ID number must have 18 characters; %(count)s were entered.") % {"count": len(number)},
+            code="length",
+        )
+    if not _ID_RE.match(number):
+        raise ValidationError(
+            _("ID number must be 17 digits followed by a digit or X."), code="format"
+        )
+    try:
+        birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        raise ValidationError(
+            _("ID number contains an impossible birth date (characters 7-14)."), code="birth"
+        ) from None
+    if birth > timezone.localdate() or birth.year < 1900:
+        raise ValidationError(
+            _("ID number contains a birth date in the future or before 1900."), code="birth"
+        )
+    expected = ric.calc_check_digit(number)
+    if expected != number[-1]:
+        raise ValidationError(
+            _("ID number check character is wrong: the last character should be %(expected)s; "
+              "please check each digit.") % {"expected": expected},
+            code="checksum",
+        )
+    sex = "M" if int(number[16]) % 2 == 1 else "F"
+    return ParsedId(
+        number=number,
+        area_code=number[:6],
+        birth_date=birth,
+        sex=sex,
+        area_known=_area_known(number),
+    )
+
+
+def _area_known(number: str) -> bool:
+    # Informational only: an unknown area code is a warning, never a rejection.
+    try:
+        return bool(ric.get_birth_place(number))
+    except Exception:  # stdnum raises its own InvalidComponent for unknown codes
+        return False
+
+
+def mask(number: str) -> str:
+    """Show the first four and last four characters: 1502**********123X."""
+    if len(number) < 8:
+        return "*" * len(number)
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]

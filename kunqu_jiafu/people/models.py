@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from . import crypto
+from .idcard import mask, normalize
+
+
+class PersonQuerySet(models.QuerySet):
+    def by_id_number(self, value: str) -> PersonQuerySet:
+        return self.filter(id_hash=crypto.blind_index(normalize(value)))
+
+
+class Person(models.Model):
+    """One record per ID number across the system: worker, trainee, household member."""
+
+    class Sex(models.TextChoices):
+        MALE = "M", _("male")
+        FEMALE = "F", _("female")
+
+    name = models.CharField(_("name"), max_length=50)
+    id_encrypted = models.TextField(_("ID number (encrypted)"), editable=False)
+    id_hash = models.CharField(_("ID number blind index"), max_length=64, unique=True, editable=False)
+    id_masked = models.CharField(_("ID number"), max_length=18, editable=False)
+    birth_date = models.DateField(_("birth date"), editable=False)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, editable=False)
+    area_known = models.BooleanField(_("area code known"), default=True, editable=False)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.id_masked}）"
+
+    @property
+    def id_number(self) -> str:
+        return crypto.decrypt(self.id_encrypted)
+
+    def set_id_number(self, number: str) -> None:
+        """Store an already validated, normalised number."""
+        self.id_encrypted = crypto.encrypt(number)
+        self.id_hash = crypto.blind_index(number)
+        self.id_masked = mask(number)
+
+    def id_for(self, user) -> str:
+        from kunqu_jiafu.accounts.roles import can_see_full_id
+
+        return self.id_number if can_see_full_id(user) else self.id_masked

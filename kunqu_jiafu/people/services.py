@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from kunqu_jiafu.audit import log as audit_log
+
+from .idcard import parse_id_number
+from .models import Person
+
+
+def person_get_or_create(*, id_number: str, name: str, phone: str = "", actor=None) -> Person:
+    """Find the person by ID number or create them; the name must match an existing record."""
+    parsed = parse_id_number(id_number)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Please enter the person's name.")})
+    existing = Person.objects.by_id_number(parsed.number).first()
+    if existing is not None:
+        if existing.name != name:
+            raise ValidationError(
+                {
+                    "name": _(
+                        "This ID number is already registered under the name %(name)s; "
+                        "please check the name or the ID number."
+                    )
+                    % {"name": existing.name}
+                }
+            )
+        if phone and existing.phone != phone:
+            existing.phone = phone
+            existing.save(update_fields=["phone", "updated_at"])
+        return existing
+    person = Person(
+        name=name,
+        phone=phone,
+        birth_date=parsed.birth_date,
+        sex=parsed.sex,
+        area_known=parsed.area_known,
+    )
+    person.set_id_number(parsed.number)
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        # Someone created the same person concurrently: use theirs.
+        return Person.objects.by_id_number(parsed.number).get()
+    audit_log(actor, person, "people.person.created", after={"name": name})
+    return person

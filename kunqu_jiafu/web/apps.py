@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WebConfig(AppConfig):
+    name = "kunqu_jiafu.web"
+    label = "web"
+    verbose_name = _("Portal")
+
+
+class PortalAdminConfig(AdminConfig):
+    default_site = "kunqu_jiafu.web.admin_site.PortalAdminSite"

@@ -1,0 +1,102 @@
+"""Builders for test data. Valid identifiers are computed, never hard-coded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from django.contrib.auth.models import Group
+from stdnum.cn import ric, uscc
+
+from agencies.models import Agency, AgencyMembership, BusinessFormat, Street, Worker
+from kunqu_jiafu.accounts.models import User
+from kunqu_jiafu.people.models import Person
+
+PASSWORD = "Test@Pass-2026"
+_seq = itertools.count(1)
+
+
+def id_number(birth: str = "19850315", area: str = "150203", seq: int | None = None, sex: str = "F") -> str:
+    """A checksum-valid resident ID number."""
+    if seq is None:
+        seq = next(_seq) % 500 * 2 + (1 if sex == "M" else 0)
+        seq = seq or 2
+    body = f"{area}{birth}{seq:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def credit_code(n: int | None = None) -> str:
+    """A checksum-valid unified social credit code."""
+    n = next(_seq) if n is None else n
+    body = f"92150203MA{n:07d}"
+    return body + uscc.calc_check_digit(body)
+
+
+def bad_check_credit_code(n: int | None = None) -> str:
+    good = credit_code(n)
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    wrong = alphabet[(alphabet.index(good[-1]) + 1) % len(alphabet)]
+    return good[:-1] + wrong
+
+
+def make_user(username: str, *roles: str, is_staff: bool | None = None, **extra) -> User:
+    staff = is_staff if is_staff is not None else any(r in ("业务经办", "审批领导", "统计查询") for r in roles)
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, email=f"{username}@example.cn", is_staff=staff, **extra
+    )
+    for role in roles:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def make_agency(name: str = "测试家政服务有限公司", *, status: str = Agency.Status.REGISTERED, **extra) -> Agency:
+    street = extra.pop("street", None) or Street.objects.order_by("code").first()
+    agency = Agency.objects.create(
+        name=name,
+        uscc=extra.pop("uscc", None) or credit_code(),
+        legal_representative=extra.pop("legal_representative", "张三"),
+        contact_name=extra.pop("contact_name", "李四"),
+        phone=extra.pop("phone", "13800000000"),
+        address=extra.pop("address", "昆都仑区钢铁大街1号"),
+        street=street,
+        founded_on=extra.pop("founded_on", dt.date(2018, 5, 1)),
+        employee_count=extra.pop("employee_count", 20),
+        status=status,
+        registered_on=extra.pop(
+            "registered_on",
+            dt.date(2025, 3, 1) if status in ("registered", "suspended", "deregistered") else None,
+        ),
+        **extra,
+    )
+    agency.formats.set(BusinessFormat.objects.filter(code__in=["housekeeping", "eldercare"]))
+    return agency
+
+
+def make_agency_user(username: str, agency: Agency) -> User:
+    user = make_user(username, "机构用户")
+    AgencyMembership.objects.create(user=user, agency=agency)
+    return user
+
+
+def make_person(name: str = "王芳", number: str | None = None) -> Person:
+    person = Person(name=name, birth_date=dt.date(1985, 3, 15), sex="F")
+    person.set_id_number(number or id_number())
+    person.save()
+    return person
+
+
+def make_worker(agency: Agency, *, person: Person | None = None, **extra) -> Worker:
+    today = dt.date.today()
+    defaults = {
+        "job": "家政服务员",
+        "hired_on": dt.date(2024, 1, 1),
+        "contract_kind": Worker.ContractKind.LABOUR,
+        "contract_start": dt.date(2024, 1, 1),
+        "contract_end": dt.date(2026, 12, 31),
+        "social_insurance": True,
+        "insured_since": dt.date(2024, 1, 1),
+        "health_check_on": today - dt.timedelta(days=30),
+        "accident_insurance_until": today + dt.timedelta(days=200),
+    }
+    defaults.update(extra)
+    return Worker.objects.create(agency=agency, person=person or make_person(), **defaults)
