@@ -47,7 +47,7 @@ class AgenciesConfig(AppConfig):
             },
             {
                 "title": _("Waiting for review"),
-                "items": [
+                "links": [
                     (_("Agency registrations"), counts["applying"],
                      reverse("admin:agencies_agency_changelist") + "?status__exact=applying"),
                     (_("Employee-system filings"), counts["filings_waiting"],
