@@ -40,12 +40,12 @@ help:
 setup: sysdeps venv messages
 
 sysdeps:
-	@scripts/ensure-system-deps.sh $(SYSDEPS_ARGS)
+	@bash scripts/ensure-system-deps.sh $(SYSDEPS_ARGS)
 
 venv: $(STAMP)
 
 $(PY):
-	PYTHON=$(PYTHON) scripts/ensure-system-deps.sh $(SYSDEPS_ARGS)
+	PYTHON=$(PYTHON) bash scripts/ensure-system-deps.sh $(SYSDEPS_ARGS)
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstalls only when a requirements file is newer than the stamp (or .venv is new).
@@ -55,6 +55,8 @@ $(STAMP): requirements.txt requirements-dev.txt | $(PY)
 
 # Compiles locale/*/LC_MESSAGES/*.po to .mo (git-ignored). Skips up-to-date files.
 messages: venv
+	@ls locale/*/LC_MESSAGES/django.po >/dev/null 2>&1 || { \
+		echo "缺少翻译文件 locale/zh_Hans/LC_MESSAGES/django.po (no .po catalogue to compile)" >&2; exit 1; }
 	$(MANAGE) compilemessages --ignore=$(VENV) --ignore=node_modules --ignore=staticfiles
 
 # --- running ----------------------------------------------------------------

@@ -14,9 +14,12 @@ class AgenciesConfig(AppConfig):
     verbose_name = _("Agencies")
     # Model permissions per role; object scoping and workflow rules live in permissions.py.
     role_permissions = {
-        "业务经办": _perms("view", "change") + _perms("add", models=("recognition", "worker"))
-        + _perms("view", "change", "add", models=_REFERENCE) + ["people.view_person"],
-        "审批领导": _perms("view", "change") + _perms("view", "change", "add", models=_REFERENCE)
+        "业务经办": _perms("view", "change")
+        + _perms("add", models=("recognition", "worker"))
+        + _perms("view", "change", "add", models=_REFERENCE)
+        + ["people.view_person"],
+        "审批领导": _perms("view", "change")
+        + _perms("view", "change", "add", models=_REFERENCE)
         + ["people.view_person"],
         "统计查询": _perms("view") + _perms("view", models=_REFERENCE),
         "机构用户": [],
@@ -48,12 +51,22 @@ class AgenciesConfig(AppConfig):
             {
                 "title": _("Waiting for review"),
                 "links": [
-                    (_("Agency registrations"), counts["applying"],
-                     reverse("admin:agencies_agency_changelist") + "?status__exact=applying"),
-                    (_("Employee-system filings"), counts["filings_waiting"],
-                     reverse("admin:agencies_employeesystemfiling_changelist") + "?status__exact=submitted"),
-                    (_("Registered agencies"), counts["registered"],
-                     reverse("admin:agencies_agency_changelist") + "?status__exact=registered"),
+                    (
+                        _("Agency registrations"),
+                        counts["applying"],
+                        reverse("admin:agencies_agency_changelist") + "?status__exact=applying",
+                    ),
+                    (
+                        _("Employee-system filings"),
+                        counts["filings_waiting"],
+                        reverse("admin:agencies_employeesystemfiling_changelist")
+                        + "?status__exact=submitted",
+                    ),
+                    (
+                        _("Registered agencies"),
+                        counts["registered"],
+                        reverse("admin:agencies_agency_changelist") + "?status__exact=registered",
+                    ),
                 ],
             },
         ]

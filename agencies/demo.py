@@ -15,21 +15,50 @@ from kunqu_jiafu.people.models import Person
 from .models import Agency, AgencyMembership, BusinessFormat, Recognition, Street, Worker
 
 NAMES = [
-    "王秀兰", "李桂英", "张玉梅", "刘淑珍", "陈红霞", "杨丽娟", "赵春燕", "黄美玲",
-    "周海燕", "吴建华", "徐志强", "孙晓东", "马丽萍", "朱彩云", "胡秀珍", "郭凤英",
-    "何玉兰", "高淑华", "林秀英", "罗桂兰", "郑丽华", "梁红梅", "谢金凤", "宋春梅",
+    "王秀兰",
+    "李桂英",
+    "张玉梅",
+    "刘淑珍",
+    "陈红霞",
+    "杨丽娟",
+    "赵春燕",
+    "黄美玲",
+    "周海燕",
+    "吴建华",
+    "徐志强",
+    "孙晓东",
+    "马丽萍",
+    "朱彩云",
+    "胡秀珍",
+    "郭凤英",
+    "何玉兰",
+    "高淑华",
+    "林秀英",
+    "罗桂兰",
+    "郑丽华",
+    "梁红梅",
+    "谢金凤",
+    "宋春梅",
 ]
 AGENCIES = [
     {
-        "username": "agency_a", "full_name": "甲公司管理员",
-        "name": "包头市昆区安心家政服务有限公司", "body": "92150203MA0A00001",
-        "legal": "刘建国", "street": "150203005", "formats": ["housekeeping", "maternity"],
+        "username": "agency_a",
+        "full_name": "甲公司管理员",
+        "name": "包头市昆区安心家政服务有限公司",
+        "body": "92150203MA0A00001",
+        "legal": "刘建国",
+        "street": "150203005",
+        "formats": ["housekeeping", "maternity"],
         "recognition": Recognition.Kind.STATION,
     },
     {
-        "username": "agency_b", "full_name": "乙公司管理员",
-        "name": "包头市昆区康寿养老服务中心", "body": "52150203MA0B00002",
-        "legal": "马玉珍", "street": "150203011", "formats": ["eldercare", "patient_care"],
+        "username": "agency_b",
+        "full_name": "乙公司管理员",
+        "name": "包头市昆区康寿养老服务中心",
+        "body": "52150203MA0B00002",
+        "legal": "马玉珍",
+        "street": "150203011",
+        "formats": ["eldercare", "patient_care"],
         "recognition": None,
     },
 ]
@@ -58,18 +87,28 @@ def load(*, password: str, stdout) -> None:
         agency = Agency.objects.filter(uscc=code).first()
         if agency is None:
             agency = Agency.objects.create(
-                name=spec["name"], uscc=code, legal_representative=spec["legal"],
-                contact_name=spec["full_name"][:2] + "经理", phone=f"1394720{index:04d}",
+                name=spec["name"],
+                uscc=code,
+                legal_representative=spec["legal"],
+                contact_name=spec["full_name"][:2] + "经理",
+                phone=f"1394720{index:04d}",
                 address=f"昆都仑区{['钢铁大街', '阿尔丁大街'][index]}{18 + index}号",
-                street=Street.objects.get(code=spec["street"]), founded_on=dt.date(2016 + index, 4, 1),
-                employee_count=12, status=Agency.Status.REGISTERED, registered_on=dt.date(today.year, 3, 10 + index),
-                alliance_member=index == 0, alliance_joined_on=dt.date(2021, 6, 1) if index == 0 else None,
+                street=Street.objects.get(code=spec["street"]),
+                founded_on=dt.date(2016 + index, 4, 1),
+                employee_count=12,
+                status=Agency.Status.REGISTERED,
+                registered_on=dt.date(today.year, 3, 10 + index),
+                alliance_member=index == 0,
+                alliance_joined_on=dt.date(2021, 6, 1) if index == 0 else None,
             )
             agency.formats.set(BusinessFormat.objects.filter(code__in=spec["formats"]))
             if spec["recognition"]:
                 Recognition.objects.create(
-                    agency=agency, kind=spec["recognition"], year=today.year,
-                    granted_on=dt.date(today.year, 4, 1), valid_until=dt.date(today.year + 2, 3, 31),
+                    agency=agency,
+                    kind=spec["recognition"],
+                    year=today.year,
+                    granted_on=dt.date(today.year, 4, 1),
+                    valid_until=dt.date(today.year + 2, 3, 31),
                 )
         user, created = User.objects.get_or_create(
             username=spec["username"],
@@ -88,16 +127,19 @@ def load(*, password: str, stdout) -> None:
                 continue
             expired = n % 4 == 3  # every fourth worker has an expired health check
             Worker.objects.create(
-                agency=agency, person=person,
+                agency=agency,
+                person=person,
                 job=["家政服务员", "养老护理员", "育婴员", "病患陪护员"][n % 4],
                 hired_on=dt.date(2022, 1 + n % 12, 1),
                 contract_kind=Worker.ContractKind.LABOUR if n < 10 else Worker.ContractKind.SERVICE,
                 contract_start=dt.date(2024, 1, 1),
                 contract_end=dt.date(2026 + n % 3, 12, 31),
-                social_insurance=n < 11, insured_since=dt.date(2024, 1, 1) if n < 11 else None,
+                social_insurance=n < 11,
+                insured_since=dt.date(2024, 1, 1) if n < 11 else None,
                 health_check_on=today - dt.timedelta(days=500 if expired else 60 + n * 10),
                 accident_insurance_until=today + dt.timedelta(days=-20 if n == 5 else 180),
                 certificates="家政服务员（五级）" if n % 2 == 0 else "",
-                is_hard_to_employ=n in (2, 7), is_graduate=n == 4,
+                is_hard_to_employ=n in (2, 7),
+                is_graduate=n == 4,
             )
     stdout.write(f"演示机构：{Agency.objects.count()} 家，从业人员：{Worker.objects.count()} 人。")

@@ -47,8 +47,12 @@ class AgencyPolicy(models.Model):
     """Configurable yearly figures for the agencies area (edited in the admin)."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    target_new_agencies_min = models.PositiveSmallIntegerField(_("new agencies target (min)"), default=5)
-    target_new_agencies_max = models.PositiveSmallIntegerField(_("new agencies target (max)"), default=10)
+    target_new_agencies_min = models.PositiveSmallIntegerField(
+        _("new agencies target (min)"), default=5
+    )
+    target_new_agencies_max = models.PositiveSmallIntegerField(
+        _("new agencies target (max)"), default=10
+    )
     target_stations_min = models.PositiveSmallIntegerField(_("stations target (min)"), default=3)
     target_stations_max = models.PositiveSmallIntegerField(_("stations target (max)"), default=5)
     filing_min_workers = models.PositiveSmallIntegerField(
@@ -100,7 +104,9 @@ class Agency(models.Model):
     street = models.ForeignKey(
         Street, verbose_name=_("street or town"), on_delete=models.PROTECT, related_name="agencies"
     )
-    formats = models.ManyToManyField(BusinessFormat, verbose_name=_("business formats"), related_name="agencies")
+    formats = models.ManyToManyField(
+        BusinessFormat, verbose_name=_("business formats"), related_name="agencies"
+    )
     founded_on = models.DateField(_("founding date"))
     employee_count = models.PositiveIntegerField(_("number of employees"))
     status = models.CharField(
@@ -185,7 +191,9 @@ class Recognition(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     granted_on = models.DateField(_("granted on"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.VALID)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.VALID
+    )
     status_reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
@@ -193,7 +201,9 @@ class Recognition(models.Model):
         verbose_name_plural = _("recognitions")
         ordering = ["-year", "agency_id", "kind"]
         constraints = [
-            models.UniqueConstraint(fields=["agency", "kind", "year"], name="recognition_once_per_year"),
+            models.UniqueConstraint(
+                fields=["agency", "kind", "year"], name="recognition_once_per_year"
+            ),
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("granted_on")),
                 name="recognition_valid_after_granted",
@@ -209,17 +219,27 @@ class Worker(models.Model):
         LABOUR = "labour", _("labour contract")
         SERVICE = "service", _("service agreement")
 
-    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="jobs")
-    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="workers")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="jobs"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="workers"
+    )
     job = models.CharField(_("job"), max_length=50)
     hired_on = models.DateField(_("hire date"))
-    contract_kind = models.CharField(_("contract kind"), max_length=10, choices=ContractKind.choices)
+    contract_kind = models.CharField(
+        _("contract kind"), max_length=10, choices=ContractKind.choices
+    )
     contract_start = models.DateField(_("contract start"))
-    contract_end = models.DateField(_("contract end"), null=True, blank=True, help_text=_("empty = open-ended"))
+    contract_end = models.DateField(
+        _("contract end"), null=True, blank=True, help_text=_("empty = open-ended")
+    )
     social_insurance = models.BooleanField(_("social insurance paid"), default=False)
     insured_since = models.DateField(_("insured since"), null=True, blank=True)
     health_check_on = models.DateField(_("last health check"), null=True, blank=True)
-    accident_insurance_until = models.DateField(_("accident insurance valid until"), null=True, blank=True)
+    accident_insurance_until = models.DateField(
+        _("accident insurance valid until"), null=True, blank=True
+    )
     certificates = models.CharField(_("training and certificates"), max_length=300, blank=True)
     is_hard_to_employ = models.BooleanField(_("person with employment difficulties"), default=False)
     is_graduate = models.BooleanField(_("college graduate"), default=False)
@@ -238,7 +258,8 @@ class Worker(models.Model):
                 name="worker_once_per_agency",
             ),
             models.CheckConstraint(
-                condition=Q(contract_end__isnull=True) | Q(contract_end__gte=models.F("contract_start")),
+                condition=Q(contract_end__isnull=True)
+                | Q(contract_end__gte=models.F("contract_start")),
                 name="worker_contract_end_after_start",
             ),
             models.CheckConstraint(
@@ -260,19 +281,29 @@ class EmployeeSystemFiling(models.Model):
         RETURNED = "returned", _("returned for correction")
         REFUSED = "refused", _("refused")
 
-    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="filings")
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
-    signs_customer_contracts = models.BooleanField(_("signs service contracts with customers itself"))
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="filings"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
+    )
+    signs_customer_contracts = models.BooleanField(
+        _("signs service contracts with customers itself")
+    )
     dispatches_workers = models.BooleanField(_("dispatches workers itself"))
     pays_wages_directly = models.BooleanField(_("pays wages directly at or above the minimum wage"))
     trains_continuously = models.BooleanField(_("trains workers continuously"))
     total_workers = models.PositiveIntegerField(_("active workers"), default=0)
-    contracted_workers = models.PositiveIntegerField(_("workers with a contract or agreement"), default=0)
+    contracted_workers = models.PositiveIntegerField(
+        _("workers with a contract or agreement"), default=0
+    )
     insured_workers = models.PositiveIntegerField(_("workers with social insurance"), default=0)
     qualifying_workers = models.PositiveIntegerField(
         _("qualifying workers (labour contract of the minimum term, insured)"), default=0
     )
-    threshold_workers = models.PositiveSmallIntegerField(_("threshold: qualifying workers"), default=10)
+    threshold_workers = models.PositiveSmallIntegerField(
+        _("threshold: qualifying workers"), default=10
+    )
     threshold_months = models.PositiveSmallIntegerField(_("threshold: contract months"), default=12)
     meets_threshold = models.BooleanField(_("meets the threshold"), default=False)
     submitted_at = models.DateTimeField(_("submitted at"))

@@ -66,7 +66,9 @@ def can_manage_workers(user, agency: Agency) -> Result:
     if has_role(user, REVIEWER, APPROVER):
         return OK
     if agency.status not in workflow.WORKING_STATUSES:
-        return False, _("Workers can only be kept while the agency is applying, registered or suspended.")
+        return False, _(
+            "Workers can only be kept while the agency is applying, registered or suspended."
+        )
     return OK
 
 

@@ -98,7 +98,9 @@ def contract_qualifies(fact: WorkerFacts, min_months: int) -> bool:
     return fact.contract_end >= add_months(fact.contract_start, min_months) - dt.timedelta(days=1)
 
 
-def filing_figures(workers: Iterable[WorkerFacts], *, min_workers: int, min_months: int) -> FilingFigures:
+def filing_figures(
+    workers: Iterable[WorkerFacts], *, min_workers: int, min_months: int
+) -> FilingFigures:
     total = contracted = insured = qualifying = 0
     for fact in workers:
         total += 1

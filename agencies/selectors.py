@@ -25,7 +25,11 @@ from .permissions import user_agency_id
 def agency_of_user(user) -> Agency | None:
     if not user.is_authenticated:
         return None
-    membership = AgencyMembership.objects.select_related("agency", "agency__street").filter(user=user).first()
+    membership = (
+        AgencyMembership.objects.select_related("agency", "agency__street")
+        .filter(user=user)
+        .first()
+    )
     return membership.agency if membership else None
 
 
@@ -79,7 +83,9 @@ def policy_for_year(year: int | None = None) -> AgencyPolicy:
     return previous  # unsaved: reading never writes
 
 
-def worker_status(worker: Worker, *, today: dt.date | None = None, policy: AgencyPolicy | None = None):
+def worker_status(
+    worker: Worker, *, today: dt.date | None = None, policy: AgencyPolicy | None = None
+):
     today = today or timezone.localdate()
     policy = policy or policy_for_year(today.year)
     return rules.worker_status(
@@ -138,16 +144,24 @@ def yearly_targets(year: int | None = None) -> list[Target]:
     year = year or timezone.localdate().year
     policy = policy_for_year(year)
     new_agencies = Agency.objects.filter(registered_on__year=year).count()
-    stations = (
-        Recognition.objects.filter(
-            year=year,
-            kind__in=[Recognition.Kind.STATION, Recognition.Kind.CENTRE],
-            status=Recognition.Status.VALID,
-        ).count()
-    )
+    stations = Recognition.objects.filter(
+        year=year,
+        kind__in=[Recognition.Kind.STATION, Recognition.Kind.CENTRE],
+        status=Recognition.Status.VALID,
+    ).count()
     return [
-        Target("本年新登记机构", new_agencies, policy.target_new_agencies_min, policy.target_new_agencies_max),
-        Target("本年认定社区家庭服务中心（站）", stations, policy.target_stations_min, policy.target_stations_max),
+        Target(
+            "本年新登记机构",
+            new_agencies,
+            policy.target_new_agencies_min,
+            policy.target_new_agencies_max,
+        ),
+        Target(
+            "本年认定社区家庭服务中心（站）",
+            stations,
+            policy.target_stations_min,
+            policy.target_stations_max,
+        ),
     ]
 
 
@@ -157,5 +171,7 @@ def work_queue_counts() -> dict[str, int]:
         applying=Count("pk", filter=Q(status=Agency.Status.APPLYING)),
         registered=Count("pk", filter=Q(status=Agency.Status.REGISTERED)),
     )
-    filings = EmployeeSystemFiling.objects.filter(status=EmployeeSystemFiling.Status.SUBMITTED).count()
+    filings = EmployeeSystemFiling.objects.filter(
+        status=EmployeeSystemFiling.Status.SUBMITTED
+    ).count()
     return {**agencies, "filings_waiting": filings}

@@ -23,12 +23,15 @@ def check_uscc(value: str) -> tuple[str, bool]:
     code = normalize(value)
     if len(code) != 18:
         raise ValidationError(
-            _("The credit code must have 18 characters; %(count)s were entered.") % {"count": len(code)},
+            _("The credit code must have 18 characters; %(count)s were entered.")
+            % {"count": len(code)},
             code="length",
         )
     if not _ALPHABET_RE.match(code):
         raise ValidationError(
-            _("The credit code may contain only digits and capital letters other than I, O, Z, S and V."),
+            _(
+                "The credit code may contain only digits and capital letters other than I, O, Z, S and V."
+            ),
             code="format",
         )
     try:
@@ -37,7 +40,9 @@ def check_uscc(value: str) -> tuple[str, bool]:
         return code, False
     except (InvalidFormat, InvalidLength, InvalidComponent):
         raise ValidationError(
-            _("The credit code is not well formed (GB 32100-2015); please copy it from the business licence."),
+            _(
+                "The credit code is not well formed (GB 32100-2015); please copy it from the business licence."
+            ),
             code="format",
         ) from None
     return code, True

@@ -51,19 +51,37 @@ def find(table: tuple[Transition, ...], source: str, action: str) -> Transition 
     return None
 
 
-def available(table: tuple[Transition, ...], source: str, roles: frozenset[str] | set[str]) -> list[Transition]:
+def available(
+    table: tuple[Transition, ...], source: str, roles: frozenset[str] | set[str]
+) -> list[Transition]:
     return [t for t in table if t.source == source and set(t.roles) & set(roles)]
 
 
 # What an agency user may change in each status (staff edit in the admin).
 AGENCY_EDITABLE_FIELDS = {
     A.APPLYING: (
-        "name", "uscc", "legal_representative", "contact_name", "phone", "address",
-        "street", "formats", "founded_on", "employee_count",
+        "name",
+        "uscc",
+        "legal_representative",
+        "contact_name",
+        "phone",
+        "address",
+        "street",
+        "formats",
+        "founded_on",
+        "employee_count",
     ),
     A.REJECTED: (
-        "name", "uscc", "legal_representative", "contact_name", "phone", "address",
-        "street", "formats", "founded_on", "employee_count",
+        "name",
+        "uscc",
+        "legal_representative",
+        "contact_name",
+        "phone",
+        "address",
+        "street",
+        "formats",
+        "founded_on",
+        "employee_count",
     ),
     A.REGISTERED: ("contact_name", "phone", "address", "formats", "employee_count"),
     A.SUSPENDED: ("contact_name", "phone", "address"),

@@ -70,3 +70,18 @@ def client_for():
         return client
 
     return _client
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager_by_default(request):
+    """Tasks run in-process in tests, even where CI configures a broker; tests marked
+    ``celery_worker`` switch this off and run a real worker on that broker."""
+    from kunqu_jiafu.celery import app
+
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

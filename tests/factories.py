@@ -16,7 +16,9 @@ PASSWORD = "Test@Pass-2026"
 _seq = itertools.count(1)
 
 
-def id_number(birth: str = "19850315", area: str = "150203", seq: int | None = None, sex: str = "F") -> str:
+def id_number(
+    birth: str = "19850315", area: str = "150203", seq: int | None = None, sex: str = "F"
+) -> str:
     """A checksum-valid resident ID number."""
     if seq is None:
         seq = next(_seq) % 500 * 2 + (1 if sex == "M" else 0)
@@ -40,16 +42,26 @@ def bad_check_credit_code(n: int | None = None) -> str:
 
 
 def make_user(username: str, *roles: str, is_staff: bool | None = None, **extra) -> User:
-    staff = is_staff if is_staff is not None else any(r in ("业务经办", "审批领导", "统计查询") for r in roles)
+    staff = (
+        is_staff
+        if is_staff is not None
+        else any(r in ("业务经办", "审批领导", "统计查询") for r in roles)
+    )
     user = User.objects.create_user(
-        username=username, password=PASSWORD, email=f"{username}@example.cn", is_staff=staff, **extra
+        username=username,
+        password=PASSWORD,
+        email=f"{username}@example.cn",
+        is_staff=staff,
+        **extra,
     )
     for role in roles:
         user.groups.add(Group.objects.get(name=role))
     return user
 
 
-def make_agency(name: str = "测试家政服务有限公司", *, status: str = Agency.Status.REGISTERED, **extra) -> Agency:
+def make_agency(
+    name: str = "测试家政服务有限公司", *, status: str = Agency.Status.REGISTERED, **extra
+) -> Agency:
     street = extra.pop("street", None) or Street.objects.order_by("code").first()
     agency = Agency.objects.create(
         name=name,

@@ -21,6 +21,8 @@ class User(AbstractUser):
         # Cached per instance: permission checks ask this many times per request.
         cached = getattr(self, "_role_names", None)
         if cached is None:
-            cached = frozenset(self.groups.values_list("name", flat=True)) if self.pk else frozenset()
+            cached = (
+                frozenset(self.groups.values_list("name", flat=True)) if self.pk else frozenset()
+            )
             self._role_names = cached
         return cached

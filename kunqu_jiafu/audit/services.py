@@ -31,7 +31,9 @@ def audit_log(
             pk=1, defaults={"last_hash": GENESIS}
         )
         content_type = (
-            ContentType.objects.get_for_model(obj, for_concrete_model=False) if obj is not None else None
+            ContentType.objects.get_for_model(obj, for_concrete_model=False)
+            if obj is not None
+            else None
         )
         created_at = timezone.now()
         entry = AuditEntry(
@@ -77,7 +79,12 @@ def audit_verify() -> ChainReport:
     checked = 0
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
         if entry.prev_hash != prev:
-            return ChainReport(checked, False, "chain broken: an entry before this one was removed or altered", entry.pk)
+            return ChainReport(
+                checked,
+                False,
+                "chain broken: an entry before this one was removed or altered",
+                entry.pk,
+            )
         expected = compute_hash(
             prev_hash=entry.prev_hash,
             created_at=_timestamp(entry.created_at),

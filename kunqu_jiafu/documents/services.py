@@ -43,16 +43,25 @@ def validate_upload(upload, *, allowed: tuple[str, ...], field: str) -> str:
     limit = settings.UPLOAD_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
-            {field: _("The file is %(size).1f MB; the limit is %(limit).0f MB. Please upload a smaller file.")
-             % {"size": upload.size / 1048576, "limit": limit / 1048576}}
+            {
+                field: _(
+                    "The file is %(size).1f MB; the limit is %(limit).0f MB. Please upload a smaller file."
+                )
+                % {"size": upload.size / 1048576, "limit": limit / 1048576}
+            }
         )
     if upload.size == 0:
         raise ValidationError({field: _("The file is empty. Please choose the file again.")})
     kind = sniff(upload)
     if kind not in allowed:
         raise ValidationError(
-            {field: _("The file is not a %(types)s file (its content was checked, not its name). "
-                      "Please upload one of: %(types)s.") % {"types": "、".join(LABELS[a] for a in allowed)}}
+            {
+                field: _(
+                    "The file is not a %(types)s file (its content was checked, not its name). "
+                    "Please upload one of: %(types)s."
+                )
+                % {"types": "、".join(LABELS[a] for a in allowed)}
+            }
         )
     return kind
 

@@ -10,5 +10,7 @@ class Command(BaseCommand):
         report = audit_verify()
         if not report.ok:
             where = f"（记录 #{report.entry_id}）" if report.entry_id else ""
-            raise CommandError(f"审计日志校验失败{where}：{report.problem}；已校验 {report.checked} 条。")
+            raise CommandError(
+                f"审计日志校验失败{where}：{report.problem}；已校验 {report.checked} 条。"
+            )
         self.stdout.write(self.style.SUCCESS(f"审计日志完整：已校验 {report.checked} 条记录。"))

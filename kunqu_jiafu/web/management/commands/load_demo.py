@@ -22,11 +22,17 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         if not User.objects.filter(username="admin").exists():
-            User.objects.create_superuser("admin", "admin@example.cn", DEMO_PASSWORD, full_name="系统管理员")
+            User.objects.create_superuser(
+                "admin", "admin@example.cn", DEMO_PASSWORD, full_name="系统管理员"
+            )
         for username, full_name, role in STAFF:
             user, created = User.objects.get_or_create(
                 username=username,
-                defaults={"full_name": full_name, "email": f"{username}@example.cn", "is_staff": True},
+                defaults={
+                    "full_name": full_name,
+                    "email": f"{username}@example.cn",
+                    "is_staff": True,
+                },
             )
             if created:
                 user.set_password(DEMO_PASSWORD)
@@ -36,4 +42,6 @@ class Command(BaseCommand):
             loader = getattr(config, "load_demo", None)
             if loader is not None:
                 loader(password=DEMO_PASSWORD, stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS("演示数据已就绪：账号见 README.md（密码 %s）。" % DEMO_PASSWORD))
+        self.stdout.write(
+            self.style.SUCCESS(f"演示数据已就绪：账号见 README.md（密码 {DEMO_PASSWORD}）。")
+        )
