@@ -1,2 +1,447 @@
+"""REST API of the agencies area: thin viewsets over selectors (reads) and services (writes).
+
+Every queryset comes from ``agencies.selectors``, so an agency user asking for another
+agency's object gets 404. Every write goes through ``agencies.services``; a service's
+``ValidationError`` becomes 400 with its field errors, ``PermissionDenied`` becomes 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+
+from kunqu_jiafu.accounts.roles import (
+    AGENCY_USER,
+    ALL_ROLES,
+    APPROVER,
+    OFFICIAL,
+    REVIEWER,
+    can_see_full_id,
+    has_role,
+    is_agency_user,
+    is_staff_member,
+)
+
+from . import filters, selectors, services
+from . import serializers as s
+from .models import BusinessFormat, Street
+
+TAG_AGENCIES = "机构"
+TAG_WORKERS = "从业人员"
+TAG_RECOGNITIONS = "认定与称号"
+TAG_FILINGS = "员工制家政企业备案"
+TAG_REFERENCE = "参考数据"
+TAG_ACCOUNT = "账户与认证"
+
+BAD_INPUT = OpenApiResponse(description="输入有误：按字段给出错误说明（中文）。")
+FORBIDDEN = OpenApiResponse(description="无权执行此操作（如统计查询角色只读、状态不允许）。")
+NOT_FOUND = OpenApiResponse(description="对象不存在或不在当前用户可见范围内。")
+
+
+# --- errors and permissions -----------------------------------------------------------
+
+
+def _error_detail(exc: DjangoValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {
+            (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): messages
+            for field, messages in exc.message_dict.items()
+        }
+    return {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
+
+
+@contextmanager
+def service_errors() -> Iterator[None]:
+    """Turn a service's Django exceptions into DRF responses (400 / 403), never a 500."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        raise ValidationError(_error_detail(exc)) from None
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc) or None) from None
+
+
+class OfficialsReadOnly(permissions.BasePermission):
+    """统计查询 officials read everything and write nothing."""
+
+    message = gettext_lazy("Officials have read-only access.")
+
+    def has_permission(self, request: Request, view) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        user = request.user
+        return not (
+            has_role(user, OFFICIAL) and not has_role(user, AGENCY_USER, REVIEWER, APPROVER)
+        )
+
+
+class ScopedViewSet(viewsets.GenericViewSet):
+    permission_classes = [permissions.IsAuthenticated, OfficialsReadOnly]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_object(self):
+        # Outside the user's scope looks exactly like absent: a plain 404, no model name.
+        try:
+            return super().get_object()
+        except Http404:
+            raise NotFound() from None
+
+
+# --- reference data -------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="街镇列表", tags=[TAG_REFERENCE]),
+    retrieve=extend_schema(summary="街镇详情", tags=[TAG_REFERENCE]),
+)
+class StreetViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Street.objects.all()
+    serializer_class = s.StreetSerializer
+    filterset_class = filters.StreetFilter
+    search_fields = ["name", "code"]
+    ordering_fields = ["code", "sort_order", "name"]
+    ordering = ["sort_order", "code"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="业态列表", tags=[TAG_REFERENCE]),
+    retrieve=extend_schema(summary="业态详情", tags=[TAG_REFERENCE]),
+)
+class BusinessFormatViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = BusinessFormat.objects.all()
+    serializer_class = s.BusinessFormatSerializer
+    filterset_class = filters.BusinessFormatFilter
+    search_fields = ["name", "code"]
+    ordering_fields = ["sort_order", "name"]
+    ordering = ["sort_order", "pk"]
+
+
+# --- agencies -------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="机构列表",
+        description="业务经办、审批领导、统计查询可见全部机构；机构用户只见本机构。",
+        tags=[TAG_AGENCIES],
+    ),
+    retrieve=extend_schema(
+        summary="机构详情", tags=[TAG_AGENCIES], responses={200: s.AgencySerializer, 404: NOT_FOUND}
+    ),
+)
+class AgencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = s.AgencySerializer
+    filterset_class = filters.AgencyFilter
+    search_fields = ["name", "uscc", "legal_representative", "contact_name"]
+    ordering_fields = ["name", "created_at", "registered_on", "employee_count", "status"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self):
+        return selectors.agencies_for_user(self.request.user).select_related("license")
+
+    @extend_schema(
+        summary="申请登记机构",
+        description=(
+            "尚未归属任何机构的已登录用户提交本机构的登记申请，提交后该账户成为机构用户。"
+            "局内工作人员账户不能申请。营业执照可用 multipart/form-data 上传。"
+        ),
+        tags=[TAG_AGENCIES],
+        request=s.AgencyInputSerializer,
+        responses={201: s.AgencySerializer, 400: BAD_INPUT, 403: FORBIDDEN},
+    )
+    def create(self, request: Request) -> Response:
+        user = request.user
+        if is_staff_member(user):
+            raise PermissionDenied(
+                _("Bureau staff accounts cannot apply for an agency; use a separate account.")
+            )
+        serializer = s.AgencyInputSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            agency = services.agency_apply(user=user, **serializer.service_kwargs())
+        return Response(self._present(agency), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="修改机构信息",
+        description="机构用户只能修改当前状态允许的字段；业务经办、审批领导可修改全部字段。",
+        tags=[TAG_AGENCIES],
+        request=s.AgencyUpdateSerializer,
+        responses={200: s.AgencySerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def partial_update(self, request: Request, pk=None) -> Response:
+        agency = self.get_object()
+        serializer = s.AgencyUpdateSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            agency = services.agency_update(
+                actor=request.user, agency=agency, **serializer.service_kwargs()
+            )
+        return Response(self._present(agency))
+
+    @extend_schema(
+        summary="机构状态变更",
+        description=(
+            "准予登记 register、驳回 reject、重新申请 reapply、暂停 suspend、恢复 reinstate、"
+            "注销 deregister。驳回、暂停、恢复、注销须填写理由。"
+        ),
+        tags=[TAG_AGENCIES],
+        request=s.TransitionSerializer,
+        responses={200: s.AgencySerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request: Request, pk=None) -> Response:
+        agency = self.get_object()
+        serializer = s.TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            agency = services.agency_transition(
+                actor=request.user, agency=agency, **serializer.validated_data
+            )
+        return Response(self._present(agency))
+
+    def _present(self, agency) -> dict:
+        # Re-read through the selector: the response shows what the user may now see.
+        fresh = self.get_queryset().filter(pk=agency.pk).first() or agency
+        return s.AgencySerializer(fresh, context=self.get_serializer_context()).data
+
+
+# --- workers --------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="从业人员列表",
+        description=(
+            "身份证号对业务经办、审批领导显示全号，对其他角色脱敏显示。"
+            "status 为派生的上岗状态：green 可上岗、yellow 待补正、red 不可上岗。"
+        ),
+        tags=[TAG_WORKERS],
+    ),
+    retrieve=extend_schema(
+        summary="从业人员详情",
+        tags=[TAG_WORKERS],
+        responses={200: s.WorkerSerializer, 404: NOT_FOUND},
+    ),
+)
+class WorkerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = s.WorkerSerializer
+    filterset_class = filters.WorkerFilter
+    search_fields = ["person__name", "job", "certificates", "agency__name"]
+    ordering_fields = [
+        "hired_on",
+        "person__name",
+        "health_check_on",
+        "accident_insurance_until",
+        "created_at",
+    ]
+    ordering = ["agency_id", "-hired_on", "-id"]
+
+    def get_queryset(self):
+        return selectors.workers_for_user(self.request.user)
+
+    def get_serializer_context(self) -> dict:
+        context = super().get_serializer_context()
+        today = timezone.localdate()
+        context["today"] = today
+        context["policy"] = selectors.policy_for_year(today.year)  # once per request
+        return context
+
+    @extend_schema(
+        summary="新增从业人员",
+        description=(
+            "按身份证号和姓名登记人员（已登记的人员须姓名一致）。"
+            "机构用户只能为本机构新增；业务经办、审批领导须指定 agency。"
+        ),
+        tags=[TAG_WORKERS],
+        request=s.WorkerCreateSerializer,
+        responses={201: s.WorkerSerializer, 400: BAD_INPUT, 403: FORBIDDEN},
+    )
+    def create(self, request: Request) -> Response:
+        user = request.user
+        if not (is_agency_user(user) or has_role(user, REVIEWER, APPROVER)):
+            raise PermissionDenied(_("Only agency users and bureau staff keep worker records."))
+        serializer = s.WorkerCreateSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        agency = serializer.validated_data.get("agency")
+        if agency is None and is_agency_user(user):
+            agency = selectors.agency_of_user(user)
+        if agency is None:
+            raise ValidationError(
+                {"agency": [_("Please choose the agency the worker belongs to.")]}
+            )
+        with service_errors():
+            worker = services.worker_add(actor=user, agency=agency, **serializer.service_kwargs())
+        return Response(self._present(worker), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="修改从业人员信息",
+        description="身份证号、姓名和所属机构不可修改；填写 left_on 表示离职。",
+        tags=[TAG_WORKERS],
+        request=s.WorkerUpdateSerializer,
+        responses={200: s.WorkerSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def partial_update(self, request: Request, pk=None) -> Response:
+        worker = self.get_object()
+        serializer = s.WorkerUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            worker = services.worker_update(
+                actor=request.user, worker=worker, data=dict(serializer.validated_data)
+            )
+        return Response(self._present(worker))
+
+    def _present(self, worker) -> dict:
+        fresh = self.get_queryset().filter(pk=worker.pk).first() or worker
+        return s.WorkerSerializer(fresh, context=self.get_serializer_context()).data
+
+
+# --- recognitions ---------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="认定与称号列表", tags=[TAG_RECOGNITIONS]),
+    retrieve=extend_schema(
+        summary="认定与称号详情",
+        tags=[TAG_RECOGNITIONS],
+        responses={200: s.RecognitionSerializer, 404: NOT_FOUND},
+    ),
+)
+class RecognitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = s.RecognitionSerializer
+    filterset_class = filters.RecognitionFilter
+    search_fields = ["agency__name"]
+    ordering_fields = ["year", "granted_on", "valid_until", "kind"]
+    ordering = ["-year", "agency_id", "kind"]
+
+    def get_queryset(self):
+        return selectors.recognitions_for_user(self.request.user)
+
+
+# --- employee-system filings ----------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="员工制备案列表", tags=[TAG_FILINGS]),
+    retrieve=extend_schema(
+        summary="员工制备案详情",
+        tags=[TAG_FILINGS],
+        responses={200: s.FilingSerializer, 404: NOT_FOUND},
+    ),
+)
+class FilingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = s.FilingSerializer
+    filterset_class = filters.FilingFilter
+    search_fields = ["agency__name"]
+    ordering_fields = ["submitted_at", "decided_at", "qualifying_workers"]
+    ordering = ["-submitted_at", "-id"]
+
+    def get_queryset(self):
+        return selectors.filings_for_user(self.request.user)
+
+    @extend_schema(
+        summary="提交（或退回后重新提交）员工制备案",
+        description="机构用户为本机构提交；人数等数据由系统根据从业人员记录计算。",
+        tags=[TAG_FILINGS],
+        request=s.FilingSubmitSerializer,
+        responses={201: s.FilingSerializer, 400: BAD_INPUT, 403: FORBIDDEN},
+    )
+    def create(self, request: Request) -> Response:
+        serializer = s.FilingSubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        agency = selectors.agency_of_user(request.user)
+        if agency is None:
+            raise PermissionDenied(
+                _("Only the agency's own users file for employee-system status.")
+            )
+        with service_errors():
+            filing = services.filing_submit(
+                actor=request.user, agency=agency, declarations=dict(serializer.validated_data)
+            )
+        return Response(self._present(filing), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="审核员工制备案",
+        description="准予备案 approve、退回补正 return、不予备案 refuse；退回和不予备案须填写理由。",
+        tags=[TAG_FILINGS],
+        request=s.FilingDecisionSerializer,
+        responses={200: s.FilingSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk=None) -> Response:
+        filing = self.get_object()
+        serializer = s.FilingDecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            filing = services.filing_decide(
+                actor=request.user, filing=filing, **serializer.validated_data
+            )
+        return Response(self._present(filing))
+
+    def _present(self, filing) -> dict:
+        fresh = self.get_queryset().filter(pk=filing.pk).first() or filing
+        return s.FilingSerializer(fresh, context=self.get_serializer_context()).data
+
+
+# --- the signed-in user ---------------------------------------------------------------
+
+
+class MeView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        summary="当前用户",
+        description="当前登录用户的角色和所属机构。",
+        tags=[TAG_ACCOUNT],
+        responses={200: s.MeSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        user = request.user
+        agency = selectors.agency_of_user(user)
+        roles = [role for role in ALL_ROLES if role in user.role_names]
+        data = {
+            "id": user.pk,
+            "username": user.get_username(),
+            "full_name": user.full_name,
+            "email": user.email,
+            "roles": roles,
+            "is_superuser": user.is_superuser,
+            "agency": agency.pk if agency else None,
+            "agency_name": agency.name if agency else None,
+            "can_see_full_id": can_see_full_id(user),
+        }
+        return Response(s.MeSerializer(data).data)
+
+
 def register(router) -> None:
-    """Registered by the API helper: agencies, workers, recognitions, filings."""
+    router.register("agencies", AgencyViewSet, basename="agency")
+    router.register("workers", WorkerViewSet, basename="worker")
+    router.register("recognitions", RecognitionViewSet, basename="recognition")
+    router.register("filings", FilingViewSet, basename="filing")
+    router.register("streets", StreetViewSet, basename="street")
+    router.register("business-formats", BusinessFormatViewSet, basename="business-format")

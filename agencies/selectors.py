@@ -83,6 +83,10 @@ def policy_for_year(year: int | None = None) -> AgencyPolicy:
     return previous  # unsaved: reading never writes
 
 
+# Workers of an agency in any other status are red (suspended, deregistered, rejected).
+WORKING_AGENCY_STATUSES = (Agency.Status.APPLYING, Agency.Status.REGISTERED)
+
+
 def worker_status(
     worker: Worker, *, today: dt.date | None = None, policy: AgencyPolicy | None = None
 ):
@@ -90,12 +94,53 @@ def worker_status(
     policy = policy or policy_for_year(today.year)
     return rules.worker_status(
         identity_ok=worker.person.area_known,
-        agency_active=worker.agency.status in (Agency.Status.APPLYING, Agency.Status.REGISTERED),
+        agency_active=worker.agency.status in WORKING_AGENCY_STATUSES,
         health_check_on=worker.health_check_on,
         accident_insurance_until=worker.accident_insurance_until,
         today=today,
         health_check_valid_months=policy.health_check_valid_months,
     )
+
+
+def health_check_valid_from(today: dt.date, months: int) -> dt.date:
+    """The earliest health-check date still valid today (rules.worker_status in SQL terms)."""
+    day = rules.add_months(today, -months)
+    # add_months clamps month ends, so step to the exact boundary (a few days at most).
+    while rules.add_months(day - dt.timedelta(days=1), months) >= today:
+        day -= dt.timedelta(days=1)
+    while rules.add_months(day, months) < today:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def workers_by_status(
+    workers: QuerySet[Worker],
+    colour: str,
+    *,
+    today: dt.date | None = None,
+    policy: AgencyPolicy | None = None,
+) -> QuerySet[Worker]:
+    """Filter by the derived green/yellow/red status in the database, as worker_status decides it."""
+    today = today or timezone.localdate()
+    policy = policy or policy_for_year(today.year)
+    not_red = Q(person__area_known=True, agency__status__in=WORKING_AGENCY_STATUSES)
+    valid_from = health_check_valid_from(today, policy.health_check_valid_months)
+    if colour == rules.RED:
+        return workers.exclude(not_red)
+    if colour == rules.GREEN:
+        return workers.filter(
+            not_red,
+            health_check_on__gte=valid_from,
+            accident_insurance_until__gte=today,
+        )
+    if colour == rules.YELLOW:
+        return workers.filter(not_red).filter(
+            Q(health_check_on__isnull=True)
+            | Q(health_check_on__lt=valid_from)
+            | Q(accident_insurance_until__isnull=True)
+            | Q(accident_insurance_until__lt=today)
+        )
+    return workers.none()
 
 
 def active_workers(agency: Agency) -> QuerySet[Worker]:

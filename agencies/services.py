@@ -148,6 +148,10 @@ def agency_update(*, actor: User, agency: Agency, data: dict[str, Any], formats=
     staff = has_role(actor, REVIEWER, APPROVER) and not is_agency_user(actor)
     allowed = set(AGENCY_FIELDS) | {"formats"} if staff else set(workflow.AGENCY_EDITABLE_FIELDS[agency.status])
     changed = {k for k, v in data.items() if getattr(agency, k if k != "street" else "street", None) != v}
+    if formats is not None and {f.pk for f in formats} != set(
+        agency.formats.values_list("pk", flat=True)
+    ):
+        changed.add("formats")  # refused below when not allowed, never silently dropped
     forbidden = sorted(changed - allowed)
     if forbidden:
         raise ValidationError(
@@ -287,6 +291,8 @@ def _validate_worker(data: dict[str, Any]) -> None:
         errors["health_check_on"] = _("The health check date cannot be in the future.")
     if data.get("hired_on") and data["hired_on"] > today + dt.timedelta(days=90):
         errors["hired_on"] = _("The hire date is too far in the future.")
+    if data.get("left_on") and data.get("hired_on") and data["left_on"] < data["hired_on"]:
+        errors["left_on"] = _("The leaving date cannot be before the hire date.")
     if errors:
         raise ValidationError(errors)
 
