@@ -15,12 +15,15 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 
 from agencies import importers as imp
+from agencies import worker_columns as col
 from agencies.models import Worker
+from agencies.services import WORKER_FIELDS
 from kunqu_jiafu.audit.models import AuditEntry
+from kunqu_jiafu.people.idcard import parse_id_number
 from kunqu_jiafu.people.models import Person
 from tests import factories
 
-HEADERS = list(imp.WorkerResource().headers())
+HEADERS = list(col.WorkerResource().headers())
 
 
 def _ids(count: int, birth_year: int = 1980) -> list[str]:
@@ -33,21 +36,21 @@ def _ids(count: int, birth_year: int = 1980) -> list[str]:
 
 def _row(**values) -> dict:
     row = {
-        imp.NAME: "王芳",
-        imp.ID_NUMBER: factories.id_number(),
-        imp.PHONE: "13800000001",
-        imp.JOB: "家政服务员",
-        imp.HIRED_ON: dt.date(2024, 1, 5),
-        imp.CONTRACT_KIND: "劳动合同",
-        imp.CONTRACT_START: dt.date(2024, 1, 5),
-        imp.CONTRACT_END: dt.date(2026, 1, 4),
-        imp.SOCIAL_INSURANCE: "是",
-        imp.INSURED_SINCE: dt.date(2024, 2, 1),
-        imp.HEALTH_CHECK_ON: dt.date(2025, 3, 1),
-        imp.ACCIDENT_INSURANCE_UNTIL: dt.date(2026, 12, 31),
-        imp.CERTIFICATES: "家政服务员（四级）",
-        imp.HARD_TO_EMPLOY: "否",
-        imp.GRADUATE: "否",
+        col.NAME: "王芳",
+        col.ID_NUMBER: factories.id_number(),
+        col.PHONE: "13800000001",
+        col.JOB: "家政服务员",
+        col.HIRED_ON: dt.date(2024, 1, 5),
+        col.CONTRACT_KIND: "劳动合同",
+        col.CONTRACT_START: dt.date(2024, 1, 5),
+        col.CONTRACT_END: dt.date(2026, 1, 4),
+        col.SOCIAL_INSURANCE: "是",
+        col.INSURED_SINCE: dt.date(2024, 2, 1),
+        col.HEALTH_CHECK_ON: dt.date(2025, 3, 1),
+        col.ACCIDENT_INSURANCE_UNTIL: dt.date(2026, 12, 31),
+        col.CERTIFICATES: "家政服务员（四级）",
+        col.HARD_TO_EMPLOY: "否",
+        col.GRADUATE: "否",
     }
     row.update(values)
     return row
@@ -93,14 +96,14 @@ def _file_error(excinfo) -> str:
 
 
 def test_good_file_creates_people_and_workers(agency_a, org_a):
-    rows = [_row(**{imp.NAME: name}) for name in ("王芳", "李娜", "张伟")]
-    rows[1].update({imp.CONTRACT_KIND: "服务协议", imp.CONTRACT_END: None, imp.GRADUATE: "是"})
+    rows = [_row(**{col.NAME: name}) for name in ("王芳", "李娜", "张伟")]
+    rows[1].update({col.CONTRACT_KIND: "服务协议", col.CONTRACT_END: None, col.GRADUATE: "是"})
 
     result = _import(agency_a, org_a, _xlsx(rows))
 
     assert result.ok and result.created == 3 and result.updated == 0 and result.errors == []
     assert Worker.objects.filter(agency=org_a, left_on__isnull=True).count() == 3
-    li = Person.objects.by_id_number(rows[1][imp.ID_NUMBER]).get()
+    li = Person.objects.by_id_number(rows[1][col.ID_NUMBER]).get()
     assert (li.name, li.phone, li.birth_date) == ("李娜", "13800000001", dt.date(1985, 3, 15))
     worker = Worker.objects.get(agency=org_a, person=li)
     assert worker.contract_kind == Worker.ContractKind.SERVICE
@@ -113,19 +116,19 @@ def test_good_file_creates_people_and_workers(agency_a, org_a):
 
 
 def test_reimporting_the_same_file_updates_instead_of_duplicating(agency_a, org_a):
-    rows = [_row(), _row(**{imp.NAME: "李娜"})]
+    rows = [_row(), _row(**{col.NAME: "李娜"})]
     _import(agency_a, org_a, _xlsx(rows))
-    rows[0][imp.JOB] = "养老护理员"
-    rows[1][imp.SOCIAL_INSURANCE] = "否"
-    rows[1][imp.INSURED_SINCE] = None
+    rows[0][col.JOB] = "养老护理员"
+    rows[1][col.SOCIAL_INSURANCE] = "否"
+    rows[1][col.INSURED_SINCE] = None
 
     result = _import(agency_a, org_a, _xlsx(rows))
 
     assert result.ok and (result.created, result.updated) == (0, 2)
     assert Worker.objects.filter(agency=org_a).count() == 2
     assert Person.objects.count() == 2
-    first = Worker.objects.get(person=Person.objects.by_id_number(rows[0][imp.ID_NUMBER]).get())
-    second = Worker.objects.get(person=Person.objects.by_id_number(rows[1][imp.ID_NUMBER]).get())
+    first = Worker.objects.get(person=Person.objects.by_id_number(rows[0][col.ID_NUMBER]).get())
+    second = Worker.objects.get(person=Person.objects.by_id_number(rows[1][col.ID_NUMBER]).get())
     assert first.job == "养老护理员"
     assert second.social_insurance is False and second.insured_since is None
     assert AuditEntry.objects.filter(action="agencies.worker.imported").count() == 2
@@ -135,7 +138,7 @@ def test_reimporting_unchanged_rows_counts_them_updated_but_leaves_them_untouche
     rows = [_row(), _row()]
     _import(agency_a, org_a, _xlsx(rows))
     stamps = dict(Worker.objects.values_list("pk", "updated_at"))
-    rows[1][imp.JOB] = "育婴员"
+    rows[1][col.JOB] = "育婴员"
 
     result = _import(agency_a, org_a, _xlsx(rows))
 
@@ -155,7 +158,7 @@ def test_person_already_known_elsewhere_becomes_a_worker_without_a_second_person
     number = other.person.id_number
 
     result = _import(
-        agency_a, org_a, _xlsx([_row(**{imp.ID_NUMBER: number, imp.PHONE: "13911112222"})])
+        agency_a, org_a, _xlsx([_row(**{col.ID_NUMBER: number, col.PHONE: "13911112222"})])
     )
 
     assert result.ok and result.created == 1
@@ -168,7 +171,7 @@ def test_person_already_known_elsewhere_becomes_a_worker_without_a_second_person
 def test_former_worker_who_left_is_hired_again_as_a_new_worker(agency_a, org_a):
     old = factories.make_worker(org_a, left_on=dt.date(2024, 6, 30))
 
-    result = _import(agency_a, org_a, _xlsx([_row(**{imp.ID_NUMBER: old.person.id_number})]))
+    result = _import(agency_a, org_a, _xlsx([_row(**{col.ID_NUMBER: old.person.id_number})]))
 
     assert result.ok and (result.created, result.updated) == (1, 0)
     assert Worker.objects.filter(agency=org_a, person=old.person).count() == 2
@@ -179,19 +182,19 @@ def test_former_worker_who_left_is_hired_again_as_a_new_worker(agency_a, org_a):
 
 def test_one_bad_row_among_good_ones_writes_nothing_and_names_rows_and_columns(agency_a, org_a):
     people_before, workers_before = Person.objects.count(), Worker.objects.count()
-    rows = [_row(**{imp.ID_NUMBER: n}) for n in _ids(7)]
-    good = rows[1][imp.ID_NUMBER]
-    rows[1][imp.ID_NUMBER] = good[:-1] + ("0" if good[-1] != "0" else "1")  # Excel row 3
-    rows[3][imp.NAME] = None  # Excel row 5
-    rows[5][imp.CONTRACT_END] = dt.date(2023, 12, 31)  # Excel row 7, before the start
+    rows = [_row(**{col.ID_NUMBER: n}) for n in _ids(7)]
+    good = rows[1][col.ID_NUMBER]
+    rows[1][col.ID_NUMBER] = good[:-1] + ("0" if good[-1] != "0" else "1")  # Excel row 3
+    rows[3][col.NAME] = None  # Excel row 5
+    rows[5][col.CONTRACT_END] = dt.date(2023, 12, 31)  # Excel row 7, before the start
 
     result = _import(agency_a, org_a, _xlsx(rows))
 
     assert not result.ok and (result.created, result.updated) == (0, 0)
     assert [(e.row, e.field) for e in result.errors] == [
-        (3, imp.ID_NUMBER),
-        (5, imp.NAME),
-        (7, imp.CONTRACT_END),
+        (3, col.ID_NUMBER),
+        (5, col.NAME),
+        (7, col.CONTRACT_END),
     ]
     assert good[-1] in result.errors[0].message  # names the correct check character
     assert Person.objects.count() == people_before
@@ -201,13 +204,13 @@ def test_one_bad_row_among_good_ones_writes_nothing_and_names_rows_and_columns(a
 
 def test_duplicate_id_number_within_the_file_is_reported_on_the_later_row(agency_a, org_a):
     number = factories.id_number()
-    rows = [_row(**{imp.ID_NUMBER: number}), _row(**{imp.ID_NUMBER: factories.id_number()})]
-    rows.append(_row(**{imp.ID_NUMBER: number.lower() if number.endswith("X") else " " + number}))
+    rows = [_row(**{col.ID_NUMBER: number}), _row(**{col.ID_NUMBER: factories.id_number()})]
+    rows.append(_row(**{col.ID_NUMBER: number.lower() if number.endswith("X") else " " + number}))
 
     result = _import(agency_a, org_a, _xlsx(rows))
 
     assert not result.ok
-    assert [(e.row, e.field) for e in result.errors] == [(4, imp.ID_NUMBER)]
+    assert [(e.row, e.field) for e in result.errors] == [(4, col.ID_NUMBER)]
     assert "2" in result.errors[0].message
     assert Worker.objects.count() == 0 and Person.objects.count() == 0
 
@@ -216,49 +219,49 @@ def test_name_must_match_the_person_already_registered_with_that_id(agency_a, or
     known = factories.make_person("王芳")
 
     result = _import(
-        agency_a, org_a, _xlsx([_row(**{imp.ID_NUMBER: known.id_number, imp.NAME: "王芬"})])
+        agency_a, org_a, _xlsx([_row(**{col.ID_NUMBER: known.id_number, col.NAME: "王芬"})])
     )
 
     assert not result.ok
-    assert [(e.row, e.field) for e in result.errors] == [(2, imp.NAME)]
+    assert [(e.row, e.field) for e in result.errors] == [(2, col.NAME)]
     assert "王芳" in result.errors[0].message
     assert Worker.objects.count() == 0
 
 
 def test_required_cells_and_insured_date_are_checked(agency_a, org_a):
     rows = [
-        _row(**{imp.JOB: None, imp.HIRED_ON: None}),
-        _row(**{imp.CONTRACT_KIND: "临时工", imp.INSURED_SINCE: None}),
-        _row(**{imp.SOCIAL_INSURANCE: "也许", imp.HEALTH_CHECK_ON: "去年"}),
+        _row(**{col.JOB: None, col.HIRED_ON: None}),
+        _row(**{col.CONTRACT_KIND: "临时工", col.INSURED_SINCE: None}),
+        _row(**{col.SOCIAL_INSURANCE: "也许", col.HEALTH_CHECK_ON: "去年"}),
     ]
 
     result = _import(agency_a, org_a, _xlsx(rows))
 
     assert [(e.row, e.field) for e in result.errors] == [
-        (2, imp.JOB),
-        (2, imp.HIRED_ON),
-        (3, imp.CONTRACT_KIND),
-        (3, imp.INSURED_SINCE),
-        (4, imp.SOCIAL_INSURANCE),
-        (4, imp.HEALTH_CHECK_ON),
+        (2, col.JOB),
+        (2, col.HIRED_ON),
+        (3, col.CONTRACT_KIND),
+        (3, col.INSURED_SINCE),
+        (4, col.SOCIAL_INSURANCE),
+        (4, col.HEALTH_CHECK_ON),
     ]
     assert "劳动合同" in result.errors[2].message
     assert Worker.objects.count() == 0
 
 
 def test_id_number_typed_into_a_number_cell_is_refused_with_the_fix(agency_a, org_a):
-    result = _import(agency_a, org_a, _xlsx([_row(**{imp.ID_NUMBER: 1.50203198503150e17})]))
+    result = _import(agency_a, org_a, _xlsx([_row(**{col.ID_NUMBER: 1.50203198503150e17})]))
 
-    assert [(e.row, e.field) for e in result.errors] == [(2, imp.ID_NUMBER)]
+    assert [(e.row, e.field) for e in result.errors] == [(2, col.ID_NUMBER)]
     assert "text" in result.errors[0].message or "文本" in result.errors[0].message
 
 
 def test_blank_rows_are_skipped_and_row_numbers_stay_those_of_excel(agency_a, org_a):
-    rows = [_row(), _row(**{imp.NAME: None})]
+    rows = [_row(), _row(**{col.NAME: None})]
 
     result = _import(agency_a, org_a, _xlsx(rows, blank_rows_before=(1,)))
 
-    assert [(e.row, e.field) for e in result.errors] == [(4, imp.NAME)]
+    assert [(e.row, e.field) for e in result.errors] == [(4, col.NAME)]
 
 
 # --- cell formats ------------------------------------------------------------------------
@@ -266,10 +269,10 @@ def test_blank_rows_are_skipped_and_row_numbers_stay_those_of_excel(agency_a, or
 
 def test_dates_from_excel_cells_and_from_strings_are_read_as_dates(agency_a, org_a):
     rows = [
-        _row(**{imp.HIRED_ON: dt.datetime(2024, 1, 5, 0, 0)}),
-        _row(**{imp.HIRED_ON: "2024-01-05", imp.CONTRACT_START: "2024/1/5"}),
-        _row(**{imp.HIRED_ON: "2024.1.5", imp.CONTRACT_START: " 2024年1月5日 "}),
-        _row(**{imp.HIRED_ON: "２０２４-０１-０５", imp.CONTRACT_START: 20240105}),
+        _row(**{col.HIRED_ON: dt.datetime(2024, 1, 5, 0, 0)}),
+        _row(**{col.HIRED_ON: "2024-01-05", col.CONTRACT_START: "2024/1/5"}),
+        _row(**{col.HIRED_ON: "2024.1.5", col.CONTRACT_START: " 2024年1月5日 "}),
+        _row(**{col.HIRED_ON: "２０２４-０１-０５", col.CONTRACT_START: 20240105}),
     ]
 
     result = _import(agency_a, org_a, _xlsx(rows))
@@ -283,9 +286,9 @@ def test_full_width_digits_lower_case_x_and_yes_no_variants_are_normalised(agenc
     number = next(n for n in _ids(200) if n.endswith("X"))
     full_width = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in number[:-1]) + "x"
     rows = [
-        _row(**{imp.ID_NUMBER: full_width, imp.SOCIAL_INSURANCE: "Y", imp.GRADUATE: 1}),
-        _row(**{imp.SOCIAL_INSURANCE: "n", imp.INSURED_SINCE: None, imp.HARD_TO_EMPLOY: "1"}),
-        _row(**{imp.SOCIAL_INSURANCE: None, imp.INSURED_SINCE: None, imp.GRADUATE: "0"}),
+        _row(**{col.ID_NUMBER: full_width, col.SOCIAL_INSURANCE: "Y", col.GRADUATE: 1}),
+        _row(**{col.SOCIAL_INSURANCE: "n", col.INSURED_SINCE: None, col.HARD_TO_EMPLOY: "1"}),
+        _row(**{col.SOCIAL_INSURANCE: None, col.INSURED_SINCE: None, col.GRADUATE: "0"}),
     ]
 
     result = _import(agency_a, org_a, _xlsx(rows))
@@ -293,21 +296,21 @@ def test_full_width_digits_lower_case_x_and_yes_no_variants_are_normalised(agenc
     assert result.ok, result.errors
     first = Worker.objects.get(person=Person.objects.by_id_number(number).get())
     assert first.social_insurance is True and first.is_graduate is True
-    second = Worker.objects.get(person=Person.objects.by_id_number(rows[1][imp.ID_NUMBER]).get())
+    second = Worker.objects.get(person=Person.objects.by_id_number(rows[1][col.ID_NUMBER]).get())
     assert second.social_insurance is False and second.is_hard_to_employ is True
-    third = Worker.objects.get(person=Person.objects.by_id_number(rows[2][imp.ID_NUMBER]).get())
+    third = Worker.objects.get(person=Person.objects.by_id_number(rows[2][col.ID_NUMBER]).get())
     assert third.social_insurance is False and third.is_graduate is False
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig", "utf-8"])
 def test_csv_in_gbk_or_utf8_imports_like_the_workbook(agency_a, org_a, encoding):
-    rows = [_row(**{imp.NAME: "张伟", imp.CONTRACT_START: "2024/1/5"}), _row(**{imp.NAME: "李娜"})]
+    rows = [_row(**{col.NAME: "张伟", col.CONTRACT_START: "2024/1/5"}), _row(**{col.NAME: "李娜"})]
 
     result = _import(agency_a, org_a, _csv(rows, encoding))
 
     assert result.ok, result.errors
     assert result.created == 2
-    person = Person.objects.by_id_number(rows[0][imp.ID_NUMBER]).get()
+    person = Person.objects.by_id_number(rows[0][col.ID_NUMBER]).get()
     assert person.name == "张伟"
     assert Worker.objects.get(person=person).contract_start == dt.date(2024, 1, 5)
 
@@ -351,20 +354,20 @@ def test_header_only_file_is_rejected(agency_a, org_a):
 
 
 def test_missing_required_columns_are_named(agency_a, org_a):
-    headers = [h for h in HEADERS if h not in (imp.JOB, imp.HIRED_ON)]
+    headers = [h for h in HEADERS if h not in (col.JOB, col.HIRED_ON)]
 
     with pytest.raises(ValidationError) as excinfo:
         _import(agency_a, org_a, _xlsx([_row()], headers=headers))
 
     message = _file_error(excinfo)
-    assert imp.JOB in message and imp.HIRED_ON in message and imp.NAME not in message
+    assert col.JOB in message and col.HIRED_ON in message and col.NAME not in message
 
 
 def test_more_than_5000_rows_is_rejected_before_anything_is_read_row_by_row(agency_a, org_a):
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(HEADERS)
-    for _ in range(imp.MAX_ROWS + 1):
+    for _ in range(col.MAX_ROWS + 1):
         sheet.append(["王芳", "x"])
     output = io.BytesIO()
     workbook.save(output)
@@ -372,7 +375,7 @@ def test_more_than_5000_rows_is_rejected_before_anything_is_read_row_by_row(agen
     with pytest.raises(ValidationError) as excinfo:
         _import(agency_a, org_a, SimpleUploadedFile("w.xlsx", output.getvalue()))
 
-    assert str(imp.MAX_ROWS) in _file_error(excinfo)
+    assert str(col.MAX_ROWS) in _file_error(excinfo)
 
 
 # --- permission ----------------------------------------------------------------------------
@@ -395,10 +398,10 @@ def test_reviewer_may_import_for_an_agency(reviewer, org_a):
 def test_template_is_a_workbook_whose_header_matches_the_importer():
     workbook = load_workbook(io.BytesIO(imp.build_template()))
 
-    sheet = workbook[imp.DATA_SHEET_TITLE]
+    sheet = workbook[col.DATA_SHEET_TITLE]
     assert [c.value for c in sheet[1]] == HEADERS
     assert HEADERS[:3] == ["姓名", "身份证号", "联系电话"] and HEADERS[-1] == "高校毕业生"
-    assert imp.HELP_SHEET_TITLE in workbook.sheetnames
+    assert col.HELP_SHEET_TITLE in workbook.sheetnames
     lists = sorted((str(dv.sqref), dv.formula1) for dv in sheet.data_validations.dataValidation)
     assert lists == [
         ("F2:F5001", '"劳动合同,服务协议"'),
@@ -410,18 +413,18 @@ def test_template_is_a_workbook_whose_header_matches_the_importer():
     assert sheet.column_dimensions["B"].number_format == "@"
     assert all(sheet.column_dimensions[c].width >= 10 for c in "ABCDEFGHIJKLMNO")
     example_id = sheet["B2"].value
-    assert example_id == imp.EXAMPLE_ID_NUMBER
-    imp.parse_id_number(example_id)  # checksum-valid
+    assert example_id == col.EXAMPLE_ID_NUMBER
+    parse_id_number(example_id)  # checksum-valid
 
 
 def test_filled_in_template_round_trips_through_the_importer(agency_a, org_a):
     workbook = load_workbook(io.BytesIO(imp.build_template()))
-    sheet = workbook[imp.DATA_SHEET_TITLE]
-    rows = [_row(**{imp.NAME: "王芳"}), _row(**{imp.NAME: "赵敏", imp.CONTRACT_END: None})]
+    sheet = workbook[col.DATA_SHEET_TITLE]
+    rows = [_row(**{col.NAME: "王芳"}), _row(**{col.NAME: "赵敏", col.CONTRACT_END: None})]
     for row_number, row in enumerate(rows, start=2):  # the example row is overwritten
         for column, header in enumerate(HEADERS, start=1):
             sheet.cell(row=row_number, column=column, value=row[header])
-    workbook.active = workbook.sheetnames.index(imp.HELP_SHEET_TITLE)  # saved on the 说明 tab
+    workbook.active = workbook.sheetnames.index(col.HELP_SHEET_TITLE)  # saved on the 说明 tab
     output = io.BytesIO()
     workbook.save(output)
 
@@ -437,7 +440,7 @@ def test_filled_in_template_round_trips_through_the_importer(agency_a, org_a):
 def test_untouched_template_example_row_is_refused(agency_a, org_a):
     result = _import(agency_a, org_a, SimpleUploadedFile("t.xlsx", imp.build_template()))
 
-    assert [(e.row, e.field) for e in result.errors] == [(2, imp.ID_NUMBER)]
+    assert [(e.row, e.field) for e in result.errors] == [(2, col.ID_NUMBER)]
     assert Worker.objects.count() == 0
 
 
@@ -454,7 +457,7 @@ def _extra_batches(small: int, large: int) -> int:
 
     person_fields = [f for f in Person._meta.concrete_fields if not f.primary_key]
     worker_fields = [f for f in Worker._meta.concrete_fields if not f.primary_key]
-    update_fields = ["pk", "pk", *imp.services.WORKER_FIELDS, "updated_at"]
+    update_fields = ["pk", "pk", *WORKER_FIELDS, "updated_at"]
     return sum(
         batches(fields, large) - batches(fields, small)
         for fields in (person_fields, worker_fields, update_fields)
@@ -471,9 +474,9 @@ def _count(user, agency, rows) -> tuple[int, object]:
 
 def test_query_count_does_not_grow_with_the_number_of_rows(agency_a, org_a):
     numbers = _ids(211)
-    _count(agency_a, org_a, [_row(**{imp.ID_NUMBER: numbers[0]})])  # warm caches
-    small = [_row(**{imp.ID_NUMBER: n}) for n in numbers[1:11]]
-    large = [_row(**{imp.ID_NUMBER: n}) for n in numbers[11:211]]
+    _count(agency_a, org_a, [_row(**{col.ID_NUMBER: numbers[0]})])  # warm caches
+    small = [_row(**{col.ID_NUMBER: n}) for n in numbers[1:11]]
+    large = [_row(**{col.ID_NUMBER: n}) for n in numbers[11:211]]
 
     create_small, _r = _count(agency_a, org_a, small)
     create_large, result = _count(agency_a, org_a, large)
