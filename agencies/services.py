@@ -106,11 +106,41 @@ def _validate_agency_data(data: dict[str, Any]) -> None:
         raise ValidationError({"founded_on": _("The founding date cannot be in the future.")})
 
 
+def applicant_signup(
+    *, username: str, password: str, full_name: str, phone: str, email: str
+) -> User:
+    """A visitor creates the account they will apply with (validated by the signup form)."""
+    with transaction.atomic():
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError({"username": _("This username is taken; please choose another.")})
+        user = User.objects.create_user(
+            username=username, password=password, full_name=full_name, phone=phone, email=email
+        )
+        audit.log(
+            user,
+            user,
+            "accounts.user.signed_up",
+            after={"username": username, "full_name": full_name},
+        )
+    return user
+
+
 def agency_apply(*, user: User, data: dict[str, Any], formats, license_file=None) -> Agency:
     """An applicant signs up their agency; it waits for a reviewer."""
     if getattr(user, "agency_membership", None) is not None:
         raise ValidationError(_("Your account already belongs to an agency."))
-    _validate_agency_data(data)
+    # Report every problem at once, not one per submission.
+    errors: dict[str, list[str]] = {}
+    for check in (
+        lambda: _validate_agency_data(data),
+        lambda: _clean_uscc(data["uscc"], actor=user, override_reason="", exclude_pk=None),
+    ):
+        try:
+            check()
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         uscc = _clean_uscc(data["uscc"], actor=user, override_reason="", exclude_pk=None)
         agency = Agency(**{f: data[f] for f in AGENCY_FIELDS if f != "uscc"}, uscc=uscc)
