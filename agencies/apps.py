@@ -21,7 +21,7 @@ class AgenciesConfig(AppConfig):
         "审批领导": _perms("view", "change")
         + _perms("view", "change", "add", models=_REFERENCE)
         + ["people.view_person"],
-        "统计查询": _perms("view") + _perms("view", models=_REFERENCE),
+        "统计查询": _perms("view") + _perms("view", models=_REFERENCE) + ["people.view_person"],
         "机构用户": [],
     }
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,23 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
 
+def _changes(before, after) -> list[tuple[str, object, object]]:
+    """(field, before, after) for the keys that differ, so the page shows what changed."""
+    before = {} if before is None else before
+    after = {} if after is None else after
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return []
+    keys = list(dict.fromkeys([*before, *after]))
+    return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+def _label(obj, key: str) -> str:
+    try:
+        return str(obj._meta.get_field(key).verbose_name)
+    except FieldDoesNotExist:  # a key that is not a field (e.g. a computed figure)
+        return key
+
+
 class AuditHistoryMixin:
     """Replace the admin 'history' page with the object's audit trail."""
 
@@ -31,7 +49,12 @@ class AuditHistoryMixin:
         obj = self.get_object(request, admin.utils.unquote(object_id))
         if obj is None or not self.has_view_or_change_permission(request, obj):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        entries = AuditEntry.objects.for_object(obj).select_related("actor").order_by("id")
+        entries = list(AuditEntry.objects.for_object(obj).select_related("actor").order_by("id"))
+        for entry in entries:
+            entry.changes = [
+                (_label(obj, key), old, new)
+                for key, old, new in _changes(entry.before, entry.after)
+            ]
         context = {
             **self.admin_site.each_context(request),
             "title": _("History: %(object)s") % {"object": obj},

@@ -1,0 +1,285 @@
+"""Review actions in the admin: buttons on the change page and bulk actions on the list.
+
+Both lead to an intermediate page asking for the reason, then call the service. What is
+offered comes from the transition tables of workflow.py, for the object's current status
+and the user's roles; the service checks again and has the last word.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+
+from kunqu_jiafu.accounts.roles import APPROVER, REVIEWER
+
+from . import workflow
+from .admin_forms import ReasonForm, add_service_errors
+from .workflow import Transition
+
+REVIEW_ROLES = frozenset({REVIEWER, APPROVER})
+POSITIVE = {"register", "reinstate", "approve"}
+NEGATIVE = {"reject", "deregister", "refuse", "revoke"}
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc) or _("You may not do this.")
+
+
+def tone(action: str) -> str:
+    if action in POSITIVE:
+        return "positive"
+    if action in NEGATIVE:
+        return "negative"
+    return "neutral"
+
+
+class ReviewActionsMixin:
+    """Mix into a ModelAdmin; set ``review_table`` and implement ``review_perform``."""
+
+    review_table: tuple[Transition, ...] = ()
+    review_reason_template = "admin/agencies/review_reason.html"
+    review_bulk_template = "admin/agencies/review_bulk.html"
+    # The changelist filter that holds the status, to offer only the actions that fit it.
+    review_status_param = "status__exact"
+
+    def review_perform(self, request, obj, action: str, reason: str):  # pragma: no cover
+        raise NotImplementedError
+
+    def review_status(self, obj) -> str:
+        return obj.status
+
+    # --- what is offered ------------------------------------------------------------------
+
+    def review_roles(self, request) -> set[str]:
+        user = request.user
+        if user.is_superuser:
+            return set(REVIEW_ROLES)
+        return set(user.role_names) & REVIEW_ROLES
+
+    def review_transitions(self, request, obj) -> list[Transition]:
+        if obj is None or not self.has_change_permission(request, obj):
+            return []
+        return workflow.available(
+            self.review_table, self.review_status(obj), self.review_roles(request)
+        )
+
+    def review_bulk_choices(self, request) -> dict[str, str]:
+        """action -> label, for the actions the user's roles allow (and the status filter fits)."""
+        if not self.has_change_permission(request):
+            return {}
+        roles = self.review_roles(request)
+        status = request.GET.get(self.review_status_param)
+        choices: dict[str, str] = {}
+        for t in self.review_table:
+            if not set(t.roles) & roles:
+                continue
+            if status and t.source != status:
+                continue
+            choices.setdefault(t.action, t.label)
+        return choices
+
+    def review_button_context(self, request, obj) -> list[dict]:
+        info = (self.opts.app_label, self.opts.model_name)
+        return [
+            {
+                "action": t.action,
+                "label": t.label,
+                "needs_reason": t.needs_reason,
+                "tone": tone(t.action),
+                "url": reverse(f"admin:{info[0]}_{info[1]}_review", args=[obj.pk, t.action]),
+            }
+            for t in self.review_transitions(request, obj)
+        ]
+
+    # --- admin plumbing -------------------------------------------------------------------
+
+    def get_urls(self):
+        info = (self.opts.app_label, self.opts.model_name)
+        urls = [
+            path(
+                "<path:object_id>/review/<slug:action>/",
+                self.admin_site.admin_view(self.review_view),
+                name="{}_{}_review".format(*info),
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and self.has_view_or_change_permission(request, obj):
+            extra_context["review_buttons"] = self.review_button_context(request, obj)
+            extra_context["review_status_tone"] = self.status_tone(obj)
+            extra_context["review_status_label"] = obj.get_status_display()
+            extra_context["review_can_act"] = self.has_change_permission(request, obj)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def status_tone(self, obj) -> str:
+        return STATUS_TONES.get(self.review_status(obj), "neutral")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        for action, label in self.review_bulk_choices(request).items():
+            name = f"review_{action}"
+            actions[name] = (self._bulk_action(action), name, label)
+        return actions
+
+    @staticmethod
+    def _bulk_action(action: str):
+        def run(modeladmin, request, queryset):
+            return modeladmin.review_bulk(request, queryset, action)
+
+        run.__name__ = f"review_{action}"
+        return run
+
+    # --- views ----------------------------------------------------------------------------
+
+    def review_view(self, request, object_id, action):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        change_url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk]
+        )
+        transition = next(
+            (t for t in self.review_transitions(request, obj) if t.action == action), None
+        )
+        if transition is None:
+            messages.error(
+                request,
+                _("This action is not possible for %(object)s while it is %(status)s.")
+                % {"object": obj, "status": obj.get_status_display()},
+            )
+            return redirect(change_url)
+        form = ReasonForm(
+            request.POST if request.method == "POST" else None,
+            reason_required=transition.needs_reason,
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                self.review_perform(request, obj, action, form.cleaned_data["reason"])
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            except PermissionDenied as exc:
+                messages.error(request, _message(exc))
+                return redirect(change_url)
+            else:
+                obj.refresh_from_db()
+                messages.success(
+                    request,
+                    _("“%(action)s” done: %(object)s is now %(status)s.")
+                    % {
+                        "action": transition.label,
+                        "object": obj,
+                        "status": obj.get_status_display(),
+                    },
+                )
+                return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": transition.label,
+            "subtitle": str(obj),
+            "opts": self.opts,
+            "object": obj,
+            "transition": transition,
+            "tone": tone(action),
+            "form": form,
+            "change_url": change_url,
+            "status_label": obj.get_status_display(),
+            "status_tone": self.status_tone(obj),
+            "summary": self.review_summary(obj),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.review_reason_template, context)
+
+    def review_summary(self, obj) -> list[tuple[str, str]]:
+        """Label/value pairs shown on the reason page so the reviewer knows what they act on."""
+        return []
+
+    def review_bulk(self, request, queryset, action: str):
+        roles = self.review_roles(request)
+        by_status = {
+            t.source: t for t in self.review_table if t.action == action and set(t.roles) & roles
+        }
+        if not by_status or not self.has_change_permission(request):
+            raise PermissionDenied
+        label = next(iter(by_status.values())).label
+        objects = list(queryset)
+        applicable = [o for o in objects if self.review_status(o) in by_status]
+        skipped = [o for o in objects if self.review_status(o) not in by_status]
+        if not applicable:
+            messages.warning(
+                request,
+                _("None of the selected items can be given “%(action)s” in their current status.")
+                % {"action": label},
+            )
+            return None
+        needs_reason = any(by_status[self.review_status(o)].needs_reason for o in applicable)
+        confirmed = request.POST.get("post") == "yes"
+        form = ReasonForm(request.POST if confirmed else None, reason_required=needs_reason)
+        if confirmed and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            done = 0
+            for obj in applicable:
+                try:
+                    self.review_perform(request, obj, action, reason)
+                except (ValidationError, PermissionDenied) as exc:
+                    messages.error(request, f"{obj}: {_message(exc)}")
+                else:
+                    done += 1
+            if done:
+                messages.success(
+                    request,
+                    _("“%(action)s” done for %(count)s item(s).")
+                    % {"action": label, "count": done},
+                )
+            if skipped:
+                messages.warning(
+                    request,
+                    _("%(count)s item(s) skipped: “%(action)s” does not fit their status.")
+                    % {"count": len(skipped), "action": label},
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": label,
+            "subtitle": None,
+            "opts": self.opts,
+            "action_name": f"review_{action}",
+            "action_label": label,
+            "tone": tone(action),
+            "form": form,
+            "applicable": [(o, o.get_status_display()) for o in applicable],
+            "skipped": [(o, o.get_status_display()) for o in skipped],
+            "needs_reason": needs_reason,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.review_bulk_template, context)
+
+
+STATUS_TONES = {
+    # agencies
+    "applying": "pending",
+    "registered": "positive",
+    "rejected": "negative",
+    "suspended": "warning",
+    "deregistered": "muted",
+    # filings
+    "submitted": "pending",
+    "filed": "positive",
+    "returned": "warning",
+    "refused": "negative",
+    # recognitions
+    "valid": "positive",
+    "revoked": "negative",
+    "expired": "muted",
+}

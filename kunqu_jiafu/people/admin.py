@@ -1,0 +1,97 @@
+"""People in the admin: read-only, ID numbers full only for roles that may see them.
+
+The encrypted column and the blind index are never shown. Exact search by ID number
+(through the blind index) is offered to those who may see full numbers; for everyone
+else an ID number is just text that matches no name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib import admin
+from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from kunqu_jiafu.accounts.roles import can_see_full_id
+
+from . import crypto
+from .idcard import normalize
+from .models import Person
+
+_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+
+
+def search_by_id_number(request, queryset, term: str, lookup: str = "id_hash"):
+    """The queryset matching an ID-number search term, or None when the term is not one
+    (or the user may not search by ID number)."""
+    number = normalize(term or "")
+    if not _ID_SHAPE.match(number) or not can_see_full_id(request.user):
+        return None
+    return queryset.filter(**{lookup: crypto.blind_index(number)})
+
+
+class ViewerMixin:
+    """Remember who looks at an object, so read-only fields can mask per role."""
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj._admin_viewer = request.user
+        return obj
+
+    @staticmethod
+    def viewer(obj):
+        return getattr(obj, "_admin_viewer", None) or AnonymousUser()
+
+    @staticmethod
+    def full_ids(user) -> bool:
+        return can_see_full_id(user)
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        if self.search_fields:
+            changelist.search_help_text = (
+                gettext("Search by name, or by a full 18-character ID number.")
+                if can_see_full_id(request.user)
+                else gettext("Search by name.")
+            )
+        return changelist
+
+
+@admin.register(Person)
+class PersonAdmin(ViewerMixin, admin.ModelAdmin):
+    search_fields = ("name",)
+    list_filter = ("sex", "area_known")
+    list_per_page = 50
+    fields = ("name", "id_display", "sex", "birth_date", "area_known", "phone", "created_at")
+    readonly_fields = fields
+
+    def get_list_display(self, request):
+        user = request.user
+
+        @admin.display(description=_("ID number"))
+        def id_number(person):
+            return person.id_for(user)
+
+        return ("name", id_number, "sex", "birth_date", "area_known", "created_at")
+
+    def get_search_results(self, request, queryset, search_term):
+        found = search_by_id_number(request, queryset, search_term)
+        if found is not None:
+            return found, False
+        return super().get_search_results(request, queryset, search_term)
+
+    @admin.display(description=_("ID number"))
+    def id_display(self, obj):
+        return obj.id_for(self.viewer(obj))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
