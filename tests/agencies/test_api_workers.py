@@ -47,7 +47,8 @@ def test_agency_user_adds_a_worker_to_its_own_agency(agency_a, org_a, client_for
 
 
 def test_worker_with_bad_id_number_is_400_naming_id_number(agency_a, client_for):
-    bad = factories.id_number()[:-1] + ("0" if factories.id_number()[-1] != "0" else "1")
+    good = factories.id_number()
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
     response = client_for(agency_a).post(
         "/api/workers/", _new_worker(id_number=bad), content_type=JSON
     )
