@@ -41,6 +41,8 @@ def can_edit_agency(user, agency: Agency) -> Result:
         return allowed, reason
     if has_role(user, REVIEWER, APPROVER):
         return OK
+    if not is_agency_user(user):  # officials read only
+        return False, _("Your role may only read agency records.")
     if not workflow.AGENCY_EDITABLE_FIELDS.get(agency.status):
         return False, _("A deregistered agency can no longer be edited.")
     return OK
@@ -65,6 +67,8 @@ def can_manage_workers(user, agency: Agency) -> Result:
         return allowed, reason
     if has_role(user, REVIEWER, APPROVER):
         return OK
+    if not is_agency_user(user):  # officials read only
+        return False, _("Your role may only read agency records.")
     if agency.status not in workflow.WORKING_STATUSES:
         return False, _(
             "Workers can only be kept while the agency is applying, registered or suspended."

@@ -26,13 +26,35 @@ from .uscc import check_uscc, expected_check_character
 
 LICENSE_TYPES = (PDF, JPEG, PNG)
 AGENCY_FIELDS = (
-    "name", "uscc", "legal_representative", "contact_name", "phone", "address",
-    "street", "founded_on", "employee_count",
+    "name",
+    "uscc",
+    "legal_representative",
+    "contact_name",
+    "phone",
+    "address",
+    "street",
+    "founded_on",
+    "employee_count",
+)
+FILING_DECLARATIONS = (
+    "signs_customer_contracts",
+    "dispatches_workers",
+    "pays_wages_directly",
+    "trains_continuously",
 )
 WORKER_FIELDS = (
-    "job", "hired_on", "contract_kind", "contract_start", "contract_end", "social_insurance",
-    "insured_since", "health_check_on", "accident_insurance_until", "certificates",
-    "is_hard_to_employ", "is_graduate",
+    "job",
+    "hired_on",
+    "contract_kind",
+    "contract_start",
+    "contract_end",
+    "social_insurance",
+    "insured_since",
+    "health_check_on",
+    "accident_insurance_until",
+    "certificates",
+    "is_hard_to_employ",
+    "is_graduate",
 )
 
 
@@ -95,15 +117,31 @@ def _clean_uscc(value: str, *, actor, override_reason: str, exclude_pk: int | No
         duplicate = duplicate.exclude(pk=exclude_pk)
     if duplicate.exists():
         raise ValidationError(
-            {"uscc": _("An agency with this credit code is already in the system; each agency registers once.")}
+            {
+                "uscc": _(
+                    "An agency with this credit code is already in the system; each agency registers once."
+                )
+            }
         )
     return code
 
 
 def _validate_agency_data(data: dict[str, Any]) -> None:
+    errors: dict[str, str] = {}
+    # Empty required values are reported on their field, never left to a database error
+    # (which the callers would misreport as a duplicate credit code).
+    for name in AGENCY_FIELDS:
+        value = data.get(name, "-")
+        if value is None or (isinstance(value, str) and not value.strip()):
+            errors[name] = _("This field is required.")
     founded = data.get("founded_on")
     if founded and founded > timezone.localdate():
-        raise ValidationError({"founded_on": _("The founding date cannot be in the future.")})
+        errors["founded_on"] = _("The founding date cannot be in the future.")
+    count = data.get("employee_count")
+    if isinstance(count, int) and count < 0:
+        errors["employee_count"] = _("The number of employees cannot be negative.")
+    if errors:
+        raise ValidationError(errors)
 
 
 def applicant_signup(
@@ -149,12 +187,21 @@ def agency_apply(*, user: User, data: dict[str, Any], formats, license_file=None
                 agency.save()
         except IntegrityError:
             raise ValidationError(
-                {"uscc": _("An agency with this credit code is already in the system; each agency registers once.")}
+                {
+                    "uscc": _(
+                        "An agency with this credit code is already in the system; each agency registers once."
+                    )
+                }
             ) from None
         agency.formats.set(formats)
         if license_file is not None:
             document = document_store(
-                license_file, allowed=LICENSE_TYPES, field="license", user=user, owner=agency, purpose="营业执照"
+                license_file,
+                allowed=LICENSE_TYPES,
+                field="license",
+                user=user,
+                owner=agency,
+                purpose="营业执照",
             )
             agency.license = document
             agency.save(update_fields=["license"])
@@ -165,19 +212,33 @@ def agency_apply(*, user: User, data: dict[str, Any], formats, license_file=None
         notify(
             _reviewers(),
             _("New agency registration to review: %(name)s") % {"name": agency.name},
-            _("%(name)s (credit code %(uscc)s) applied for registration.") % {"name": agency.name, "uscc": uscc},
+            _("%(name)s (credit code %(uscc)s) applied for registration.")
+            % {"name": agency.name, "uscc": uscc},
             reverse("admin:agencies_agency_change", args=[agency.pk]),
         )
     return agency
 
 
-def agency_update(*, actor: User, agency: Agency, data: dict[str, Any], formats=None,
-                  license_file=None, override_reason: str = "") -> Agency:
+def agency_update(
+    *,
+    actor: User,
+    agency: Agency,
+    data: dict[str, Any],
+    formats=None,
+    license_file=None,
+    override_reason: str = "",
+) -> Agency:
     """Change an agency's details. Agency users may change only what its status allows."""
     _require(permissions.can_edit_agency(actor, agency))
     staff = has_role(actor, REVIEWER, APPROVER) and not is_agency_user(actor)
-    allowed = set(AGENCY_FIELDS) | {"formats"} if staff else set(workflow.AGENCY_EDITABLE_FIELDS[agency.status])
-    changed = {k for k, v in data.items() if getattr(agency, k if k != "street" else "street", None) != v}
+    allowed = (
+        set(AGENCY_FIELDS) | {"formats"}
+        if staff
+        else set(workflow.AGENCY_EDITABLE_FIELDS[agency.status])
+    )
+    changed = {
+        k for k, v in data.items() if getattr(agency, k if k != "street" else "street", None) != v
+    }
     if formats is not None and {f.pk for f in formats} != set(
         agency.formats.values_list("pk", flat=True)
     ):
@@ -185,17 +246,25 @@ def agency_update(*, actor: User, agency: Agency, data: dict[str, Any], formats=
     forbidden = sorted(changed - allowed)
     if forbidden:
         raise ValidationError(
-            {f: _("This field cannot be changed while the agency is %(status)s; contact the bureau.")
-             % {"status": agency.get_status_display()} for f in forbidden}
+            {
+                f: _(
+                    "This field cannot be changed while the agency is %(status)s; contact the bureau."
+                )
+                % {"status": agency.get_status_display()}
+                for f in forbidden
+            }
         )
     _validate_agency_data(data)
     with transaction.atomic():
         agency = Agency.objects.select_for_update().get(pk=agency.pk)
         before = _snapshot(agency)
         if "uscc" in data:
-            data = {**data, "uscc": _clean_uscc(
-                data["uscc"], actor=actor, override_reason=override_reason, exclude_pk=agency.pk
-            )}
+            data = {
+                **data,
+                "uscc": _clean_uscc(
+                    data["uscc"], actor=actor, override_reason=override_reason, exclude_pk=agency.pk
+                ),
+            }
             if override_reason:
                 agency.uscc_override_reason = override_reason
         for field_name, value in data.items():
@@ -205,12 +274,23 @@ def agency_update(*, actor: User, agency: Agency, data: dict[str, Any], formats=
             agency.formats.set(formats)
         if license_file is not None:
             document = document_store(
-                license_file, allowed=LICENSE_TYPES, field="license", user=actor, owner=agency, purpose="营业执照"
+                license_file,
+                allowed=LICENSE_TYPES,
+                field="license",
+                user=actor,
+                owner=agency,
+                purpose="营业执照",
             )
             agency.license = document
             agency.save(update_fields=["license"])
-        audit.log(actor, agency, "agencies.agency.updated", before=before, after=_snapshot(agency),
-                  reason=override_reason)
+        audit.log(
+            actor,
+            agency,
+            "agencies.agency.updated",
+            before=before,
+            after=_snapshot(agency),
+            reason=override_reason,
+        )
     return agency
 
 
@@ -222,14 +302,26 @@ def agency_transition(*, actor: User, agency: Agency, action: str, reason: str =
         transition = workflow.find(workflow.AGENCY_TRANSITIONS, agency.status, action)
         reason = (reason or "").strip()
         if transition.needs_reason and not reason:
-            raise ValidationError({"reason": _("Please give the reason for “%(action)s”.") % {"action": transition.label}})
+            raise ValidationError(
+                {
+                    "reason": _("Please give the reason for “%(action)s”.")
+                    % {"action": transition.label}
+                }
+            )
         before = _snapshot(agency)
         agency.status = transition.target
         agency.status_reason = reason
         if transition.target == Agency.Status.REGISTERED and agency.registered_on is None:
             agency.registered_on = timezone.localdate()
         agency.save(update_fields=["status", "status_reason", "registered_on", "updated_at"])
-        audit.log(actor, agency, f"agencies.agency.{action}", before=before, after=_snapshot(agency), reason=reason)
+        audit.log(
+            actor,
+            agency,
+            f"agencies.agency.{action}",
+            before=before,
+            after=_snapshot(agency),
+            reason=reason,
+        )
         if action == "reapply":
             notify(
                 _reviewers(),
@@ -241,18 +333,23 @@ def agency_transition(*, actor: User, agency: Agency, action: str, reason: str =
             notify(
                 _agency_users(agency),
                 _("Your agency: %(action)s") % {"action": transition.label},
-                _("%(name)s is now %(status)s.") % {"name": agency.name, "status": agency.get_status_display()}
+                _("%(name)s is now %(status)s.")
+                % {"name": agency.name, "status": agency.get_status_display()}
                 + (("\n" + _("Reason: %(reason)s") % {"reason": reason}) if reason else ""),
                 reverse("portal:dashboard"),
             )
     return agency
 
 
-def agency_set_alliance(*, actor: User, agency: Agency, member: bool, joined_on: dt.date | None) -> Agency:
+def agency_set_alliance(
+    *, actor: User, agency: Agency, member: bool, joined_on: dt.date | None
+) -> Agency:
     if not has_role(actor, REVIEWER, APPROVER) or is_agency_user(actor):
         raise PermissionDenied(_("Only bureau staff record alliance membership."))
     if member and joined_on is None:
-        raise ValidationError({"alliance_joined_on": _("Please enter the date the agency joined the alliance.")})
+        raise ValidationError(
+            {"alliance_joined_on": _("Please enter the date the agency joined the alliance.")}
+        )
     with transaction.atomic():
         agency = Agency.objects.select_for_update().get(pk=agency.pk)
         before = _snapshot(agency)
@@ -263,8 +360,15 @@ def agency_set_alliance(*, actor: User, agency: Agency, member: bool, joined_on:
     return agency
 
 
-def recognition_grant(*, actor: User, agency: Agency, kind: str, year: int, granted_on: dt.date,
-                      valid_until: dt.date | None) -> Recognition:
+def recognition_grant(
+    *,
+    actor: User,
+    agency: Agency,
+    kind: str,
+    year: int,
+    granted_on: dt.date,
+    valid_until: dt.date | None,
+) -> Recognition:
     if not has_role(actor, REVIEWER, APPROVER) or is_agency_user(actor):
         raise PermissionDenied(_("Only bureau staff grant recognitions."))
     if agency.status != Agency.Status.REGISTERED:
@@ -276,12 +380,22 @@ def recognition_grant(*, actor: User, agency: Agency, kind: str, year: int, gran
             recognition = Recognition.objects.create(
                 agency=agency, kind=kind, year=year, granted_on=granted_on, valid_until=valid_until
             )
-            audit.log(actor, recognition, "agencies.recognition.granted",
-                      after={"kind": kind, "year": year, "valid_until": valid_until})
-            notify(_agency_users(agency), _("Recognition granted: %(r)s") % {"r": recognition.get_kind_display()},
-                   "", reverse("portal:dashboard"))
+            audit.log(
+                actor,
+                recognition,
+                "agencies.recognition.granted",
+                after={"kind": kind, "year": year, "valid_until": valid_until},
+            )
+            notify(
+                _agency_users(agency),
+                _("Recognition granted: %(r)s") % {"r": recognition.get_kind_display()},
+                "",
+                reverse("portal:dashboard"),
+            )
     except IntegrityError:
-        raise ValidationError({"kind": _("The agency already holds this recognition for that year.")}) from None
+        raise ValidationError(
+            {"kind": _("The agency already holds this recognition for that year.")}
+        ) from None
     return recognition
 
 
@@ -298,11 +412,20 @@ def recognition_revoke(*, actor: User, recognition: Recognition, reason: str) ->
         recognition.status = Recognition.Status.REVOKED
         recognition.status_reason = reason.strip()
         recognition.save(update_fields=["status", "status_reason"])
-        audit.log(actor, recognition, "agencies.recognition.revoked", before=before,
-                  after={"status": recognition.status}, reason=reason)
-        notify(_agency_users(recognition.agency),
-               _("Recognition revoked: %(r)s") % {"r": recognition.get_kind_display()}, reason,
-               reverse("portal:dashboard"))
+        audit.log(
+            actor,
+            recognition,
+            "agencies.recognition.revoked",
+            before=before,
+            after={"status": recognition.status},
+            reason=reason,
+        )
+        notify(
+            _agency_users(recognition.agency),
+            _("Recognition revoked: %(r)s") % {"r": recognition.get_kind_display()},
+            reason,
+            reverse("portal:dashboard"),
+        )
     return recognition
 
 
@@ -313,7 +436,18 @@ def _worker_snapshot(worker: Worker) -> dict[str, Any]:
 def _validate_worker(data: dict[str, Any]) -> None:
     errors = {}
     today = timezone.localdate()
-    if data.get("contract_end") and data.get("contract_start") and data["contract_end"] < data["contract_start"]:
+    # Checked here so a missing value is reported on its field, not as a database error.
+    for required in ("job", "hired_on", "contract_kind", "contract_start"):
+        value = data.get(required)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            errors[required] = _("This field is required.")
+    if data.get("contract_kind") and data["contract_kind"] not in Worker.ContractKind.values:
+        errors["contract_kind"] = _("Choose a labour contract or a service agreement.")
+    if (
+        data.get("contract_end")
+        and data.get("contract_start")
+        and data["contract_end"] < data["contract_start"]
+    ):
         errors["contract_end"] = _("The contract cannot end before it starts.")
     if data.get("social_insurance") and not data.get("insured_since"):
         errors["insured_since"] = _("Please enter since when social insurance is paid.")
@@ -327,22 +461,33 @@ def _validate_worker(data: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
-def worker_add(*, actor: User, agency: Agency, id_number: str, name: str, phone: str = "",
-               data: dict[str, Any]) -> Worker:
+def worker_add(
+    *, actor: User, agency: Agency, id_number: str, name: str, phone: str = "", data: dict[str, Any]
+) -> Worker:
     _require(permissions.can_manage_workers(actor, agency))
     _validate_worker(data)
     with transaction.atomic():
         try:
             person = person_get_or_create(id_number=id_number, name=name, phone=phone, actor=actor)
         except ValidationError as exc:
-            raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"id_number": exc.messages}) from None
+            raise ValidationError(
+                exc.message_dict if hasattr(exc, "error_dict") else {"id_number": exc.messages}
+            ) from None
         if Worker.objects.filter(agency=agency, person=person, left_on__isnull=True).exists():
-            raise ValidationError({"id_number": _("This person is already a worker of the agency.")})
+            raise ValidationError(
+                {"id_number": _("This person is already a worker of the agency.")}
+            )
         try:
             with transaction.atomic():
-                worker = Worker.objects.create(agency=agency, person=person, **{f: data.get(f) for f in WORKER_FIELDS if f in data})
+                worker = Worker.objects.create(
+                    agency=agency,
+                    person=person,
+                    **{f: data.get(f) for f in WORKER_FIELDS if f in data},
+                )
         except IntegrityError:
-            raise ValidationError({"id_number": _("This person is already a worker of the agency.")}) from None
+            raise ValidationError(
+                {"id_number": _("This person is already a worker of the agency.")}
+            ) from None
         audit.log(actor, worker, "agencies.worker.added", after=_worker_snapshot(worker))
     return worker
 
@@ -352,13 +497,24 @@ def worker_update(*, actor: User, worker: Worker, data: dict[str, Any]) -> Worke
     merged = _worker_snapshot(worker) | data
     _validate_worker(merged)
     with transaction.atomic():
-        worker = Worker.objects.select_for_update().select_related("person", "agency").get(pk=worker.pk)
+        worker = (
+            Worker.objects.select_for_update().select_related("person", "agency").get(pk=worker.pk)
+        )
         before = _worker_snapshot(worker)
         for field_name, value in data.items():
             if field_name in WORKER_FIELDS or field_name == "left_on":
                 setattr(worker, field_name, value)
-        worker.save()
-        audit.log(actor, worker, "agencies.worker.updated", before=before, after=_worker_snapshot(worker))
+        try:
+            with transaction.atomic():
+                worker.save()
+        except IntegrityError:
+            # Clearing the leaving date of someone the agency has since re-hired.
+            raise ValidationError(
+                {"left_on": _("This person is already an active worker of the agency.")}
+            ) from None
+        audit.log(
+            actor, worker, "agencies.worker.updated", before=before, after=_worker_snapshot(worker)
+        )
     return worker
 
 
@@ -368,26 +524,42 @@ def worker_leave(*, actor: User, worker: Worker, left_on: dt.date) -> Worker:
     return worker_update(actor=actor, worker=worker, data={"left_on": left_on})
 
 
-def filing_submit(*, actor: User, agency: Agency, declarations: dict[str, bool]) -> EmployeeSystemFiling:
+def filing_submit(
+    *, actor: User, agency: Agency, declarations: dict[str, bool]
+) -> EmployeeSystemFiling:
     """File (or re-file after a return) with figures computed from the worker records now."""
+    # Only the four declarations are read: a missing one counts as not met, and no other key
+    # can reach the filing's fields.
+    declarations = {name: bool(declarations.get(name)) for name in FILING_DECLARATIONS}
     with transaction.atomic():
         agency = Agency.objects.select_for_update().get(pk=agency.pk)
         _require(permissions.can_submit_filing(actor, agency))
         figures = selectors.filing_figures_for(agency)
         existing = (
             EmployeeSystemFiling.objects.select_for_update()
-            .filter(agency=agency, status__in=[EmployeeSystemFiling.Status.SUBMITTED,
-                                               EmployeeSystemFiling.Status.FILED,
-                                               EmployeeSystemFiling.Status.RETURNED])
-            .order_by("-submitted_at").first()
+            .filter(
+                agency=agency,
+                status__in=[
+                    EmployeeSystemFiling.Status.SUBMITTED,
+                    EmployeeSystemFiling.Status.FILED,
+                    EmployeeSystemFiling.Status.RETURNED,
+                ],
+            )
+            .order_by("-submitted_at")
+            .first()
         )
         if existing is not None and existing.status != EmployeeSystemFiling.Status.RETURNED:
-            raise ValidationError(_("The agency already has a filing that is %(status)s.")
-                                  % {"status": existing.get_status_display()})
+            raise ValidationError(
+                _("The agency already has a filing that is %(status)s.")
+                % {"status": existing.get_status_display()}
+            )
         if not all(declarations.values()):
             raise ValidationError(
-                {name: _("An employee-system enterprise must meet this condition.")
-                 for name, value in declarations.items() if not value}
+                {
+                    name: _("An employee-system enterprise must meet this condition.")
+                    for name, value in declarations.items()
+                    if not value
+                }
             )
         filing = existing or EmployeeSystemFiling(agency=agency)
         action = "resubmitted" if existing else "submitted"
@@ -410,25 +582,56 @@ def filing_submit(*, actor: User, agency: Agency, declarations: dict[str, bool])
                 filing.save()
         except IntegrityError:
             raise ValidationError(_("The agency already has a live filing.")) from None
-        audit.log(actor, filing, f"agencies.filing.{action}", after={
-            "qualifying_workers": figures.qualifying_workers, "meets_threshold": figures.meets_threshold})
-        notify(_reviewers(), _("Employee-system filing to review: %(name)s") % {"name": agency.name}, "",
-               reverse("admin:agencies_employeesystemfiling_change", args=[filing.pk]))
+        audit.log(
+            actor,
+            filing,
+            f"agencies.filing.{action}",
+            after={
+                "qualifying_workers": figures.qualifying_workers,
+                "meets_threshold": figures.meets_threshold,
+            },
+        )
+        notify(
+            _reviewers(),
+            _("Employee-system filing to review: %(name)s") % {"name": agency.name},
+            "",
+            reverse("admin:agencies_employeesystemfiling_change", args=[filing.pk]),
+        )
     return filing
 
 
-def filing_decide(*, actor: User, filing: EmployeeSystemFiling, action: str, reason: str = "") -> EmployeeSystemFiling:
+def filing_decide(
+    *, actor: User, filing: EmployeeSystemFiling, action: str, reason: str = ""
+) -> EmployeeSystemFiling:
+    if action == "resubmit":
+        # Re-filing recomputes the figures from today's worker records, so it goes through
+        # filing_submit (which also locks the agency first, as every submission does).
+        filing = EmployeeSystemFiling.objects.select_related("agency").get(pk=filing.pk)
+        _require(permissions.can_transition_filing(actor, filing, action))
+        declarations = {name: getattr(filing, name) for name in FILING_DECLARATIONS}
+        return filing_submit(actor=actor, agency=filing.agency, declarations=declarations)
     with transaction.atomic():
-        filing = EmployeeSystemFiling.objects.select_for_update().select_related("agency").get(pk=filing.pk)
+        filing = (
+            EmployeeSystemFiling.objects.select_for_update()
+            .select_related("agency")
+            .get(pk=filing.pk)
+        )
         _require(permissions.can_transition_filing(actor, filing, action))
         transition = workflow.find(workflow.FILING_TRANSITIONS, filing.status, action)
         reason = (reason or "").strip()
         if transition.needs_reason and not reason:
-            raise ValidationError({"reason": _("Please give the reason for “%(action)s”.") % {"action": transition.label}})
+            raise ValidationError(
+                {
+                    "reason": _("Please give the reason for “%(action)s”.")
+                    % {"action": transition.label}
+                }
+            )
         if action == "approve" and not filing.meets_threshold:
             raise ValidationError(
-                _("The filing does not meet the threshold (%(have)s of %(need)s qualifying workers); "
-                  "return it for correction or refuse it.")
+                _(
+                    "The filing does not meet the threshold (%(have)s of %(need)s qualifying workers); "
+                    "return it for correction or refuse it."
+                )
                 % {"have": filing.qualifying_workers, "need": filing.threshold_workers}
             )
         before = {"status": filing.status}
@@ -439,8 +642,14 @@ def filing_decide(*, actor: User, filing: EmployeeSystemFiling, action: str, rea
         if transition.target == EmployeeSystemFiling.Status.FILED:
             filing.filed_on = timezone.localdate()
         filing.save()
-        audit.log(actor, filing, f"agencies.filing.{action}", before=before, after={"status": filing.status},
-                  reason=reason)
+        audit.log(
+            actor,
+            filing,
+            f"agencies.filing.{action}",
+            before=before,
+            after={"status": filing.status},
+            reason=reason,
+        )
         notify(
             _agency_users(filing.agency),
             _("Employee-system filing: %(action)s") % {"action": transition.label},
@@ -448,3 +657,31 @@ def filing_decide(*, actor: User, filing: EmployeeSystemFiling, action: str, rea
             reverse("portal:filing"),
         )
     return filing
+
+
+def reference_save(*, actor: User, instance, changed: list[str] | tuple[str, ...] = ()):
+    """Save a reference-data row (street, business format, yearly policy) with an audit entry.
+
+    The admin form has validated the row; this checks who saves and records the change.
+    """
+    if is_agency_user(actor) and not actor.is_superuser:
+        raise PermissionDenied(_("Only bureau staff change reference data."))
+    if not has_role(actor, REVIEWER, APPROVER):
+        raise PermissionDenied(_("Only bureau staff change reference data."))
+    model = type(instance)
+    created = instance.pk is None
+    fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+    with transaction.atomic():
+        before = None
+        if not created:
+            old = model.objects.select_for_update().get(pk=instance.pk)
+            before = {f: getattr(old, f) for f in (changed or fields) if f in fields}
+        instance.save()
+        audit.log(
+            actor,
+            instance,
+            f"agencies.{model._meta.model_name}.{'created' if created else 'updated'}",
+            before=before,
+            after={f: getattr(instance, f) for f in (changed or fields) if f in fields},
+        )
+    return instance

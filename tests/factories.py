@@ -21,8 +21,9 @@ def id_number(
 ) -> str:
     """A checksum-valid resident ID number."""
     if seq is None:
-        seq = next(_seq) % 500 * 2 + (1 if sex == "M" else 0)
-        seq = seq or 2
+        # 499 distinct sequence numbers per sex before repeating (odd = male, even = female).
+        n = next(_seq) % 499 + 1
+        seq = 2 * n - 1 if sex == "M" else 2 * n
     body = f"{area}{birth}{seq:03d}"
     return body + ric.calc_check_digit(body + "0")
 

@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from stdnum import numdb
 from stdnum.cn import ric
 
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
+# ASCII digits only: \d would also accept e.g. Arabic-Indic digits, which int() reads, and
+# the same person would then get a second blind index.
+_ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
 
 
 def normalize(value: str) -> str:
@@ -39,7 +42,8 @@ def parse_id_number(value: str) -> ParsedId:
     number = normalize(value)
     if len(number) != 18:
         raise ValidationError(
-            _("ID number must have 18 characters; %(count)s were entered.") % {"count": len(number)},
+            _("ID number must have 18 characters; %(count)s were entered.")
+            % {"count": len(number)},
             code="length",
         )
     if not _ID_RE.match(number):
@@ -52,15 +56,24 @@ def parse_id_number(value: str) -> ParsedId:
         raise ValidationError(
             _("ID number contains an impossible birth date (characters 7-14)."), code="birth"
         ) from None
-    if birth > timezone.localdate() or birth.year < 1900:
+    if birth > timezone.localdate():
         raise ValidationError(
-            _("ID number contains a birth date in the future or before 1900."), code="birth"
+            _("ID number contains a birth date in the future (characters 7-14)."),
+            code="birth_future",
+        )
+    if birth.year < 1900:
+        raise ValidationError(
+            _("ID number contains a birth date before 1900 (characters 7-14)."),
+            code="birth_too_early",
         )
     expected = ric.calc_check_digit(number)
     if expected != number[-1]:
         raise ValidationError(
-            _("ID number check character is wrong: the last character should be %(expected)s; "
-              "please check each digit.") % {"expected": expected},
+            _(
+                "ID number check character is wrong: the last character should be %(expected)s; "
+                "please check each digit."
+            )
+            % {"expected": expected},
             code="checksum",
         )
     sex = "M" if int(number[16]) % 2 == 1 else "F"
@@ -75,10 +88,13 @@ def parse_id_number(value: str) -> ParsedId:
 
 def _area_known(number: str) -> bool:
     # Informational only: an unknown area code is a warning, never a rejection.
+    # Look the code up in stdnum's table directly: ``ric.get_birth_place`` also checks the
+    # years a code existed and would call 150203 unknown for anyone born before 1983.
     try:
-        return bool(ric.get_birth_place(number))
-    except Exception:  # stdnum raises its own InvalidComponent for unknown codes
+        parts = numdb.get("cn/loc").info(number[:6])
+    except Exception:  # a broken or missing table must never block a person
         return False
+    return any("county" in props for _part, props in parts)
 
 
 def mask(number: str) -> str:

@@ -21,7 +21,9 @@ class Person(models.Model):
 
     name = models.CharField(_("name"), max_length=50)
     id_encrypted = models.TextField(_("ID number (encrypted)"), editable=False)
-    id_hash = models.CharField(_("ID number blind index"), max_length=64, unique=True, editable=False)
+    id_hash = models.CharField(
+        _("ID number blind index"), max_length=64, unique=True, editable=False
+    )
     id_masked = models.CharField(_("ID number"), max_length=18, editable=False)
     birth_date = models.DateField(_("birth date"), editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, editable=False)

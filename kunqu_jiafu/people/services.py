@@ -44,7 +44,18 @@ def person_get_or_create(*, id_number: str, name: str, phone: str = "", actor=No
         with transaction.atomic():
             person.save()
     except IntegrityError:
-        # Someone created the same person concurrently: use theirs.
-        return Person.objects.by_id_number(parsed.number).get()
+        # Someone created the same person concurrently: use theirs, if the name agrees.
+        existing = Person.objects.by_id_number(parsed.number).get()
+        if existing.name != name:
+            raise ValidationError(
+                {
+                    "name": _(
+                        "This ID number is already registered under the name %(name)s; "
+                        "please check the name or the ID number."
+                    )
+                    % {"name": existing.name}
+                }
+            ) from None
+        return existing
     audit_log(actor, person, "people.person.created", after={"name": name})
     return person
