@@ -317,12 +317,14 @@ class AgencyAdmin(
             return "—"
         today = timezone.localdate()
         policy = selectors.policy_for_year(today.year)
-        active = selectors.active_workers(obj)
+        counts = selectors.worker_status_counts(
+            selectors.active_workers(obj), today=today, policy=policy
+        )
         colours = [
             (
                 rules.STATUS_LABELS[colour],
                 COLOUR_TONES[colour],
-                selectors.workers_by_status(active, colour, today=today, policy=policy).count(),
+                counts[colour],
                 reverse("admin:agencies_worker_changelist")
                 + f"?agency__id__exact={obj.pk}&employed=yes&colour={colour}",
             )
@@ -413,7 +415,7 @@ class WorkerAdmin(
             return found, False
         return super().get_search_results(request, queryset, search_term)
 
-    @admin.display(description=_("name"), ordering="person__name")
+    @admin.display(description=_("full name"), ordering="person__name")
     def person_name(self, obj):
         return obj.person.name
 

@@ -113,6 +113,24 @@ def health_check_valid_from(today: dt.date, months: int) -> dt.date:
     return day
 
 
+def status_condition(colour: str, *, today: dt.date, policy: AgencyPolicy) -> Q:
+    """The derived green/yellow/red status as a database condition, as worker_status decides it."""
+    not_red = Q(person__area_known=True, agency__status__in=WORKING_AGENCY_STATUSES)
+    valid_from = health_check_valid_from(today, policy.health_check_valid_months)
+    if colour == rules.RED:
+        return ~not_red
+    if colour == rules.GREEN:
+        return not_red & Q(health_check_on__gte=valid_from, accident_insurance_until__gte=today)
+    if colour == rules.YELLOW:
+        return not_red & (
+            Q(health_check_on__isnull=True)
+            | Q(health_check_on__lt=valid_from)
+            | Q(accident_insurance_until__isnull=True)
+            | Q(accident_insurance_until__lt=today)
+        )
+    raise ValueError(colour)
+
+
 def workers_by_status(
     workers: QuerySet[Worker],
     colour: str,
@@ -120,27 +138,29 @@ def workers_by_status(
     today: dt.date | None = None,
     policy: AgencyPolicy | None = None,
 ) -> QuerySet[Worker]:
-    """Filter by the derived green/yellow/red status in the database, as worker_status decides it."""
+    """Filter by the derived status in the database; an unknown colour matches nothing."""
+    if colour not in rules.STATUS_LABELS:
+        return workers.none()
     today = today or timezone.localdate()
     policy = policy or policy_for_year(today.year)
-    not_red = Q(person__area_known=True, agency__status__in=WORKING_AGENCY_STATUSES)
-    valid_from = health_check_valid_from(today, policy.health_check_valid_months)
-    if colour == rules.RED:
-        return workers.exclude(not_red)
-    if colour == rules.GREEN:
-        return workers.filter(
-            not_red,
-            health_check_on__gte=valid_from,
-            accident_insurance_until__gte=today,
-        )
-    if colour == rules.YELLOW:
-        return workers.filter(not_red).filter(
-            Q(health_check_on__isnull=True)
-            | Q(health_check_on__lt=valid_from)
-            | Q(accident_insurance_until__isnull=True)
-            | Q(accident_insurance_until__lt=today)
-        )
-    return workers.none()
+    return workers.filter(status_condition(colour, today=today, policy=policy))
+
+
+def worker_status_counts(
+    workers: QuerySet[Worker],
+    *,
+    today: dt.date | None = None,
+    policy: AgencyPolicy | None = None,
+) -> dict[str, int]:
+    """How many of ``workers`` are green, yellow and red, in one query."""
+    today = today or timezone.localdate()
+    policy = policy or policy_for_year(today.year)
+    return workers.aggregate(
+        **{
+            colour: Count("pk", filter=status_condition(colour, today=today, policy=policy))
+            for colour in rules.STATUS_LABELS
+        }
+    )
 
 
 def active_workers(agency: Agency) -> QuerySet[Worker]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -182,7 +181,7 @@ def dashboard(request, agency: Agency):
     user = request.user
     policy = selectors.policy_for_year()
     active = selectors.workers_for_user(user).filter(agency=agency, left_on__isnull=True)
-    colours = Counter(status.colour for _w, status in _with_status(active, policy))
+    colours = selectors.worker_status_counts(active, policy=policy)
     return render(
         request,
         "agencies/dashboard.html",
@@ -291,14 +290,16 @@ def workers(request, agency: Agency):
         qs = qs.filter(match)
     if chosen["job"]:
         qs = qs.filter(job=chosen["job"])
-    # Status is derived by a rule in Python, so it is computed over the agency's (filtered)
-    # workers in one query, then filtered and paginated in memory: the page costs the same
-    # number of queries for 10 workers or 1,000.
-    rows = _with_status(qs.order_by("-hired_on", "-id"), selectors.policy_for_year())
-    counts = Counter(status.colour for _w, status in rows)
+    # The derived status is filtered, counted and paged in the database; only the page's
+    # rows get their status (with reasons) worked out in Python.
+    policy = selectors.policy_for_year()
+    counts = selectors.worker_status_counts(qs, policy=policy)
     if chosen["status"]:
-        rows = [row for row in rows if row[1].colour == chosen["status"]]
-    page = Paginator(rows, WORKERS_PER_PAGE).get_page(request.GET.get("page"))
+        qs = selectors.workers_by_status(qs, chosen["status"], policy=policy)
+    page = Paginator(qs.order_by("-hired_on", "-id"), WORKERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = _with_status(page.object_list, policy)
     query = urlencode({k: v for k, v in chosen.items() if v})
     others = {k: v for k, v in chosen.items() if v and k != "status"}
     return render(
