@@ -82,7 +82,7 @@ def _count(client, url: str) -> int:
 
 
 @pytest.mark.parametrize("user_fixture", ["reviewer", "official"])
-def test_agency_changelist_queries_do_not_grow_with_rows(request, user_fixture, client_for):
+def test_agency_changelist_queries_do_not_grow_with_rows(db, request, user_fixture, client_for):
     client = client_for(request.getfixturevalue(user_fixture))
     url = reverse("admin:agencies_agency_changelist")
     _agencies(10)
@@ -94,7 +94,7 @@ def test_agency_changelist_queries_do_not_grow_with_rows(request, user_fixture, 
 
 
 @pytest.mark.parametrize("user_fixture", ["reviewer", "official"])
-def test_worker_changelist_queries_do_not_grow_with_rows(request, user_fixture, client_for):
+def test_worker_changelist_queries_do_not_grow_with_rows(db, request, user_fixture, client_for):
     client = client_for(request.getfixturevalue(user_fixture))
     url = reverse("admin:agencies_worker_changelist")
     agencies = _agencies(3)

@@ -217,7 +217,7 @@ def test_user_without_an_agency_is_sent_from_the_dashboard_to_apply(client_for, 
 
 
 @pytest.mark.parametrize("name", ["reviewer", "approver", "official"])
-def test_staff_are_sent_from_the_portal_to_the_admin(client_for, request, name):
+def test_staff_are_sent_from_the_portal_to_the_admin(db, client_for, request, name):
     client = client_for(request.getfixturevalue(name))
     for url_name in ("portal:dashboard", "portal:apply", "portal:workers", "portal:filing"):
         response = client.get(reverse(url_name))
