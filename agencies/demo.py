@@ -133,7 +133,7 @@ def load(*, password: str, stdout) -> None:
                 hired_on=dt.date(2022, 1 + n % 12, 1),
                 contract_kind=Worker.ContractKind.LABOUR if n < 10 else Worker.ContractKind.SERVICE,
                 contract_start=dt.date(2024, 1, 1),
-                contract_end=dt.date(2026 + n % 3, 12, 31),
+                contract_end=dt.date(today.year + 1 + n % 3, 12, 31),
                 social_insurance=n < 11,
                 insured_since=dt.date(2024, 1, 1) if n < 11 else None,
                 health_check_on=today - dt.timedelta(days=500 if expired else 60 + n * 10),

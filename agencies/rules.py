@@ -98,15 +98,28 @@ def contract_qualifies(fact: WorkerFacts, min_months: int) -> bool:
     return fact.contract_end >= add_months(fact.contract_start, min_months) - dt.timedelta(days=1)
 
 
+def contract_current(fact: WorkerFacts, today: dt.date | None) -> bool:
+    """A contract that has not ended (open-ended, or ending today or later)."""
+    return today is None or fact.contract_end is None or fact.contract_end >= today
+
+
 def filing_figures(
-    workers: Iterable[WorkerFacts], *, min_workers: int, min_months: int
+    workers: Iterable[WorkerFacts],
+    *,
+    min_workers: int,
+    min_months: int,
+    today: dt.date | None = None,
 ) -> FilingFigures:
+    """Figures of an employee-system filing. With ``today``, a contract that has already
+    ended counts neither as a contract nor towards the threshold."""
     total = contracted = insured = qualifying = 0
     for fact in workers:
         total += 1
-        contracted += 1  # every worker record carries a contract or agreement
+        current = contract_current(fact, today)
+        if current:
+            contracted += 1
         if fact.social_insurance:
             insured += 1
-        if fact.social_insurance and contract_qualifies(fact, min_months):
+        if current and fact.social_insurance and contract_qualifies(fact, min_months):
             qualifying += 1
     return FilingFigures(total, contracted, insured, qualifying, min_workers, min_months)

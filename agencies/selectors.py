@@ -176,7 +176,10 @@ def filing_figures_for(agency: Agency, policy: AgencyPolicy | None = None) -> ru
         )
     )
     return rules.filing_figures(
-        facts, min_workers=policy.filing_min_workers, min_months=policy.filing_min_contract_months
+        facts,
+        min_workers=policy.filing_min_workers,
+        min_months=policy.filing_min_contract_months,
+        today=timezone.localdate(),
     )
 
 

@@ -105,7 +105,7 @@ def make_worker(agency: Agency, *, person: Person | None = None, **extra) -> Wor
         "hired_on": dt.date(2024, 1, 1),
         "contract_kind": Worker.ContractKind.LABOUR,
         "contract_start": dt.date(2024, 1, 1),
-        "contract_end": dt.date(2026, 12, 31),
+        "contract_end": dt.date(today.year + 2, 12, 31),
         "social_insurance": True,
         "insured_since": dt.date(2024, 1, 1),
         "health_check_on": today - dt.timedelta(days=30),

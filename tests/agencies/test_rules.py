@@ -153,3 +153,14 @@ def test_minimum_contract_term_is_configurable():
     six = [_labour(6)]
     assert rules.filing_figures(six, min_workers=1, min_months=6).meets_threshold
     assert not rules.filing_figures(six, min_workers=1, min_months=12).meets_threshold
+
+
+def test_a_contract_that_has_ended_neither_counts_as_contracted_nor_qualifies():
+    today = dt.date(2026, 6, 1)
+    ended = rules.WorkerFacts("labour", dt.date(2024, 1, 1), dt.date(2025, 12, 31), True)
+    running = rules.WorkerFacts("labour", dt.date(2025, 1, 1), dt.date(2026, 12, 31), True)
+    figures = rules.filing_figures([ended, running], min_workers=1, min_months=12, today=today)
+    assert figures.total_workers == 2
+    assert figures.contracted_workers == 1
+    assert figures.insured_workers == 2
+    assert figures.qualifying_workers == 1
