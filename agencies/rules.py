@@ -43,18 +43,22 @@ def worker_status(
     accident_insurance_until: dt.date | None,
     today: dt.date,
     health_check_valid_months: int = 12,
+    area_known: bool = True,
 ) -> WorkerStatus:
     """green = identity valid, health check within the period and insurance valid;
-    yellow = health check or insurance missing or expired; red = identity problem or the
-    agency is suspended."""
+    yellow = health check or insurance missing or expired, or an ID area code to confirm;
+    red = an identity problem recorded by staff, or the agency is suspended."""
     red = []
     if not identity_ok:
-        red.append("身份信息待核实")
+        red.append("身份存疑，暂停上岗")
     if not agency_active:
         red.append("所属机构已暂停或注销")
     if red:
         return WorkerStatus(RED, tuple(red))
     yellow = []
+    if not area_known:
+        # DOMAIN: an unknown area code is at most a warning, never a refusal.
+        yellow.append("身份证地区码未收录，待核实")
     if health_check_on is None:
         yellow.append("无体检记录")
     elif add_months(health_check_on, health_check_valid_months) < today:

@@ -93,7 +93,8 @@ def worker_status(
     today = today or timezone.localdate()
     policy = policy or policy_for_year(today.year)
     return rules.worker_status(
-        identity_ok=worker.person.area_known,
+        identity_ok=not worker.person.identity_problem,
+        area_known=worker.person.area_known,
         agency_active=worker.agency.status in WORKING_AGENCY_STATUSES,
         health_check_on=worker.health_check_on,
         accident_insurance_until=worker.accident_insurance_until,
@@ -115,15 +116,20 @@ def health_check_valid_from(today: dt.date, months: int) -> dt.date:
 
 def status_condition(colour: str, *, today: dt.date, policy: AgencyPolicy) -> Q:
     """The derived green/yellow/red status as a database condition, as worker_status decides it."""
-    not_red = Q(person__area_known=True, agency__status__in=WORKING_AGENCY_STATUSES)
+    not_red = Q(person__identity_problem="", agency__status__in=WORKING_AGENCY_STATUSES)
     valid_from = health_check_valid_from(today, policy.health_check_valid_months)
     if colour == rules.RED:
         return ~not_red
     if colour == rules.GREEN:
-        return not_red & Q(health_check_on__gte=valid_from, accident_insurance_until__gte=today)
+        return not_red & Q(
+            person__area_known=True,
+            health_check_on__gte=valid_from,
+            accident_insurance_until__gte=today,
+        )
     if colour == rules.YELLOW:
         return not_red & (
-            Q(health_check_on__isnull=True)
+            Q(person__area_known=False)
+            | Q(health_check_on__isnull=True)
             | Q(health_check_on__lt=valid_from)
             | Q(accident_insurance_until__isnull=True)
             | Q(accident_insurance_until__lt=today)

@@ -15,10 +15,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kunqu_jiafu.accounts.roles import can_see_full_id
+from kunqu_jiafu.audit.admin import AuditHistoryMixin
 
 from . import crypto
 from .idcard import normalize
 from .models import Person
+from .services import person_flag_identity
 
 _ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
 
@@ -60,13 +62,50 @@ class ViewerMixin:
         return changelist
 
 
+class IdentityProblemFilter(admin.SimpleListFilter):
+    title = _("identity problem")
+    parameter_name = "identity_problem"
+
+    def lookups(self, request, model_admin):
+        return (("yes", _("recorded")), ("no", _("none")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(identity_problem="")
+        if self.value() == "no":
+            return queryset.filter(identity_problem="")
+        return queryset
+
+
 @admin.register(Person)
-class PersonAdmin(ViewerMixin, admin.ModelAdmin):
+class PersonAdmin(AuditHistoryMixin, ViewerMixin, admin.ModelAdmin):
     search_fields = ("name",)
-    list_filter = ("sex", "area_known")
+    list_filter = ("sex", "area_known", IdentityProblemFilter)
     list_per_page = 50
-    fields = ("name", "id_display", "sex", "birth_date", "area_known", "phone", "created_at")
-    readonly_fields = fields
+    fields = (
+        "name",
+        "id_display",
+        "sex",
+        "birth_date",
+        "area_known",
+        "phone",
+        "identity_problem",
+        "created_at",
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only the identity problem is ever edited here, and only through the service.
+        if self.has_change_permission(request, obj):
+            return [f for f in self.fields if f != "identity_problem"]
+        return self.fields
+
+    def save_model(self, request, obj, form, change):
+        person_flag_identity(
+            actor=request.user, person=obj, problem=form.cleaned_data.get("identity_problem", "")
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return can_see_full_id(request.user) and super().has_change_permission(request, obj)
 
     def get_list_display(self, request):
         user = request.user
@@ -88,9 +127,6 @@ class PersonAdmin(ViewerMixin, admin.ModelAdmin):
         return obj.id_for(self.viewer(obj))
 
     def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

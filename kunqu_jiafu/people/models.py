@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import crypto
 from .idcard import mask, normalize
@@ -19,7 +20,7 @@ class Person(models.Model):
         MALE = "M", _("male")
         FEMALE = "F", _("female")
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     id_encrypted = models.TextField(_("ID number (encrypted)"), editable=False)
     id_hash = models.CharField(
         _("ID number blind index"), max_length=64, unique=True, editable=False
@@ -29,6 +30,14 @@ class Person(models.Model):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, editable=False)
     area_known = models.BooleanField(_("area code known"), default=True, editable=False)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    identity_problem = models.TextField(
+        _("identity problem"),
+        blank=True,
+        help_text=_(
+            "Recorded by bureau staff when the identity is in doubt (e.g. the card does not "
+            "match the person). While it is set the person may not work in homes."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -59,3 +59,31 @@ def person_get_or_create(*, id_number: str, name: str, phone: str = "", actor=No
         return existing
     audit_log(actor, person, "people.person.created", after={"name": name})
     return person
+
+
+def person_flag_identity(*, actor, person: Person, problem: str) -> Person:
+    """Record (or, with an empty text, clear) a doubt about a person's identity."""
+    from django.core.exceptions import PermissionDenied
+
+    from kunqu_jiafu.accounts.roles import can_see_full_id
+
+    if not can_see_full_id(actor):
+        raise PermissionDenied(_("Only reviewers and approvers record identity problems."))
+    problem = (problem or "").strip()
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if person.identity_problem == problem:
+            return person
+        before = {"identity_problem": person.identity_problem}
+        person.identity_problem = problem
+        person.save(update_fields=["identity_problem", "updated_at"])
+        action = "people.person.identity_flagged" if problem else "people.person.identity_cleared"
+        audit_log(
+            actor,
+            person,
+            action,
+            before=before,
+            after={"identity_problem": problem},
+            reason=problem,
+        )
+    return person

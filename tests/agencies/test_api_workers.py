@@ -197,18 +197,18 @@ def _colour_world(org_a, org_b) -> dict[str, set[int]]:
     expired_insurance = factories.make_worker(
         org_a, accident_insurance_until=today - dt.timedelta(days=1)
     )
-    unknown_area = factories.make_worker(
+    identity_doubt = factories.make_worker(
         org_a, person=factories.make_person("赵敏", factories.id_number(area="999999"))
     )
-    unknown_area.person.area_known = False
-    unknown_area.person.save()
+    identity_doubt.person.identity_problem = "身份证号无法核实"
+    identity_doubt.person.save()
     org_b.status = Agency.Status.SUSPENDED
     org_b.save()
     suspended = factories.make_worker(org_b)
     return {
         rules.GREEN: {green.pk},
         rules.YELLOW: {old_check.pk, no_insurance.pk, expired_insurance.pk},
-        rules.RED: {unknown_area.pk, suspended.pk},
+        rules.RED: {identity_doubt.pk, suspended.pk},
     }
 
 

@@ -74,7 +74,7 @@ def test_suspended_agency_makes_the_worker_red_even_when_everything_else_is_fine
 def test_identity_problem_is_red_and_outranks_yellow():
     status = _status(identity_ok=False, health_check_on=None)
     assert status.colour == RED
-    assert status.reasons == ("身份信息待核实",)
+    assert status.reasons == ("身份存疑，暂停上岗",)
 
 
 def test_health_check_validity_period_is_configurable():

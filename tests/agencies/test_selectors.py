@@ -104,10 +104,20 @@ def test_worker_of_an_inactive_agency_is_red(status, db):
 
 def test_worker_with_a_flagged_identity_is_red(org_a):
     person = factories.make_person()
-    person.area_known = False
+    person.identity_problem = "证件照片与本人不符"
     person.save()
     worker = factories.make_worker(org_a, person=person)
     assert selectors.worker_status(worker).colour == rules.RED
+
+
+def test_worker_with_an_unknown_area_code_is_only_yellow(org_a):
+    person = factories.make_person()
+    person.area_known = False
+    person.save()
+    worker = factories.make_worker(org_a, person=person)
+    status = selectors.worker_status(worker)
+    assert status.colour == rules.YELLOW
+    assert any("地区码" in reason for reason in status.reasons)
 
 
 def test_kundulun_worker_born_before_1983_is_not_flagged(org_a, agency_a):
@@ -157,8 +167,11 @@ def test_status_filter_in_the_database_agrees_with_the_rule(org_a, db):
     today = timezone.localdate()
     suspended = factories.make_agency("暂停家政", status=Agency.Status.SUSPENDED)
     flagged = factories.make_person("黄某")
-    flagged.area_known = False
+    flagged.identity_problem = "身份证已挂失"
     flagged.save()
+    unknown_area = factories.make_person("蓝某")
+    unknown_area.area_known = False
+    unknown_area.save()
     boundary = rules.add_months(today, -12)
     workers = [
         factories.make_worker(org_a),
@@ -170,6 +183,7 @@ def test_status_filter_in_the_database_agrees_with_the_rule(org_a, db):
         factories.make_worker(org_a, accident_insurance_until=None),
         factories.make_worker(suspended),
         factories.make_worker(org_a, person=flagged),
+        factories.make_worker(org_a, person=unknown_area),
     ]
     everyone = Worker.objects.all()
     for colour in (rules.GREEN, rules.YELLOW, rules.RED):

@@ -15,9 +15,9 @@ def _mixed_workers(agency, today):
     factories.make_worker(agency, health_check_on=old)  # yellow: expired check
     factories.make_worker(agency, accident_insurance_until=today - dt.timedelta(days=1))
     flagged = factories.make_person("赵六")
-    flagged.area_known = False
+    flagged.identity_problem = "证件与本人不符"
     flagged.save()
-    factories.make_worker(agency, person=flagged)  # red: identity
+    factories.make_worker(agency, person=flagged)  # red: identity problem recorded
 
 
 def test_status_counts_agree_with_the_python_rule_for_every_worker(org_a):

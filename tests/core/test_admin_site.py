@@ -68,7 +68,11 @@ def test_person_admin_is_read_only_and_searchable_by_id_for_reviewers(
     hidden = client_for(official).get(changelist, {"q": person.id_number})
     assert list(hidden.context["cl"].result_list) == []
     url = reverse("admin:people_person_change", args=[person.pk])
-    assert client_for(reviewer).post(url, {"name": "改名"}).status_code == 403
+    # Only the identity problem is editable; the name and ID stay as registered.
+    client_for(reviewer).post(url, {"name": "改名", "identity_problem": ""})
+    person.refresh_from_db()
+    assert person.name == "王芳"
+    assert client_for(official).post(url, {"name": "改名"}).status_code == 403
 
 
 def test_notification_and_document_admins_are_read_only(org_a, client_for):
