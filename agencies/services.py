@@ -519,6 +519,7 @@ def worker_update(*, actor: User, worker: Worker, data: dict[str, Any]) -> Worke
 
 
 def worker_leave(*, actor: User, worker: Worker, left_on: dt.date) -> Worker:
+    _require(permissions.can_manage_workers(actor, worker.agency))
     if left_on < worker.hired_on:
         raise ValidationError({"left_on": _("The leaving date cannot be before the hire date.")})
     return worker_update(actor=actor, worker=worker, data={"left_on": left_on})

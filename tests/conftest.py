@@ -9,9 +9,35 @@ from django.test import Client
 from tests import factories
 
 
+def pytest_sessionstart(session):
+    """``make test`` compiles the translation catalogues first; plain ``pytest`` compiles them
+    here when a .mo file is missing or older than its .po (.mo files are not in git)."""
+    import contextlib
+    from pathlib import Path
+
+    from django.conf import settings
+
+    def stale(po: Path) -> bool:
+        mo = po.with_suffix(".mo")
+        return not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime
+
+    catalogues = [po for base in settings.LOCALE_PATHS for po in Path(base).glob("*/*/*.po")]
+    if not any(stale(po) for po in catalogues):
+        return
+    from django.core.management import call_command
+    from django.utils.translation import trans_real
+
+    with contextlib.chdir(settings.BASE_DIR):
+        call_command("compilemessages", ignore_patterns=[".venv", "staticfiles"], verbosity=0)
+    trans_real._translations = {}  # forget catalogues loaded before the .mo was written
+    trans_real._default = None
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # A fast hasher: the suite creates hundreds of users; real hashing is tested by Django.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

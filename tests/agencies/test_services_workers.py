@@ -225,3 +225,9 @@ def test_clearing_the_leaving_date_of_a_rehired_person_is_refused(org_a, agency_
     first.refresh_from_db()
     assert first.left_on == dt.date(2025, 10, 31)
     assert AuditEntry.objects.filter(action="agencies.worker.updated").count() == 1
+
+
+def test_another_agencys_user_is_refused_before_the_date_is_checked(org_a, agency_b):
+    worker = factories.make_worker(org_a)
+    with pytest.raises(PermissionDenied):
+        services.worker_leave(actor=agency_b, worker=worker, left_on=dt.date(2000, 1, 1))
