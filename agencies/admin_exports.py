@@ -83,7 +83,7 @@ class AgencyExport(_UserResource):
 
 
 class WorkerExport(_UserResource):
-    name = col(_("name"))
+    name = col(_("full name"))
     id_number = col(_("ID number"))
     sex = col(_("sex"))
     agency = col(_("agency"))

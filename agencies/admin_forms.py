@@ -124,7 +124,7 @@ class AgencyAdminForm(ServiceForm):
 
 
 class WorkerAddForm(ServiceForm):
-    name = forms.CharField(label=_("name"), max_length=50)
+    name = forms.CharField(label=_("full name"), max_length=50)
     id_number = forms.CharField(
         label=_("ID number"),
         max_length=30,

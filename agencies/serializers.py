@@ -342,7 +342,7 @@ class WorkerCreateSerializer(WorkerUpdateSerializer):
         max_length=40,
         help_text=gettext_lazy("18-character resident ID number."),
     )
-    name = serializers.CharField(label=gettext_lazy("name"), max_length=50)
+    name = serializers.CharField(label=gettext_lazy("full name"), max_length=50)
     phone = serializers.CharField(
         label=gettext_lazy("phone"), max_length=20, required=False, allow_blank=True
     )

@@ -36,7 +36,7 @@ def test_worker_export_masks_id_numbers_for_official(official, worker_a, client_
     rows = _rows(client_for(official).get(reverse("admin:agencies_worker_export")))
     header, data = rows[0], rows[1:]
     id_column = header.index(gettext("ID number"))
-    assert data[0][header.index(gettext("name"))] == "王秀兰"
+    assert data[0][header.index(gettext("full name"))] == "王秀兰"
     assert data[0][id_column] == mask(worker_a.person.id_number)
     assert "*" in data[0][id_column]
 

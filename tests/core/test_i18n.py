@@ -1,0 +1,364 @@
+"""The zh_Hans catalogue is complete, current with the source, and what users see is Chinese."""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import reverse
+
+from tests import factories
+
+PO_PATH = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+# Folders the catalogue is made without: makemessages -l zh_Hans --ignore=<each> --no-obsolete
+IGNORED = (".venv", "staticfiles", "bench")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+PLACEHOLDER = re.compile(r"%\([^)]+\)[-#0 +]*\d*(?:\.\d+)?[sdifr]|%[sdifr]|\{[^{}]*\}")
+TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+
+
+# --- a small .po reader ---------------------------------------------------------------------
+
+
+@dataclass
+class Entry:
+    msgid: str = ""
+    msgid_plural: str | None = None
+    msgctxt: str | None = None
+    msgstr: list[str] = field(default_factory=list)
+    flags: set[str] = field(default_factory=set)
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        return (self.msgctxt, self.msgid)
+
+
+def read_po(path: Path) -> list[Entry]:
+    """Entries of a .po file (gettext writes one block per entry, blank-line separated);
+    the header and obsolete (#~) entries are left out."""
+    entries = []
+    for block in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
+        entry, target = Entry(), None
+        for line in block.splitlines():
+            line = line.strip()
+            if line.startswith("#,"):
+                entry.flags.update(flag.strip() for flag in line[2:].split(","))
+            elif line.startswith("#"):
+                continue
+            elif line.startswith('"') and target is not None:
+                target.append(ast.literal_eval(line))
+            elif line:
+                keyword, _, rest = line.partition(" ")
+                target = [ast.literal_eval(rest)]
+                if keyword.startswith("msgstr"):
+                    entry.msgstr.append(target)
+                else:
+                    setattr(entry, keyword, target)
+        for name in ("msgid", "msgid_plural", "msgctxt"):
+            if isinstance(getattr(entry, name), list):
+                setattr(entry, name, "".join(getattr(entry, name)))
+        entry.msgstr = ["".join(parts) for parts in entry.msgstr]
+        if entry.msgid:
+            entries.append(entry)
+    return entries
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> list[Entry]:
+    return read_po(PO_PATH)
+
+
+# --- (a) the catalogue is complete and keeps every placeholder -----------------------------
+
+
+def test_catalogue_header_declares_simplified_chinese_with_one_plural_form():
+    header = PO_PATH.read_text(encoding="utf-8").split("\n\n", 1)[0]
+    assert '"Language: zh_Hans\\n"' in header
+    assert '"Plural-Forms: nplurals=1; plural=0;\\n"' in header
+    assert "charset=UTF-8" in header
+    assert "fuzzy" not in header
+
+
+def test_catalogue_has_entries_and_every_one_is_translated_into_chinese(catalogue):
+    assert len(catalogue) > 500
+    untranslated = [e.msgid for e in catalogue if not e.msgstr or not all(e.msgstr)]
+    assert untranslated == []
+    # A translation that only copies the English is not a translation.
+    not_chinese = [e.msgid for e in catalogue if not all(HAN.search(s) for s in e.msgstr)]
+    assert not_chinese == []
+
+
+def test_catalogue_has_no_fuzzy_entries(catalogue):
+    assert [e.msgid for e in catalogue if "fuzzy" in e.flags] == []
+
+
+def test_plural_entries_have_exactly_one_chinese_form(catalogue):
+    plurals = [e for e in catalogue if e.msgid_plural is not None]
+    assert plurals
+    assert [e.msgid for e in plurals if len(e.msgstr) != 1] == []
+
+
+def placeholder_problems(entries: list[Entry]) -> list[tuple[str, str]]:
+    problems = []
+    for e in entries:
+        # Chinese has one form, so it must carry what the plural English form carries.
+        source = e.msgid_plural if e.msgid_plural is not None else e.msgid
+        for msgstr in e.msgstr:
+            for pattern in (PLACEHOLDER, TAG):
+                if sorted(set(pattern.findall(source))) != sorted(set(pattern.findall(msgstr))):
+                    problems.append((e.msgid, msgstr))
+    return problems
+
+
+def test_placeholder_check_catches_a_lost_or_renamed_placeholder_or_tag():
+    bad = [
+        Entry("%(name)s was added.", msgstr=["已添加。"]),
+        Entry("Page %(n)s of %(total)s", msgstr=["第 %(n)s 页，共 %(totl)s 页"]),
+        Entry("Give it to <strong>%(o)s</strong>", msgstr=["交给 %(o)s"]),
+        Entry("%(n)s worker", "%(n)s workers", msgstr=["从业人员"]),
+    ]
+    assert len(placeholder_problems(bad)) == 4
+    assert placeholder_problems([Entry("%(n)s worker", "%(n)s workers", msgstr=["%(n)s 名"])]) == []
+
+
+def test_every_translation_keeps_the_placeholders_and_tags_of_its_msgid(catalogue):
+    assert placeholder_problems(catalogue) == []
+
+
+def test_catalogue_is_compiled_and_passes_msgfmt_check():
+    if shutil.which("msgfmt") is None:
+        pytest.skip("msgfmt (gettext) is not installed")
+    result = subprocess.run(
+        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(PO_PATH)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr, result.stderr
+    assert PO_PATH.with_suffix(".mo").exists()
+
+
+# --- (b) the catalogue is up to date with the source ---------------------------------------
+
+
+def _copy_sources(destination: Path) -> None:
+    base = Path(settings.BASE_DIR)
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        skipped = {n for n in names if n.startswith(".") or n == "__pycache__"}
+        if Path(directory) == base:
+            skipped |= {n for n in names if n in IGNORED or n in ("var", "test-artifacts")}
+        return skipped | {
+            n
+            for n in names
+            if (Path(directory) / n).is_file() and not n.endswith((".py", ".html", ".txt", ".po"))
+        }
+
+    shutil.copytree(base, destination, ignore=ignore)
+
+
+def test_makemessages_finds_no_msgid_missing_from_the_catalogue(
+    tmp_path, settings, monkeypatch, catalogue
+):
+    copy = tmp_path / "src"
+    _copy_sources(copy)
+    settings.LOCALE_PATHS = [copy / "locale"]
+    monkeypatch.chdir(copy)
+    call_command(
+        "makemessages",
+        locale=["zh_Hans"],
+        ignore_patterns=list(IGNORED),
+        no_obsolete=True,
+        verbosity=0,
+    )
+    fresh = read_po(copy / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po")
+    committed = {e.key for e in catalogue}
+    found = {e.key for e in fresh}
+    missing = sorted(found - committed, key=str)
+    stale = sorted(committed - found, key=str)
+    assert missing == [], "run makemessages and translate these msgids"
+    assert stale == [], "run makemessages --no-obsolete: these msgids are gone from the source"
+
+
+# --- (c) pages show Chinese, not our English labels ----------------------------------------
+
+
+class _VisibleText(HTMLParser):
+    """Text a user sees or hears: text outside script/style, and labelling attributes."""
+
+    # Not "alt": Django's own admin search form hard-codes alt="Search" on its icon.
+    ATTRIBUTES = ("title", "placeholder", "aria-label")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self._hidden += 1
+        values = dict(attrs)
+        self.parts.extend(values[a] for a in self.ATTRIBUTES if values.get(a))
+        if tag == "input" and values.get("type") in ("submit", "button") and values.get("value"):
+            self.parts.append(values["value"])
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style") and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data):
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = _VisibleText()
+    parser.feed(html)
+    return " ".join(" ".join(parser.parts).split())
+
+
+def english_fragments(catalogue: list[Entry]) -> set[str]:
+    """Our msgids as a user could meet them untranslated: the literal runs between
+    placeholders and tags that read as English (two words or more, or one long word)."""
+    fragments = set()
+    for e in catalogue:
+        for source in filter(None, (e.msgid, e.msgid_plural)):
+            for run in re.split(PLACEHOLDER.pattern + "|" + TAG.pattern, source):
+                run = run.strip(" .,:;!?“”'\"()—–-/")
+                if HAN.search(run) or not re.search(r"[A-Za-z]", run):
+                    continue
+                words = re.findall(r"[A-Za-z]+", run)
+                if len(words) >= 2 or (len(words) == 1 and len(words[0]) >= 6):
+                    fragments.add(run)
+    return fragments
+
+
+def leftover_english(html: str, catalogue: list[Entry]) -> list[str]:
+    text = visible_text(html)
+    return sorted(
+        fragment
+        for fragment in english_fragments(catalogue)
+        if re.search(r"(?<![A-Za-z])" + re.escape(fragment) + r"(?![A-Za-z])", text, re.I)
+    )
+
+
+def _page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def test_english_fragment_finder_would_catch_an_untranslated_label(catalogue):
+    html = "<p>Unified social credit code</p><input type='submit' value='Sign in'>"
+    assert {"Sign in", "Unified social credit code"} <= set(leftover_english(html, catalogue))
+    assert leftover_english("<p>统一社会信用代码</p>", catalogue) == []
+
+
+def test_landing_and_login_pages_are_chinese(client, catalogue):
+    landing = _page(client, reverse("home"))
+    assert "包头市昆都仑区人力资源和社会保障局" in landing
+    assert "机构登记" in landing and "登录" in landing
+    login = _page(client, reverse("login"))
+    assert "用户名" in login and "密码" in login
+    for html in (landing, login):
+        assert leftover_english(html, catalogue) == []
+
+
+def test_agency_portal_dashboard_is_chinese(agency_a, org_a, client_for, catalogue):
+    factories.make_worker(org_a, person=factories.make_person("王秀兰"))
+    html = _page(client_for(agency_a), reverse("portal:dashboard"))
+    for label in ("从业人员", "员工制家政企业备案", "统一社会信用代码", "法定代表人", "街镇"):
+        assert label in html
+    assert leftover_english(html, catalogue) == []
+
+
+def test_admin_index_is_chinese_for_reviewer(reviewer, client_for, catalogue):
+    html = _page(client_for(reviewer), reverse("admin:index"))
+    for label in ("工作台", "年度目标", "待审核事项", "家政服务机构", "从业人员"):
+        assert label in html
+    assert leftover_english(html, catalogue) == []
+
+
+def test_agency_changelist_is_chinese_for_reviewer(reviewer, org_a, client_for, catalogue):
+    html = _page(client_for(reviewer), reverse("admin:agencies_agency_changelist"))
+    assert "统一社会信用代码" in html and "已登记" in html and "导出 Excel" in html
+    assert "unified social credit code" not in visible_text(html).lower()
+    assert leftover_english(html, catalogue) == []
+
+
+def test_agency_change_page_is_chinese_for_reviewer(reviewer, client_for, catalogue):
+    applying = factories.make_agency("丙家政服务有限公司", status="applying")
+    html = _page(client_for(reviewer), reverse("admin:agencies_agency_change", args=[applying.pk]))
+    for label in ("机构信息", "法定代表人", "营业执照", "准予登记", "申请中"):
+        assert label in html
+    assert leftover_english(html, catalogue) == []
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "portal:workers",
+        "portal:worker_add",
+        "portal:agency_edit",
+        "portal:workers_import",
+        "portal:filing",
+        "notifications",
+    ],
+)
+def test_other_portal_pages_show_no_english_labels(
+    url_name, agency_a, org_a, client_for, catalogue
+):
+    factories.make_worker(org_a, person=factories.make_person("王秀兰"))
+    html = _page(client_for(agency_a), reverse(url_name))
+    assert HAN.search(visible_text(html))
+    assert leftover_english(html, catalogue) == []
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "admin:agencies_worker_changelist",
+        "admin:agencies_worker_add",
+        "admin:agencies_recognition_changelist",
+        "admin:agencies_recognition_add",
+        "admin:agencies_employeesystemfiling_changelist",
+        "admin:agencies_street_changelist",
+        "admin:agencies_businessformat_changelist",
+        "admin:agencies_agencypolicy_changelist",
+        "admin:people_person_changelist",
+        "admin:agencies_worker_import",
+    ],
+)
+def test_other_admin_pages_show_no_english_labels(url_name, reviewer, org_a, client_for, catalogue):
+    factories.make_worker(org_a, person=factories.make_person("王秀兰"))
+    html = _page(client_for(reviewer), reverse(url_name))
+    assert leftover_english(html, catalogue) == []
+
+
+def test_apply_form_errors_are_chinese(db, client_for, catalogue):
+    applicant = factories.make_user("applicant", "机构用户")
+    response = client_for(applicant).post(reverse("portal:apply"), {"uscc": "123"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "请改正以下问题后重新提交" in html and "此项为必填项。" in html
+    assert leftover_english(html, catalogue) == []
+
+
+def test_review_page_asks_for_the_reason_in_chinese(reviewer, client_for, catalogue):
+    applying = factories.make_agency("丙家政服务有限公司", status="applying")
+    url = reverse("admin:agencies_agency_review", args=[applying.pk, "reject"])
+    html = _page(client_for(reviewer), url)
+    assert "驳回" in html and "必填：机构将看到该理由。" in html
+    response = client_for(reviewer).post(url, {"reason": ""})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "请填写理由，机构将看到该理由。" in html
+    assert leftover_english(html, catalogue) == []
