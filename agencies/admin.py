@@ -102,7 +102,16 @@ class ExportXlsxMixin(ExportMixin):
         return self.has_view_permission(request)
 
     def get_export_filename(self, request, queryset, file_format):
-        return f"{self.opts.model_name}-{timezone.localdate():%Y%m%d}.xlsx"
+        return f"{self.opts.verbose_name_plural}-{timezone.localdate():%Y%m%d}.xlsx"
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        # import-export writes the file name raw into the header; a Chinese name needs
+        # RFC 6266 encoding (filename*=UTF-8''...) to reach the browser intact.
+        response = super()._do_file_export(file_format, request, queryset, export_form)
+        response["Content-Disposition"] = content_disposition_header(
+            True, self.get_export_filename(request, queryset, file_format)
+        )
+        return response
 
 
 class ServiceSaveMixin:

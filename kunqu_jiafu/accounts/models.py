@@ -16,6 +16,13 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    def get_full_name(self) -> str:
+        return self.full_name or super().get_full_name() or self.username
+
+    def get_short_name(self) -> str:
+        # The admin greets with this: 欢迎，赵经办 rather than the login name.
+        return self.full_name or self.username
+
     @property
     def role_names(self) -> frozenset[str]:
         # Cached per instance: permission checks ask this many times per request.

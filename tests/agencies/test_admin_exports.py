@@ -97,3 +97,17 @@ def test_admin_offers_no_import_through_import_export(reviewer, client_for):
     html = listing.content.decode()
     assert reverse("admin:agencies_worker_export") in html
     assert Worker.objects.count() == 0
+
+
+def test_export_file_is_named_in_chinese_and_encoded_for_browsers(official, org_a, client_for):
+    from urllib.parse import quote
+
+    response = client_for(official).get(reverse("admin:agencies_agency_export"))
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert "filename*=utf-8''" + quote("机构") in disposition
+
+
+def test_admin_greets_staff_by_their_full_name(reviewer, client_for):
+    page = client_for(reviewer).get(reverse("admin:index")).content.decode()
+    assert "赵经办" in page
