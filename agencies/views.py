@@ -26,7 +26,7 @@ from kunqu_jiafu.documents.sniff import XLSX
 from kunqu_jiafu.people.idcard import normalize as normalize_id
 from kunqu_jiafu.people.models import Person
 
-from . import permissions, rules, selectors, services, workflow
+from . import importers, permissions, rules, selectors, services, workflow
 from .forms import (
     AGENCY_FORM_FIELDS,
     COMMON_JOBS,
@@ -447,8 +447,6 @@ def workers_import(request, agency: Agency):
     form = WorkerImportForm(_posted(request), _files(request))
     result = None
     if request.method == "POST" and form.is_valid():
-        from . import importers  # written alongside; imported here so the portal loads without it
-
         try:
             result = importers.workers_import(
                 actor=request.user, agency=agency, uploaded_file=form.cleaned_data["file"]
@@ -476,7 +474,6 @@ def workers_import(request, agency: Agency):
 
 @agency_member
 def workers_template(request, agency: Agency):
-    from . import importers
 
     return HttpResponse(
         importers.build_template(),

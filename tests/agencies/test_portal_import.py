@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 import agencies
+from agencies import views
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +51,7 @@ def importer(monkeypatch):
     stub.build_template = lambda: b"PK\x03\x04 template bytes"
     monkeypatch.setitem(sys.modules, "agencies.importers", stub)
     monkeypatch.setattr(agencies, "importers", stub, raising=False)
+    monkeypatch.setattr(views, "importers", stub)
     return stub
 
 
@@ -116,3 +118,80 @@ def test_anonymous_and_staff_cannot_import(client_for, client, reviewer, importe
     response = client_for(reviewer).post(reverse("portal:workers_import"), {"file": xlsx()})
     assert response["Location"] == reverse("admin:index")
     assert importer.calls == []
+
+
+def _filled_template(rows: list[list]) -> bytes:
+    """The portal's own template, filled in the way an agency would."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from agencies.importers import build_template
+
+    book = load_workbook(io.BytesIO(build_template()))
+    sheet = book.worksheets[0]
+    sheet.delete_rows(2, sheet.max_row)  # drop the example row
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _row(name: str, number: str) -> list:
+    import datetime as dt
+
+    day = dt.date.today() - dt.timedelta(days=30)
+    return [
+        name,
+        number,
+        "13900000000",
+        "家政服务员",
+        day,
+        "劳动合同",
+        day,
+        None,
+        "是",
+        day,
+        day,
+        day + dt.timedelta(days=400),
+        "",
+        "否",
+        "否",
+    ]
+
+
+def test_real_import_through_the_portal_creates_the_workers(client_for, agency_a, org_a):
+    from agencies.models import Worker
+    from tests import factories
+
+    template = client_for(agency_a).get(reverse("portal:workers_template"))
+    assert template.status_code == 200
+    content = _filled_template(
+        [_row("刘一", factories.id_number()), _row("陈二", factories.id_number())]
+    )
+    response = client_for(agency_a).post(
+        reverse("portal:workers_import"), {"file": SimpleUploadedFile("花名册.xlsx", content)}
+    )
+    assert response.status_code == 302
+    assert set(Worker.objects.filter(agency=org_a).values_list("person__name", flat=True)) == {
+        "刘一",
+        "陈二",
+    }
+
+
+def test_real_import_with_one_bad_row_writes_nothing_and_lists_the_row(client_for, agency_a, org_a):
+    from agencies.models import Worker
+    from tests import factories
+
+    good = factories.id_number()
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+    content = _filled_template([_row("刘一", factories.id_number()), _row("陈二", bad)])
+    response = client_for(agency_a).post(
+        reverse("portal:workers_import"), {"file": SimpleUploadedFile("花名册.xlsx", content)}
+    )
+    assert response.status_code == 200
+    errors = response.context["result"].errors
+    assert [(e.row, e.field) for e in errors] == [(3, "身份证号")]
+    assert "身份证号" in response.content.decode()
+    assert not Worker.objects.filter(agency=org_a).exists()

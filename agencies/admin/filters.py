@@ -6,8 +6,8 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from . import rules, selectors
-from .models import Agency, EmployeeSystemFiling, Recognition
+from .. import rules, selectors
+from ..models import Agency, EmployeeSystemFiling, Recognition
 
 
 def _year(value) -> int | None:

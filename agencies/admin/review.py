@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from kunqu_jiafu.accounts.roles import APPROVER, REVIEWER
 
-from . import workflow
-from .admin_forms import ReasonForm, add_service_errors
-from .workflow import Transition
+from .. import workflow
+from ..workflow import Transition
+from .forms import ReasonForm, add_service_errors
 
 REVIEW_ROLES = frozenset({REVIEWER, APPROVER})
 POSITIVE = {"register", "reinstate", "approve"}

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import services
-from .models import Agency, AgencyPolicy, Recognition, Worker
+from .. import services
+from ..models import Agency, AgencyPolicy, Recognition, Worker
 
 AGENCY_DETAIL_FIELDS = (
     "name", "uscc", "uscc_override_reason", "legal_representative", "contact_name", "phone",

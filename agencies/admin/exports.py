@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.fields import Field
 
-from . import selectors
+from .. import selectors
 
 
 def _yes_no(value: bool) -> str:

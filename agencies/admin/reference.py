@@ -1,0 +1,80 @@
+"""Reference data the bureau configures: streets, business formats, yearly policy."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from kunqu_jiafu.audit.admin import AuditHistoryMixin
+
+from .. import services
+from ..models import (
+    AgencyPolicy,
+    BusinessFormat,
+    Street,
+)
+from .forms import (
+    AgencyPolicyForm,
+)
+
+
+class ReferenceAdmin(AuditHistoryMixin, admin.ModelAdmin):
+    """Reference data, saved through services.reference_save so every change is audited."""
+
+    def save_model(self, request, obj, form, change):
+        services.reference_save(actor=request.user, instance=obj, changed=form.changed_data)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # rows are referenced; switch them off with "in use" instead
+
+
+@admin.register(Street)
+class StreetAdmin(ReferenceAdmin):
+    list_display = ("code", "name", "sort_order", "active")
+    list_filter = ("active",)
+    search_fields = ("code", "name")
+
+
+@admin.register(BusinessFormat)
+class BusinessFormatAdmin(ReferenceAdmin):
+    list_display = ("name", "code", "is_key_format", "sort_order", "active")
+    list_filter = ("is_key_format", "active")
+    search_fields = ("code", "name")
+
+
+@admin.register(AgencyPolicy)
+class AgencyPolicyAdmin(ReferenceAdmin):
+    form = AgencyPolicyForm
+    list_display = (
+        "year",
+        "agency_target",
+        "station_target",
+        "filing_min_workers",
+        "filing_min_contract_months",
+        "health_check_valid_months",
+    )
+    fieldsets = (
+        (None, {"fields": ("year",)}),
+        (
+            _("Yearly targets"),
+            {
+                "fields": (
+                    ("target_new_agencies_min", "target_new_agencies_max"),
+                    ("target_stations_min", "target_stations_max"),
+                )
+            },
+        ),
+        (
+            _("Employee-system filing threshold"),
+            {"fields": ("filing_min_workers", "filing_min_contract_months")},
+        ),
+        (_("Workers"), {"fields": ("health_check_valid_months",)}),
+    )
+
+    @admin.display(description=_("new agencies target"))
+    def agency_target(self, obj):
+        return f"{obj.target_new_agencies_min}–{obj.target_new_agencies_max}"
+
+    @admin.display(description=_("stations target"))
+    def station_target(self, obj):
+        return f"{obj.target_stations_min}–{obj.target_stations_max}"
