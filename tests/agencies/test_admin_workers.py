@@ -15,6 +15,7 @@ from django.utils import timezone
 
 import agencies
 from agencies import rules, selectors
+from agencies.admin import worker as worker_admin
 from agencies.models import Agency, Worker
 from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.people.idcard import mask
@@ -178,6 +179,7 @@ def _fake_importers(monkeypatch, result=None, error=None):
     module = types.SimpleNamespace(workers_import=workers_import, build_template=lambda: b"PK-x")
     monkeypatch.setitem(sys.modules, "agencies.importers", module)
     monkeypatch.setattr(agencies, "importers", module, raising=False)
+    monkeypatch.setattr(worker_admin, "importers", module)
     return calls
 
 
