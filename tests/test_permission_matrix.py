@@ -1,0 +1,552 @@
+"""The permission matrix: every URL of the portal, the admin and the API, for every actor.
+
+How to read it. ``MATRIX`` has one row per concrete URL: the URL pattern's name (its key),
+the URL filled with objects that all belong to agency A, then what each actor gets, in the
+order of ``ACTORS`` (tests/url_matrix.py). ``WRITES`` does the same for requests that would
+change something, sent by the actors who must not make them; after each one the database
+is exactly as before, and the same request from someone who may (``by``) does change it.
+
+Outcomes:
+  OK           200
+  LOGIN        302 to the portal login (/accounts/login/?next=...)
+  ADMIN_LOGIN  302 to the admin login (/admin/login/?next=...)
+  DENIED       403 (the API also answers 403 to anonymous requests: session auth comes first)
+  NOT_FOUND    404 (another agency's object looks exactly like a missing one)
+  NOT_ALLOWED  405 (the method is not offered, to anyone)
+  BAD_REQUEST  400 (in WRITES: refused by a rule, with the field and the reason)
+  TO_HOME, TO_PORTAL, TO_APPLY, TO_ADMIN, GOES(url)   302 to that page, in the same area
+
+Rules the table holds: anonymous never gets data; agency_a reaches its own pages and
+objects; agency_b (and a signed-up applicant) gets 404 on A's objects in the portal and the
+API and never enters the admin; reviewer and approver work in the admin; official reads the
+admin and the API but writes nothing; no page given to anonymous, applicant or agency_b
+shows A's name, credit code or workers, whatever its status.
+
+A new URL pattern fails ``test_every_url_pattern_is_in_the_matrix`` until it gets rows here
+(or a line in ``EXCLUDED`` saying why it needs none).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+
+import pytest
+from django.contrib import admin
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import resolve
+
+from tests.url_matrix import (
+    A_NAME,
+    A_WORKER_NAME,
+    ACTORS,
+    build_world,
+    fingerprint,
+    url_patterns,
+)
+
+# --- outcomes -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int
+    location: str = ""  # a redirect's target starts with this (a template, like the URLs)
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.location}".strip()
+
+
+def GOES(url: str) -> Outcome:  # capitalised: reads as a table entry
+    return Outcome(302, url)
+
+
+OK = Outcome(200)
+BAD_REQUEST = Outcome(400)
+DENIED = Outcome(403)
+NOT_FOUND = Outcome(404)
+NOT_ALLOWED = Outcome(405)
+LOGIN = GOES("/accounts/login/?next=")
+ADMIN_LOGIN = GOES("/admin/login/?next=")
+TO_HOME = GOES("/")
+TO_PORTAL = GOES("/portal/")
+TO_APPLY = GOES("/portal/apply/")
+TO_ADMIN = GOES("/admin/")
+SKIP = None  # in WRITES: this actor may do it (to its own agency), so it is not tried
+
+# Shorthands for runs of columns.
+NO_ADMIN = (ADMIN_LOGIN,) * 4  # anonymous, applicant, agency_a, agency_b
+STAFF_OK = (OK,) * 4  # reviewer, approver, official, superuser
+STAFF_DENIED = (DENIED,) * 4
+STAFF_TO_ADMIN = (TO_ADMIN,) * 4
+SUPERUSER_ONLY = (DENIED, DENIED, DENIED, OK)
+REVIEWERS_ONLY = (OK, OK, DENIED, OK)  # reviewer and approver act; official only reads
+DATA_ENTRY = (OK, DENIED, DENIED, OK)  # reviewers add workers and grant recognitions
+EVERYONE_405 = (NOT_ALLOWED,) * 8
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    url: str  # filled from the world: {org_a.pk}, {users[agency_a].pk}, ...
+    expected: tuple[Outcome, ...]
+
+
+def R(key: str, url: str, *expected: Outcome) -> Row:
+    assert len(expected) == len(ACTORS), f"{key} {url}: one outcome per actor in {ACTORS}"
+    return Row(key, url, expected)
+
+
+def admin_model(app_model: str, obj: str, *, view, add, change, history, delete) -> list[Row]:
+    """The pages of one ModelAdmin; the staff columns are given, outsiders get the login.
+    The bare object URL redirects staff to the change page whatever their permissions."""
+    base = f"/admin/{app_model.replace('_', '/', 1)}/"
+    name = f"admin:{app_model}"
+    return [
+        R(f"{name}_changelist", base, *NO_ADMIN, *view),
+        R(f"{name}_add", f"{base}add/", *NO_ADMIN, *add),
+        R(f"{name}_change", f"{base}{obj}/change/", *NO_ADMIN, *change),
+        R(f"{name}_history", f"{base}{obj}/history/", *NO_ADMIN, *history),
+        R(f"{name}_delete", f"{base}{obj}/delete/", *NO_ADMIN, *delete),
+        R(
+            f"{base}<path:object_id>/",
+            f"{base}{obj}/",
+            *NO_ADMIN,
+            *(GOES(f"{base}{obj}/change/"),) * 4,
+        ),
+    ]
+
+
+# fmt: off
+MATRIX: list[Row] = [
+    # key                        url                                      anonymous    applicant    agency_a     agency_b     reviewer     approver     official     superuser
+    # --- site ---------------------------------------------------------------------------------
+    R("home",                    "/",                                     OK,          TO_APPLY,    TO_PORTAL,   TO_PORTAL,   *STAFF_TO_ADMIN),
+    R("healthz",                 "/healthz",                              OK,          OK,          OK,          OK,          *STAFF_OK),
+    R("login",                   "/accounts/login/",                      OK,          TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME),
+    R("logout",                  "/accounts/logout/",                     *EVERYONE_405),  # logging out takes a POST
+    R("notifications",           "/notifications/",                       LOGIN,       OK,          OK,          OK,          *STAFF_OK),
+    R("documents:download",      "/files/{licence.uuid}/",                LOGIN,       NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
+    # --- agency portal (staff are sent to the admin; an account without agency to apply) -----
+    R("portal:dashboard",        "/portal/",                              LOGIN,       TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
+    R("portal:signup",           "/portal/signup/",                       OK,          TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME),
+    R("portal:apply",            "/portal/apply/",                        LOGIN,       OK,          TO_PORTAL,   TO_PORTAL,   *STAFF_TO_ADMIN),
+    R("portal:agency_edit",      "/portal/agency/edit/",                  LOGIN,       TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
+    R("portal:reapply",          "/portal/agency/reapply/",               *EVERYONE_405),  # a POST-only action
+    R("portal:workers",          "/portal/workers/",                      LOGIN,       TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
+    R("portal:worker_add",       "/portal/workers/add/",                  LOGIN,       TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
+    R("portal:worker_edit",      "/portal/workers/{worker_a.pk}/edit/",   LOGIN,       TO_APPLY,    OK,          NOT_FOUND,   *STAFF_TO_ADMIN),
+    R("portal:worker_leave",     "/portal/workers/{worker_a.pk}/leave/",  LOGIN,       TO_APPLY,    OK,          NOT_FOUND,   *STAFF_TO_ADMIN),
+    R("portal:workers_import",   "/portal/workers/import/",               LOGIN,       TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
+    R("portal:workers_template", "/portal/workers/import/template.xlsx",  LOGIN,       TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
+    R("portal:filing",           "/portal/filing/",                       LOGIN,       TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
+    # --- admin site -------------------------------------------------------------------------
+    R("admin:index",             "/admin/",                               *NO_ADMIN,                                          *STAFF_OK),
+    R("admin:login",             "/admin/login/",                         OK,          OK,          OK,          OK,          *STAFF_TO_ADMIN),
+    # Logging out takes a POST; outsiders are sent to the admin index, and from there to login.
+    R("admin:logout",            "/admin/logout/",                        TO_ADMIN,    TO_ADMIN,    TO_ADMIN,    TO_ADMIN,    NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+    R("admin:password_change",   "/admin/password_change/",               *NO_ADMIN,                                          *STAFF_OK),
+    R("admin:password_change_done", "/admin/password_change/done/",       *NO_ADMIN,                                          *STAFF_OK),
+    R("admin:jsi18n",            "/admin/jsi18n/",                        *NO_ADMIN,                                          *STAFF_OK),
+    # No ModelAdmin declares autocomplete_fields, so the view has nothing to answer anyone.
+    R("admin:autocomplete",      "/admin/autocomplete/",                  *NO_ADMIN,                                          *STAFF_DENIED),
+    # "View on site" only tells staff the object's public URL; that view checks permission.
+    R("admin:view_on_site",      "/admin/r/{document_type.pk}/{licence.pk}/", *NO_ADMIN,                                      *(GOES("http://testserver/files/{licence.uuid}/"),) * 4),
+    R("/admin/(?P<url>.*)$",     "/admin/no-such-page/",                  *NO_ADMIN,                                          *(NOT_FOUND,) * 4),
+    # An app's index is 404 to whoever may see none of its models.
+    R("admin:app_list",          "/admin/agencies/",                      *NO_ADMIN,                                          *STAFF_OK),
+    R("admin:app_list",          "/admin/people/",                        *NO_ADMIN,                                          *STAFF_OK),
+    R("admin:app_list",          "/admin/audit/",                         *NO_ADMIN,                                          OK,          OK,          NOT_FOUND,   OK),
+    R("admin:app_list",          "/admin/notifications/",                 *NO_ADMIN,                                          NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   OK),
+    R("admin:app_list",          "/admin/documents/",                     *NO_ADMIN,                                          NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   OK),
+    R("admin:app_list",          "/admin/accounts/",                      *NO_ADMIN,                                          NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   OK),
+    R("admin:app_list",          "/admin/auth/",                          *NO_ADMIN,                                          NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   OK),
+    R("admin:app_list",          "/admin/authtoken/",                     *NO_ADMIN,                                          NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   OK),
+    # --- admin: agencies area (staff columns: reviewer, approver, official, superuser) ------
+    *admin_model("agencies_agency", "{org_a.pk}",
+                 view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    R("admin:agencies_agency_export", "/admin/agencies/agency/export/",   *NO_ADMIN,                                          *STAFF_OK),
+    R("admin:agencies_agency_review", "/admin/agencies/agency/{org_a.pk}/review/suspend/", *NO_ADMIN,                         *REVIEWERS_ONLY),
+    *admin_model("agencies_worker", "{worker_a.pk}",
+                 view=STAFF_OK, add=DATA_ENTRY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    R("admin:agencies_worker_export", "/admin/agencies/worker/export/",   *NO_ADMIN,                                          *STAFF_OK),
+    R("admin:agencies_worker_import", "/admin/agencies/worker/import/",   *NO_ADMIN,                                          *DATA_ENTRY),
+    R("admin:agencies_worker_import_template", "/admin/agencies/worker/import/template.xlsx", *NO_ADMIN,                      *DATA_ENTRY),
+    *admin_model("agencies_recognition", "{recognition_a.pk}",
+                 view=STAFF_OK, add=DATA_ENTRY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    R("admin:agencies_recognition_export", "/admin/agencies/recognition/export/", *NO_ADMIN,                                  *STAFF_OK),
+    R("admin:agencies_recognition_review", "/admin/agencies/recognition/{recognition_a.pk}/review/revoke/", *NO_ADMIN,        *REVIEWERS_ONLY),
+    *admin_model("agencies_employeesystemfiling", "{filing_a.pk}",
+                 view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    R("admin:agencies_employeesystemfiling_export", "/admin/agencies/employeesystemfiling/export/", *NO_ADMIN,                 *STAFF_OK),
+    R("admin:agencies_employeesystemfiling_review", "/admin/agencies/employeesystemfiling/{filing_a.pk}/review/approve/", *NO_ADMIN, *REVIEWERS_ONLY),
+    *admin_model("agencies_street", "{street.pk}",
+                 view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    *admin_model("agencies_businessformat", "{business_format.pk}",
+                 view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    *admin_model("agencies_agencypolicy", "{policy.pk}",
+                 view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    # --- admin: shared core (people read-only; the audit log for reviewers and approvers) ----
+    *admin_model("people_person", "{person_a.pk}",
+                 view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    *admin_model("audit_auditentry", "{audit_a.pk}",
+                 view=REVIEWERS_ONLY, add=STAFF_DENIED, change=REVIEWERS_ONLY, history=REVIEWERS_ONLY, delete=STAFF_DENIED),
+    *admin_model("notifications_notification", "{notification_a.pk}",
+                 view=SUPERUSER_ONLY, add=STAFF_DENIED, change=SUPERUSER_ONLY, history=SUPERUSER_ONLY, delete=STAFF_DENIED),
+    *admin_model("documents_document", "{licence.pk}",
+                 view=SUPERUSER_ONLY, add=STAFF_DENIED, change=SUPERUSER_ONLY, history=SUPERUSER_ONLY, delete=STAFF_DENIED),
+    # --- admin: set-up (superuser only) ----------------------------------------------------
+    *admin_model("accounts_user", "{users[agency_a].pk}",
+                 view=SUPERUSER_ONLY, add=SUPERUSER_ONLY, change=SUPERUSER_ONLY, history=SUPERUSER_ONLY, delete=SUPERUSER_ONLY),
+    R("admin:auth_user_password_change", "/admin/accounts/user/{users[agency_a].pk}/password/", *NO_ADMIN,                    *SUPERUSER_ONLY),
+    *admin_model("auth_group", "{group.pk}",
+                 view=SUPERUSER_ONLY, add=SUPERUSER_ONLY, change=SUPERUSER_ONLY, history=SUPERUSER_ONLY, delete=SUPERUSER_ONLY),
+    *admin_model("authtoken_tokenproxy", "{users[agency_a].pk}",
+                 view=SUPERUSER_ONLY, add=SUPERUSER_ONLY, change=SUPERUSER_ONLY, history=SUPERUSER_ONLY, delete=SUPERUSER_ONLY),
+    # --- API (lists are scoped: an applicant's are empty, agency_b's hold only B) -----------
+    R("api-root",                "/api/",                                 DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("api-root.<format>",       "/api/.json",                            DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("api-token",               "/api/auth/token/",                      *EVERYONE_405),  # POST username and password
+    R("api-me",                  "/api/me/",                              DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("schema",                  "/api/schema/",                          OK,          OK,          OK,          OK,          *STAFF_OK),  # describes, holds no data
+    R("swagger-ui",              "/api/docs/",                            OK,          OK,          OK,          OK,          *STAFF_OK),
+    R("agency-list",             "/api/agencies/",                        DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("agency-list.<format>",    "/api/agencies.json",                    DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("agency-detail",           "/api/agencies/{org_a.pk}/",             DENIED,      NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
+    R("agency-detail.<format>",  "/api/agencies/{org_a.pk}.json",         DENIED,      NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
+    R("agency-transition",       "/api/agencies/{org_a.pk}/transition/",  DENIED,      NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, *(NOT_ALLOWED,) * 4),
+    R("agency-transition.<format>", "/api/agencies/{org_a.pk}/transition.json", DENIED,  NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, *(NOT_ALLOWED,) * 4),
+    R("worker-list",             "/api/workers/",                         DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("worker-list.<format>",    "/api/workers.json",                     DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("worker-detail",           "/api/workers/{worker_a.pk}/",           DENIED,      NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
+    R("worker-detail.<format>",  "/api/workers/{worker_a.pk}.json",       DENIED,      NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
+    R("recognition-list",        "/api/recognitions/",                    DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("recognition-list.<format>", "/api/recognitions.json",              DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("recognition-detail",      "/api/recognitions/{recognition_a.pk}/", DENIED,      NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
+    R("recognition-detail.<format>", "/api/recognitions/{recognition_a.pk}.json", DENIED, NOT_FOUND, OK,         NOT_FOUND,   *STAFF_OK),
+    R("filing-list",             "/api/filings/",                         DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("filing-list.<format>",    "/api/filings.json",                     DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("filing-detail",           "/api/filings/{filing_a.pk}/",           DENIED,      NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
+    R("filing-detail.<format>",  "/api/filings/{filing_a.pk}.json",       DENIED,      NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
+    R("filing-decide",           "/api/filings/{filing_a.pk}/decide/",    DENIED,      NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, *(NOT_ALLOWED,) * 4),
+    R("filing-decide.<format>",  "/api/filings/{filing_a.pk}/decide.json", DENIED,     NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, *(NOT_ALLOWED,) * 4),
+    R("street-list",             "/api/streets/",                         DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("street-list.<format>",    "/api/streets.json",                     DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("street-detail",           "/api/streets/{street.pk}/",             DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("street-detail.<format>",  "/api/streets/{street.pk}.json",         DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("business-format-list",    "/api/business-formats/",                DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("business-format-list.<format>", "/api/business-formats.json",      DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("business-format-detail",  "/api/business-formats/{business_format.pk}/", DENIED, OK,         OK,          OK,          *STAFF_OK),
+    R("business-format-detail.<format>", "/api/business-formats/{business_format.pk}.json", DENIED, OK, OK,      OK,          *STAFF_OK),
+]
+# fmt: on
+
+# API rows also requested as a browser would (the browsable API renders forms and filters).
+BROWSABLE = {
+    row.key
+    for row in MATRIX
+    if row.url.startswith("/api/")
+    and not row.key.endswith(".<format>")
+    and row.key not in ("api-token", "schema", "swagger-ui")
+}
+
+# Patterns that need no row, and why. Empty: every pattern, Django's own included, has rows.
+EXCLUDED: dict[str, str] = {}
+
+
+# --- writes by those who may not make them -------------------------------------------------
+
+WRITE_ACTORS = ("anonymous", "applicant", "agency_a", "agency_b", "official")
+
+
+@dataclass(frozen=True)
+class Write:
+    key: str
+    method: str
+    url: str
+    data: dict
+    expected: tuple[Outcome | None, ...]  # in the order of WRITE_ACTORS
+    by: str | None  # an actor for whom the same request does change the data
+
+
+def W(key: str, method: str, url: str, data: dict, *expected, by: str | None) -> Write:
+    assert len(expected) == len(WRITE_ACTORS), f"{key}: one outcome per actor in {WRITE_ACTORS}"
+    return Write(key, method, url, data, expected, by)
+
+
+REASON = {"reason": "权限矩阵测试"}
+AGENCY_CHANGE = {
+    "contact_name": "篡改联系人",
+    "phone": "13900000000",
+    "address": "篡改地址",
+    "formats": ["{business_format.pk}"],
+    "employee_count": "1",
+}
+AGENCY_ADMIN_CHANGE = {
+    **AGENCY_CHANGE,
+    "name": "{org_a.name}",
+    "uscc": "{org_a.uscc}",
+    "legal_representative": "张三",
+    "street": "{street.pk}",
+    "founded_on": "2018-05-01",
+    **{
+        f"{inline}-{count}": "0"
+        for inline in ("recognitions", "filings")
+        for count in ("TOTAL_FORMS", "INITIAL_FORMS")
+    },
+}
+NEW_AGENCY = {
+    "name": "再申请一个机构",
+    "uscc": "{new_uscc}",
+    "legal_representative": "王五",
+    "contact_name": "王五",
+    "phone": "13700000000",
+    "address": "昆都仑区某路1号",
+    "street": "{street.pk}",
+    "formats": ["{business_format.pk}"],
+    "founded_on": "2020-01-01",
+    "employee_count": 5,
+}
+WORKER_CHANGE = {
+    "job": "篡改岗位",
+    "hired_on": "2024-01-01",
+    "contract_kind": "labour",
+    "contract_start": "2024-01-01",
+    "contract_end": "2026-12-31",
+}
+NEW_WORKER = {"id_number": "{new_id}", "name": "新来的员工", **WORKER_CHANGE}
+POLICY_CHANGE = {
+    "year": "{policy.year}",
+    "target_new_agencies_min": "5",
+    "target_new_agencies_max": "10",
+    "target_stations_min": "3",
+    "target_stations_max": "5",
+    "filing_min_workers": "1",
+    "filing_min_contract_months": "12",
+    "health_check_valid_months": "12",
+}
+STREET_CHANGE = {"code": "150203999", "name": "篡改街道", "sort_order": "1", "active": "on"}
+DECLARATIONS = {
+    name: True
+    for name in (
+        "signs_customer_contracts",
+        "dispatches_workers",
+        "pays_wages_directly",
+        "trains_continuously",
+    )
+}
+
+# fmt: off
+WRITES: list[Write] = [
+    # key                          method  url                                        data                 anonymous    applicant    agency_a     agency_b     official
+    # --- portal: an agency changing its own records may, so B is only tried on A's objects ----
+    W("portal:agency_edit",        "post", "/portal/agency/edit/",                    AGENCY_CHANGE,       LOGIN,       TO_APPLY,    SKIP,        SKIP,        TO_ADMIN, by="agency_a"),
+    W("portal:reapply",            "post", "/portal/agency/reapply/",                 {},                  LOGIN,       TO_APPLY,    SKIP,        SKIP,        TO_ADMIN, by=None),
+    W("portal:worker_add",         "post", "/portal/workers/add/",                    NEW_WORKER,          LOGIN,       TO_APPLY,    SKIP,        SKIP,        TO_ADMIN, by="agency_a"),
+    W("portal:worker_edit",        "post", "/portal/workers/{worker_a.pk}/edit/",     WORKER_CHANGE,       LOGIN,       TO_APPLY,    SKIP,        NOT_FOUND,   TO_ADMIN, by="agency_a"),
+    W("portal:worker_leave",       "post", "/portal/workers/{worker_a.pk}/leave/",    {"left_on": "2026-01-02"}, LOGIN, TO_APPLY,    SKIP,        NOT_FOUND,   TO_ADMIN, by="agency_a"),
+    W("portal:workers_import",     "post", "/portal/workers/import/",                 {},                  LOGIN,       TO_APPLY,    SKIP,        SKIP,        TO_ADMIN, by=None),
+    W("portal:filing",             "post", "/portal/filing/",                         DECLARATIONS,        LOGIN,       TO_APPLY,    SKIP,        SKIP,        TO_ADMIN, by=None),
+    W("notifications",             "post", "/notifications/",                         {},                  LOGIN,       SKIP,        SKIP,        SKIP,        SKIP,     by="agency_a"),
+    # --- admin: official reads only; nobody else without a bureau role gets in -------------
+    W("admin:agencies_agency_change", "post", "/admin/agencies/agency/{org_a.pk}/change/", AGENCY_ADMIN_CHANGE, *NO_ADMIN,                                  DENIED,   by="reviewer"),
+    W("admin:agencies_agency_review", "post", "/admin/agencies/agency/{org_a.pk}/review/suspend/", REASON,      *NO_ADMIN,                                  DENIED,   by="reviewer"),
+    W("admin:agencies_agency_review", "post", "/admin/agencies/agency/{org_a.pk}/review/deregister/", REASON,   *NO_ADMIN,                                  DENIED,   by="approver"),
+    # The list offers official no review action: "no action selected" (200), nothing done.
+    W("admin:agencies_agency_changelist", "post", "/admin/agencies/agency/", {"action": "review_suspend", "_selected_action": "{org_a.pk}", "post": "yes", **REASON}, *NO_ADMIN, OK, by="reviewer"),
+    W("admin:agencies_worker_add", "post", "/admin/agencies/worker/add/",             {"agency": "{org_a.pk}", **NEW_WORKER}, *NO_ADMIN,                     DENIED,   by="reviewer"),
+    W("admin:agencies_worker_change", "post", "/admin/agencies/worker/{worker_a.pk}/change/", WORKER_CHANGE,    *NO_ADMIN,                                  DENIED,   by="reviewer"),
+    W("admin:agencies_worker_import", "post", "/admin/agencies/worker/import/",       {"agency": "{org_a.pk}"}, *NO_ADMIN,                                  DENIED,   by=None),
+    W("admin:agencies_recognition_add", "post", "/admin/agencies/recognition/add/",   {"agency": "{org_a.pk}", "kind": "market", "year": "2026", "granted_on": "2026-01-01"}, *NO_ADMIN, DENIED, by="reviewer"),
+    W("admin:agencies_recognition_review", "post", "/admin/agencies/recognition/{recognition_a.pk}/review/revoke/", REASON, *NO_ADMIN,                      DENIED,   by="reviewer"),
+    W("admin:agencies_employeesystemfiling_review", "post", "/admin/agencies/employeesystemfiling/{filing_a.pk}/review/approve/", REASON, *NO_ADMIN,        DENIED,   by="approver"),
+    W("admin:agencies_employeesystemfiling_change", "post", "/admin/agencies/employeesystemfiling/{filing_a.pk}/change/", {"status": "filed"}, *NO_ADMIN,   DENIED,   by=None),
+    W("admin:agencies_street_change", "post", "/admin/agencies/street/{street.pk}/change/", STREET_CHANGE,      *NO_ADMIN,                                  DENIED,   by="reviewer"),
+    W("admin:agencies_street_add", "post", "/admin/agencies/street/add/",             STREET_CHANGE,       *NO_ADMIN,                                  DENIED,   by="approver"),
+    W("admin:agencies_businessformat_change", "post", "/admin/agencies/businessformat/{business_format.pk}/change/", {"name": "篡改业态", "code": "x", "sort_order": "1"}, *NO_ADMIN, DENIED, by="approver"),
+    W("admin:agencies_agencypolicy_change", "post", "/admin/agencies/agencypolicy/{policy.pk}/change/", POLICY_CHANGE, *NO_ADMIN,                           DENIED,   by="reviewer"),
+    W("admin:people_person_change", "post", "/admin/people/person/{person_a.pk}/change/", {"name": "篡改"},      *NO_ADMIN,                                  DENIED,   by=None),
+    W("admin:audit_auditentry_delete", "post", "/admin/audit/auditentry/{audit_a.pk}/delete/", {"post": "yes"}, *NO_ADMIN,                                  DENIED,   by=None),
+    W("admin:accounts_user_change", "post", "/admin/accounts/user/{users[agency_a].pk}/change/", {"username": "agency_a", "is_superuser": "on"}, *NO_ADMIN,  DENIED,   by=None),
+    W("admin:authtoken_tokenproxy_delete", "post", "/admin/authtoken/tokenproxy/{users[agency_a].pk}/delete/", {"post": "yes"}, *NO_ADMIN,                  DENIED,   by="superuser"),
+    # --- API: official reads only; B and applicants find nothing of A's; nobody decides on itself
+    # An account that already belongs to an agency cannot apply for a second one (400).
+    W("agency-list",               "post", "/api/agencies/",                          NEW_AGENCY,          DENIED,      SKIP,        BAD_REQUEST, BAD_REQUEST, DENIED,   by="applicant"),
+    W("agency-detail",             "patch", "/api/agencies/{org_a.pk}/",              {"phone": "13900000000"}, DENIED, NOT_FOUND,   SKIP,        NOT_FOUND,   DENIED,   by="agency_a"),
+    W("agency-transition",         "post", "/api/agencies/{org_a.pk}/transition/",    {"action": "suspend", **REASON}, DENIED, NOT_FOUND, DENIED,   NOT_FOUND,   DENIED,   by="reviewer"),
+    # B naming A's agency is refused as "not found" on the field (400).
+    W("worker-list",               "post", "/api/workers/",                           {"agency": "{org_a.pk}", **NEW_WORKER}, DENIED, DENIED, SKIP,   BAD_REQUEST, DENIED,   by="agency_a"),
+    W("worker-detail",             "patch", "/api/workers/{worker_a.pk}/",            {"job": "篡改岗位"},  DENIED,      NOT_FOUND,   SKIP,        NOT_FOUND,   DENIED,   by="agency_a"),
+    W("filing-list",               "post", "/api/filings/",                           DECLARATIONS,        DENIED,      DENIED,      SKIP,        SKIP,        DENIED,   by=None),
+    W("filing-decide",             "post", "/api/filings/{filing_a.pk}/decide/",      {"action": "approve"}, DENIED,    NOT_FOUND,   DENIED,      NOT_FOUND,   DENIED,   by="approver"),
+]
+# fmt: on
+
+# Whatever the status, nothing of A's may appear in what these actors are sent...
+OUTSIDERS = ("anonymous", "applicant", "agency_b")
+# ... and a full ID number only in what these are sent (everyone else sees it masked).
+FULL_ID_ACTORS = ("reviewer", "approver", "superuser")
+
+
+# --- the world, built once for the module -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Actors and agency A's objects, built once and rolled back after the module; each test
+    still runs in its own transaction inside this one, so no write leaks into the next."""
+    module_settings = override_settings(
+        MEDIA_ROOT=tmp_path_factory.mktemp("matrix-media"),
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    )
+    module_settings.enable()
+    try:
+        with django_db_blocker.unblock(), transaction.atomic():
+            yield build_world()
+            transaction.set_rollback(True)
+    finally:
+        module_settings.disable()
+
+
+@pytest.fixture(autouse=True)
+def _media_root():
+    """Replaces the suite's per-test settings: the licence file lives in the module's
+    MEDIA_ROOT, set (with the fast hasher) in ``world``."""
+
+
+def _fill(value, world):
+    if isinstance(value, str):
+        return value.format(**vars(world))
+    if isinstance(value, list):
+        return [_fill(item, world) for item in value]
+    if isinstance(value, dict):
+        return {key: _fill(item, world) for key, item in value.items()}
+    return value
+
+
+def _client(world, actor: str) -> Client:
+    client = Client()
+    if actor != "anonymous":
+        client.force_login(world.users[actor])
+    return client
+
+
+def _key_of(url: str) -> str:
+    """The matrix key of the pattern that serves ``url``."""
+    match = resolve(url)
+    if match.url_name is None:
+        return "/" + match.route
+    return match.view_name + (".<format>" if "format" in match.kwargs else "")
+
+
+def _send(client: Client, method: str, url: str, data: dict):
+    if url.startswith("/api/"):
+        return getattr(client, method)(url, json.dumps(data), content_type="application/json")
+    return getattr(client, method)(url, data)
+
+
+def _check(response, expected: Outcome, world) -> None:
+    got = f"{response.status_code} {response.get('Location', '')}".strip()
+    assert response.status_code == expected.status, f"expected {expected}, got {got}"
+    if expected.location:
+        target = _fill(expected.location, world)
+        assert response["Location"].startswith(target), f"expected {expected}, got {got}"
+
+
+def _readable(response) -> bytes:
+    """The body as text bytes; for a spreadsheet (a zip), the XML inside it."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if body.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            return b"".join(archive.read(n) for n in archive.namelist() if n.endswith(".xml"))
+    return body
+
+
+def _assert_not_shown(body: bytes, secrets, actor: str, url: str) -> None:
+    for secret in secrets:
+        assert secret.encode() not in body, f"{actor} is shown {secret!r} at {url}"
+
+
+def _assert_discreet(response, world, actor: str, url: str) -> None:
+    """Outsiders see nothing of A; only reviewers and approvers see a full ID number."""
+    body = _readable(response)
+    if actor in OUTSIDERS:
+        _assert_not_shown(body, (A_NAME, A_WORKER_NAME, world.org_a.uscc), actor, url)
+    if actor not in FULL_ID_ACTORS:
+        _assert_not_shown(body, (world.person_a.id_number,), actor, url)
+
+
+def _params(rows, actors) -> list:
+    """One test per (row, actor); the id is the pattern key, with the URL where keys repeat."""
+    params = []
+    for row in rows:
+        repeated = sum(other.key == row.key for other in rows) > 1
+        label = f"{row.key}[{row.url}]" if repeated else row.key
+        for actor, expected in zip(actors, row.expected, strict=True):
+            if expected is not SKIP:
+                params.append(pytest.param(row, actor, expected, id=f"{label}-{actor}"))
+    return params
+
+
+# --- the tests --------------------------------------------------------------------------------
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    covered = {row.key for row in MATRIX} | set(EXCLUDED)
+    patterns = {pattern.key for pattern in url_patterns()}
+    missing = sorted(patterns - covered)
+    assert not missing, (
+        "URL patterns without a row in MATRIX (add rows with the expected outcome for every "
+        f"actor, or a line in EXCLUDED saying why none is needed): {missing}"
+    )
+    stale = sorted(covered - patterns)
+    assert not stale, f"MATRIX or EXCLUDED name patterns that no longer exist: {stale}"
+    # admin:app_list is one pattern for every app in the admin: each app needs its row.
+    app_rows = {row.url.strip("/").split("/")[1] for row in MATRIX if row.key == "admin:app_list"}
+    apps_in_admin = {model._meta.app_label for model in admin.site._registry}
+    assert app_rows == apps_in_admin, f"admin:app_list rows vs apps: {app_rows ^ apps_in_admin}"
+
+
+@pytest.mark.parametrize(("row", "actor", "expected"), _params(MATRIX, ACTORS))
+def test_get(world, db, row: Row, actor: str, expected: Outcome):
+    url = _fill(row.url, world)
+    assert _key_of(url) == row.key, f"{url} is not served by {row.key}"
+    client = _client(world, actor)
+    response = client.get(url)
+    _check(response, expected, world)
+    _assert_discreet(response, world, actor, url)
+    if row.key in BROWSABLE:
+        # The same URL in the browsable API (a browser's Accept header): same answer, and its
+        # forms and filters show no more than the JSON does.
+        response = client.get(url, HTTP_ACCEPT="text/html")
+        assert response["Content-Type"].startswith("text/html")
+        _check(response, expected, world)
+        _assert_discreet(response, world, actor, url)
+    if actor == "official" and row.key.endswith("_change") and response.status_code == 200:
+        assert b'name="_save"' not in response.content, "official is offered a save button"
+
+
+@pytest.mark.parametrize(("row", "actor", "expected"), _params(WRITES, WRITE_ACTORS))
+def test_write_is_refused_and_changes_nothing(world, db, row: Write, actor: str, expected: Outcome):
+    url = _fill(row.url, world)
+    assert _key_of(url) == row.key, f"{url} is not served by {row.key}"
+    before = fingerprint(world)
+    response = _send(_client(world, actor), row.method, url, _fill(row.data, world))
+    _check(response, expected, world)
+    assert fingerprint(world) == before, f"{actor}'s {row.method.upper()} {url} changed data"
+    _assert_discreet(response, world, actor, url)
+
+
+@pytest.mark.parametrize(
+    "row", [pytest.param(w, id=f"{w.key}[{w.url}]-{w.by}") for w in WRITES if w.by]
+)
+def test_the_same_write_from_someone_who_may_does_change_data(world, db, row: Write):
+    """Proves each refused write above was a real, valid request: only the actor differed."""
+    url = _fill(row.url, world)
+    before = fingerprint(world)
+    response = _send(_client(world, row.by), row.method, url, _fill(row.data, world))
+    assert response.status_code in (200, 201, 302), response.status_code
+    assert fingerprint(world) != before, f"{row.by}'s {row.method.upper()} {url} changed nothing"
