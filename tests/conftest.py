@@ -111,3 +111,28 @@ def _celery_eager_by_default(request):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    ):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """Transactional tests leave an empty database behind them (Django flushes it). Flushing
+    re-runs post_migrate, which restores content types, permissions and the role groups; the
+    streets, business formats and yearly policy come from a data migration, so they are
+    re-seeded here with that migration's own idempotent function."""
+    if not _is_transactional(request):
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    importlib.import_module("agencies.migrations.0003_reference_data").seed(apps, None)

@@ -81,9 +81,7 @@ def _outcomes(results) -> tuple[list, list]:
     return oks, errors
 
 
-def test_two_applications_with_the_same_credit_code_make_one_agency(
-    transactional_db, django_db_serialized_rollback, monkeypatch
-):
+def test_two_applications_with_the_same_credit_code_make_one_agency(transactional_db, monkeypatch):
     _slowed(monkeypatch, services, "_clean_uscc")  # both pass the duplicate check first
     code = factories.credit_code()
     street = Street.objects.order_by("code").first()
@@ -117,9 +115,7 @@ def test_two_applications_with_the_same_credit_code_make_one_agency(
     assert not loser.groups.exists()
 
 
-def test_two_simultaneous_filings_leave_one_live_filing(
-    transactional_db, django_db_serialized_rollback, monkeypatch
-):
+def test_two_simultaneous_filings_leave_one_live_filing(transactional_db, monkeypatch):
     _slowed(monkeypatch, selectors, "filing_figures_for")
     org = factories.make_agency("并发家政")
     user = factories.make_agency_user("agency_race", org)
@@ -141,9 +137,7 @@ def test_two_simultaneous_filings_leave_one_live_filing(
     assert AuditEntry.objects.filter(action="agencies.filing.submitted").count() == 1
 
 
-def test_two_reviewers_registering_at_once_make_one_transition(
-    transactional_db, django_db_serialized_rollback, monkeypatch
-):
+def test_two_reviewers_registering_at_once_make_one_transition(transactional_db, monkeypatch):
     _slowed(monkeypatch, permissions, "can_transition_agency")
     org = factories.make_agency("待登记家政", status=Agency.Status.APPLYING)
     first = factories.make_user("reviewer_one", "业务经办")

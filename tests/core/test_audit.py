@@ -160,9 +160,7 @@ def test_postgres_refuses_raw_update_and_delete(reviewer, org_a):
 
 @pytest.mark.postgres
 @postgres_only
-def test_concurrent_log_calls_keep_the_chain_unbroken(
-    transactional_db, django_db_serialized_rollback, reviewer, org_a
-):
+def test_concurrent_log_calls_keep_the_chain_unbroken(transactional_db, reviewer, org_a):
     per_thread = 15
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []

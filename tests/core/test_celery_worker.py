@@ -38,7 +38,7 @@ def _wait_for(predicate, timeout: float = 30.0) -> bool:
 
 
 @pytest.fixture
-def celery_worker(transactional_db, django_db_serialized_rollback):
+def celery_worker(transactional_db):
     from celery.contrib.testing import tasks as _ping_task  # noqa: F401 - registers celery.ping
     from celery.contrib.testing.worker import start_worker
 
