@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 _MODELS = ("agency", "worker", "recognition", "employeesystemfiling")
-_REFERENCE = ("street", "businessformat", "agencypolicy")
+_REFERENCE = ("street", "businessformat", "agencypolicy", "agencystanding")
 
 
 def _perms(*actions: str, models=_MODELS) -> list[str]:

@@ -333,3 +333,54 @@ class EmployeeSystemFiling(models.Model):
 
     def __str__(self) -> str:
         return _("Employee-system filing of %(agency)s") % {"agency": self.agency}
+
+
+class AgencyStanding(models.Model):
+    """An agency's standing for a year: annual inspection result and performance rating.
+
+    Written by bureau staff now and by the inspections area later; read by subsidies
+    (awards need a passed inspection or an excellent rating)."""
+
+    class Inspection(models.TextChoices):
+        PENDING = "pending", _("not inspected yet")
+        PASSED = "passed", _("passed")
+        BASICALLY_PASSED = "basically_passed", _("basically passed")
+        FAILED = "failed", _("failed")
+
+    class Rating(models.TextChoices):
+        NONE = "none", _("not rated")
+        EXCELLENT = "excellent", _("excellent")
+        GOOD = "good", _("good")
+        QUALIFIED = "qualified", _("qualified")
+        UNQUALIFIED = "unqualified", _("unqualified")
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="standings"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    inspection = models.CharField(
+        _("annual inspection"),
+        max_length=20,
+        choices=Inspection.choices,
+        default=Inspection.PENDING,
+    )
+    rating = models.CharField(
+        _("performance rating"), max_length=20, choices=Rating.choices, default=Rating.NONE
+    )
+    note = models.TextField(_("note"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("yearly standing")
+        verbose_name_plural = _("yearly standings")
+        ordering = ["-year", "agency_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="standing_once_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency}（{self.year}）"
+
+    @property
+    def inspection_passed(self) -> bool:
+        return self.inspection in (self.Inspection.PASSED, self.Inspection.BASICALLY_PASSED)

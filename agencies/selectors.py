@@ -249,3 +249,29 @@ def work_queue_counts() -> dict[str, int]:
         status=EmployeeSystemFiling.Status.SUBMITTED
     ).count()
     return {**agencies, "filings_waiting": filings}
+
+
+def standing_for(agency: Agency, year: int):
+    """The agency's standing for the year, or an unsaved 'not inspected, not rated' one."""
+    from .models import AgencyStanding
+
+    return AgencyStanding.objects.filter(agency=agency, year=year).first() or AgencyStanding(
+        agency=agency, year=year
+    )
+
+
+def valid_recognitions(agency: Agency, year: int, kinds) -> QuerySet[Recognition]:
+    """Recognitions of the given kinds valid at some point of the year (not revoked)."""
+    import datetime as _dt
+
+    start = _dt.date(year, 1, 1)
+    return Recognition.objects.filter(
+        agency=agency, kind__in=list(kinds), status=Recognition.Status.VALID, year__lte=year
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))
+
+
+def agency_is_filed(agency: Agency) -> bool:
+    """Whether the agency is a filed employee-system enterprise."""
+    return EmployeeSystemFiling.objects.filter(
+        agency=agency, status=EmployeeSystemFiling.Status.FILED
+    ).exists()

@@ -21,7 +21,14 @@ from kunqu_jiafu.notifications.services import notify
 from kunqu_jiafu.people.services import person_get_or_create
 
 from . import permissions, selectors, workflow
-from .models import Agency, AgencyMembership, EmployeeSystemFiling, Recognition, Worker
+from .models import (
+    Agency,
+    AgencyMembership,
+    AgencyStanding,
+    EmployeeSystemFiling,
+    Recognition,
+    Worker,
+)
 from .uscc import check_uscc, expected_check_character
 
 LICENSE_TYPES = (PDF, JPEG, PNG)
@@ -686,3 +693,31 @@ def reference_save(*, actor: User, instance, changed: list[str] | tuple[str, ...
             after={f: getattr(instance, f) for f in (changed or fields) if f in fields},
         )
     return instance
+
+
+def standing_set(
+    *, actor: User, agency: Agency, year: int, inspection: str, rating: str, note: str = ""
+) -> AgencyStanding:
+    """Record an agency's inspection result and rating for a year (staff only)."""
+    if not has_role(actor, REVIEWER, APPROVER) or is_agency_user(actor):
+        raise PermissionDenied(_("Only bureau staff record an agency's yearly standing."))
+    if inspection not in AgencyStanding.Inspection.values:
+        raise ValidationError({"inspection": _("Choose an inspection result from the list.")})
+    if rating not in AgencyStanding.Rating.values:
+        raise ValidationError({"rating": _("Choose a rating from the list.")})
+    with transaction.atomic():
+        standing, created = AgencyStanding.objects.select_for_update().get_or_create(
+            agency=agency, year=year
+        )
+        before = None if created else {"inspection": standing.inspection, "rating": standing.rating}
+        standing.inspection, standing.rating, standing.note = inspection, rating, note
+        standing.save()
+        audit.log(
+            actor,
+            standing,
+            "agencies.standing.set",
+            before=before,
+            after={"inspection": inspection, "rating": rating},
+            reason=note,
+        )
+    return standing

@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("notifications/", web_views.notification_list, name="notifications"),
     path("files/", include("kunqu_jiafu.documents.urls")),
+    path("portal/claims/", include("subsidies.urls")),
     path("portal/", include("agencies.urls")),
     path("admin/", admin.site.urls),
     path("api/", include(api_urlpatterns)),

@@ -1,0 +1,67 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+_MODELS = ("claim", "claimtype", "specialfund", "notice", "claimattachment", "claimsubject")
+
+
+def _perms(*actions: str, models=_MODELS) -> list[str]:
+    return [f"subsidies.{action}_{model}" for action in actions for model in models]
+
+
+class SubsidiesConfig(AppConfig):
+    name = "subsidies"
+    verbose_name = _("Subsidy claims")
+    role_permissions = {
+        "业务经办": _perms("view")
+        + ["subsidies.change_claim"]
+        + _perms("add", "change", models=("claimtype", "specialfund")),
+        "审批领导": _perms("view")
+        + ["subsidies.change_claim"]
+        + _perms("add", "change", models=("claimtype", "specialfund")),
+        "统计查询": _perms("view"),
+        "机构用户": [],
+    }
+
+    def ready(self) -> None:
+        from kunqu_jiafu.documents.services import register_owner
+
+        from . import permissions
+        from .models import Claim
+
+        register_owner(Claim, permissions.can_view_claim)
+
+    def dashboard_panels(self, request):
+        from django.urls import reverse
+
+        from kunqu_jiafu.accounts.roles import is_staff_member
+
+        from . import selectors
+
+        if not is_staff_member(request.user):
+            return []
+        counts = selectors.review_queue_counts()
+        fund = selectors.fund_summary()
+        changelist = reverse("admin:subsidies_claim_changelist")
+        return [
+            {
+                "title": _("Subsidy claims"),
+                "links": [
+                    (
+                        _("Waiting for first review"),
+                        counts["submitted"],
+                        changelist + "?status__exact=submitted",
+                    ),
+                    (
+                        _("Waiting for approval"),
+                        counts["first_passed"],
+                        changelist + "?status__exact=first_passed",
+                    ),
+                    (
+                        _("Approved, not yet paid"),
+                        counts["approved"],
+                        changelist + "?status__exact=approved",
+                    ),
+                ],
+                "fund": fund,
+            },
+        ]

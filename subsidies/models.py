@@ -1,0 +1,318 @@
+"""The 一贴息七补贴一减免 catalogue, claims, the special fund and notices."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency
+
+ZERO = Decimal("0.00")
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class ClaimType(models.Model):
+    """A claim type of one policy year: how it is computed and who may claim it."""
+
+    class Group(models.TextChoices):
+        INTEREST = "interest", _("interest subsidy")
+        SEVEN = "seven", _("seven grants")
+        EXEMPTION = "exemption", _("fee exemption")
+        EMPLOYEE_SYSTEM = "employee_system", _("employee-system support")
+        JOB_STABILITY = "job_stability", _("job stabilisation")
+
+    class PeriodKind(models.TextChoices):
+        YEAR = "year", _("year")
+        HALF = "half", _("half year")
+        QUARTER = "quarter", _("quarter")
+        MONTH = "month", _("month")
+
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=60)
+    group = models.CharField(_("policy group"), max_length=20, choices=Group.choices)
+    policy_year = models.PositiveSmallIntegerField(_("policy year"))
+    calculator = models.CharField(_("calculator"), max_length=40)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    eligibility = models.CharField(_("eligibility rule"), max_length=40)
+    required_attachments = models.JSONField(
+        _("required attachments"),
+        default=list,
+        blank=True,
+        help_text=_("A list of [code, label] pairs."),
+    )
+    period_kind = models.CharField(
+        _("claim period"), max_length=10, choices=PeriodKind.choices, default=PeriodKind.YEAR
+    )
+    description = models.TextField(_("description"), blank=True)
+    active = models.BooleanField(_("open for claims"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("claim type")
+        verbose_name_plural = _("claim types")
+        ordering = ["-policy_year", "sort_order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "policy_year"], name="claimtype_once_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.policy_year}）"
+
+
+class SpecialFund(models.Model):
+    """专项发展资金 of a year, for all types (claim_type empty) or for one type."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    claim_type = models.ForeignKey(
+        ClaimType,
+        verbose_name=_("claim type"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="funds",
+        help_text=_("Empty: the year's fund for all claim types."),
+    )
+    amount = models.DecimalField(_("budget"), **MONEY, validators=[MinValueValidator(ZERO)])
+    committed = models.DecimalField(_("approved so far"), **MONEY, default=ZERO)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("special fund")
+        verbose_name_plural = _("special funds")
+        ordering = ["-year", "claim_type_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=Q(claim_type__isnull=True),
+                name="fund_one_general_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "claim_type"],
+                condition=Q(claim_type__isnull=False),
+                name="fund_one_per_type_per_year",
+            ),
+            # The database itself refuses to commit more than the budget.
+            models.CheckConstraint(
+                condition=Q(committed__lte=models.F("amount")) & Q(committed__gte=0),
+                name="fund_never_overspent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = self.claim_type.name if self.claim_type_id else _("all claim types")
+        return f"{self.year} {_('special fund')}·{label}"
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.amount - self.committed
+
+
+class Claim(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        FIRST_PASSED = "first_passed", _("first review passed")
+        APPROVED = "approved", _("approved")
+        PAID = "paid", _("paid")
+        RETURNED = "returned", _("returned for correction")
+        REJECTED = "rejected", _("rejected")
+        REVOKED = "revoked", _("revoked")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    LIVE = ("draft", "submitted", "first_passed", "approved", "paid", "returned")
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="claims"
+    )
+    claim_type = models.ForeignKey(
+        ClaimType, verbose_name=_("claim type"), on_delete=models.PROTECT, related_name="claims"
+    )
+    period = models.CharField(_("period"), max_length=10)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    declared = models.JSONField(_("declared figures"), default=dict, blank=True)
+    eligible_amount = models.DecimalField(_("eligible amount"), **MONEY, default=ZERO)
+    trace = models.JSONField(_("calculation"), default=list, blank=True)
+    eligibility_notes = models.JSONField(_("eligibility"), default=list, blank=True)
+    approved_amount = models.DecimalField(_("approved amount"), **MONEY, null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    first_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("first reviewer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    first_reviewed_at = models.DateTimeField(_("first reviewed at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved or refused by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    last_reason = models.TextField(_("reason for the last decision"), blank=True)
+    fund = models.ForeignKey(
+        SpecialFund,
+        verbose_name=_("drawn from fund"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claims",
+    )
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    bank_reference = models.CharField(_("bank reference"), max_length=60, blank=True)
+    recovery_amount = models.DecimalField(_("amount to recover"), **MONEY, null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("subsidy claim")
+        verbose_name_plural = _("subsidy claims")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "claim_type", "period"],
+                condition=Q(
+                    status__in=[
+                        "draft",
+                        "submitted",
+                        "first_passed",
+                        "approved",
+                        "paid",
+                        "returned",
+                    ]
+                ),
+                name="claim_one_live_per_agency_type_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_amount__isnull=True)
+                | Q(approved_amount__lte=models.F("eligible_amount")),
+                name="claim_approved_within_eligible",
+            ),
+            models.CheckConstraint(
+                condition=Q(eligible_amount__gte=0)
+                & (Q(approved_amount__isnull=True) | Q(approved_amount__gte=0)),
+                name="claim_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="paid") | (Q(paid_on__isnull=False) & ~Q(bank_reference="")),
+                name="claim_paid_has_payment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency}·{self.claim_type.name}·{self.period}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in self.LIVE
+
+
+class ClaimSubject(models.Model):
+    """A person, training enrolment or service order a claim subsidises: at most once."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("person")
+        ENROLMENT = "enrolment", _("training enrolment")
+        ORDER = "order", _("service order")
+        CERTIFICATE = "certificate", _("certificate")
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="subjects"
+    )
+    claim_type = models.ForeignKey(ClaimType, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    key = models.CharField(_("identifier"), max_length=80)
+    label = models.CharField(_("description"), max_length=120, blank=True)
+    live = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("subsidised subject")
+        verbose_name_plural = _("subsidised subjects")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim_type", "kind", "key"],
+                condition=Q(live=True),
+                name="subject_subsidised_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label or self.key
+
+
+class ClaimAttachment(models.Model):
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    code = models.SlugField(_("attachment kind"), max_length=40)
+    document = models.ForeignKey(
+        "documents.Document", verbose_name=_("file"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["code", "id"]
+
+    def __str__(self) -> str:
+        return str(self.document)
+
+
+class Notice(models.Model):
+    """A numbered 审批通知书 or 不予通过告知书. The number is gap-free per kind and year."""
+
+    class Kind(models.TextChoices):
+        APPROVAL = "approval", _("approval notice")
+        REJECTION = "rejection", _("rejection notice")
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.PROTECT, related_name="notices"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("sequence"))
+    number = models.CharField(_("notice number"), max_length=40, unique=True)
+    amount = models.DecimalField(_("amount"), **MONEY, null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    issued_on = models.DateField(_("issued on"))
+    document = models.ForeignKey(
+        "documents.Document",
+        verbose_name=_("PDF"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-year", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "year", "sequence"], name="notice_sequence_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

@@ -1,0 +1,56 @@
+"""Who may do what with claims: (allowed, reason), for the portal, the admin and the API."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from agencies.permissions import user_agency_id
+from kunqu_jiafu.accounts.roles import APPROVER, has_role, is_agency_user, is_staff_member
+
+from . import workflow
+from .models import Claim
+
+Result = tuple[bool, str]
+OK: Result = (True, "")
+
+
+def can_view_claim(user, claim: Claim) -> Result:
+    if is_staff_member(user):
+        return OK
+    if is_agency_user(user) and user_agency_id(user) == claim.agency_id:
+        return OK
+    return False, _("You may only see your own agency's claims.")
+
+
+def can_edit_claim(user, claim: Claim) -> Result:
+    allowed, reason = can_view_claim(user, claim)
+    if not allowed:
+        return allowed, reason
+    if not is_agency_user(user):
+        return False, _("Only the agency itself fills in its claim.")
+    if claim.status not in workflow.EDITABLE:
+        return False, _("The claim can only be changed as a draft or after it was returned.")
+    return OK
+
+
+def can_transition(user, claim: Claim, action: str) -> Result:
+    transition = workflow.find(claim.status, action)
+    if transition is None:
+        return False, _("This action is not possible while the claim is %(status)s.") % {
+            "status": claim.get_status_display()
+        }
+    if not has_role(user, *transition.roles):
+        return False, _("You do not have the role needed for this action.")
+    if is_agency_user(user) and not user.is_superuser and user_agency_id(user) != claim.agency_id:
+        return False, _("You may only act on your own agency's claims.")
+    if (
+        action in ("approve", "return", "reject")
+        and claim.status == Claim.Status.FIRST_PASSED
+        and has_role(user, APPROVER)
+        and claim.first_reviewed_by_id == user.pk
+    ):
+        # Four eyes: the approver may not be the person who did the first review.
+        return False, _(
+            "You did the first review of this claim; a different approver must decide it."
+        )
+    return OK

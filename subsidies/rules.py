@@ -1,0 +1,346 @@
+"""Pure rules of the subsidy catalogue: calculators and eligibility.
+
+A calculator takes the declared figures and the type's parameters and returns the eligible
+amount (Decimal yuan, 2 places, ROUND_HALF_UP) with a readable trace in Chinese. Eligibility
+takes plain facts about the agency and returns the reasons it may NOT claim (empty = may).
+Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+
+
+def money(value) -> Decimal:
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def yuan(value: Decimal) -> str:
+    return f"{money(value):,.2f} 元"
+
+
+def percent(value: Decimal) -> str:
+    return f"{(Decimal(value) * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}%".replace(
+        ".00%", "%"
+    )
+
+
+@dataclass(frozen=True)
+class Field:
+    """A figure the agency declares for a calculator."""
+
+    name: str
+    label: str
+    kind: str  # "money", "count", "text"
+    help: str = ""
+
+
+@dataclass
+class Calculation:
+    amount: Decimal
+    trace: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # reasons nothing is payable
+
+
+class DeclaredError(ValueError):
+    """A declared figure is missing or malformed: {field name: message}."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def _number(declared: Mapping, spec: Field) -> Decimal | int:
+    raw = declared.get(spec.name)
+    if raw in (None, ""):
+        raise DeclaredError({spec.name: f"请填写“{spec.label}”。"})
+    try:
+        value = Decimal(str(raw).replace(",", "").strip())
+    except InvalidOperation:
+        raise DeclaredError({spec.name: f"“{spec.label}”须为数字。"}) from None
+    if value < 0:
+        raise DeclaredError({spec.name: f"“{spec.label}”不能为负数。"})
+    if spec.kind == "count":
+        if value != value.to_integral_value():
+            raise DeclaredError({spec.name: f"“{spec.label}”须为整数。"})
+        return int(value)
+    if value != value.quantize(CENT):
+        raise DeclaredError({spec.name: f"“{spec.label}”最多保留两位小数。"})
+    return value
+
+
+def read_declared(fields: tuple[Field, ...], declared: Mapping) -> dict:
+    """Parse every declared figure, collecting all errors at once."""
+    values, errors = {}, {}
+    for spec in fields:
+        try:
+            values[spec.name] = (
+                _number(declared, spec)
+                if spec.kind != "text"
+                else str(declared.get(spec.name, "")).strip()
+            )
+        except DeclaredError as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise DeclaredError(errors)
+    return values
+
+
+def _param(params: Mapping, name: str, default=None) -> Decimal | None:
+    raw = params.get(name, default)
+    return None if raw in (None, "") else Decimal(str(raw))
+
+
+def _cap(amount: Decimal, params: Mapping, trace: list[str]) -> Decimal:
+    cap = _param(params, "cap")
+    if cap is not None and amount > cap:
+        trace.append(f"超过单项上限 {yuan(cap)}，按上限计 {yuan(cap)}")
+        return money(cap)
+    return amount
+
+
+# --- calculators ---------------------------------------------------------------------
+
+
+INTEREST_FIELDS = (
+    Field("loan_amount", "创业担保贷款本金（元）", "money"),
+    Field("interest_paid", "本期实际支付利息（元）", "money", "以银行利息回单为准"),
+)
+
+
+def interest(declared: Mapping, params: Mapping) -> Calculation:
+    v = read_declared(INTEREST_FIELDS, declared)
+    rate = _param(params, "rate", "1")
+    amount = money(v["interest_paid"] * rate)
+    trace = [f"实际支付利息 {yuan(v['interest_paid'])} × 贴息比例 {percent(rate)} = {yuan(amount)}"]
+    return Calculation(_cap(amount, params, trace), trace)
+
+
+AWARD_FIELDS = (
+    Field("requested_amount", "申请奖补金额（元）", "money"),
+    Field("basis", "申请依据（认定文件、考评结果等）", "text"),
+)
+
+
+def capped_award(declared: Mapping, params: Mapping) -> Calculation:
+    v = read_declared(AWARD_FIELDS, declared)
+    requested = money(v["requested_amount"])
+    trace = [f"申请金额 {yuan(requested)}"]
+    amount = _cap(requested, params, trace)
+    if amount == requested:
+        trace.append(f"未超过上限 {yuan(_param(params, 'cap', '0'))}，按申请金额计 {yuan(amount)}")
+    return Calculation(amount, trace)
+
+
+PER_HEAD_FIELDS = (
+    Field("count", "人数（次数）", "count"),
+    Field("unit_amount", "每人（次）标准（元）", "money", "不超过政策标准"),
+)
+
+
+def per_head(declared: Mapping, params: Mapping) -> Calculation:
+    v = read_declared(PER_HEAD_FIELDS, declared)
+    standard = _param(params, "unit_amount")
+    unit = v["unit_amount"]
+    trace = []
+    if standard is not None and unit > standard:
+        trace.append(f"申报标准 {yuan(unit)} 高于政策标准 {yuan(standard)}，按政策标准计")
+        unit = standard
+    amount = money(unit * v["count"])
+    trace.append(f"{v['count']} 人（次）× {yuan(unit)} = {yuan(amount)}")
+    return Calculation(_cap(amount, params, trace), trace)
+
+
+COST_PER_HEAD_FIELDS = (
+    Field("count", "体检人数", "count"),
+    Field("actual_cost", "实际支付体检费用（元）", "money"),
+)
+
+
+def cost_per_head(declared: Mapping, params: Mapping) -> Calculation:
+    """Actual cost, but no more than the standard per person checked."""
+    v = read_declared(COST_PER_HEAD_FIELDS, declared)
+    standard = _param(params, "unit_amount", "0")
+    ceiling = money(standard * v["count"])
+    cost = money(v["actual_cost"])
+    amount = min(cost, ceiling)
+    trace = [
+        f"标准上限 {v['count']} 人 × {yuan(standard)} = {yuan(ceiling)}",
+        f"实际费用 {yuan(cost)}，取两者较小者 {yuan(amount)}",
+    ]
+    return Calculation(_cap(amount, params, trace), trace)
+
+
+UNIT_FIELDS = (Field("count", "减免户次（服务订单数）", "count"),)
+
+
+def fixed_per_unit(declared: Mapping, params: Mapping) -> Calculation:
+    v = read_declared(UNIT_FIELDS, declared)
+    unit = _param(params, "unit_amount", "0")
+    amount = money(unit * v["count"])
+    trace = [f"{v['count']} 户次 × {yuan(unit)} = {yuan(amount)}"]
+    return Calculation(_cap(amount, params, trace), trace)
+
+
+RATE_FIELDS = (Field("base_amount", "已缴纳金额（元）", "money"),)
+
+
+def rate_of_amount(declared: Mapping, params: Mapping) -> Calculation:
+    v = read_declared(RATE_FIELDS, declared)
+    rate = _param(params, "rate", "1")
+    label = params.get("base_label", "已缴纳金额")
+    amount = money(v["base_amount"] * rate)
+    trace = [f"{label} {yuan(v['base_amount'])} × 补贴比例 {percent(rate)} = {yuan(amount)}"]
+    return Calculation(_cap(amount, params, trace), trace)
+
+
+UI_REFUND_FIELDS = (
+    Field("premiums_last_year", "上年度实际缴纳失业保险费（单位及职工，元）", "money"),
+    Field("insured_end_last_year", "上年末参保职工人数", "count"),
+    Field("insured_end_this_year", "本年末（申请时）参保职工人数", "count"),
+)
+
+
+def layoff_rate(insured_last: int, insured_now: int) -> Decimal:
+    """(insured at the end of last year − insured now) ÷ insured at the end of last year."""
+    if insured_last <= 0:
+        return Decimal("0")
+    return max(Decimal("0"), Decimal(insured_last - insured_now) / Decimal(insured_last))
+
+
+def ui_refund(declared: Mapping, params: Mapping) -> Calculation:
+    v = read_declared(UI_REFUND_FIELDS, declared)
+    last, now = v["insured_end_last_year"], v["insured_end_this_year"]
+    small_max = int(params.get("small_enterprise_max_insured", 30))
+    limit = _param(params, "small_max_layoff_rate" if last <= small_max else "max_layoff_rate")
+    rate = layoff_rate(last, now)
+    trace = [
+        f"裁员率 =（{last} − {now}）÷ {last} = {percent(rate.quantize(Decimal('0.0001'), rounding=ROUND_HALF_UP))}",
+        (
+            f"上年末参保 {last} 人，不超过 {small_max} 人，裁员率上限 {percent(limit)}"
+            if last <= small_max
+            else f"上年末参保 {last} 人，超过 {small_max} 人，裁员率上限 {percent(limit)}"
+        ),
+    ]
+    if last <= 0:
+        return Calculation(money(0), trace, ["上年末参保职工人数须大于 0"])
+    if rate > limit:
+        trace.append("裁员率超过上限，不予返还")
+        return Calculation(
+            money(0),
+            trace,
+            [f"裁员率 {percent(rate.quantize(Decimal('0.0001')))} 超过上限 {percent(limit)}"],
+        )
+    refund_rate = _param(params, "rate", "1")
+    amount = money(v["premiums_last_year"] * refund_rate)
+    trace.append(
+        f"上年度失业保险费 {yuan(v['premiums_last_year'])} × 返还比例 {percent(refund_rate)} = {yuan(amount)}"
+    )
+    return Calculation(_cap(amount, params, trace), trace)
+
+
+@dataclass(frozen=True)
+class Calculator:
+    fields: tuple[Field, ...]
+    compute: Callable[[Mapping, Mapping], Calculation]
+
+
+CALCULATORS: dict[str, Calculator] = {
+    "interest": Calculator(INTEREST_FIELDS, interest),
+    "capped_award": Calculator(AWARD_FIELDS, capped_award),
+    "per_head": Calculator(PER_HEAD_FIELDS, per_head),
+    "cost_per_head": Calculator(COST_PER_HEAD_FIELDS, cost_per_head),
+    "fixed_per_unit": Calculator(UNIT_FIELDS, fixed_per_unit),
+    "rate_of_amount": Calculator(RATE_FIELDS, rate_of_amount),
+    "ui_refund": Calculator(UI_REFUND_FIELDS, ui_refund),
+}
+
+
+def calculate(calculator: str, declared: Mapping, params: Mapping) -> Calculation:
+    return CALCULATORS[calculator].compute(declared, params)
+
+
+# --- eligibility ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgencyFacts:
+    registered: bool
+    suspended: bool
+    filed_employee_system: bool
+    inspection_passed: bool
+    rating_excellent: bool
+    recognitions: frozenset[str]  # kinds valid in the claim year
+    recognitions_granted_this_year: frozenset[str]
+
+
+STATION_KINDS = frozenset({"centre", "station"})
+MARKET_KINDS = frozenset({"market"})
+BRAND_KINDS = frozenset({"city_brand", "top_hundred", "frontrunner"})
+
+
+def _registered(f: AgencyFacts) -> list[str]:
+    if f.suspended:
+        return ["机构已被暂停，暂停期间不能申领补贴"]
+    if not f.registered:
+        return ["机构尚未登记（或已注销），不能申领补贴"]
+    return []
+
+
+def _filed(f: AgencyFacts) -> list[str]:
+    reasons = _registered(f)
+    if not f.filed_employee_system:
+        reasons.append("本项仅限已备案的员工制家政企业，请先完成员工制家政企业备案")
+    return reasons
+
+
+def _station(f: AgencyFacts) -> list[str]:
+    reasons = _registered(f)
+    if not f.recognitions & STATION_KINDS:
+        reasons.append("须为已认定的社区家庭服务中心（站）")
+    if not f.inspection_passed:
+        reasons.append("须通过本年度年检复核")
+    return reasons
+
+
+def _market(f: AgencyFacts) -> list[str]:
+    reasons = _registered(f)
+    if not f.recognitions & MARKET_KINDS:
+        reasons.append("须为已认定的家庭服务专业市场")
+    if not f.inspection_passed:
+        reasons.append("须通过本年度年检复核")
+    return reasons
+
+
+def _excellent(f: AgencyFacts) -> list[str]:
+    reasons = _registered(f)
+    if not f.rating_excellent:
+        reasons.append("须在本年度业绩考评中评为优秀")
+    return reasons
+
+
+def _brand(f: AgencyFacts) -> list[str]:
+    reasons = _registered(f)
+    if not f.recognitions_granted_this_year & BRAND_KINDS:
+        reasons.append(
+            "须在本年度获得品牌称号（包头市特色家政服务品牌、自治区“百户十强”或“领跑者”企业）"
+        )
+    return reasons
+
+
+ELIGIBILITY: dict[str, Callable[[AgencyFacts], list[str]]] = {
+    "registered": _registered,
+    "filed_employee_system": _filed,
+    "recognised_station_passed": _station,
+    "recognised_market_passed": _market,
+    "rated_excellent": _excellent,
+    "brand_this_year": _brand,
+}
+
+
+def eligibility_problems(rule: str, facts: AgencyFacts) -> list[str]:
+    return ELIGIBILITY[rule](facts)

@@ -1,0 +1,104 @@
+"""Reads of the subsidies area that depend on who asks; agency scoping happens here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from agencies import selectors as agency_selectors
+from agencies.models import Agency, Recognition
+from agencies.permissions import user_agency_id
+from kunqu_jiafu.accounts.roles import is_agency_user, is_staff_member
+
+from . import rules
+from .models import Claim, ClaimType, Notice, SpecialFund
+
+
+def claims_for_user(user) -> QuerySet[Claim]:
+    qs = Claim.objects.select_related("agency", "agency__street", "claim_type", "fund")
+    if is_staff_member(user):
+        return qs
+    if is_agency_user(user):
+        return qs.filter(agency_id=user_agency_id(user))
+    return qs.none()
+
+
+def notices_for_user(user) -> QuerySet[Notice]:
+    qs = Notice.objects.select_related("claim", "claim__agency", "document")
+    if is_staff_member(user):
+        return qs
+    if is_agency_user(user):
+        return qs.filter(claim__agency_id=user_agency_id(user))
+    return qs.none()
+
+
+def open_claim_types(year: int | None = None) -> QuerySet[ClaimType]:
+    year = year or timezone.localdate().year
+    return ClaimType.objects.filter(active=True, policy_year=year).order_by("sort_order", "code")
+
+
+def agency_facts(agency: Agency, year: int) -> rules.AgencyFacts:
+    standing = agency_selectors.standing_for(agency, year)
+    kinds = frozenset(
+        agency_selectors.valid_recognitions(agency, year, Recognition.Kind.values).values_list(
+            "kind", flat=True
+        )
+    )
+    granted = frozenset(
+        Recognition.objects.filter(
+            agency=agency, year=year, status=Recognition.Status.VALID
+        ).values_list("kind", flat=True)
+    )
+    return rules.AgencyFacts(
+        registered=agency.status == Agency.Status.REGISTERED,
+        suspended=agency.status == Agency.Status.SUSPENDED,
+        filed_employee_system=agency_selectors.agency_is_filed(agency),
+        inspection_passed=standing.inspection_passed,
+        rating_excellent=standing.rating == standing.Rating.EXCELLENT,
+        recognitions=kinds,
+        recognitions_granted_this_year=granted,
+    )
+
+
+def eligibility_for(agency: Agency, claim_type: ClaimType) -> list[str]:
+    return rules.eligibility_problems(
+        claim_type.eligibility, agency_facts(agency, claim_type.policy_year)
+    )
+
+
+def funds_for_year(year: int) -> QuerySet[SpecialFund]:
+    return SpecialFund.objects.filter(year=year).select_related("claim_type")
+
+
+def fund_summary(year: int | None = None) -> dict[str, Decimal]:
+    year = year or timezone.localdate().year
+    totals = SpecialFund.objects.filter(year=year, claim_type__isnull=True).aggregate(
+        amount=Sum("amount"), committed=Sum("committed")
+    )
+    amount = totals["amount"] or Decimal("0")
+    committed = totals["committed"] or Decimal("0")
+    return {"amount": amount, "committed": committed, "remaining": amount - committed}
+
+
+def review_queue_counts() -> dict[str, int]:
+    return Claim.objects.aggregate(
+        submitted=Count("pk", filter=Q(status=Claim.Status.SUBMITTED)),
+        first_passed=Count("pk", filter=Q(status=Claim.Status.FIRST_PASSED)),
+        approved=Count("pk", filter=Q(status=Claim.Status.APPROVED)),
+    )
+
+
+def current_period(claim_type: ClaimType, today: dt.date | None = None) -> str:
+    today = today or timezone.localdate()
+    year = claim_type.policy_year
+    kind = claim_type.period_kind
+    if kind == ClaimType.PeriodKind.YEAR:
+        return str(year)
+    if kind == ClaimType.PeriodKind.HALF:
+        return f"{year}H{1 if today.month <= 6 else 2}"
+    if kind == ClaimType.PeriodKind.QUARTER:
+        return f"{year}Q{(today.month - 1) // 3 + 1}"
+    return f"{year}-{today.month:02d}"

@@ -1,0 +1,571 @@
+"""Every write of the subsidies area: validate, lock, change state, audit, notify, queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.models import Agency, Worker
+from kunqu_jiafu import audit
+from kunqu_jiafu.accounts.models import User
+from kunqu_jiafu.accounts.roles import APPROVER, REVIEWER, has_role, is_agency_user
+from kunqu_jiafu.documents.services import document_store
+from kunqu_jiafu.documents.sniff import JPEG, PDF, PNG
+from kunqu_jiafu.notifications.services import notify
+from kunqu_jiafu.people.crypto import blind_index
+from kunqu_jiafu.people.idcard import normalize as normalize_id
+
+from . import permissions, rules, selectors, workflow
+from .models import Claim, ClaimAttachment, ClaimSubject, ClaimType, Notice, SpecialFund
+
+ATTACHMENT_TYPES = (PDF, JPEG, PNG)
+NOTICE_SERIES = {
+    Notice.Kind.APPROVAL: ("subsidy-approval", "昆人社家补"),
+    Notice.Kind.REJECTION: ("subsidy-rejection", "昆人社家补不"),
+}
+_PERIOD_RE = {
+    ClaimType.PeriodKind.YEAR: re.compile(r"^(\d{4})$"),
+    ClaimType.PeriodKind.HALF: re.compile(r"^(\d{4})H[12]$"),
+    ClaimType.PeriodKind.QUARTER: re.compile(r"^(\d{4})Q[1-4]$"),
+    ClaimType.PeriodKind.MONTH: re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$"),
+}
+_PERIOD_HINT = {
+    ClaimType.PeriodKind.YEAR: "2026",
+    ClaimType.PeriodKind.HALF: "2026H1",
+    ClaimType.PeriodKind.QUARTER: "2026Q3",
+    ClaimType.PeriodKind.MONTH: "2026-03",
+}
+
+
+def _require(result: tuple[bool, str]) -> None:
+    allowed, reason = result
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def _users(role: str):
+    return User.objects.filter(groups__name=role, is_active=True)
+
+
+def _agency_users(agency: Agency):
+    return User.objects.filter(agency_membership__agency=agency, is_active=True)
+
+
+def _snapshot(claim: Claim) -> dict[str, Any]:
+    return {
+        "status": claim.status,
+        "period": claim.period,
+        "declared": claim.declared,
+        "eligible_amount": claim.eligible_amount,
+        "approved_amount": claim.approved_amount,
+    }
+
+
+def _check_period(claim_type: ClaimType, period: str) -> str:
+    period = (period or "").strip().upper()
+    match = _PERIOD_RE[claim_type.period_kind].match(period)
+    if not match:
+        raise ValidationError(
+            {
+                "period": _("The period must look like %(example)s for this claim type.")
+                % {"example": _PERIOD_HINT[claim_type.period_kind]}
+            }
+        )
+    if int(match.group(1)) != claim_type.policy_year:
+        raise ValidationError(
+            {
+                "period": _("The period must fall in the policy year %(year)s.")
+                % {"year": claim_type.policy_year}
+            }
+        )
+    return period
+
+
+def _compute(claim_type: ClaimType, declared: dict) -> rules.Calculation:
+    try:
+        return rules.calculate(claim_type.calculator, declared, claim_type.parameters)
+    except rules.DeclaredError as exc:
+        raise ValidationError(
+            {f"declared.{name}": message for name, message in exc.errors.items()}
+        ) from None
+
+
+def _subject_keys(
+    claim_type: ClaimType, agency: Agency, period: str, lines: list[str]
+) -> list[tuple[str, str]]:
+    """(key, label) for each subsidised subject; a person must be a worker of the agency."""
+    kind = claim_type.parameters.get("subject_kind")
+    cleaned = [line.strip() for line in lines if line and line.strip()]
+    if not kind:
+        return []
+    if not cleaned:
+        raise ValidationError(
+            {"subjects": _("List who or what this claim subsidises, one per line.")}
+        )
+    if len(set(cleaned)) != len(cleaned):
+        raise ValidationError({"subjects": _("The list names the same entry twice.")})
+    if kind != ClaimSubject.Kind.PERSON:
+        return [(f"{agency.pk}:{value}", value) for value in cleaned]
+    hashes = {blind_index(normalize_id(v)): v for v in cleaned}
+    workers = {
+        w.person.id_hash: w
+        for w in Worker.objects.filter(agency=agency, person__id_hash__in=hashes).select_related(
+            "person"
+        )
+    }
+    missing = [value for digest, value in hashes.items() if digest not in workers]
+    if missing:
+        raise ValidationError(
+            {
+                "subjects": _("These ID numbers are not workers of the agency: %(list)s.")
+                % {"list": "、".join(missing)}
+            }
+        )
+    return [(f"{workers[d].person_id}@{period}", workers[d].person.name) for d in hashes]
+
+
+def _set_subjects(claim: Claim, keys: list[tuple[str, str]]) -> None:
+    kind = claim.claim_type.parameters.get("subject_kind")
+    claim.subjects.all().delete()
+    if not kind:
+        return
+    count = claim.declared.get("count")
+    if count not in (None, "") and int(Decimal(str(count))) != len(keys):
+        raise ValidationError(
+            {
+                "subjects": _("The list has %(n)s entries but the declared number is %(count)s.")
+                % {"n": len(keys), "count": count}
+            }
+        )
+    try:
+        with transaction.atomic():
+            ClaimSubject.objects.bulk_create(
+                ClaimSubject(
+                    claim=claim, claim_type=claim.claim_type, kind=kind, key=key, label=label[:120]
+                )
+                for key, label in keys
+            )
+    except IntegrityError:
+        taken = set(
+            ClaimSubject.objects.filter(
+                claim_type=claim.claim_type, kind=kind, key__in=[k for k, _l in keys], live=True
+            )
+            .exclude(claim=claim)
+            .values_list("label", flat=True)
+        )
+        raise ValidationError(
+            {
+                "subjects": _("Already subsidised by another claim of this type: %(list)s.")
+                % {"list": "、".join(sorted(taken)) or "—"}
+            }
+        ) from None
+
+
+def claim_create(
+    *,
+    actor: User,
+    agency: Agency,
+    claim_type: ClaimType,
+    period: str,
+    declared: dict,
+    subjects: list[str] | None = None,
+) -> Claim:
+    """Save a draft claim with its computed amount; nothing is submitted yet."""
+    if (
+        not is_agency_user(actor)
+        or getattr(getattr(actor, "agency_membership", None), "agency_id", None) != agency.pk
+    ):
+        raise PermissionDenied(_("Only the agency itself files its claims."))
+    if not claim_type.active:
+        raise ValidationError({"claim_type": _("This claim type is not open for claims.")})
+    period = _check_period(claim_type, period)
+    calculation = _compute(claim_type, declared)
+    keys = _subject_keys(claim_type, agency, period, subjects or [])
+    with transaction.atomic():
+        claim = Claim(
+            agency=agency,
+            claim_type=claim_type,
+            period=period,
+            declared=dict(declared),
+            eligible_amount=calculation.amount,
+            trace=calculation.trace,
+            eligibility_notes=selectors.eligibility_for(agency, claim_type) + calculation.problems,
+            created_by=actor,
+        )
+        try:
+            with transaction.atomic():
+                claim.save()
+        except IntegrityError:
+            raise ValidationError(
+                {
+                    "period": _(
+                        "The agency already has a claim of this type for %(period)s; open that one instead."
+                    )
+                    % {"period": period}
+                }
+            ) from None
+        _set_subjects(claim, keys)
+        audit.log(actor, claim, "subsidies.claim.created", after=_snapshot(claim))
+    return claim
+
+
+def claim_update(
+    *, actor: User, claim: Claim, declared: dict, subjects: list[str] | None = None
+) -> Claim:
+    _require(permissions.can_edit_claim(actor, claim))
+    calculation = _compute(claim.claim_type, declared)
+    keys = _subject_keys(claim.claim_type, claim.agency, claim.period, subjects or [])
+    with transaction.atomic():
+        claim = (
+            Claim.objects.select_for_update()
+            .select_related("claim_type", "agency")
+            .get(pk=claim.pk)
+        )
+        _require(permissions.can_edit_claim(actor, claim))
+        before = _snapshot(claim)
+        claim.declared = dict(declared)
+        claim.eligible_amount = calculation.amount
+        claim.trace = calculation.trace
+        claim.eligibility_notes = (
+            selectors.eligibility_for(claim.agency, claim.claim_type) + calculation.problems
+        )
+        claim.save()
+        _set_subjects(claim, keys)
+        audit.log(actor, claim, "subsidies.claim.updated", before=before, after=_snapshot(claim))
+    return claim
+
+
+def claim_attach(*, actor: User, claim: Claim, code: str, upload) -> ClaimAttachment:
+    _require(permissions.can_edit_claim(actor, claim))
+    codes = {c for c, _label in claim.claim_type.required_attachments} | {"other"}
+    if code not in codes:
+        raise ValidationError({"code": _("Choose what the attachment is from the list.")})
+    with transaction.atomic():
+        document = document_store(
+            upload, allowed=ATTACHMENT_TYPES, field="file", user=actor, owner=claim, purpose=code
+        )
+        attachment = ClaimAttachment.objects.create(claim=claim, code=code, document=document)
+        audit.log(
+            actor,
+            claim,
+            "subsidies.claim.attached",
+            after={"code": code, "file": document.original_name},
+        )
+    return attachment
+
+
+def claim_detach(*, actor: User, attachment: ClaimAttachment) -> None:
+    _require(permissions.can_edit_claim(actor, attachment.claim))
+    with transaction.atomic():
+        audit.log(
+            actor,
+            attachment.claim,
+            "subsidies.claim.detached",
+            before={"file": str(attachment.document)},
+        )
+        attachment.delete()
+
+
+def _missing_attachments(claim: Claim) -> list[str]:
+    have = set(claim.attachments.values_list("code", flat=True))
+    return [label for code, label in claim.claim_type.required_attachments if code not in have]
+
+
+def _lock_funds(claim: Claim) -> list[SpecialFund]:
+    """The year's general fund and, if there is one, the type's own fund, locked in id order."""
+    year = claim.claim_type.policy_year
+    funds = list(
+        SpecialFund.objects.select_for_update()
+        .filter(Q(claim_type__isnull=True) | Q(claim_type=claim.claim_type), year=year)
+        .order_by("pk")
+    )
+    if not any(f.claim_type_id is None for f in funds):
+        raise ValidationError(
+            _(
+                "No special fund is set up for %(year)s; ask the bureau to enter the year's budget first."
+            )
+            % {"year": year}
+        )
+    return funds
+
+
+def _parse_amount(value, field: str) -> Decimal:
+    try:
+        amount = rules.money(Decimal(str(value).replace(",", "")))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: _("Enter an amount in yuan, e.g. 12000.00.")}) from None
+    if amount < 0:
+        raise ValidationError({field: _("The amount cannot be negative.")})
+    return amount
+
+
+def _issue_notice(claim: Claim, kind: str, *, amount: Decimal | None, reason: str) -> Notice:
+    from kunqu_jiafu.documents.numbering import format_notice_number, next_number
+
+    series, prefix = NOTICE_SERIES[kind]
+    year = timezone.localdate().year
+    sequence = next_number(series, year)
+    notice = Notice.objects.create(
+        claim=claim,
+        kind=kind,
+        year=year,
+        sequence=sequence,
+        number=format_notice_number(prefix, year, sequence),
+        amount=amount,
+        reason=reason,
+        issued_on=timezone.localdate(),
+    )
+    from .tasks import render_notice
+
+    transaction.on_commit(lambda: render_notice.delay(notice.pk))
+    return notice
+
+
+def claim_transition(
+    *,
+    actor: User,
+    claim: Claim,
+    action: str,
+    reason: str = "",
+    approved_amount=None,
+    paid_on: dt.date | None = None,
+    bank_reference: str = "",
+) -> Claim:
+    """Move a claim along workflow.TRANSITIONS; money and notices move with it."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        claim = (
+            Claim.objects.select_for_update()
+            .select_related("claim_type", "agency")
+            .get(pk=claim.pk)
+        )
+        _require(permissions.can_transition(actor, claim, action))
+        transition = workflow.find(claim.status, action)
+        if transition.needs_reason and not reason:
+            raise ValidationError(
+                {
+                    "reason": _("Please give the reason for “%(action)s”.")
+                    % {"action": transition.label}
+                }
+            )
+        before = _snapshot(claim)
+        now = timezone.now()
+        link = reverse("claims:detail", args=[claim.pk])
+        admin_link = reverse("admin:subsidies_claim_change", args=[claim.pk])
+
+        if action in ("submit", "resubmit"):
+            problems = selectors.eligibility_for(claim.agency, claim.claim_type)
+            calculation = _compute(claim.claim_type, claim.declared)
+            problems += calculation.problems
+            if problems:
+                raise ValidationError(
+                    _("The claim cannot be submitted: %(why)s") % {"why": "；".join(problems)}
+                )
+            missing = _missing_attachments(claim)
+            if missing:
+                raise ValidationError(
+                    {"attachments": _("Please upload: %(list)s.") % {"list": "、".join(missing)}}
+                )
+            claim.eligible_amount, claim.trace = calculation.amount, calculation.trace
+            claim.eligibility_notes = []
+            claim.submitted_at = now
+            notify(
+                _users(REVIEWER),
+                _("Subsidy claim to review: %(claim)s") % {"claim": claim},
+                "",
+                admin_link,
+            )
+        elif action == "first_pass":
+            claim.first_reviewed_by, claim.first_reviewed_at = actor, now
+            notify(
+                _users(APPROVER),
+                _("Subsidy claim to approve: %(claim)s") % {"claim": claim},
+                reason,
+                admin_link,
+            )
+        elif action == "approve":
+            amount = (
+                claim.eligible_amount
+                if approved_amount in (None, "")
+                else _parse_amount(approved_amount, "approved_amount")
+            )
+            if amount > claim.eligible_amount:
+                raise ValidationError(
+                    {
+                        "approved_amount": _(
+                            "The approved amount cannot exceed the eligible amount %(amount)s yuan."
+                        )
+                        % {"amount": claim.eligible_amount}
+                    }
+                )
+            if amount <= 0:
+                raise ValidationError(
+                    {
+                        "approved_amount": _(
+                            "Nothing to approve: the amount is zero. Reject the claim instead."
+                        )
+                    }
+                )
+            for fund in _lock_funds(claim):
+                if fund.remaining < amount:
+                    raise ValidationError(
+                        {
+                            "approved_amount": _(
+                                "%(fund)s has only %(left)s yuan left; %(amount)s yuan cannot be approved."
+                            )
+                            % {"fund": fund, "left": fund.remaining, "amount": amount}
+                        }
+                    )
+                SpecialFund.objects.filter(pk=fund.pk).update(committed=F("committed") + amount)
+                if fund.claim_type_id is None:
+                    claim.fund = fund
+            claim.approved_amount = amount
+            claim.decided_by, claim.decided_at = actor, now
+            _issue_notice(claim, Notice.Kind.APPROVAL, amount=amount, reason=reason)
+            notify(
+                _agency_users(claim.agency),
+                _("Subsidy claim approved: %(claim)s") % {"claim": claim},
+                _("Approved amount: %(amount)s yuan.") % {"amount": amount},
+                link,
+            )
+        elif action == "reject":
+            claim.decided_by, claim.decided_at = actor, now
+            claim.subjects.update(live=False)
+            _issue_notice(claim, Notice.Kind.REJECTION, amount=None, reason=reason)
+            notify(
+                _agency_users(claim.agency),
+                _("Subsidy claim not approved: %(claim)s") % {"claim": claim},
+                reason,
+                link,
+            )
+        elif action == "return":
+            notify(
+                _agency_users(claim.agency),
+                _("Subsidy claim returned for correction: %(claim)s") % {"claim": claim},
+                reason,
+                link,
+            )
+        elif action == "pay":
+            if paid_on is None:
+                raise ValidationError({"paid_on": _("Enter the payment date.")})
+            if paid_on > timezone.localdate():
+                raise ValidationError({"paid_on": _("The payment date cannot be in the future.")})
+            if not (bank_reference or "").strip():
+                raise ValidationError({"bank_reference": _("Enter the bank transfer reference.")})
+            claim.paid_on, claim.bank_reference = paid_on, bank_reference.strip()
+            notify(
+                _agency_users(claim.agency),
+                _("Subsidy paid: %(claim)s") % {"claim": claim},
+                _("%(amount)s yuan paid on %(date)s.")
+                % {"amount": claim.approved_amount, "date": paid_on},
+                link,
+            )
+        elif action == "revoke":
+            claim.subjects.update(live=False)
+            if claim.status == Claim.Status.PAID:
+                claim.recovery_amount = claim.approved_amount
+            elif claim.fund_id:
+                # Approved but not yet paid: the money goes back to the fund.
+                for fund in _lock_funds(claim):
+                    SpecialFund.objects.filter(pk=fund.pk).update(
+                        committed=F("committed") - claim.approved_amount
+                    )
+            notify(
+                _agency_users(claim.agency),
+                _("Subsidy claim revoked: %(claim)s") % {"claim": claim},
+                reason,
+                link,
+            )
+        elif action == "withdraw":
+            claim.subjects.update(live=False)
+
+        claim.status = transition.target
+        claim.last_reason = reason
+        try:
+            with transaction.atomic():
+                claim.save()
+        except IntegrityError:
+            raise ValidationError(
+                _("Another live claim of this type and period exists; this one cannot be reopened.")
+            ) from None
+        audit.log(
+            actor,
+            claim,
+            f"subsidies.claim.{action}",
+            before=before,
+            after=_snapshot(claim),
+            reason=reason,
+        )
+    return claim
+
+
+def notice_render(notice_id: int) -> Notice:
+    """Render (or re-render) a notice's PDF. Idempotent: the number never changes."""
+    from kunqu_jiafu.documents.money import amount_in_capitals, format_yuan
+    from kunqu_jiafu.documents.pdf import render_pdf
+
+    notice = Notice.objects.select_related("claim", "claim__agency", "claim__claim_type").get(
+        pk=notice_id
+    )
+    template = f"subsidies/notice_{notice.kind}.html"
+    context = {
+        "notice": notice,
+        "claim": notice.claim,
+        "agency": notice.claim.agency,
+        "amount_figures": format_yuan(notice.amount) if notice.amount is not None else "",
+        "amount_capitals": amount_in_capitals(notice.amount) if notice.amount is not None else "",
+    }
+    pdf = render_pdf(template, context)
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().get(pk=notice_id)
+        upload = ContentFile(pdf, name=f"{notice.number}.pdf")
+        document = document_store(
+            upload, allowed=(PDF,), field="file", owner=notice.claim, purpose=notice.kind
+        )
+        notice.document = document
+        notice.rendered_at = timezone.now()
+        notice.save(update_fields=["document", "rendered_at"])
+    return notice
+
+
+def fund_set(
+    *, actor: User, year: int, amount, claim_type: ClaimType | None = None, note: str = ""
+) -> SpecialFund:
+    """Enter or change a year's special fund; it can never drop below what is approved."""
+    if is_agency_user(actor) or not has_role(actor, REVIEWER, APPROVER):
+        raise PermissionDenied(_("Only bureau staff manage the special fund."))
+    amount = _parse_amount(amount, "amount")
+    with transaction.atomic():
+        fund = (
+            SpecialFund.objects.select_for_update().filter(year=year, claim_type=claim_type).first()
+        )
+        before = None
+        if fund is None:
+            fund = SpecialFund(year=year, claim_type=claim_type, amount=amount, note=note)
+        else:
+            before = {"amount": fund.amount}
+            if amount < fund.committed:
+                raise ValidationError(
+                    {
+                        "amount": _(
+                            "%(committed)s yuan is already approved from this fund; the budget cannot be lower."
+                        )
+                        % {"committed": fund.committed}
+                    }
+                )
+            fund.amount, fund.note = amount, note
+        fund.save()
+        audit.log(
+            actor, fund, "subsidies.fund.set", before=before, after={"amount": amount}, reason=note
+        )
+    return fund
