@@ -222,9 +222,14 @@ def claim_create(
 def claim_update(
     *, actor: User, claim: Claim, declared: dict, subjects: list[str] | None = None
 ) -> Claim:
+    """Change a draft's figures; ``subjects=None`` keeps the current list of subjects."""
     _require(permissions.can_edit_claim(actor, claim))
     calculation = _compute(claim.claim_type, declared)
-    keys = _subject_keys(claim.claim_type, claim.agency, claim.period, subjects or [])
+    keys = (
+        None
+        if subjects is None
+        else _subject_keys(claim.claim_type, claim.agency, claim.period, subjects)
+    )
     with transaction.atomic():
         claim = (
             Claim.objects.select_for_update()
@@ -240,6 +245,8 @@ def claim_update(
             selectors.eligibility_for(claim.agency, claim.claim_type) + calculation.problems
         )
         claim.save()
+        if keys is None:
+            keys = list(claim.subjects.filter(live=True).values_list("key", "label"))
         _set_subjects(claim, keys)
         audit.log(actor, claim, "subsidies.claim.updated", before=before, after=_snapshot(claim))
     return claim

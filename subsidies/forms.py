@@ -1,0 +1,252 @@
+"""Forms of the claims area of the agency portal. They parse input; the rules live in
+rules.py and services.py (the declared figures are read by the calculator's own parser, so
+a figure gets the same message here as from the service)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import rules
+from .models import Claim, ClaimSubject, ClaimType
+
+DECLARED_PREFIX = "declared_"
+OTHER_ATTACHMENT = "other"
+
+PERIOD_HINTS = {
+    ClaimType.PeriodKind.YEAR: _("The policy year, written as %(year)s."),
+    ClaimType.PeriodKind.HALF: _(
+        "The half year, written as %(year)sH1 (January–June) or %(year)sH2 (July–December)."
+    ),
+    ClaimType.PeriodKind.QUARTER: _(
+        "The quarter, written as %(year)sQ1 to %(year)sQ4 (e.g. %(year)sQ3 for July–September)."
+    ),
+    ClaimType.PeriodKind.MONTH: _(
+        "The month, written as %(year)s-01 to %(year)s-12 (e.g. %(year)s-03 for March)."
+    ),
+}
+
+SUBJECT_LABELS = {
+    ClaimSubject.Kind.PERSON: _("ID numbers of the workers"),
+    ClaimSubject.Kind.ORDER: _("Service order numbers"),
+    ClaimSubject.Kind.ENROLMENT: _("Training enrolment numbers"),
+    ClaimSubject.Kind.CERTIFICATE: _("Certificate numbers"),
+}
+SUBJECT_HELP = {
+    ClaimSubject.Kind.PERSON: _(
+        "One 18-character resident ID number per line, of workers recorded under this agency. "
+        "Each person can be subsidised only once per period."
+    ),
+    ClaimSubject.Kind.ORDER: _(
+        "One household service order number per line, for every order whose fee was reduced. "
+        "An order can be subsidised only once."
+    ),
+    ClaimSubject.Kind.ENROLMENT: _(
+        "One training enrolment number per line, for every trainee who completed the course. "
+        "An enrolment can be subsidised only once."
+    ),
+    ClaimSubject.Kind.CERTIFICATE: _(
+        "One certificate number per line, as printed on the skill certificate. "
+        "A certificate can be subsidised only once."
+    ),
+}
+
+
+def periods_of_year(claim_type: ClaimType) -> list[str]:
+    """Every period of the type's policy year, in the format the service expects."""
+    year = claim_type.policy_year
+    kind = claim_type.period_kind
+    if kind == ClaimType.PeriodKind.HALF:
+        return [f"{year}H1", f"{year}H2"]
+    if kind == ClaimType.PeriodKind.QUARTER:
+        return [f"{year}Q{q}" for q in range(1, 5)]
+    if kind == ClaimType.PeriodKind.MONTH:
+        return [f"{year}-{m:02d}" for m in range(1, 13)]
+    return [str(year)]
+
+
+def period_hint(claim_type: ClaimType) -> str:
+    return PERIOD_HINTS[claim_type.period_kind] % {"year": claim_type.policy_year}
+
+
+def _fold(value) -> str:
+    """Full-width digits, letters and punctuation to half-width; surrounding spaces off."""
+    return unicodedata.normalize("NFKC", str(value or "")).strip()
+
+
+class DeclaredFigureField(forms.CharField):
+    """A declared figure. Marked required for the form's asterisk, but an empty value is left
+    to the calculator's parser, which names the figure in its message (all figures at once)."""
+
+    def validate(self, value):
+        pass
+
+
+class ClaimForm(forms.Form):
+    """A form made for one claim type: the period, one input per figure its calculator needs,
+    and the list of subsidised subjects where the type has one."""
+
+    period = forms.CharField(
+        label=_("Claim period"),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
+    )
+
+    def __init__(
+        self,
+        *args,
+        claim_type: ClaimType,
+        with_period: bool = True,
+        keep_subjects: int = 0,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.claim_type = claim_type
+        self.figures = rules.CALCULATORS[claim_type.calculator].fields
+        self.subject_kind = (claim_type.parameters or {}).get("subject_kind") or ""
+        self.keep_subjects = keep_subjects
+        if with_period:
+            field = self.fields["period"]
+            field.help_text = period_hint(claim_type)
+            field.widget.attrs.update(
+                list="claim-periods", placeholder=periods_of_year(claim_type)[0]
+            )
+        else:
+            del self.fields["period"]
+        for spec in self.figures:
+            self.fields[DECLARED_PREFIX + spec.name] = self._figure_field(spec)
+        if self.subject_kind:
+            required = not keep_subjects
+            help_text = SUBJECT_HELP.get(self.subject_kind, "")
+            if keep_subjects:
+                help_text = _(
+                    "Leave empty to keep the %(n)s people listed now; to change the list, enter "
+                    "all of them again, one ID number per line."
+                ) % {"n": keep_subjects}
+            self.fields["subjects"] = forms.CharField(
+                label=SUBJECT_LABELS.get(self.subject_kind, _("Subsidised items")),
+                required=required,
+                help_text=help_text,
+                error_messages={
+                    "required": _("List who or what this claim subsidises, one per line.")
+                },
+                widget=forms.Textarea(
+                    attrs={"rows": 6, "spellcheck": "false", "class": "mono subject-list"}
+                ),
+            )
+
+    @staticmethod
+    def _figure_field(spec: rules.Field) -> forms.Field:
+        if spec.kind == "text":
+            return forms.CharField(
+                label=spec.label,
+                required=False,
+                max_length=2000,
+                help_text=spec.help,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        attrs = {"autocomplete": "off", "class": "figure"}
+        if spec.kind == "money":
+            attrs.update(inputmode="decimal", placeholder="0.00")
+        else:
+            attrs.update(inputmode="numeric", pattern="[0-9]*", placeholder="0")
+        return DeclaredFigureField(
+            label=spec.label,
+            required=True,
+            max_length=30,
+            help_text=spec.help,
+            widget=forms.TextInput(attrs=attrs),
+        )
+
+    def figure_fields(self):
+        return [self[DECLARED_PREFIX + spec.name] for spec in self.figures]
+
+    def clean_period(self):
+        return _fold(self.cleaned_data.get("period")).upper()
+
+    def clean(self):
+        cleaned = super().clean()
+        for spec in self.figures:
+            name = DECLARED_PREFIX + spec.name
+            if name in cleaned:
+                cleaned[name] = _fold(cleaned[name]) if spec.kind != "text" else cleaned[name]
+        try:
+            rules.read_declared(
+                self.figures,
+                {spec.name: cleaned.get(DECLARED_PREFIX + spec.name) for spec in self.figures},
+            )
+        except rules.DeclaredError as exc:
+            for name, message in exc.errors.items():
+                if DECLARED_PREFIX + name not in self.errors:
+                    self.add_error(DECLARED_PREFIX + name, message)
+        return cleaned
+
+    def declared(self) -> dict[str, str]:
+        """The figures as the agency typed them (folded); the calculator parses them."""
+        data = self.cleaned_data
+        return {
+            spec.name: (data.get(DECLARED_PREFIX + spec.name) or "").strip()
+            for spec in self.figures
+        }
+
+    def subjects(self) -> list[str] | None:
+        """One entry per non-empty line; None to keep the current list (edit, left empty)."""
+        if not self.subject_kind:
+            return None
+        lines = [_fold(line) for line in (self.cleaned_data.get("subjects") or "").splitlines()]
+        lines = [line for line in lines if line]
+        if not lines and self.keep_subjects:
+            return None
+        return lines
+
+    def field_for_error(self, key: str) -> str | None:
+        """The form field a service error key belongs to ("declared.count" → declared_count)."""
+        if key.startswith("declared."):
+            key = DECLARED_PREFIX + key.removeprefix("declared.")
+        return key if key in self.fields else None
+
+
+class AttachmentForm(forms.Form):
+    code = forms.ChoiceField(label=_("What the file is"))
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, JPEG or PNG, at most 10 MB. The content is checked, not the name."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+    def __init__(self, *args, claim_type: ClaimType, missing: tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(code, label) for code, label in claim_type.required_attachments]
+        choices.append((OTHER_ATTACHMENT, _("Other supporting document")))
+        self.fields["code"].choices = choices
+        if missing and not self.is_bound:
+            self.fields["code"].initial = missing[0]
+
+
+class TransitionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Note for the bureau (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ClaimFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *Claim.Status.choices]
+    )
+    type = forms.TypedChoiceField(
+        label=_("Claim type"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args, claim_types=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = [
+            ("", _("All claim types")),
+            *((t.pk, f"{t.name}（{t.policy_year}）") for t in claim_types),
+        ]
