@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from agencies.api import TAG_ACCOUNT, MeView
 from agencies.api import register as register_agencies
+from subsidies.api import register as register_subsidies
 
 
 @extend_schema_view(
@@ -22,6 +23,7 @@ class TokenView(ObtainAuthToken):
 
 router = DefaultRouter()
 register_agencies(router)
+register_subsidies(router)
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

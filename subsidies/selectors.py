@@ -63,14 +63,61 @@ def agency_facts(agency: Agency, year: int) -> rules.AgencyFacts:
     )
 
 
-def eligibility_for(agency: Agency, claim_type: ClaimType) -> list[str]:
-    return rules.eligibility_problems(
-        claim_type.eligibility, agency_facts(agency, claim_type.policy_year)
+def agency_facts_by_year(agency: Agency, years) -> dict[int, rules.AgencyFacts]:
+    """``agency_facts`` for several policy years in a fixed number of queries (for lists)."""
+    years = sorted(set(years))
+    if not years:
+        return {}
+    from agencies.models import AgencyStanding
+
+    standings = {s.year: s for s in AgencyStanding.objects.filter(agency=agency, year__in=years)}
+    valid = list(
+        Recognition.objects.filter(agency=agency, status=Recognition.Status.VALID).values_list(
+            "kind", "year", "valid_until"
+        )
     )
+    filed = agency_selectors.agency_is_filed(agency)
+    facts = {}
+    for year in years:
+        standing = standings.get(year) or AgencyStanding(agency=agency, year=year)
+        start = dt.date(year, 1, 1)
+        facts[year] = rules.AgencyFacts(
+            registered=agency.status == Agency.Status.REGISTERED,
+            suspended=agency.status == Agency.Status.SUSPENDED,
+            filed_employee_system=filed,
+            inspection_passed=standing.inspection_passed,
+            rating_excellent=standing.rating == standing.Rating.EXCELLENT,
+            # The same reading as agency_selectors.valid_recognitions.
+            recognitions=frozenset(
+                kind
+                for kind, since, until in valid
+                if since <= year and (until is None or until >= start)
+            ),
+            recognitions_granted_this_year=frozenset(
+                kind for kind, since, _until in valid if since == year
+            ),
+        )
+    return facts
+
+
+def eligibility_for(
+    agency: Agency, claim_type: ClaimType, facts: rules.AgencyFacts | None = None
+) -> list[str]:
+    """Reasons the agency may not claim this type; pass ``facts`` (from
+    ``agency_facts_by_year``) to check a whole list without a query per type."""
+    if facts is None:
+        facts = agency_facts(agency, claim_type.policy_year)
+    return rules.eligibility_problems(claim_type.eligibility, facts)
 
 
 def funds_for_year(year: int) -> QuerySet[SpecialFund]:
     return SpecialFund.objects.filter(year=year).select_related("claim_type")
+
+
+def funds_for_user(user) -> QuerySet[SpecialFund]:
+    """Every year's special funds for bureau staff and officials; nothing for anyone else."""
+    qs = SpecialFund.objects.select_related("claim_type")
+    return qs if is_staff_member(user) else qs.none()
 
 
 def fund_summary(year: int | None = None) -> dict[str, Decimal]:

@@ -1,0 +1,449 @@
+"""REST API of the subsidies area: thin viewsets over selectors (reads) and services (writes).
+
+Every queryset comes from ``subsidies.selectors``, so an agency user asking for another
+agency's claim or notice gets 404. Every write goes through ``subsidies.services``; a
+service's ``ValidationError`` becomes 400 with its field errors (declared figures nested
+under ``declared``), ``PermissionDenied`` becomes 403 with the service's reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, permissions, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from agencies import selectors as agency_selectors
+from agencies.api import FORBIDDEN, NOT_FOUND, ScopedViewSet
+from kunqu_jiafu.accounts.roles import is_agency_user, is_staff_member
+from kunqu_jiafu.documents.services import can_view_document
+
+from . import filters, selectors, services
+from . import permissions as claim_permissions
+from . import serializers as s
+from .models import ClaimAttachment, ClaimType, Notice
+
+TAG_TYPES = "补贴类型"
+TAG_CLAIMS = "补贴申领"
+TAG_NOTICES = "审批通知书"
+TAG_FUNDS = "专项发展资金"
+
+BAD_INPUT = OpenApiResponse(
+    response=s.ClaimErrorSerializer,
+    description=(
+        "输入有误：按字段给出错误说明（中文）。申报数据的错误嵌套在 declared 下，"
+        '以数据项名称为键，例如 {"declared": {"interest_paid": ["…"]}}；'
+        "同一机构、类型、期间已有申领时错误在 period 下；专项资金不足时在 approved_amount 下。"
+    ),
+)
+PDF_FILE = OpenApiResponse(response=OpenApiTypes.BINARY, description="通知书 PDF 文件。")
+
+
+# --- errors and permissions -----------------------------------------------------------
+
+
+def _error_detail(exc: DjangoValidationError) -> dict:
+    if not hasattr(exc, "error_dict"):
+        return {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
+    detail: dict = {}
+    for field, messages in exc.message_dict.items():
+        if field.startswith("declared."):
+            # One shape for declared figures, whether DRF or the calculator refused them.
+            detail.setdefault("declared", {})[field.removeprefix("declared.")] = messages
+        elif field == NON_FIELD_ERRORS:
+            detail[api_settings.NON_FIELD_ERRORS_KEY] = messages
+        else:
+            detail[field] = messages
+    return detail
+
+
+@contextmanager
+def service_errors() -> Iterator[None]:
+    """Turn a service's Django exceptions into DRF responses (400 / 403), never a 500."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        raise ValidationError(_error_detail(exc)) from None
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc) or None) from None
+
+
+def _require(result: tuple[bool, str]) -> None:
+    allowed, reason = result
+    if not allowed:
+        raise PermissionDenied(reason or None)
+
+
+class StaffOnly(permissions.BasePermission):
+    """Bureau staff and officials only: the special fund is the bureau's own budget."""
+
+    message = gettext_lazy("Only bureau staff and officials see the special fund.")
+
+    def has_permission(self, request: Request, view) -> bool:
+        return is_staff_member(request.user)
+
+
+# --- the catalogue --------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="补贴类型列表",
+        description=(
+            "一贴息七补贴一减免及员工制扶持、援企稳岗的补贴类型：申报数据项、参数、所需附件。"
+            "机构用户另见本机构能否申领（eligible）及原因（ineligible_reasons）。"
+        ),
+        tags=[TAG_TYPES],
+    ),
+    retrieve=extend_schema(
+        summary="补贴类型详情",
+        tags=[TAG_TYPES],
+        responses={200: s.ClaimTypeSerializer, 404: NOT_FOUND},
+    ),
+)
+class ClaimTypeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    queryset = ClaimType.objects.all()
+    serializer_class = s.ClaimTypeSerializer
+    filterset_class = filters.ClaimTypeFilter
+    search_fields = ["name", "code"]
+    ordering_fields = ["policy_year", "sort_order", "code", "name"]
+    ordering = ["-policy_year", "sort_order", "code"]
+
+    def get_serializer_context(self) -> dict:
+        context = super().get_serializer_context()
+        context["today"] = timezone.localdate()
+        user = getattr(self.request, "user", None)
+        agency = (
+            agency_selectors.agency_of_user(user)
+            if user is not None and is_agency_user(user)
+            else None
+        )
+        if agency is not None:
+            # The agency's facts once per request, for every policy year: no query per type.
+            years = ClaimType.objects.values_list("policy_year", flat=True).distinct()
+            context["agency"] = agency
+            context["facts"] = selectors.agency_facts_by_year(agency, list(years))
+        return context
+
+
+# --- claims ---------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="补贴申领列表",
+        description=(
+            "机构用户只见本机构的申领；业务经办、审批领导、统计查询可见全部。"
+            "每条申领带申报数据、可补贴金额及计算过程、附件、通知书和当前用户可执行的操作。"
+        ),
+        tags=[TAG_CLAIMS],
+    ),
+    retrieve=extend_schema(
+        summary="补贴申领详情",
+        tags=[TAG_CLAIMS],
+        responses={200: s.ClaimSerializer, 404: NOT_FOUND},
+    ),
+)
+class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = s.ClaimSerializer
+    filterset_class = filters.ClaimFilter
+    search_fields = ["agency__name", "agency__uscc", "claim_type__name", "claim_type__code"]
+    ordering_fields = [
+        "created_at",
+        "submitted_at",
+        "decided_at",
+        "period",
+        "status",
+        "eligible_amount",
+        "approved_amount",
+    ]
+    ordering = ["-created_at", "-id"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            selectors.claims_for_user(self.request.user)
+            .select_related("first_reviewed_by", "decided_by")
+            .prefetch_related(
+                Prefetch(
+                    "attachments",
+                    queryset=ClaimAttachment.objects.select_related("document").order_by(
+                        "code", "id"
+                    ),
+                ),
+                Prefetch("notices", queryset=Notice.objects.order_by("year", "sequence")),
+                "subjects",
+            )
+        )
+
+    @extend_schema(
+        summary="新建补贴申领（草稿）",
+        description=(
+            "机构用户为本机构新建草稿：选择补贴类型，填写该类型 declared_fields 所列的申报数据"
+            "（和 subject_kind 所要求的名单），系统计算可补贴金额。提交用 transition 的 submit。"
+        ),
+        tags=[TAG_CLAIMS],
+        request=s.ClaimCreateSerializer,
+        responses={201: s.ClaimSerializer, 400: BAD_INPUT, 403: FORBIDDEN},
+    )
+    def create(self, request: Request) -> Response:
+        user = request.user
+        agency = agency_selectors.agency_of_user(user) if is_agency_user(user) else None
+        if agency is None:
+            raise PermissionDenied(_("Only the agency itself files its claims."))
+        serializer = s.ClaimCreateSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        with service_errors():
+            claim = services.claim_create(
+                actor=user,
+                agency=agency,
+                claim_type=data["claim_type"],
+                period=data["period"],
+                declared=data["declared"],
+                subjects=data.get("subjects"),
+            )
+        return Response(self._present(claim), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="修改补贴申领",
+        description=(
+            "草稿或退回补正的申领：declared 中给出的数据项替换原值，未给出的保持不变；"
+            "给出 subjects 则替换整个名单。可补贴金额随之重算。"
+        ),
+        tags=[TAG_CLAIMS],
+        request=s.ClaimUpdateSerializer,
+        responses={200: s.ClaimSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def partial_update(self, request: Request, pk=None) -> Response:
+        claim = self.get_object()
+        _require(claim_permissions.can_edit_claim(request.user, claim))
+        serializer = s.ClaimUpdateSerializer(
+            data=request.data, context={**self.get_serializer_context(), "claim": claim}
+        )
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        with service_errors():
+            claim = services.claim_update(
+                actor=request.user,
+                claim=claim,
+                declared={**claim.declared, **data.get("declared", {})},
+                subjects=data.get("subjects"),  # None keeps the current list
+            )
+        return Response(self._present(claim))
+
+    @extend_schema(
+        summary="补贴申领状态变更",
+        description=(
+            "提交 submit、补正后重新提交 resubmit、撤回 withdraw（机构用户）；初审通过 first_pass、"
+            "退回补正 return、不予通过 reject（业务经办）；审批通过 approve（审批领导，不得为初审人，"
+            "可填 approved_amount，不超过可补贴金额和专项资金余额）；登记拨付 pay（paid_on、"
+            "bank_reference）；撤销并追回 revoke。退回、不予通过、撤销须填写理由。"
+        ),
+        tags=[TAG_CLAIMS],
+        request=s.ClaimTransitionSerializer,
+        responses={200: s.ClaimSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request: Request, pk=None) -> Response:
+        claim = self.get_object()
+        serializer = s.ClaimTransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            claim = services.claim_transition(
+                actor=request.user, claim=claim, **serializer.validated_data
+            )
+        return Response(self._present(claim))
+
+    @extend_schema(
+        summary="上传申领附件",
+        description=(
+            "multipart/form-data：code 为补贴类型 required_attachments 中的代码（或 other），"
+            "file 为 PDF、JPEG 或 PNG（按文件内容判断类型），大小受限。仅草稿或退回补正时可上传。"
+        ),
+        tags=[TAG_CLAIMS],
+        request=s.ClaimAttachmentInputSerializer,
+        responses={
+            201: s.ClaimAttachmentSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="attachments",
+        url_name="attachments",
+        parser_classes=[MultiPartParser],
+    )
+    def attach(self, request: Request, pk=None) -> Response:
+        claim = self.get_object()
+        _require(claim_permissions.can_edit_claim(request.user, claim))
+        serializer = s.ClaimAttachmentInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            attachment = services.claim_attach(
+                actor=request.user,
+                claim=claim,
+                code=serializer.validated_data["code"],
+                upload=serializer.validated_data["file"],
+            )
+        return Response(
+            s.ClaimAttachmentSerializer(attachment, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        summary="删除申领附件",
+        description="仅草稿或退回补正时可删除。",
+        tags=[TAG_CLAIMS],
+        parameters=[
+            OpenApiParameter(
+                "attachment_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="附件 id"
+            )
+        ],
+        request=None,
+        responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"attachments/(?P<attachment_id>[0-9]+)",
+        url_name="attachment",
+    )
+    def detach(self, request: Request, pk=None, attachment_id=None) -> Response:
+        claim = self.get_object()
+        attachment = (
+            ClaimAttachment.objects.select_related("claim", "document")
+            .filter(claim=claim, pk=attachment_id)
+            .first()
+        )
+        if attachment is None:
+            raise NotFound()
+        with service_errors():
+            services.claim_detach(actor=request.user, attachment=attachment)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _present(self, claim) -> dict:
+        # Re-read through the selector: the response shows what the user may now see.
+        fresh = self.get_queryset().filter(pk=claim.pk).first() or claim
+        return s.ClaimSerializer(fresh, context=self.get_serializer_context()).data
+
+
+# --- notices --------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="审批通知书列表",
+        description="审批通知书和不予通过告知书；机构用户只见本机构的。",
+        tags=[TAG_NOTICES],
+    ),
+    retrieve=extend_schema(
+        summary="通知书详情",
+        tags=[TAG_NOTICES],
+        responses={200: s.NoticeSerializer, 404: NOT_FOUND},
+    ),
+)
+class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = s.NoticeSerializer
+    filterset_class = filters.NoticeFilter
+    search_fields = ["number", "claim__agency__name"]
+    ordering_fields = ["year", "sequence", "issued_on", "amount"]
+    ordering = ["-year", "-sequence"]
+
+    def get_queryset(self):
+        return selectors.notices_for_user(self.request.user)
+
+    def perform_content_negotiation(self, request: Request, force: bool = False):
+        # The download answers a PDF whatever the Accept header; its errors are JSON.
+        return super().perform_content_negotiation(
+            request, force=force or self.action == "download"
+        )
+
+    @extend_schema(
+        summary="下载通知书 PDF",
+        description=(
+            "与私有文件下载相同的权限检查：机构用户只能下载本机构的通知书。"
+            "通知书 PDF 尚未生成时返回 404，稍后重试。"
+        ),
+        tags=[TAG_NOTICES],
+        responses={(200, "application/pdf"): PDF_FILE, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request: Request, pk=None):
+        notice = self.get_object()
+        document = notice.document
+        if document is None:
+            raise NotFound(_("The notice is still being prepared; please try again shortly."))
+        allowed, _reason = can_view_document(request.user, document)
+        if not allowed:
+            raise NotFound()
+        response = FileResponse(
+            document.file.open("rb"),
+            content_type=document.content_type,
+            as_attachment=request.query_params.get("inline") != "1",
+            filename=document.original_name,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+# --- the special fund -----------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="专项发展资金列表",
+        description="各年度专项发展资金（全部类型或单一类型）：预算、已审批、余额。仅局内人员可见。",
+        tags=[TAG_FUNDS],
+        responses={200: s.SpecialFundSerializer(many=True), 403: FORBIDDEN},
+    ),
+    retrieve=extend_schema(
+        summary="专项发展资金详情",
+        tags=[TAG_FUNDS],
+        responses={200: s.SpecialFundSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
+    ),
+)
+class SpecialFundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    permission_classes = [permissions.IsAuthenticated, StaffOnly]
+    serializer_class = s.SpecialFundSerializer
+    filterset_class = filters.SpecialFundFilter
+    search_fields = ["note", "claim_type__name"]
+    ordering_fields = ["year", "amount", "committed"]
+    ordering = ["-year", "claim_type_id", "id"]
+
+    def get_queryset(self):
+        return selectors.funds_for_user(self.request.user)
+
+
+def register(router) -> None:
+    router.register("claim-types", ClaimTypeViewSet, basename="claim-type")
+    router.register("claims", ClaimViewSet, basename="claim")
+    router.register("notices", NoticeViewSet, basename="notice")
+    router.register("funds", SpecialFundViewSet, basename="fund")
