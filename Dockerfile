@@ -7,7 +7,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 # gettext: compilemessages. pango/pangoft2: WeasyPrint. harfbuzz-subset: fast font
-# subsetting (without it Chinese PDFs are 10-50x slower). wqy-microhei: Chinese font.
+# subsetting (without it Chinese PDFs are 10-50x slower). wqy-microhei: Chinese font,
+# subset once at build time to var/fonts/kj-cjk.ttf by build_pdf_font (below).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         gettext \
@@ -31,7 +32,8 @@ RUN export DJANGO_DEBUG=false \
         PERSON_ID_KEYS=ZG9ja2VyLWJ1aWxkLW9ubHktbm90LWEtc2VjcmV0ISE= \
         PERSON_ID_HASH_KEY=docker-build-only \
     && python manage.py compilemessages \
-    && python manage.py collectstatic --noinput --verbosity 0
+    && python manage.py collectstatic --noinput --verbosity 0 \
+    && python manage.py build_pdf_font
 
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin app \
     && mkdir -p /app/var/media \

@@ -22,13 +22,13 @@ SYSDEPS_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help setup sysdeps venv messages run test worker beat lint fmt migrate demo \
+.PHONY: help setup sysdeps venv messages fonts run test worker beat lint fmt migrate demo \
 	collectstatic clean distclean
 
 help:
 	@echo "make run      安装依赖、迁移数据库、载入演示数据并启动 http://$(HOST):$(PORT)"
 	@echo "make test     安装依赖（含 Chromium）并运行全部测试 (pytest)"
-	@echo "make setup    system packages, .venv, pip install, compilemessages"
+	@echo "make setup    system packages, .venv, pip install, compilemessages, PDF font"
 	@echo "make worker   Celery worker (needs CELERY_BROKER_URL)"
 	@echo "make beat     Celery beat (needs CELERY_BROKER_URL)"
 	@echo "make lint     ruff check + ruff format --check"
@@ -37,7 +37,7 @@ help:
 
 # --- set-up -----------------------------------------------------------------
 
-setup: sysdeps venv messages
+setup: sysdeps venv messages fonts
 
 sysdeps:
 	@bash scripts/ensure-system-deps.sh $(SYSDEPS_ARGS)
@@ -58,6 +58,11 @@ messages: venv
 	@ls locale/*/LC_MESSAGES/django.po >/dev/null 2>&1 || { \
 		echo "缺少翻译文件 locale/zh_Hans/LC_MESSAGES/django.po (no .po catalogue to compile)" >&2; exit 1; }
 	$(MANAGE) compilemessages --ignore=$(VENV) --ignore=node_modules --ignore=staticfiles
+
+# The GB2312 subset of the Chinese font for PDF notices (var/fonts/kj-cjk.ttf, git-ignored).
+# Skips when up to date; fails loudly without libharfbuzz-subset0 or fonts-wqy-microhei.
+fonts: venv
+	$(MANAGE) build_pdf_font
 
 # --- running ----------------------------------------------------------------
 

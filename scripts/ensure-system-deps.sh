@@ -31,7 +31,7 @@ packages=(
   "libpangoft2-1.0-0       WeasyPrint (PDF notices)"
   "libharfbuzz-subset0     WeasyPrint font subsetting (without it PDFs are 10-50x slower, silently)"
   "fonts-wqy-microhei      Chinese font for PDFs and pages"
-  "poppler-utils           pdftoppm, to look at generated PDFs"
+  "poppler-utils           pdftotext/pdffonts for the PDF tests, pdftoppm to look at notices"
 )
 if $want_test; then
   packages+=("chromium                browser for the Playwright e2e tests (/usr/bin/chromium)")

@@ -50,3 +50,27 @@ class Document(models.Model):
         from django.urls import reverse
 
         return reverse("documents:download", args=[self.uuid])
+
+
+class NoticeSequence(models.Model):
+    """The last notice number handed out in one series and year (e.g. 昆人社家补, 2026).
+
+    Numbers come from ``documents.numbering.next_number``, which locks this row inside the
+    caller's transaction: a rolled-back approval gives its number back, so the numbers of
+    the notices that exist have no gaps."""
+
+    series = models.CharField(_("series"), max_length=50)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_number = models.PositiveIntegerField(_("last number issued"), default=0)
+
+    class Meta:
+        verbose_name = _("notice number sequence")
+        verbose_name_plural = _("notice number sequences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "year"], name="documents_notice_sequence_series_year_uniq"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.year}: {self.last_number}"

@@ -1,0 +1,44 @@
+"""``manage.py build_pdf_font``: the GB2312 subset of the Chinese font for PDF notices.
+
+Run by ``make setup`` and the Docker build; render_pdf also builds it on first use. Does
+nothing when ``var/fonts/kj-cjk.ttf`` is up to date, so it is safe to run every time."""
+
+import time
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
+
+from kunqu_jiafu.documents import pdf
+
+
+class Command(BaseCommand):
+    help = "生成 PDF 通知书所用的中文子集字体 var/fonts/kj-cjk.ttf（已是最新则跳过）。"
+    # A font build needs no URL or model checks (it runs early in make setup and the
+    # Docker build, before anything else is ready).
+    requires_system_checks = []
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="即使已是最新也重新生成。")
+
+    def handle(self, *args, force=False, **options):
+        started = time.perf_counter()
+        try:
+            if not pdf.harfbuzz_subset_available():
+                pdf.ensure_pdf_ready()  # raises the bilingual message naming the package
+            built = pdf.build_subset_font(force=force)
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from exc
+        target = pdf.subset_font_path()
+        size = target.stat().st_size / 1048576
+        if built:
+            from fontTools.ttLib import TTFont
+
+            characters = len(TTFont(target, lazy=True).getBestCmap())
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"已生成 {target}（{size:.1f} MB，{characters} 个字符，"
+                    f"用时 {time.perf_counter() - started:.1f} 秒）。"
+                )
+            )
+        else:
+            self.stdout.write(f"{target} 已是最新（{size:.1f} MB），跳过。")

@@ -1,0 +1,406 @@
+"""PDF notices: a Django template rendered to HTML, then to PDF by WeasyPrint.
+
+Chinese is fast and never depends on fontconfig's guess:
+
+* The text font is WenQuanYi Micro Hei (Debian ``fonts-wqy-microhei``) subset ONCE to
+  GB2312 + ASCII + Chinese punctuation + the capital numerals into ``var/fonts/kj-cjk.ttf``
+  (``manage.py build_pdf_font``; built on first use if missing). WeasyPrint subsets every
+  font it embeds on every PDF; a 1.2 MB font instead of the 5 MB original keeps a Chinese
+  notice within ~1.1x of a Latin one (bench/bench_pdf.py).
+* Both fonts are referenced by ``@font-face`` with absolute file URLs; the full font is
+  the fallback for the rare characters outside GB2312 (some personal and company names),
+  so a name never prints as a box.
+* WeasyPrint subsets with HarfBuzz when ``libharfbuzz-subset0`` is installed and silently
+  falls back to fontTools, 10-50x slower, when it is not. We refuse to render instead.
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes.util
+import datetime as dt
+import fcntl
+import functools
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import threading
+import weakref
+from collections.abc import Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.template.loader import render_to_string
+
+# The bureau that issues every notice (a fixed domain name, not a translatable string).
+ISSUING_AUTHORITY = "昆都仑区人力资源和社会保障局"
+
+SOURCE_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+SOURCE_FONT_PACKAGE = "fonts-wqy-microhei"
+HARFBUZZ_SUBSET_PACKAGE = "libharfbuzz-subset0"
+SUBSET_FONT_NAME = "kj-cjk.ttf"
+# Families the notice stylesheet may name; render_pdf defines them by @font-face.
+CJK_FAMILY = "KJ CJK"
+CJK_FALLBACK_FAMILY = "KJ CJK Full"
+# Bump when the recipe below changes, so existing builds are redone.
+_RECIPE_VERSION = 2
+
+CAPITAL_NUMERALS = "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整"
+NOTICE_PUNCTUATION = "〔〕【】《》“”‘’、。，：；（）？！…—·￥〇"
+
+
+@dataclass(frozen=True)
+class FontFace:
+    """One ``@font-face``: a family name and the font file it is read from."""
+
+    family: str
+    path: Path
+
+
+# --- the subset font ---------------------------------------------------------------------
+
+
+def font_dir() -> Path:
+    return Path(getattr(settings, "PDF_FONT_DIR", Path(settings.BASE_DIR) / "var" / "fonts"))
+
+
+def source_font_path() -> Path:
+    return Path(getattr(settings, "PDF_CJK_SOURCE_FONT", SOURCE_FONT))
+
+
+def subset_font_path() -> Path:
+    return font_dir() / SUBSET_FONT_NAME
+
+
+@functools.cache
+def subset_codepoints() -> frozenset[int]:
+    """Every character a notice needs: GB2312 (the 6,763 common hanzi and its symbols),
+    ASCII, Latin-1, general and CJK punctuation, full-width forms (digits, （），：；)."""
+    codepoints = set(range(0x20, 0x7F)) | set(range(0xA0, 0x100))
+    codepoints |= set(range(0x2000, 0x2070))  # general punctuation: “” ‘’ — …
+    codepoints |= set(range(0x3000, 0x3040))  # CJK symbols and punctuation: 、。〔〕【】《》〇
+    codepoints |= set(range(0xFF01, 0xFF5F)) | set(range(0xFFE0, 0xFFE7))  # full-width forms
+    for first in range(0xA1, 0xF8):
+        for second in range(0xA1, 0xFF):
+            try:
+                codepoints.add(ord(bytes((first, second)).decode("gb2312")))
+            except UnicodeDecodeError:
+                pass
+    codepoints |= {ord(c) for c in CAPITAL_NUMERALS + NOTICE_PUNCTUATION}
+    return frozenset(codepoints)
+
+
+def _stamp_for(source: Path) -> dict:
+    stat = source.stat()
+    recipe = hashlib.sha256(
+        ",".join(map(str, sorted(subset_codepoints()))).encode() + b"|%d" % _RECIPE_VERSION
+    ).hexdigest()
+    return {
+        "source": str(source),
+        "source_size": stat.st_size,
+        "source_mtime_ns": stat.st_mtime_ns,
+        "recipe": recipe,
+    }
+
+
+def _stamp_path() -> Path:
+    return subset_font_path().with_suffix(".json")
+
+
+def subset_font_is_current() -> bool:
+    target, stamp = subset_font_path(), _stamp_path()
+    if not target.is_file() or not stamp.is_file():
+        return False
+    try:
+        return json.loads(stamp.read_text()) == _stamp_for(source_font_path())
+    except (OSError, ValueError):
+        return False
+
+
+def _missing_source_font_error(source: Path) -> ImproperlyConfigured:
+    return ImproperlyConfigured(
+        f"找不到生成 PDF 通知书所需的中文字体 {source}。请安装 Debian 软件包 "
+        f"{SOURCE_FONT_PACKAGE}（apt-get install {SOURCE_FONT_PACKAGE}，或运行 "
+        f"scripts/ensure-system-deps.sh），然后执行 python manage.py build_pdf_font。\n"
+        f"The Chinese font for PDF notices, {source}, is missing. Install the Debian package "
+        f"{SOURCE_FONT_PACKAGE} (apt-get install {SOURCE_FONT_PACKAGE}, or run "
+        f"scripts/ensure-system-deps.sh), then run python manage.py build_pdf_font."
+    )
+
+
+@contextmanager
+def _quiet(logger_name: str):
+    logger = logging.getLogger(logger_name)
+    previous = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
+
+
+@functools.cache
+def _quiet_progress_log() -> None:
+    # WeasyPrint reports each layout step at INFO; keep worker logs for what matters,
+    # unless LOGGING configures this logger explicitly.
+    progress = logging.getLogger("weasyprint.progress")
+    if progress.level == logging.NOTSET:
+        progress.setLevel(logging.WARNING)
+
+
+@contextmanager
+def _build_lock():
+    directory = font_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / ".kj-cjk.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two workers starting together build it once
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def build_subset_font(*, force: bool = False) -> bool:
+    """Write ``var/fonts/kj-cjk.ttf`` unless it is up to date. Returns True if it was built.
+
+    Safe to call from several processes at once: they take a file lock, and the font is
+    written to a temporary file and renamed into place, so nobody reads half a font."""
+    source = source_font_path()
+    if not source.is_file():
+        raise _missing_source_font_error(source)
+    if not force and subset_font_is_current():
+        return False
+    with _build_lock():
+        if not force and subset_font_is_current():  # built while we waited for the lock
+            return False
+        from fontTools import subset  # the engine of fontTools' pyftsubset
+        from fontTools.ttLib import TTFont
+
+        font = TTFont(str(source), fontNumber=0, lazy=True)  # face 0 of the .ttc
+        wanted = subset_codepoints() & font.getBestCmap().keys()
+        options = subset.Options()
+        options.hinting = False  # PDF viewers do not use TrueType hints
+        options.notdef_outline = True
+        options.name_IDs = ["*"]
+        options.name_languages = ["*"]
+        # Horizontal text without OpenType features (WenQuanYi's are vertical forms and
+        # Latin kerning): the smaller the font, the less WeasyPrint re-subsets per PDF.
+        options.layout_features = []
+        options.drop_tables += ["GSUB", "GPOS", "GDEF", "vhea", "vmtx"]
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=wanted)
+        with _quiet("fontTools"):  # it lists every glyph, and warns of the tables it drops
+            subsetter.subset(font)
+        target = subset_font_path()
+        handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".ttf.part")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                font.save(out)
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        _stamp_path().write_text(json.dumps(_stamp_for(source), indent=2) + "\n")
+    return True
+
+
+# --- the environment check ---------------------------------------------------------------
+
+
+def harfbuzz_subset_available() -> bool:
+    """True when WeasyPrint can subset fonts with HarfBuzz (``libharfbuzz-subset0``)."""
+    if ctypes.util.find_library("harfbuzz-subset") is None:
+        return False
+    _quiet_progress_log()  # before WeasyPrint is imported: it parses its own CSS then
+    from weasyprint.text import ffi
+
+    return ffi.harfbuzz_subset is not None and bool(ffi.harfbuzz.hb_version_atleast(4, 1, 0))
+
+
+_ready_lock = threading.Lock()
+_ready = False
+
+
+def ensure_pdf_ready() -> None:
+    """Check the system libraries and build the subset font if needed; raise
+    ImproperlyConfigured, in Chinese and English, naming the Debian package, if something is
+    missing. Checked once per process, then free."""
+    global _ready
+    if _ready and subset_font_path().is_file():  # one stat: rebuilt if var/ was wiped
+        return
+    with _ready_lock:
+        if _ready and subset_font_path().is_file():
+            return
+        if not harfbuzz_subset_available():
+            raise ImproperlyConfigured(
+                f"缺少 HarfBuzz 字体子集库（Debian 软件包 {HARFBUZZ_SUBSET_PACKAGE}）："
+                f"没有它，WeasyPrint 会悄悄改用 fontTools，中文 PDF 通知书慢 10 到 50 倍。"
+                f"请执行 apt-get install {HARFBUZZ_SUBSET_PACKAGE}（或运行 "
+                f"scripts/ensure-system-deps.sh）。\n"
+                f"The HarfBuzz subset library (Debian package {HARFBUZZ_SUBSET_PACKAGE}) is "
+                f"missing: without it WeasyPrint silently falls back to fontTools and Chinese "
+                f"PDF notices take 10-50x longer. Install it: apt-get install "
+                f"{HARFBUZZ_SUBSET_PACKAGE} (or run scripts/ensure-system-deps.sh)."
+            )
+        build_subset_font()
+        _ready = True
+
+
+def notice_font_faces() -> tuple[FontFace, ...]:
+    """The GB2312 subset for the text, the full font for the characters outside it."""
+    return (
+        FontFace(CJK_FAMILY, subset_font_path()),
+        FontFace(CJK_FALLBACK_FAMILY, source_font_path()),
+    )
+
+
+# --- rendering -----------------------------------------------------------------------------
+
+
+@functools.cache
+def _local_only_fetcher_class():
+    from weasyprint.urls import URLFetcher
+
+    class LocalOnlyFetcher(URLFetcher):
+        def __init__(self, roots: tuple[Path, ...]):
+            super().__init__(allowed_protocols={"file", "data"})
+            self.roots = roots
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme == "file":
+                path = Path(unquote(parts.path)).resolve()
+                if not any(path.is_relative_to(root) for root in self.roots):
+                    raise ValueError(f"PDF: file outside the allowed folders: {url}")
+            elif parts.scheme != "data":
+                raise ValueError(f"PDF: only local files may be used, not {url}")
+            return super().fetch(url, headers)
+
+    return LocalOnlyFetcher
+
+
+def _url_fetcher(faces: Sequence[FontFace] = ()):
+    """Files under static/ and the fonts' folders, and data: URLs. Never the network:
+    notices use no external asset, and a name in a notice can never make the server fetch."""
+    roots = [Path(settings.BASE_DIR) / "static", *map(Path, settings.STATICFILES_DIRS)]
+    roots += [face.path.parent for face in faces]
+    return _local_only_fetcher_class()(tuple(dict.fromkeys(r.resolve() for r in roots)))
+
+
+def font_face_css(faces: Sequence[FontFace]) -> str:
+    """``@font-face`` rules with absolute file URLs, and those families as the default."""
+    rules = [
+        f'@font-face {{ font-family: "{face.family}"; src: url("{face.path.resolve().as_uri()}"); }}'
+        for face in faces
+    ]
+    families = ", ".join(f'"{face.family}"' for face in faces)
+    rules.append(f"html {{ font-family: {families}; }}")
+    return "\n".join(rules)
+
+
+class _FontCache:
+    """One thread's FontConfigurations and @font-face stylesheets, kept between PDFs:
+    WeasyPrint copies each @font-face file into a temporary folder when it first meets
+    it, and doing that for every PDF costs more than laying out a one-page notice.
+    Pango font maps are not shared between threads, hence one cache per thread. Holds a
+    few sets of faces (the notice fonts, and the bench's Latin and full-font variants)."""
+
+    __slots__ = ("entries", "__weakref__")
+    SIZE = 4
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple, tuple] = {}
+
+    def clear(self) -> None:
+        self.entries.clear()
+
+
+_local = threading.local()
+_caches: weakref.WeakSet[_FontCache] = weakref.WeakSet()
+
+
+@atexit.register
+def _drop_font_caches() -> None:
+    # Remove the temporary font folders while the interpreter can still do it.
+    for cache in list(_caches):
+        cache.clear()
+
+
+def _fonts_for(faces: tuple[FontFace, ...]):
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    cache = getattr(_local, "fonts", None)
+    if cache is None:
+        cache = _local.fonts = _FontCache()
+        _caches.add(cache)
+    key = tuple((face.family, str(face.path), face.path.stat().st_mtime_ns) for face in faces)
+    if key not in cache.entries:
+        while len(cache.entries) >= cache.SIZE:
+            del cache.entries[next(iter(cache.entries))]
+        font_config = FontConfiguration()
+        stylesheet = CSS(
+            string=font_face_css(faces), font_config=font_config, url_fetcher=_url_fetcher(faces)
+        )
+        cache.entries[key] = (font_config, stylesheet)
+    return cache.entries[key]
+
+
+def html_to_pdf(html: str, *, font_faces: Sequence[FontFace] | None = None) -> bytes:
+    """PDF bytes of an HTML string. ``font_faces`` defaults to the notice fonts; the bench
+    passes DejaVu Sans to compare Latin with Chinese in the same engine."""
+    ensure_pdf_ready()
+    from weasyprint import HTML
+
+    faces = tuple(font_faces) if font_faces is not None else notice_font_faces()
+    font_config, font_stylesheet = _fonts_for(faces)
+    document = HTML(
+        string=html,
+        base_url=(Path(settings.BASE_DIR) / "static").as_uri() + "/",
+        url_fetcher=_url_fetcher(),
+    )
+    return document.write_pdf(stylesheets=[font_stylesheet], font_config=font_config)
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """Render ``template_name`` (usually extending ``documents/notice_base.html``) with
+    ``context`` and return the PDF as bytes.
+
+    ``issuer`` defaults to 昆都仑区人力资源和社会保障局. Raises ImproperlyConfigured when
+    ``libharfbuzz-subset0`` or the Chinese font is missing."""
+    ensure_pdf_ready()
+    context = {"issuer": ISSUING_AUTHORITY, **context}
+    return html_to_pdf(render_to_string(template_name, context))
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+_DIGITS = "〇一二三四五六七八九"
+
+
+def _chinese_count(n: int) -> str:
+    """1-31 as written in dates: 十, 十一, 二十, 二十九, 三十一."""
+    tens, units = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")
+    return head + (_DIGITS[units] if units or not tens else "")
+
+
+def chinese_date(value: dt.date | dt.datetime) -> str:
+    """``date(2026, 11, 29)`` → ``"二〇二六年十一月二十九日"``, as dated on official notices.
+
+    A datetime is taken in the project's time zone (the bureau's calendar day)."""
+    if isinstance(value, dt.datetime):
+        from django.utils import timezone
+
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        value = value.date()
+    year = "".join(_DIGITS[int(d)] for d in f"{value.year:04d}")
+    return f"{year}年{_chinese_count(value.month)}月{_chinese_count(value.day)}日"
