@@ -1,0 +1,166 @@
+"""Demo subsidy data for ``manage.py load_demo``, after the agencies' demo (idempotent).
+
+The 2026 special fund, agency A as a filed employee-system enterprise and recognised
+station that passed its 2026 inspection, and a few of its claims in different statuses:
+a draft, a submitted one, an approved one with its notice and a paid one. Everything goes
+through the services, as bureau staff and the agency would do it in the browser.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from agencies import selectors as agency_selectors
+from agencies import services as agency_services
+from agencies.models import Agency, AgencyMembership, EmployeeSystemFiling
+from kunqu_jiafu.accounts.models import User
+
+from . import services
+from .models import Claim, ClaimType, SpecialFund
+
+YEAR = 2026
+FUND = Decimal("2000000.00")
+
+# A one-page PDF with a line of text: what an agency's scanned proof stands in for.
+_PDF = (
+    b"%PDF-1.4\n"
+    b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R"
+    b"/Resources<</Font<</F1 5 0 R>>>>>>endobj\n"
+    b"4 0 obj<</Length 52>>stream\nBT /F1 18 Tf 72 760 Td (Demo attachment) Tj ET\n"
+    b"endstream endobj\n"
+    b"5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+# (claim type, period, declared figures, subjects, the status to take it to)
+CLAIMS = [
+    (
+        "loan_interest",
+        "2026Q1",
+        {"loan_amount": "300000.00", "interest_paid": "4321.09"},
+        None,
+        Claim.Status.PAID,
+    ),
+    (
+        "station_award",
+        "2026",
+        {"requested_amount": "80000.00", "basis": "昆都仑区社区家庭服务站认定（2026年）"},
+        None,
+        Claim.Status.APPROVED,
+    ),
+    ("accident_insurance", "2026", {"base_amount": "3600.00"}, None, Claim.Status.SUBMITTED),
+    (
+        "fee_exemption",
+        "2026-10",
+        {"count": "3"},
+        ["KQ-2026-1001", "KQ-2026-1002", "KQ-2026-1003"],
+        Claim.Status.DRAFT,
+    ),
+]
+_STEPS = [
+    Claim.Status.SUBMITTED,
+    Claim.Status.FIRST_PASSED,
+    Claim.Status.APPROVED,
+    Claim.Status.PAID,
+]
+
+
+def _staff(username: str) -> User | None:
+    return User.objects.filter(username=username, is_active=True).first()
+
+
+def _ensure_filed(agency: Agency, agency_user: User, reviewer: User) -> None:
+    if agency_selectors.agency_is_filed(agency):
+        return
+    filing = EmployeeSystemFiling.objects.filter(
+        agency=agency, status=EmployeeSystemFiling.Status.SUBMITTED
+    ).first() or agency_services.filing_submit(
+        actor=agency_user,
+        agency=agency,
+        declarations={
+            "signs_customer_contracts": True,
+            "dispatches_workers": True,
+            "pays_wages_directly": True,
+            "trains_continuously": True,
+        },
+    )
+    agency_services.filing_decide(actor=reviewer, filing=filing, action="approve")
+
+
+def _take_to(claim: Claim, status: str, *, agency_user, reviewer, approver) -> Claim:
+    if status == Claim.Status.DRAFT:
+        return claim
+    for code, _label in claim.claim_type.required_attachments:
+        upload = ContentFile(_PDF, name=f"{code}.pdf")
+        services.claim_attach(actor=agency_user, claim=claim, code=code, upload=upload)
+    today = timezone.localdate()
+    steps = {
+        Claim.Status.SUBMITTED: (agency_user, "submit", {}),
+        Claim.Status.FIRST_PASSED: (reviewer, "first_pass", {"reason": "材料齐全，数字核对无误"}),
+        Claim.Status.APPROVED: (approver, "approve", {}),
+        Claim.Status.PAID: (
+            reviewer,
+            "pay",
+            {"paid_on": today, "bank_reference": f"KQCZ-{today:%Y%m%d}-0001"},
+        ),
+    }
+    for step in _STEPS[: _STEPS.index(status) + 1]:
+        actor, action, kwargs = steps[step]
+        claim = services.claim_transition(actor=actor, claim=claim, action=action, **kwargs)
+    return claim
+
+
+def load(*, password: str, stdout) -> None:
+    reviewer, approver = _staff("reviewer"), _staff("approver")
+    membership = (
+        AgencyMembership.objects.select_related("agency", "user")
+        .filter(user__username="agency_a")
+        .first()
+    )
+    if reviewer is None or approver is None or membership is None:
+        stdout.write("演示补贴数据：缺少演示账号，已跳过。")
+        return
+    agency, agency_user = membership.agency, membership.user
+
+    if not SpecialFund.objects.filter(year=YEAR, claim_type__isnull=True).exists():
+        services.fund_set(
+            actor=approver, year=YEAR, amount=FUND, note="2026年度家庭服务业专项发展资金"
+        )
+    _ensure_filed(agency, agency_user, reviewer)
+    standing = agency_selectors.standing_for(agency, YEAR)
+    if standing.pk is None or not standing.inspection_passed:
+        agency_services.standing_set(
+            actor=reviewer,
+            agency=agency,
+            year=YEAR,
+            inspection="passed",
+            rating="good",
+            note="2026年度年检复核合格",
+        )
+
+    for code, period, declared, subjects, status in CLAIMS:
+        claim_type = ClaimType.objects.filter(code=code, policy_year=YEAR).first()
+        if claim_type is None:
+            continue
+        if Claim.objects.filter(agency=agency, claim_type=claim_type, period=period).exists():
+            continue
+        claim = services.claim_create(
+            actor=agency_user,
+            agency=agency,
+            claim_type=claim_type,
+            period=period,
+            declared=declared,
+            subjects=subjects,
+        )
+        _take_to(claim, status, agency_user=agency_user, reviewer=reviewer, approver=approver)
+
+    fund = SpecialFund.objects.get(year=YEAR, claim_type__isnull=True)
+    stdout.write(
+        f"演示补贴申报：{Claim.objects.filter(agency=agency).count()} 件；"
+        f"{YEAR}年专项资金 {fund.amount:,.2f} 元，已审批 {fund.committed:,.2f} 元。"
+    )

@@ -1,0 +1,134 @@
+"""Builders for the subsidies core tests: claims taken through the real services.
+
+Test data is set up through the services wherever the behaviour matters; only facts owned by
+other areas (a filed employee-system enterprise) are written directly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from decimal import Decimal
+
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from agencies.models import Agency, EmployeeSystemFiling
+from subsidies import services
+from subsidies.models import Claim, ClaimType
+
+YEAR = 2026
+PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+# A declaration the catalogue's calculator accepts, per seeded claim type.
+DECLARED = {
+    "loan_interest": {"loan_amount": "300000.00", "interest_paid": "4321.09"},
+    "station_award": {"requested_amount": "80000.00", "basis": "昆人社发〔2026〕12号认定"},
+    "market_award": {"requested_amount": "80000.00", "basis": "认定文件"},
+    "excellence_award": {"requested_amount": "50000.00", "basis": "2026年度考评优秀"},
+    "brand_award": {"requested_amount": "60000.00", "basis": "包头市特色家政服务品牌"},
+    "training_subsidy": {"count": "2", "unit_amount": "1500.00"},
+    "certification_subsidy": {"count": "2", "unit_amount": "500.00"},
+    "social_insurance": {"base_amount": "6000.00"},
+    "ui_refund": {
+        "premiums_last_year": "12000.00",
+        "insured_end_last_year": "40",
+        "insured_end_this_year": "39",
+    },
+    "accident_insurance": {"base_amount": "3000.00"},
+    "health_check": {"count": "2", "actual_cost": "360.00"},
+    "fee_exemption": {"count": "2"},
+}
+PERIOD = {
+    ClaimType.PeriodKind.YEAR: "2026",
+    ClaimType.PeriodKind.HALF: "2026H1",
+    ClaimType.PeriodKind.QUARTER: "2026Q1",
+    ClaimType.PeriodKind.MONTH: "2026-03",
+}
+
+
+def seed_catalogue() -> None:
+    """Transactional tests flush the database; put the seeded catalogue back."""
+    importlib.import_module("subsidies.migrations.0002_catalogue_2026").seed(apps, None)
+
+
+def claim_type(code: str, year: int = YEAR) -> ClaimType:
+    return ClaimType.objects.get(code=code, policy_year=year)
+
+
+def pdf(name: str = "proof.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+def file_employee_system(agency: Agency) -> EmployeeSystemFiling:
+    return EmployeeSystemFiling.objects.create(
+        agency=agency,
+        status=EmployeeSystemFiling.Status.FILED,
+        signs_customer_contracts=True,
+        dispatches_workers=True,
+        pays_wages_directly=True,
+        trains_continuously=True,
+        total_workers=12,
+        qualifying_workers=12,
+        meets_threshold=True,
+        submitted_at=timezone.now(),
+        decided_at=timezone.now(),
+        filed_on=dt.date(YEAR, 2, 1),
+    )
+
+
+def fund(approver, amount, *, claim_type: ClaimType | None = None, year: int = YEAR):
+    return services.fund_set(actor=approver, year=year, amount=amount, claim_type=claim_type)
+
+
+def draft(
+    user,
+    agency: Agency,
+    code: str = "loan_interest",
+    *,
+    period: str | None = None,
+    declared: dict | None = None,
+    subjects: list[str] | None = None,
+    attach: bool = True,
+) -> Claim:
+    kind = claim_type(code)
+    claim = services.claim_create(
+        actor=user,
+        agency=agency,
+        claim_type=kind,
+        period=period or PERIOD[kind.period_kind],
+        declared=DECLARED[code] if declared is None else declared,
+        subjects=subjects,
+    )
+    if attach:
+        for attachment_code, _label in kind.required_attachments:
+            services.claim_attach(actor=user, claim=claim, code=attachment_code, upload=pdf())
+    return claim
+
+
+def move(actor, claim: Claim, action: str, **kwargs) -> Claim:
+    return services.claim_transition(actor=actor, claim=claim, action=action, **kwargs)
+
+
+def submitted(user, agency, code="loan_interest", **kwargs) -> Claim:
+    return move(user, draft(user, agency, code, **kwargs), "submit")
+
+
+def first_passed(user, agency, reviewer, code="loan_interest", **kwargs) -> Claim:
+    return move(reviewer, submitted(user, agency, code, **kwargs), "first_pass")
+
+
+def approved(user, agency, reviewer, approver, code="loan_interest", amount=None, **kwargs):
+    claim = first_passed(user, agency, reviewer, code, **kwargs)
+    return move(approver, claim, "approve", approved_amount=amount)
+
+
+def paid(user, agency, reviewer, approver, code="loan_interest", **kwargs) -> Claim:
+    claim = approved(user, agency, reviewer, approver, code, **kwargs)
+    return move(
+        reviewer, claim, "pay", paid_on=timezone.localdate(), bank_reference="BOC-2026-0001"
+    )
+
+
+def money(value) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.01"))

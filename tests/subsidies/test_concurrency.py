@@ -1,0 +1,274 @@
+"""Races on PostgreSQL: each thread has its own connection; the database decides who wins.
+
+A short sleep inside each critical section makes the threads overlap every time: without
+the row locks and constraints these tests would overspend the fund, repeat or skip notice
+numbers, and save duplicate claims.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from kunqu_jiafu import celery_app
+from kunqu_jiafu.documents.models import NoticeSequence
+from subsidies import permissions, selectors, services
+from subsidies.models import Claim, ClaimSubject, Notice, SpecialFund
+from tests import factories
+from tests.subsidies.core_builders import (
+    PDF_BYTES,
+    claim_type,
+    draft,
+    first_passed,
+    fund,
+    seed_catalogue,
+)
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+        reason="needs PostgreSQL (row locks and concurrent transactions)",
+    ),
+]
+
+PAUSE = 0.3
+S = Claim.Status
+
+
+@pytest.fixture(autouse=True)
+def catalogue_and_stubs(transactional_db, monkeypatch):
+    """The flushed database gets its catalogue back; notices render to a stub PDF in-process."""
+    seed_catalogue()
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    monkeypatch.setattr("kunqu_jiafu.documents.pdf.render_pdf", lambda *args, **kwargs: PDF_BYTES)
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+def _slowed(monkeypatch, module, name: str) -> None:
+    original = getattr(module, name)
+
+    def slow(*args, **kwargs):
+        result = original(*args, **kwargs)
+        time.sleep(PAUSE)
+        return result
+
+    monkeypatch.setattr(module, name, slow)
+
+
+def run_together(*calls: Callable[[], object]) -> list[tuple[str, object]]:
+    """Start the calls at the same moment in threads; return ("ok", value) or ("error", exc)."""
+    barrier = threading.Barrier(len(calls))
+    results: list[tuple[str, object] | None] = [None] * len(calls)
+
+    def run(index: int, call: Callable[[], object]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[index] = ("ok", call())
+        except Exception as exc:  # noqa: BLE001 - the test inspects it
+            results[index] = ("error", exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert all(not t.is_alive() for t in threads), "a thread hung"
+    return results
+
+
+def _outcomes(results) -> tuple[list, list]:
+    oks = [value for kind, value in results if kind == "ok"]
+    errors = [value for kind, value in results if kind == "error"]
+    return oks, errors
+
+
+def _staff():
+    reviewer = factories.make_user("reviewer_c", "业务经办")
+    approvers = [factories.make_user(f"approver_c{i}", "审批领导") for i in (1, 2)]
+    return reviewer, approvers
+
+
+def _agencies(n: int):
+    """n agencies, each with its user: [(user, agency)]."""
+    pairs = []
+    for i in range(n):
+        org = factories.make_agency(f"并发家政{i:02d}")
+        pairs.append((factories.make_agency_user(f"race_agency{i:02d}", org), org))
+    return pairs
+
+
+def _approve(approver, claim):
+    return lambda: services.claim_transition(actor=approver, claim=claim, action="approve")
+
+
+def test_two_approvers_cannot_both_spend_the_last_of_the_fund(monkeypatch):
+    reviewer, (first, second) = _staff()
+    general = fund(first, "5000.00")  # room for one claim of 4,321.09
+    (user_a, org_a), (user_b, org_b) = _agencies(2)
+    # Claims of two types, so that nothing but the fund's row lock stands between them.
+    refund = {
+        "premiums_last_year": "4321.09",
+        "insured_end_last_year": "40",
+        "insured_end_this_year": "39",
+    }
+    claims = [
+        first_passed(user_a, org_a, reviewer),
+        first_passed(user_b, org_b, reviewer, "ui_refund", declared=refund),
+    ]
+    # Both pass the permission check together, then queue on the fund's row lock.
+    _slowed(monkeypatch, permissions, "can_transition")
+    _slowed(monkeypatch, services, "_lock_funds")
+
+    oks, errors = _outcomes(run_together(_approve(first, claims[0]), _approve(second, claims[1])))
+
+    assert len(oks) == 1 and len(errors) == 1
+    assert isinstance(errors[0], ValidationError)
+    message = errors[0].message_dict["approved_amount"][0]
+    assert "only 678.91" in message and "4321.09" in message
+    general.refresh_from_db()
+    assert general.committed == Decimal("4321.09") == oks[0].approved_amount
+    assert Claim.objects.filter(status=S.APPROVED).count() == 1
+    assert Claim.objects.filter(status=S.FIRST_PASSED).count() == 1
+    assert Notice.objects.count() == 1
+    assert Notice.objects.get().sequence == 1
+
+
+def test_ten_concurrent_approvals_number_their_notices_without_gaps(monkeypatch):
+    reviewer, (approver, _second) = _staff()
+    general = fund(approver, "1000000.00")
+    claims = [first_passed(user, org, reviewer) for user, org in _agencies(10)]
+    _slowed(monkeypatch, permissions, "can_transition")
+
+    oks, errors = _outcomes(run_together(*(_approve(approver, c) for c in claims)))
+
+    assert errors == [] and len(oks) == 10
+    sequences = sorted(Notice.objects.values_list("sequence", flat=True))
+    assert sequences == list(range(1, 11))
+    numbers = set(Notice.objects.values_list("number", flat=True))
+    assert len(numbers) == 10
+    assert all(n.startswith("昆人社家补〔") and n.endswith("号") for n in numbers)
+    general.refresh_from_db()
+    assert general.committed == Decimal("4321.09") * 10
+    # Every notice was rendered after its approval committed.
+    assert not Notice.objects.filter(document__isnull=True).exists()
+
+
+def test_approvals_that_fail_part_way_leave_no_gap_in_the_numbers(monkeypatch):
+    reviewer, (approver, _second) = _staff()
+    general = fund(approver, str(Decimal("4321.09") * 6))  # room for six of ten
+    claims = [first_passed(user, org, reviewer) for user, org in _agencies(10)]
+    _slowed(monkeypatch, permissions, "can_transition")
+
+    oks, errors = _outcomes(run_together(*(_approve(approver, c) for c in claims)))
+
+    assert len(oks) == 6 and len(errors) == 4
+    assert all(isinstance(e, ValidationError) for e in errors)
+    assert sorted(Notice.objects.values_list("sequence", flat=True)) == list(range(1, 7))
+    # The refused approvals gave their numbers back.
+    assert NoticeSequence.objects.get(year=Notice.objects.first().year).last_number == 6
+    general.refresh_from_db()
+    assert general.committed == general.amount
+    assert Claim.objects.filter(status=S.APPROVED).count() == 6
+
+
+def test_concurrent_rejections_number_their_notices_without_gaps(monkeypatch):
+    """Rejections draw on no fund: only the number sequence's own lock orders them."""
+    reviewer, _approvers = _staff()
+    pairs = _agencies(6)
+    codes = ["loan_interest", "ui_refund", "loan_interest", "ui_refund", "fee_exemption"]
+    claims = []
+    for (user, org), code in zip(pairs, codes + ["loan_interest"], strict=True):
+        subjects = ["DD-1", "DD-2"] if code == "fee_exemption" else None
+        claims.append(
+            services.claim_transition(
+                actor=user, claim=draft(user, org, code, subjects=subjects), action="submit"
+            )
+        )
+    _slowed(monkeypatch, permissions, "can_transition")
+
+    def reject(claim):
+        return lambda: services.claim_transition(
+            actor=reviewer, claim=claim, action="reject", reason="材料不实"
+        )
+
+    oks, errors = _outcomes(run_together(*(reject(c) for c in claims)))
+
+    assert errors == [] and len(oks) == 6
+    rejections = Notice.objects.filter(kind=Notice.Kind.REJECTION)
+    assert sorted(rejections.values_list("sequence", flat=True)) == list(range(1, 7))
+
+
+def test_two_simultaneous_drafts_for_the_same_period_make_one_claim(monkeypatch):
+    ((user, org),) = _agencies(1)
+    _slowed(monkeypatch, selectors, "eligibility_for")  # both get past every check first
+    kind = claim_type("loan_interest")
+
+    def create():
+        return services.claim_create(
+            actor=user,
+            agency=org,
+            claim_type=kind,
+            period="2026Q1",
+            declared={"loan_amount": "300000", "interest_paid": "1000"},
+        )
+
+    oks, errors = _outcomes(run_together(create, create))
+
+    assert len(oks) == 1 and len(errors) == 1
+    assert isinstance(errors[0], ValidationError)
+    assert "period" in errors[0].message_dict
+    assert Claim.objects.filter(agency=org, claim_type=kind, period="2026Q1").count() == 1
+
+
+def test_two_claims_listing_the_same_order_at_once_subsidise_it_once(monkeypatch):
+    ((user, org),) = _agencies(1)
+    _slowed(monkeypatch, selectors, "eligibility_for")
+
+    def create(period):
+        return lambda: draft(
+            user,
+            org,
+            "fee_exemption",
+            period=period,
+            declared={"count": "2"},
+            subjects=["DD-0001", f"DD-{period}"],
+            attach=False,
+        )
+
+    oks, errors = _outcomes(run_together(create("2026-03"), create("2026-04")))
+
+    assert len(oks) == 1 and len(errors) == 1
+    assert isinstance(errors[0], ValidationError)
+    assert "DD-0001" in errors[0].message_dict["subjects"][0]
+    assert Claim.objects.count() == 1  # the loser left nothing behind
+    assert ClaimSubject.objects.filter(key__endswith=":DD-0001", live=True).count() == 1
+
+
+def test_fund_set_and_an_approval_at_once_never_leave_the_fund_overspent(monkeypatch):
+    reviewer, (approver, second) = _staff()
+    general = fund(approver, "10000.00")
+    ((user, org),) = _agencies(1)
+    claim = first_passed(user, org, reviewer)
+    _slowed(monkeypatch, services, "_lock_funds")
+
+    def lower():
+        return services.fund_set(actor=second, year=2026, amount="5000.00")
+
+    results = run_together(_approve(approver, claim), lower)
+    general.refresh_from_db()
+    assert general.committed <= general.amount
+    assert general.committed in (Decimal("0.00"), Decimal("4321.09"))
+    assert SpecialFund.objects.count() == 1
+    assert any(kind == "ok" for kind, _value in results)

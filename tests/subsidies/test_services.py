@@ -1,0 +1,484 @@
+"""Claims from draft to submission: create, update, subjects, attachments, submit."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+
+from kunqu_jiafu.audit.models import AuditEntry
+from kunqu_jiafu.notifications.models import Notification
+from subsidies import services
+from subsidies.models import Claim, ClaimSubject
+from tests import factories
+from tests.subsidies.core_builders import (
+    DECLARED,
+    claim_type,
+    draft,
+    file_employee_system,
+    fund,
+    move,
+    pdf,
+    submitted,
+)
+
+S = Claim.Status
+
+
+def create(user, org, code="loan_interest", **kwargs):
+    kind = claim_type(code)
+    kwargs.setdefault("period", "2026Q1" if kind.period_kind == "quarter" else "2026")
+    kwargs.setdefault("declared", DECLARED[code])
+    return services.claim_create(actor=user, agency=org, claim_type=kind, **kwargs)
+
+
+def errors_of(call) -> dict[str, list[str]]:
+    with pytest.raises(ValidationError) as caught:
+        call()
+    return caught.value.message_dict
+
+
+# --- create -------------------------------------------------------------------------------
+
+
+def test_agency_saves_a_draft_with_the_computed_amount_and_trace(agency_a, org_a):
+    claim = create(agency_a, org_a)
+    assert claim.status == S.DRAFT
+    assert claim.eligible_amount == Decimal("4321.09")
+    assert claim.trace and "4,321.09 元" in claim.trace[0]
+    assert claim.eligibility_notes == []
+    assert claim.created_by == agency_a
+    entry = AuditEntry.objects.for_object(claim).get()
+    assert entry.action == "subsidies.claim.created"
+    assert entry.after["eligible_amount"] == "4321.09"
+
+
+def test_draft_of_an_ineligible_agency_records_why(agency_a, org_a):
+    claim = create(agency_a, org_a, "accident_insurance", declared={"base_amount": "3000"})
+    assert claim.eligible_amount == Decimal("1500.00")
+    assert any("员工制" in note for note in claim.eligibility_notes)
+
+
+def test_agency_b_cannot_file_a_claim_for_agency_a(agency_b, org_a):
+    with pytest.raises(PermissionDenied):
+        create(agency_b, org_a)
+    assert not Claim.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["reviewer", "approver", "official"])
+def test_staff_do_not_file_claims_for_agencies(name, org_a, request):
+    with pytest.raises(PermissionDenied):
+        create(request.getfixturevalue(name), org_a)
+
+
+@pytest.mark.parametrize(
+    ("period", "fragment"),
+    [("2026", "2026Q3"), ("2026-03", "2026Q3"), ("2025Q1", "2026"), ("", "2026Q3"), (2026, "")],
+)
+def test_period_must_match_the_claim_type(period, fragment, agency_a, org_a):
+    errors = errors_of(lambda: create(agency_a, org_a, period=period))
+    assert list(errors) == ["period"]
+    assert fragment in errors["period"][0]
+    assert not Claim.objects.exists()
+
+
+def test_period_is_normalised(agency_a, org_a):
+    assert create(agency_a, org_a, period=" 2026q2 ").period == "2026Q2"
+
+
+def test_a_closed_claim_type_takes_no_claims(agency_a, org_a):
+    kind = claim_type("loan_interest")
+    kind.active = False
+    kind.save()
+    errors = errors_of(lambda: create(agency_a, org_a))
+    assert "claim_type" in errors
+
+
+def test_bad_declared_figures_come_back_per_field_and_nothing_is_saved(agency_a, org_a):
+    errors = errors_of(
+        lambda: create(agency_a, org_a, declared={"loan_amount": "abc", "interest_paid": "-5"})
+    )
+    assert set(errors) == {"declared.loan_amount", "declared.interest_paid"}
+    assert "创业担保贷款本金" in errors["declared.loan_amount"][0]
+    assert "不能为负数" in errors["declared.interest_paid"][0]
+    assert not Claim.objects.exists()
+    assert not AuditEntry.objects.filter(action__startswith="subsidies.").exists()
+
+
+def test_declared_figures_that_are_not_a_mapping_are_refused(agency_a, org_a):
+    errors = errors_of(lambda: create(agency_a, org_a, declared=["4321.09"]))
+    assert all(key.startswith("declared.") for key in errors)
+
+
+# --- one live claim per agency, type and period ------------------------------------------
+
+
+def test_second_claim_for_the_same_period_is_refused(agency_a, org_a):
+    create(agency_a, org_a)
+    errors = errors_of(lambda: create(agency_a, org_a))
+    assert "period" in errors and "2026Q1" in errors["period"][0]
+    assert Claim.objects.count() == 1
+    assert create(agency_a, org_a, period="2026Q2").period == "2026Q2"
+
+
+def test_another_agency_may_claim_the_same_type_and_period(agency_a, org_a, agency_b, org_b):
+    create(agency_a, org_a)
+    assert create(agency_b, org_b).agency == org_b
+
+
+def test_the_database_refuses_a_second_live_claim(agency_a, org_a):
+    first = create(agency_a, org_a)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Claim.objects.create(
+            agency=org_a, claim_type=first.claim_type, period=first.period, status=S.SUBMITTED
+        )
+
+
+@pytest.mark.parametrize("end", ["withdrawn", "rejected"])
+def test_a_withdrawn_or_rejected_claim_frees_its_period(end, agency_a, org_a, reviewer):
+    claim = draft(agency_a, org_a)
+    if end == "withdrawn":
+        move(agency_a, claim, "withdraw")
+    else:
+        move(reviewer, move(agency_a, claim, "submit"), "reject", reason="材料不实")
+    again = create(agency_a, org_a)
+    assert again.status == S.DRAFT
+    assert Claim.objects.filter(period="2026Q1").count() == 2
+
+
+# --- subjects: each person or order subsidised once -----------------------------------------
+
+
+def test_fee_exemption_lists_its_orders(agency_a, org_a):
+    claim = create(
+        agency_a, org_a, "fee_exemption", period="2026-03", subjects=["DD-001", " DD-002 ", ""]
+    )
+    assert sorted(claim.subjects.values_list("label", flat=True)) == ["DD-001", "DD-002"]
+    assert claim.eligible_amount == Decimal("100.00")
+
+
+def test_order_count_must_match_the_list(agency_a, org_a):
+    errors = errors_of(
+        lambda: create(agency_a, org_a, "fee_exemption", period="2026-03", subjects=["DD-001"])
+    )
+    assert list(errors) == ["subjects"]
+    assert not Claim.objects.exists()
+
+
+def test_orders_given_as_text_are_split_into_lines(agency_a, org_a):
+    claim = create(agency_a, org_a, "fee_exemption", period="2026-03", subjects="DD-001\nDD-002\n")
+    assert claim.subjects.count() == 2
+
+
+def test_a_list_naming_an_order_twice_is_refused(agency_a, org_a):
+    errors = errors_of(
+        lambda: create(
+            agency_a, org_a, "fee_exemption", period="2026-03", subjects=["DD-1", "DD-1"]
+        )
+    )
+    assert "subjects" in errors
+
+
+def test_subject_kinds_need_a_list(agency_a, org_a):
+    errors = errors_of(lambda: create(agency_a, org_a, "fee_exemption", period="2026-03"))
+    assert list(errors) == ["subjects"]
+
+
+def test_an_overlong_order_number_is_refused(agency_a, org_a):
+    errors = errors_of(
+        lambda: create(
+            agency_a,
+            org_a,
+            "fee_exemption",
+            period="2026-03",
+            subjects=["D" * 200, "DD-2"],
+        )
+    )
+    assert list(errors) == ["subjects"]
+
+
+def test_an_order_is_subsidised_only_once(agency_a, org_a):
+    create(agency_a, org_a, "fee_exemption", period="2026-03", subjects=["DD-001", "DD-002"])
+    errors = errors_of(
+        lambda: create(
+            agency_a, org_a, "fee_exemption", period="2026-04", subjects=["DD-002", "DD-003"]
+        )
+    )
+    assert list(errors) == ["subjects"]
+    assert "DD-002" in errors["subjects"][0]
+    assert "DD-003" not in errors["subjects"][0]
+    assert Claim.objects.count() == 1  # the second draft was not half-saved
+
+
+def test_two_agencies_may_use_the_same_order_number(agency_a, org_a, agency_b, org_b):
+    create(agency_a, org_a, "fee_exemption", period="2026-03", subjects=["DD-1", "DD-2"])
+    claim = create(agency_b, org_b, "fee_exemption", period="2026-03", subjects=["DD-1", "DD-2"])
+    assert claim.subjects.count() == 2
+
+
+def test_a_rejected_claim_frees_its_orders(agency_a, org_a, reviewer):
+    first = draft(agency_a, org_a, "fee_exemption", period="2026-03", subjects=["DD-1", "DD-2"])
+    move(reviewer, move(agency_a, first, "submit"), "reject", reason="订单重复")
+    assert not ClaimSubject.objects.filter(claim=first, live=True).exists()
+    again = create(agency_a, org_a, "fee_exemption", period="2026-04", subjects=["DD-1", "DD-2"])
+    assert again.subjects.filter(live=True).count() == 2
+
+
+def test_a_withdrawn_claim_frees_its_orders(agency_a, org_a):
+    first = draft(agency_a, org_a, "fee_exemption", period="2026-03", subjects=["DD-1", "DD-2"])
+    move(agency_a, first, "withdraw")
+    again = create(agency_a, org_a, "fee_exemption", period="2026-04", subjects=["DD-1", "DD-2"])
+    assert again.subjects.count() == 2
+
+
+def test_the_database_refuses_to_subsidise_an_order_twice(agency_a, org_a):
+    claim = create(agency_a, org_a, "fee_exemption", period="2026-03", subjects=["DD-1", "DD-2"])
+    subject = claim.subjects.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ClaimSubject.objects.create(
+            claim=claim, claim_type=claim.claim_type, kind=subject.kind, key=subject.key
+        )
+
+
+def _insured_worker(agency, name="王芳"):
+    person = factories.make_person(name)
+    factories.make_worker(agency, person=person)
+    return person
+
+
+def test_social_insurance_subjects_are_the_agencys_workers(agency_a, org_a):
+    file_employee_system(org_a)
+    people = [_insured_worker(org_a, "王芳"), _insured_worker(org_a, "李娜")]
+    numbers = [p.id_number for p in people]
+    claim = create(agency_a, org_a, "social_insurance", subjects=numbers)
+    assert sorted(claim.subjects.values_list("label", flat=True)) == ["李娜", "王芳"]
+    # Keys never carry the ID number itself.
+    assert not any(
+        n in key for n in numbers for key in claim.subjects.values_list("key", flat=True)
+    )
+
+
+def test_social_insurance_refuses_people_who_are_not_its_workers(agency_a, org_a, org_b):
+    mine = _insured_worker(org_a)
+    theirs = _insured_worker(org_b, "赵敏")
+    stranger = factories.id_number()
+    errors = errors_of(
+        lambda: create(
+            agency_a,
+            org_a,
+            "social_insurance",
+            subjects=[mine.id_number, theirs.id_number, stranger],
+        )
+    )
+    assert list(errors) == ["subjects"]
+    assert theirs.id_number in errors["subjects"][0] and stranger in errors["subjects"][0]
+    assert mine.id_number not in errors["subjects"][0]
+    assert not Claim.objects.exists()
+
+
+def test_a_person_is_subsidised_once_per_period_across_agencies(agency_a, org_a, agency_b, org_b):
+    person = _insured_worker(org_a)
+    factories.make_worker(org_b, person=person)
+    create(agency_a, org_a, "social_insurance", subjects=[person.id_number])
+    errors = errors_of(
+        lambda: create(agency_b, org_b, "social_insurance", subjects=[person.id_number])
+    )
+    assert "subjects" in errors and person.name in errors["subjects"][0]
+    # Another quarter is another subsidy.
+    assert create(agency_b, org_b, "social_insurance", period="2026Q2", subjects=[person.id_number])
+
+
+def test_health_check_count_must_match_the_people_listed(agency_a, org_a):
+    person = _insured_worker(org_a)
+    errors = errors_of(
+        lambda: create(
+            agency_a,
+            org_a,
+            "health_check",
+            declared={"count": "2", "actual_cost": "300"},
+            subjects=[person.id_number],
+        )
+    )
+    assert list(errors) == ["subjects"]
+
+
+# --- update ------------------------------------------------------------------------------
+
+
+def test_agency_updates_its_draft_and_the_amount_is_recomputed(agency_a, org_a):
+    claim = create(agency_a, org_a)
+    claim = services.claim_update(
+        actor=agency_a, claim=claim, declared={"loan_amount": "1", "interest_paid": "100.50"}
+    )
+    assert claim.eligible_amount == Decimal("100.50")
+    entry = AuditEntry.objects.for_object(claim).order_by("-id").first()
+    assert entry.action == "subsidies.claim.updated"
+    assert entry.before["eligible_amount"] == "4321.09"
+    assert entry.after["eligible_amount"] == "100.50"
+
+
+def test_a_submitted_claim_cannot_be_changed(agency_a, org_a):
+    claim = submitted(agency_a, org_a)
+    with pytest.raises(PermissionDenied):
+        services.claim_update(actor=agency_a, claim=claim, declared=DECLARED["loan_interest"])
+    with pytest.raises(PermissionDenied):
+        services.claim_attach(actor=agency_a, claim=claim, code="other", upload=pdf())
+
+
+def test_a_returned_claim_can_be_corrected_and_resubmitted(agency_a, org_a, reviewer):
+    claim = move(reviewer, submitted(agency_a, org_a), "return", reason="利息金额有误")
+    claim = services.claim_update(
+        actor=agency_a, claim=claim, declared={"loan_amount": "1", "interest_paid": "4000"}
+    )
+    claim = move(agency_a, claim, "resubmit")
+    assert claim.status == S.SUBMITTED
+    assert claim.eligible_amount == Decimal("4000.00")
+
+
+def test_agency_b_cannot_update_agency_a_claim(agency_a, org_a, agency_b):
+    claim = create(agency_a, org_a)
+    with pytest.raises(PermissionDenied):
+        services.claim_update(actor=agency_b, claim=claim, declared=DECLARED["loan_interest"])
+
+
+def test_bad_figures_in_an_update_leave_the_claim_as_it_was(agency_a, org_a):
+    claim = create(agency_a, org_a)
+    errors = errors_of(
+        lambda: services.claim_update(
+            actor=agency_a, claim=claim, declared={"loan_amount": "1", "interest_paid": "1.001"}
+        )
+    )
+    assert list(errors) == ["declared.interest_paid"]
+    claim.refresh_from_db()
+    assert claim.eligible_amount == Decimal("4321.09")
+
+
+# --- attachments ---------------------------------------------------------------------------
+
+
+def test_attachment_is_stored_privately_for_the_claim(agency_a, org_a):
+    claim = create(agency_a, org_a)
+    attachment = services.claim_attach(
+        actor=agency_a, claim=claim, code="loan_contract", upload=pdf()
+    )
+    assert attachment.document.owner == claim
+    assert attachment.document.content_type == "application/pdf"
+    assert AuditEntry.objects.filter(action="subsidies.claim.attached").count() == 1
+
+
+def test_attachment_type_is_checked_from_its_content(agency_a, org_a):
+    claim = create(agency_a, org_a)
+    fake = SimpleUploadedFile(
+        "contract.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
+    )
+    errors = errors_of(
+        lambda: services.claim_attach(
+            actor=agency_a, claim=claim, code="loan_contract", upload=fake
+        )
+    )
+    assert "file" in errors
+    assert not claim.attachments.exists()
+
+
+def test_attachment_kind_must_be_one_the_type_asks_for(agency_a, org_a):
+    claim = create(agency_a, org_a)
+    errors = errors_of(
+        lambda: services.claim_attach(actor=agency_a, claim=claim, code="passport", upload=pdf())
+    )
+    assert "code" in errors
+
+
+def test_agency_detaches_an_attachment_of_its_draft(agency_a, org_a, agency_b):
+    claim = create(agency_a, org_a)
+    attachment = services.claim_attach(actor=agency_a, claim=claim, code="other", upload=pdf())
+    with pytest.raises(PermissionDenied):
+        services.claim_detach(actor=agency_b, attachment=attachment)
+    services.claim_detach(actor=agency_a, attachment=attachment)
+    assert not claim.attachments.exists()
+
+
+# --- submit --------------------------------------------------------------------------------
+
+
+def test_submit_is_refused_with_the_eligibility_reasons(agency_a, org_a):
+    claim = draft(agency_a, org_a, "accident_insurance")
+    with pytest.raises(ValidationError) as caught:
+        move(agency_a, claim, "submit")
+    assert "员工制家政企业备案" in " ".join(caught.value.messages)
+    claim.refresh_from_db()
+    assert claim.status == S.DRAFT
+
+
+def test_submit_is_refused_when_the_layoff_rate_is_too_high(agency_a, org_a):
+    declared = {
+        "premiums_last_year": "12000",
+        "insured_end_last_year": "31",
+        "insured_end_this_year": "25",
+    }
+    claim = draft(agency_a, org_a, "ui_refund", declared=declared)
+    with pytest.raises(ValidationError) as caught:
+        move(agency_a, claim, "submit")
+    assert "19.35%" in " ".join(caught.value.messages)
+
+
+def test_submit_is_refused_until_every_required_attachment_is_uploaded(agency_a, org_a):
+    claim = draft(agency_a, org_a, attach=False)
+    services.claim_attach(actor=agency_a, claim=claim, code="loan_contract", upload=pdf())
+    errors = errors_of(lambda: move(agency_a, claim, "submit"))
+    assert list(errors) == ["attachments"]
+    assert "银行利息支付回单" in errors["attachments"][0]
+    assert "创业担保贷款合同" not in errors["attachments"][0]
+    services.claim_attach(actor=agency_a, claim=claim, code="interest_receipt", upload=pdf())
+    assert move(agency_a, claim, "submit").status == S.SUBMITTED
+
+
+def test_submitting_a_filed_enterprise_claim_succeeds(agency_a, org_a):
+    file_employee_system(org_a)
+    claim = submitted(agency_a, org_a, "accident_insurance")
+    assert claim.status == S.SUBMITTED
+    assert claim.submitted_at is not None
+    assert claim.eligibility_notes == []
+
+
+def test_submit_notifies_every_reviewer_and_nobody_else(
+    agency_a, org_a, reviewer, reviewer2, approver
+):
+    claim = submitted(agency_a, org_a)
+    recipients = set(Notification.objects.values_list("recipient__username", flat=True))
+    assert recipients == {"reviewer", "reviewer2"}
+    note = Notification.objects.filter(recipient=reviewer).get()
+    assert str(claim.pk) in note.url
+
+
+def test_first_pass_notifies_the_approvers(agency_a, org_a, reviewer, approver):
+    claim = submitted(agency_a, org_a)
+    Notification.objects.all().delete()
+    move(reviewer, claim, "first_pass")
+    assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["approver"]
+
+
+@pytest.mark.parametrize("action", ["return", "reject"])
+def test_decisions_on_submitted_claims_notify_the_agency_with_the_reason(
+    action, agency_a, org_a, reviewer
+):
+    claim = submitted(agency_a, org_a)
+    Notification.objects.all().delete()
+    move(reviewer, claim, action, reason="材料不全，请补充")
+    note = Notification.objects.get()
+    assert note.recipient == agency_a
+    assert note.body == "材料不全，请补充"
+    assert note.url.endswith(f"/{claim.pk}/")
+
+
+def test_each_step_writes_exactly_one_audit_entry(agency_a, org_a, reviewer, approver):
+    fund(approver, "100000")
+    claim = draft(agency_a, org_a)
+    for actor, action in [(agency_a, "submit"), (reviewer, "first_pass"), (approver, "approve")]:
+        before = AuditEntry.objects.for_object(claim).count()
+        claim = move(actor, claim, action)
+        entries = AuditEntry.objects.for_object(claim)
+        assert entries.count() == before + 1
+        assert entries.order_by("-id").first().action == f"subsidies.claim.{action}"
