@@ -65,3 +65,8 @@ class SubsidiesConfig(AppConfig):
                 "fund": fund,
             },
         ]
+
+    def load_demo(self, *, password: str, stdout) -> None:
+        from .demo import load
+
+        load(password=password, stdout=stdout)

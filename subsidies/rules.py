@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
+# Claim amounts are stored with 14 digits, 2 after the point; anything larger is a typo.
+MAX_AMOUNT = Decimal("999999999.99")
+MAX_COUNT = 100_000
 
 
 def money(value) -> Decimal:
@@ -62,12 +65,18 @@ def _number(declared: Mapping, spec: Field) -> Decimal | int:
         value = Decimal(str(raw).replace(",", "").strip())
     except InvalidOperation:
         raise DeclaredError({spec.name: f"“{spec.label}”须为数字。"}) from None
+    if not value.is_finite():  # "NaN", "Infinity": Decimal parses them, comparisons raise
+        raise DeclaredError({spec.name: f"“{spec.label}”须为数字。"})
     if value < 0:
         raise DeclaredError({spec.name: f"“{spec.label}”不能为负数。"})
     if spec.kind == "count":
+        if value > MAX_COUNT:
+            raise DeclaredError({spec.name: f"“{spec.label}”过大，请核对。"})
         if value != value.to_integral_value():
             raise DeclaredError({spec.name: f"“{spec.label}”须为整数。"})
         return int(value)
+    if value > MAX_AMOUNT:
+        raise DeclaredError({spec.name: f"“{spec.label}”金额过大，请核对。"})
     if value != value.quantize(CENT):
         raise DeclaredError({spec.name: f"“{spec.label}”最多保留两位小数。"})
     return value
@@ -215,26 +224,32 @@ def layoff_rate(insured_last: int, insured_now: int) -> Decimal:
 def ui_refund(declared: Mapping, params: Mapping) -> Calculation:
     v = read_declared(UI_REFUND_FIELDS, declared)
     last, now = v["insured_end_last_year"], v["insured_end_this_year"]
+    if last <= 0:
+        return Calculation(
+            money(0),
+            [f"上年末参保职工人数为 {last} 人，无法计算裁员率，不予返还"],
+            ["上年末参保职工人数须大于 0"],
+        )
     small_max = int(params.get("small_enterprise_max_insured", 30))
-    limit = _param(params, "small_max_layoff_rate" if last <= small_max else "max_layoff_rate")
+    # The policy's figures stand in when the bureau left a limit empty.
+    limit = (
+        _param(params, "small_max_layoff_rate", "0.20")
+        if last <= small_max
+        else _param(params, "max_layoff_rate", "0.055")
+    )
     rate = layoff_rate(last, now)
+    shown = percent(rate.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
     trace = [
-        f"裁员率 =（{last} − {now}）÷ {last} = {percent(rate.quantize(Decimal('0.0001'), rounding=ROUND_HALF_UP))}",
+        f"裁员率 =（{last} − {now}）÷ {last} = {shown}",
         (
             f"上年末参保 {last} 人，不超过 {small_max} 人，裁员率上限 {percent(limit)}"
             if last <= small_max
             else f"上年末参保 {last} 人，超过 {small_max} 人，裁员率上限 {percent(limit)}"
         ),
     ]
-    if last <= 0:
-        return Calculation(money(0), trace, ["上年末参保职工人数须大于 0"])
     if rate > limit:
         trace.append("裁员率超过上限，不予返还")
-        return Calculation(
-            money(0),
-            trace,
-            [f"裁员率 {percent(rate.quantize(Decimal('0.0001')))} 超过上限 {percent(limit)}"],
-        )
+        return Calculation(money(0), trace, [f"裁员率 {shown} 超过上限 {percent(limit)}"])
     refund_rate = _param(params, "rate", "1")
     amount = money(v["premiums_last_year"] * refund_rate)
     trace.append(
@@ -261,7 +276,20 @@ CALCULATORS: dict[str, Calculator] = {
 
 
 def calculate(calculator: str, declared: Mapping, params: Mapping) -> Calculation:
-    return CALCULATORS[calculator].compute(declared, params)
+    spec = CALCULATORS[calculator]
+    if not isinstance(declared, Mapping):
+        raise DeclaredError({spec.fields[0].name: f"请填写“{spec.fields[0].label}”。"})
+    result = spec.compute(declared, params)
+    if result.amount > MAX_AMOUNT:
+        # Each figure may be plausible while their product is not (count × unit).
+        raise DeclaredError(
+            {
+                f.name: f"按所填数字计算的金额 {yuan(result.amount)} 过大，请核对“{f.label}”。"
+                for f in spec.fields
+                if f.kind != "text"
+            }
+        )
+    return result
 
 
 # --- eligibility ----------------------------------------------------------------------

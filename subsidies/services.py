@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +29,10 @@ from . import permissions, rules, selectors, workflow
 from .models import Claim, ClaimAttachment, ClaimSubject, ClaimType, Notice, SpecialFund
 
 ATTACHMENT_TYPES = (PDF, JPEG, PNG)
+# Subject keys are "<agency id>:<entry>" in a column of 80 characters.
+SUBJECT_MAX_LENGTH = 60
+# Money columns hold 14 digits, 2 after the point.
+MAX_AMOUNT = Decimal("999999999999.99")
 NOTICE_SERIES = {
     Notice.Kind.APPROVAL: ("subsidy-approval", "昆人社家补"),
     Notice.Kind.REJECTION: ("subsidy-rejection", "昆人社家补不"),
@@ -72,7 +76,7 @@ def _snapshot(claim: Claim) -> dict[str, Any]:
 
 
 def _check_period(claim_type: ClaimType, period: str) -> str:
-    period = (period or "").strip().upper()
+    period = str(period or "").strip().upper()
     match = _PERIOD_RE[claim_type.period_kind].match(period)
     if not match:
         raise ValidationError(
@@ -105,12 +109,22 @@ def _subject_keys(
 ) -> list[tuple[str, str]]:
     """(key, label) for each subsidised subject; a person must be a worker of the agency."""
     kind = claim_type.parameters.get("subject_kind")
-    cleaned = [line.strip() for line in lines if line and line.strip()]
+    if isinstance(lines, str):  # a textarea's text rather than a list of lines
+        lines = lines.splitlines()
+    cleaned = [str(line).strip() for line in lines if line and str(line).strip()]
     if not kind:
         return []
     if not cleaned:
         raise ValidationError(
             {"subjects": _("List who or what this claim subsidises, one per line.")}
+        )
+    too_long = [value for value in cleaned if len(value) > SUBJECT_MAX_LENGTH]
+    if too_long:
+        raise ValidationError(
+            {
+                "subjects": _("Each entry may have at most %(n)s characters: %(list)s.")
+                % {"n": SUBJECT_MAX_LENGTH, "list": "、".join(v[:20] + "…" for v in too_long)}
+            }
         )
     if len(set(cleaned)) != len(cleaned):
         raise ValidationError({"subjects": _("The list names the same entry twice.")})
@@ -232,7 +246,9 @@ def claim_update(
     )
     with transaction.atomic():
         claim = (
-            Claim.objects.select_for_update()
+            # of=("self",): lock the claim only, not its type and agency rows that the join
+            # would also lock (which serialised every claim of a type and blocked the agency).
+            Claim.objects.select_for_update(of=("self",))
             .select_related("claim_type", "agency")
             .get(pk=claim.pk)
         )
@@ -308,11 +324,15 @@ def _lock_funds(claim: Claim) -> list[SpecialFund]:
 
 def _parse_amount(value, field: str) -> Decimal:
     try:
-        amount = rules.money(Decimal(str(value).replace(",", "")))
+        amount = rules.money(Decimal(str(value).replace(",", "").strip()))
     except (InvalidOperation, ValueError):
         raise ValidationError({field: _("Enter an amount in yuan, e.g. 12000.00.")}) from None
+    if not amount.is_finite():  # "NaN" parses and quantizes to NaN; comparing it raises
+        raise ValidationError({field: _("Enter an amount in yuan, e.g. 12000.00.")})
     if amount < 0:
         raise ValidationError({field: _("The amount cannot be negative.")})
+    if amount > MAX_AMOUNT:
+        raise ValidationError({field: _("The amount is too large; please check it.")})
     return amount
 
 
@@ -334,7 +354,8 @@ def _issue_notice(claim: Claim, kind: str, *, amount: Decimal | None, reason: st
     )
     from .tasks import render_notice
 
-    transaction.on_commit(lambda: render_notice.delay(notice.pk))
+    # robust: the decision is committed whatever happens to the PDF; notice_render can redo it.
+    transaction.on_commit(lambda: render_notice.delay(notice.pk), robust=True)
     return notice
 
 
@@ -352,7 +373,9 @@ def claim_transition(
     reason = (reason or "").strip()
     with transaction.atomic():
         claim = (
-            Claim.objects.select_for_update()
+            # of=("self",): lock the claim only, not its type and agency rows that the join
+            # would also lock (which serialised every claim of a type and blocked the agency).
+            Claim.objects.select_for_update(of=("self",))
             .select_related("claim_type", "agency")
             .get(pk=claim.pk)
         )
@@ -469,6 +492,13 @@ def claim_transition(
                 raise ValidationError({"paid_on": _("The payment date cannot be in the future.")})
             if not (bank_reference or "").strip():
                 raise ValidationError({"bank_reference": _("Enter the bank transfer reference.")})
+            if len(bank_reference.strip()) > Claim._meta.get_field("bank_reference").max_length:
+                raise ValidationError(
+                    {
+                        "bank_reference": _("The bank reference may have at most %(n)s characters.")
+                        % {"n": Claim._meta.get_field("bank_reference").max_length}
+                    }
+                )
             claim.paid_on, claim.bank_reference = paid_on, bank_reference.strip()
             notify(
                 _agency_users(claim.agency),
@@ -545,6 +575,16 @@ def notice_render(notice_id: int) -> Notice:
     return notice
 
 
+def _committed_for_type(claim_type: ClaimType) -> Decimal:
+    """What the type's claims have drawn: approved, paid, and paid-then-revoked (money paid
+    out stays spent until it is recovered)."""
+    drawn = Claim.objects.filter(claim_type=claim_type, fund__isnull=False).filter(
+        Q(status__in=[Claim.Status.APPROVED, Claim.Status.PAID])
+        | Q(status=Claim.Status.REVOKED, paid_on__isnull=False)
+    )
+    return drawn.aggregate(total=Sum("approved_amount"))["total"] or Decimal("0.00")
+
+
 def fund_set(
     *, actor: User, year: int, amount, claim_type: ClaimType | None = None, note: str = ""
 ) -> SpecialFund:
@@ -552,6 +592,8 @@ def fund_set(
     if is_agency_user(actor) or not has_role(actor, REVIEWER, APPROVER):
         raise PermissionDenied(_("Only bureau staff manage the special fund."))
     amount = _parse_amount(amount, "amount")
+    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise ValidationError({"year": _("Enter the fund's year, e.g. 2026.")})
     with transaction.atomic():
         fund = (
             SpecialFund.objects.select_for_update().filter(year=year, claim_type=claim_type).first()
@@ -559,19 +601,30 @@ def fund_set(
         before = None
         if fund is None:
             fund = SpecialFund(year=year, claim_type=claim_type, amount=amount, note=note)
+            if claim_type is not None:
+                # A type's own fund set up mid-year carries what was already approved for the
+                # type, so the cap holds and a later revocation gives back only what it took.
+                fund.committed = _committed_for_type(claim_type)
         else:
             before = {"amount": fund.amount}
-            if amount < fund.committed:
-                raise ValidationError(
-                    {
-                        "amount": _(
-                            "%(committed)s yuan is already approved from this fund; the budget cannot be lower."
-                        )
-                        % {"committed": fund.committed}
-                    }
-                )
-            fund.amount, fund.note = amount, note
-        fund.save()
+        if amount < fund.committed:
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "%(committed)s yuan is already approved from this fund; the budget cannot be lower."
+                    )
+                    % {"committed": fund.committed}
+                }
+            )
+        fund.amount, fund.note = amount, note
+        try:
+            with transaction.atomic():
+                fund.save()
+        except IntegrityError:
+            # The same fund was created a moment ago by someone else.
+            raise ValidationError(
+                {"amount": _("The fund was changed by someone else just now; please try again.")}
+            ) from None
         audit.log(
             actor, fund, "subsidies.fund.set", before=before, after={"amount": amount}, reason=note
         )
