@@ -78,8 +78,10 @@ CASES = [pytest.param(t, id=f"{t.source}-{t.action}-{t.target}") for t in workfl
 def test_transition_is_allowed_for_its_role(transition, actors):
     for quarter, name in enumerate(sorted(allowed_actors(transition)), 1):
         claim = claim_in(transition.source, actors, period=f"2026Q{quarter}")
+        entries_before = AuditEntry.objects.for_object(claim).count()
         done = move(actors[name], claim, transition.action, **arguments(transition))
         assert done.status == transition.target, name
+        assert AuditEntry.objects.for_object(done).count() == entries_before + 1
         entry = AuditEntry.objects.for_object(done).order_by("-id").first()
         assert entry.action == f"subsidies.claim.{transition.action}"
         assert entry.actor == actors[name]
