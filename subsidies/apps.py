@@ -39,8 +39,11 @@ class SubsidiesConfig(AppConfig):
 
         if not is_staff_member(request.user):
             return []
+        from django.utils import timezone
+
         counts = selectors.review_queue_counts()
-        fund = selectors.fund_summary()
+        year = timezone.localdate().year
+        fund = selectors.fund_summary(year)
         changelist = reverse("admin:subsidies_claim_changelist")
         return [
             {
@@ -63,6 +66,10 @@ class SubsidiesConfig(AppConfig):
                     ),
                 ],
                 "fund": fund,
+                "fund_text": {key: f"{value:,.2f}" for key, value in fund.items()},
+                "fund_year": year,
+                "fund_url": reverse("admin:subsidies_specialfund_changelist")
+                + f"?year__exact={year}",
             },
         ]
 

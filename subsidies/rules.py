@@ -292,6 +292,30 @@ def calculate(calculator: str, declared: Mapping, params: Mapping) -> Calculatio
     return result
 
 
+# The parameters each calculator reads: name -> (kind, required). Kinds: "money" (yuan,
+# 2 places), "rate" (0 to 1, 1 = 100%), "count" (whole number), "text". Any type may also
+# carry "subject_kind" (what its claims subsidise at most once; services check it).
+PARAMETERS: dict[str, dict[str, tuple[str, bool]]] = {
+    "interest": {"rate": ("rate", False), "cap": ("money", False)},
+    "capped_award": {"cap": ("money", True)},
+    "per_head": {"unit_amount": ("money", False), "cap": ("money", False)},
+    "cost_per_head": {"unit_amount": ("money", True), "cap": ("money", False)},
+    "fixed_per_unit": {"unit_amount": ("money", True), "cap": ("money", False)},
+    "rate_of_amount": {
+        "rate": ("rate", False),
+        "cap": ("money", False),
+        "base_label": ("text", False),
+    },
+    "ui_refund": {
+        "rate": ("rate", False),
+        "cap": ("money", False),
+        "max_layoff_rate": ("rate", True),
+        "small_max_layoff_rate": ("rate", True),
+        "small_enterprise_max_insured": ("count", True),
+    },
+}
+
+
 # --- eligibility ----------------------------------------------------------------------
 
 

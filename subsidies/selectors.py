@@ -114,6 +114,15 @@ def funds_for_year(year: int) -> QuerySet[SpecialFund]:
     return SpecialFund.objects.filter(year=year).select_related("claim_type")
 
 
+def funds_for_claim_type(claim_type: ClaimType) -> list[SpecialFund]:
+    """The funds an approval of this type draws on: the year's general fund first, then
+    the type's own fund if it has one."""
+    funds = funds_for_year(claim_type.policy_year).filter(
+        Q(claim_type__isnull=True) | Q(claim_type=claim_type)
+    )
+    return sorted(funds, key=lambda fund: fund.claim_type_id is not None)
+
+
 def funds_for_user(user) -> QuerySet[SpecialFund]:
     """Every year's special funds for bureau staff and officials; nothing for anyone else."""
     qs = SpecialFund.objects.select_related("claim_type")

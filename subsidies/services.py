@@ -594,6 +594,13 @@ def fund_set(
     amount = _parse_amount(amount, "amount")
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
         raise ValidationError({"year": _("Enter the fund's year, e.g. 2026.")})
+    if claim_type is not None and claim_type.policy_year != year:
+        raise ValidationError(
+            {
+                "claim_type": _("%(type)s belongs to the policy year %(type_year)s, not %(year)s.")
+                % {"type": claim_type, "type_year": claim_type.policy_year, "year": year}
+            }
+        )
     with transaction.atomic():
         fund = (
             SpecialFund.objects.select_for_update().filter(year=year, claim_type=claim_type).first()
@@ -629,3 +636,218 @@ def fund_set(
             actor, fund, "subsidies.fund.set", before=before, after={"amount": amount}, reason=note
         )
     return fund
+
+
+# --- the catalogue and notices, kept by bureau staff -----------------------------------------
+
+CLAIM_TYPE_FIELDS = (
+    "name",
+    "group",
+    "calculator",
+    "parameters",
+    "eligibility",
+    "required_attachments",
+    "period_kind",
+    "description",
+    "active",
+    "sort_order",
+)
+_SLUG = re.compile(r"^[a-z0-9_]{1,40}$")
+
+
+def _require_bureau(actor: User) -> None:
+    if is_agency_user(actor) or not has_role(actor, REVIEWER, APPROVER):
+        raise PermissionDenied(_("Only bureau staff keep the claim-type catalogue."))
+
+
+def _parameter_errors(calculator: str, params) -> list[str]:
+    """What is wrong with a type's parameters for its calculator (rules.PARAMETERS)."""
+    if not isinstance(params, dict):
+        return [_('The parameters must be a JSON object, e.g. {"cap": "100000.00"}.')]
+    spec = rules.PARAMETERS.get(calculator, {})
+    errors = []
+    for name, (kind, required) in spec.items():
+        raw = params.get(name)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if required:
+                errors.append(
+                    _("The parameter “%(name)s” is required for this calculator.") % {"name": name}
+                )
+            continue
+        if kind == "text":
+            if not isinstance(raw, str):
+                errors.append(_("The parameter “%(name)s” must be text.") % {"name": name})
+            continue
+        try:
+            value = None if isinstance(raw, bool) else Decimal(str(raw).strip())
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite() or value < 0:
+            errors.append(
+                _("The parameter “%(name)s” must be a number of zero or more, not %(value)s.")
+                % {"name": name, "value": raw}
+            )
+        elif kind == "rate" and value > 1:
+            errors.append(
+                _("The parameter “%(name)s” is a rate from 0 to 1 (1 means 100%%), not %(value)s.")
+                % {"name": name, "value": raw}
+            )
+        elif kind == "money" and value != value.quantize(rules.CENT):
+            errors.append(
+                _("The parameter “%(name)s” is an amount in yuan with at most two decimals.")
+                % {"name": name}
+            )
+        elif kind == "count" and value != value.to_integral_value():
+            errors.append(_("The parameter “%(name)s” must be a whole number.") % {"name": name})
+    unknown = [name for name in params if name not in spec and name != "subject_kind"]
+    if unknown:
+        errors.append(
+            _("Unknown parameter(s) %(unknown)s; this calculator reads: %(known)s.")
+            % {
+                "unknown": "、".join(f"“{name}”" for name in unknown),
+                "known": "、".join([*spec, "subject_kind"]),
+            }
+        )
+    subject_kind = params.get("subject_kind")
+    if subject_kind not in (None, "") and subject_kind not in ClaimSubject.Kind.values:
+        errors.append(
+            _("“subject_kind” must be one of %(kinds)s.")
+            % {"kinds": "、".join(ClaimSubject.Kind.values)}
+        )
+    return errors
+
+
+def _attachment_errors(value) -> list[str]:
+    if not isinstance(value, list):
+        return [_("Required attachments must be a list of [code, name] pairs.")]
+    errors, seen = [], set()
+    for n, pair in enumerate(value, 1):
+        if not (
+            isinstance(pair, list | tuple)
+            and len(pair) == 2
+            and all(isinstance(part, str) for part in pair)
+        ):
+            errors.append(_("Attachment %(n)s: give a code and a name.") % {"n": n})
+            continue
+        code, label = pair[0].strip(), pair[1].strip()
+        if not _SLUG.match(code):
+            errors.append(
+                _(
+                    "Attachment %(n)s: the code “%(code)s” may use only lower-case letters, "
+                    "digits and underscores."
+                )
+                % {"n": n, "code": code}
+            )
+        if not label:
+            errors.append(_("Attachment %(n)s: the name is missing.") % {"n": n})
+        if code in seen:
+            errors.append(
+                _("Attachment %(n)s: the code “%(code)s” is listed twice.") % {"n": n, "code": code}
+            )
+        seen.add(code)
+    return errors
+
+
+def _claim_type_snapshot(claim_type: ClaimType) -> dict[str, Any]:
+    return {name: getattr(claim_type, name) for name in ("code", "policy_year", *CLAIM_TYPE_FIELDS)}
+
+
+def claim_type_save(
+    *, actor: User, data: dict, claim_type: ClaimType | None = None, reason: str = ""
+) -> ClaimType:
+    """Add a claim type (``data`` gives its code and policy year) or change one. The code and
+    year of an existing type stay fixed: the next year's type is a copy."""
+    _require_bureau(actor)
+    creating = claim_type is None
+    obj = ClaimType() if creating else ClaimType.objects.get(pk=claim_type.pk)
+    before = None if creating else _claim_type_snapshot(obj)
+    for name in (*CLAIM_TYPE_FIELDS, *(("code", "policy_year") if creating else ())):
+        if name in data:
+            setattr(obj, name, data[name])
+    obj.name = (obj.name or "").strip()
+    errors: dict[str, list[str]] = {}
+    if creating and not _SLUG.match(obj.code or ""):
+        errors["code"] = [_("Use lower-case letters, digits and underscores for the code.")]
+    if creating and not (isinstance(obj.policy_year, int) and 2000 <= obj.policy_year <= 2100):
+        errors["policy_year"] = [_("Enter the policy year, e.g. 2026.")]
+    if not obj.name:
+        errors["name"] = [_("Enter the name of the claim type.")]
+    if obj.group not in ClaimType.Group.values:
+        errors["group"] = [_("Choose a policy group from the list.")]
+    if obj.period_kind not in ClaimType.PeriodKind.values:
+        errors["period_kind"] = [_("Choose a claim period from the list.")]
+    if obj.calculator not in rules.CALCULATORS:
+        errors["calculator"] = [_("Choose a calculator from the list.")]
+    else:
+        problems = _parameter_errors(obj.calculator, obj.parameters)
+        if problems:
+            errors["parameters"] = problems
+    if obj.eligibility not in rules.ELIGIBILITY:
+        errors["eligibility"] = [_("Choose an eligibility rule from the list.")]
+    problems = _attachment_errors(obj.required_attachments)
+    if problems:
+        errors["required_attachments"] = problems
+    if errors:
+        raise ValidationError(errors)
+    obj.required_attachments = [
+        [code.strip(), label.strip()] for code, label in obj.required_attachments
+    ]
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                obj.save()
+        except IntegrityError:
+            raise ValidationError(
+                {
+                    "code": _(
+                        "The catalogue of %(year)s already has a type with the code %(code)s."
+                    )
+                    % {"year": obj.policy_year, "code": obj.code}
+                }
+            ) from None
+        audit.log(
+            actor,
+            obj,
+            f"subsidies.claimtype.{'created' if creating else 'updated'}",
+            before=before,
+            after=_claim_type_snapshot(obj),
+            reason=reason,
+        )
+    return obj
+
+
+def claim_type_copy(*, actor: User, claim_type: ClaimType, year: int | None = None) -> ClaimType:
+    """The same claim type for another policy year (by default the next one)."""
+    import copy
+
+    year = year or claim_type.policy_year + 1
+    if ClaimType.objects.filter(code=claim_type.code, policy_year=year).exists():
+        raise ValidationError(
+            {
+                "policy_year": _("%(name)s already exists in the catalogue of %(year)s.")
+                % {"name": claim_type.name, "year": year}
+            }
+        )
+    data = {name: copy.deepcopy(getattr(claim_type, name)) for name in CLAIM_TYPE_FIELDS}
+    data.update(code=claim_type.code, policy_year=year)
+    return claim_type_save(
+        actor=actor,
+        data=data,
+        reason=_("Copied from %(type)s.") % {"type": claim_type},
+    )
+
+
+def notice_regenerate(*, actor: User, notice: Notice) -> None:
+    """Queue a fresh PDF of a notice; its number and contents stay as issued."""
+    _require_bureau(actor)
+    from .tasks import render_notice
+
+    with transaction.atomic():
+        audit.log(
+            actor,
+            notice.claim,
+            "subsidies.notice.regenerate",
+            after={"notice": notice.number},
+        )
+        notice_id = notice.pk
+        transaction.on_commit(lambda: render_notice.delay(notice_id))

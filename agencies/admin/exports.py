@@ -25,7 +25,7 @@ def _local(value: dt.datetime | None) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-class _UserResource(resources.Resource):
+class UserResource(resources.Resource):
     """Export-only resource that knows who exports."""
 
     def __init__(self, user=None, **kwargs):
@@ -40,7 +40,7 @@ def col(label, attribute=None, **kwargs) -> Field:
     return Field(attribute=attribute, column_name=label, readonly=True, **kwargs)
 
 
-class AgencyExport(_UserResource):
+class AgencyExport(UserResource):
     name = col(_("agency name"), "name")
     uscc = col(_("unified social credit code"), "uscc")
     legal_representative = col(_("legal representative"), "legal_representative")
@@ -82,7 +82,7 @@ class AgencyExport(_UserResource):
         return _local(agency.created_at)
 
 
-class WorkerExport(_UserResource):
+class WorkerExport(UserResource):
     name = col(_("full name"))
     id_number = col(_("ID number"))
     sex = col(_("sex"))
@@ -142,7 +142,7 @@ class WorkerExport(_UserResource):
         return "；".join(self._status(worker).reasons)
 
 
-class RecognitionExport(_UserResource):
+class RecognitionExport(UserResource):
     agency = col(_("agency"))
     uscc = col(_("unified social credit code"))
     kind = col(_("recognition"))
@@ -165,7 +165,7 @@ class RecognitionExport(_UserResource):
         return recognition.get_status_display()
 
 
-class FilingExport(_UserResource):
+class FilingExport(UserResource):
     agency = col(_("agency"))
     uscc = col(_("unified social credit code"))
     status = col(_("status"))

@@ -22,7 +22,7 @@ from ..workflow import Transition
 from .forms import ReasonForm, add_service_errors
 
 REVIEW_ROLES = frozenset({REVIEWER, APPROVER})
-POSITIVE = {"register", "reinstate", "approve"}
+POSITIVE = {"register", "reinstate", "approve", "first_pass", "pay"}
 NEGATIVE = {"reject", "deregister", "refuse", "revoke"}
 
 
@@ -41,16 +41,38 @@ def tone(action: str) -> str:
 
 
 class ReviewActionsMixin:
-    """Mix into a ModelAdmin; set ``review_table`` and implement ``review_perform``."""
+    """Mix into a ModelAdmin; set ``review_table`` and implement ``review_perform``.
+
+    Any model with a transition table can use it (the subsidies admin does): the hooks
+    below let an action ask for more than a reason (``review_form``; the extra cleaned
+    fields reach ``review_perform`` as keywords), show more on its page
+    (``review_context``), and explain why a user whose role fits still may not act
+    (``review_refusal``, e.g. four eyes)."""
 
     review_table: tuple[Transition, ...] = ()
     review_reason_template = "admin/agencies/review_reason.html"
     review_bulk_template = "admin/agencies/review_bulk.html"
     # The changelist filter that holds the status, to offer only the actions that fit it.
     review_status_param = "status__exact"
+    # Actions also offered as bulk actions on the list; None: every action of the table.
+    review_bulk_actions: frozenset[str] | None = None
+    # Badge tones of this model's statuses, over the shared STATUS_TONES.
+    status_tones: dict[str, str] = {}
 
-    def review_perform(self, request, obj, action: str, reason: str):  # pragma: no cover
+    def review_perform(self, request, obj, action: str, reason: str, **extra):  # pragma: no cover
         raise NotImplementedError
+
+    def review_form(self, request, obj, transition: Transition, data):
+        """The form of the action's page: a reason, required where the table says so."""
+        return ReasonForm(data, reason_required=transition.needs_reason)
+
+    def review_context(self, request, obj, transition: Transition) -> dict:
+        """More context for the action's page (the template may show it in review_extra)."""
+        return {}
+
+    def review_refusal(self, request, obj, transition: Transition) -> str:
+        """Why this user may not take the action although their role fits; "" if they may."""
+        return ""
 
     def review_status(self, obj) -> str:
         return obj.status
@@ -82,6 +104,8 @@ class ReviewActionsMixin:
                 continue
             if status and t.source != status:
                 continue
+            if self.review_bulk_actions is not None and t.action not in self.review_bulk_actions:
+                continue
             choices.setdefault(t.action, t.label)
         return choices
 
@@ -94,6 +118,7 @@ class ReviewActionsMixin:
                 "needs_reason": t.needs_reason,
                 "tone": tone(t.action),
                 "url": reverse(f"admin:{info[0]}_{info[1]}_review", args=[obj.pk, t.action]),
+                "refused": self.review_refusal(request, obj, t),
             }
             for t in self.review_transitions(request, obj)
         ]
@@ -115,14 +140,19 @@ class ReviewActionsMixin:
         extra_context = dict(extra_context or {})
         obj = self.get_object(request, unquote(object_id))
         if obj is not None and self.has_view_or_change_permission(request, obj):
-            extra_context["review_buttons"] = self.review_button_context(request, obj)
+            buttons = self.review_button_context(request, obj)
+            extra_context["review_buttons"] = buttons
+            extra_context["review_refusals"] = list(
+                dict.fromkeys(b["refused"] for b in buttons if b["refused"])
+            )
             extra_context["review_status_tone"] = self.status_tone(obj)
             extra_context["review_status_label"] = obj.get_status_display()
             extra_context["review_can_act"] = self.has_change_permission(request, obj)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def status_tone(self, obj) -> str:
-        return STATUS_TONES.get(self.review_status(obj), "neutral")
+        status = self.review_status(obj)
+        return self.status_tones.get(status) or STATUS_TONES.get(status, "neutral")
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -160,13 +190,18 @@ class ReviewActionsMixin:
                 % {"object": obj, "status": obj.get_status_display()},
             )
             return redirect(change_url)
-        form = ReasonForm(
-            request.POST if request.method == "POST" else None,
-            reason_required=transition.needs_reason,
+        refusal = self.review_refusal(request, obj, transition)
+        if refusal:
+            messages.error(request, refusal)
+            return redirect(change_url)
+        form = self.review_form(
+            request, obj, transition, request.POST if request.method == "POST" else None
         )
         if request.method == "POST" and form.is_valid():
+            extra = dict(form.cleaned_data)
+            reason = extra.pop("reason", "")
             try:
-                self.review_perform(request, obj, action, form.cleaned_data["reason"])
+                self.review_perform(request, obj, action, reason, **extra)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             except PermissionDenied as exc:
@@ -197,6 +232,7 @@ class ReviewActionsMixin:
             "status_label": obj.get_status_display(),
             "status_tone": self.status_tone(obj),
             "summary": self.review_summary(obj),
+            **self.review_context(request, obj, transition),
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.review_reason_template, context)
@@ -210,6 +246,8 @@ class ReviewActionsMixin:
         by_status = {
             t.source: t for t in self.review_table if t.action == action and set(t.roles) & roles
         }
+        if self.review_bulk_actions is not None and action not in self.review_bulk_actions:
+            by_status = {}
         if not by_status or not self.has_change_permission(request):
             raise PermissionDenied
         label = next(iter(by_status.values())).label

@@ -1,0 +1,266 @@
+"""The catalogue the bureau keeps: claim types per policy year, special funds, notices."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from agencies.admin.common import ServiceSaveMixin, badge
+from kunqu_jiafu.accounts.roles import APPROVER, REVIEWER, has_role, is_agency_user
+from kunqu_jiafu.audit.admin import AuditHistoryMixin
+
+from .. import selectors, services
+from ..models import ClaimType, Notice, SpecialFund
+from .claim import figure, fund_rows
+from .forms import CALCULATOR_LABELS, ClaimTypeForm, SpecialFundForm
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc) or gettext("You may not do this.")
+
+
+def _bureau(request) -> bool:
+    return has_role(request.user, REVIEWER, APPROVER) and not is_agency_user(request.user)
+
+
+# --- claim types ------------------------------------------------------------------------------
+
+
+@admin.register(ClaimType)
+class ClaimTypeAdmin(AuditHistoryMixin, ServiceSaveMixin, admin.ModelAdmin):
+    form = ClaimTypeForm
+    list_display = (
+        "name",
+        "code",
+        "policy_year",
+        "group",
+        "calculator_display",
+        "period_kind",
+        "claims_display",
+        "active",
+    )
+    list_display_links = ("name",)
+    list_filter = ("policy_year", "group", "active")
+    search_fields = ("name", "code")
+    ordering = ("-policy_year", "sort_order", "code")
+    actions = ("copy_to_next_year",)
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(claims_total=Count("claims", filter=~Q(claims__status="draft")))
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        return (
+            (None, {"fields": (("code", "policy_year"), "name", "group", "description")}),
+            (_("Amount rule"), {"fields": ("calculator", "parameters")}),
+            (
+                _("Who may claim, and what they send"),
+                {"fields": ("eligibility", "period_kind", "required_attachments")},
+            ),
+            (_("In the catalogue"), {"fields": (("active", "sort_order"),)}),
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        # Claims refer to a type by its code and year; next year's type is a copy.
+        return ("code", "policy_year") if obj is not None else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # switch a type off with "open for claims" instead
+
+    @admin.display(description=_("calculator"), ordering="calculator")
+    def calculator_display(self, obj):
+        return format_html(
+            '<span class="kj-clip" title="{}">{}</span>',
+            obj.calculator,
+            CALCULATOR_LABELS.get(obj.calculator, obj.calculator),
+        )
+
+    @admin.display(description=_("claims"), ordering="claims_total")
+    def claims_display(self, obj):
+        url = reverse("admin:subsidies_claim_changelist") + f"?claim_type__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, obj.claims_total)
+
+    @admin.action(description=_("Copy to the next policy year"), permissions=["add"])
+    def copy_to_next_year(self, request, queryset):
+        made = []
+        for claim_type in queryset.order_by("sort_order", "code"):
+            try:
+                made.append(services.claim_type_copy(actor=request.user, claim_type=claim_type))
+            except (ValidationError, PermissionDenied) as exc:
+                messages.warning(request, f"{claim_type}：{_message(exc)}")
+        if made:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s claim type copied to %(years)s: %(names)s. Check their parameters.",
+                    "%(count)s claim types copied to %(years)s: %(names)s. Check their parameters.",
+                    len(made),
+                )
+                % {
+                    "count": len(made),
+                    "years": "、".join(sorted({str(t.policy_year) for t in made})),
+                    "names": "、".join(t.name for t in made),
+                },
+            )
+
+
+# --- special funds ----------------------------------------------------------------------------
+
+
+@admin.register(SpecialFund)
+class SpecialFundAdmin(AuditHistoryMixin, ServiceSaveMixin, admin.ModelAdmin):
+    form = SpecialFundForm
+    change_list_template = "admin/subsidies/specialfund/change_list.html"
+    change_form_template = "admin/subsidies/specialfund/change_form.html"
+    list_display = (
+        "year",
+        "scope_display",
+        "amount_display",
+        "committed_display",
+        "remaining_display",
+        "usage_display",
+        "note",
+    )
+    list_display_links = ("year", "scope_display")
+    list_filter = ("year",)
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return selectors.funds_for_user(request.user)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("year", "claim_type", "amount", "note")
+        return ("year", "claim_type", "amount", "committed_display", "usage_display", "note")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return ("year", "claim_type", "committed_display", "usage_display")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "claim_type":
+            kwargs["queryset"] = ClaimType.objects.order_by("-policy_year", "sort_order", "code")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # approved claims point at their fund
+
+    @admin.display(description=_("claim types"), ordering="claim_type__sort_order")
+    def scope_display(self, obj):
+        return obj.claim_type.name if obj.claim_type_id else gettext("all claim types")
+
+    @admin.display(description=_("budget"), ordering="amount")
+    def amount_display(self, obj):
+        return figure(obj.amount)
+
+    @admin.display(description=_("approved so far"), ordering="committed")
+    def committed_display(self, obj):
+        return figure(obj.committed)
+
+    @admin.display(description=_("remaining"))
+    def remaining_display(self, obj):
+        return figure(obj.remaining)
+
+    @admin.display(description=_("used"))
+    def usage_display(self, obj):
+        return render_to_string(
+            "admin/subsidies/fund_bar.html", {"row": fund_rows([obj])[0], "compact": True}
+        )
+
+
+# --- notices ----------------------------------------------------------------------------------
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = (
+        "number",
+        "kind_display",
+        "claim_link",
+        "amount_display",
+        "issued_on",
+        "pdf_link",
+    )
+    list_filter = ("kind", "year")
+    search_fields = ("number", "claim__agency__name", "claim__agency__uscc")
+    actions = ("regenerate_pdf",)
+    fields = ("number", "kind", "claim_link", "amount", "reason", "issued_on", "pdf_link")
+    readonly_fields = fields
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return selectors.notices_for_user(request.user).select_related("claim__claim_type")
+
+    def has_add_permission(self, request):
+        return False  # issued by approval or rejection
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # numbered documents are kept
+
+    def has_regenerate_permission(self, request):
+        return _bureau(request)
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_display(self, obj):
+        tone = "positive" if obj.kind == Notice.Kind.APPROVAL else "negative"
+        return badge(tone, obj.get_kind_display())
+
+    @admin.display(description=_("claim"), ordering="claim__agency__name")
+    def claim_link(self, obj):
+        return format_html(
+            '<a href="{}" class="kj-clip" title="{}">{}</a>',
+            reverse("admin:subsidies_claim_change", args=[obj.claim_id]),
+            obj.claim,
+            obj.claim,
+        )
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_display(self, obj):
+        return figure(obj.amount)
+
+    @admin.display(description=_("PDF"))
+    def pdf_link(self, obj):
+        if not obj.document_id:
+            return format_html('<span class="kj-muted">{}</span>', gettext("Being prepared"))
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}.pdf</a>',
+            obj.document.get_absolute_url() + "?inline=1",
+            obj.number,
+        )
+
+    @admin.action(description=_("Regenerate the PDF"), permissions=["regenerate"])
+    def regenerate_pdf(self, request, queryset):
+        done = 0
+        for notice in queryset:
+            try:
+                services.notice_regenerate(actor=request.user, notice=notice)
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, f"{notice}：{_message(exc)}")
+            else:
+                done += 1
+        if done:
+            messages.success(
+                request,
+                ngettext(
+                    "The PDF of %(count)s notice is being made again; its number stays the same.",
+                    "The PDFs of %(count)s notices are being made again; their numbers stay the same.",
+                    done,
+                )
+                % {"count": done},
+            )

@@ -1,0 +1,486 @@
+"""The review queue: claims listed oldest submitted first, read-only pages, review actions.
+
+Every decision is a review action (a button on the claim's page or a bulk action on the
+list) leading to a page that asks for what the step needs, then services.claim_transition,
+which checks the role, the four eyes and the fund and has the last word.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from agencies.admin.common import READ_ONLY_BUTTONS, ExportXlsxMixin, badge
+from agencies.admin.review import ReviewActionsMixin
+from kunqu_jiafu.audit.admin import AuditHistoryMixin
+from kunqu_jiafu.people.models import Person
+
+from .. import permissions, rules, selectors, services, workflow
+from ..models import Claim, ClaimSubject, ClaimType
+from .exports import ClaimLedgerExport
+from .forms import ApproveForm, PayForm
+
+CLAIM_TONES = {
+    Claim.Status.DRAFT: "muted",
+    Claim.Status.SUBMITTED: "pending",
+    Claim.Status.FIRST_PASSED: "pending",
+    Claim.Status.APPROVED: "positive",
+    Claim.Status.PAID: "positive",
+    Claim.Status.RETURNED: "warning",
+    Claim.Status.REJECTED: "negative",
+    Claim.Status.REVOKED: "negative",
+    Claim.Status.WITHDRAWN: "muted",
+}
+# Decisions that need a look at each claim (an amount, a payment, a spot check's finding)
+# are never taken in bulk.
+BULK_ACTIONS = frozenset({"first_pass", "return", "reject"})
+
+
+def yuan(value) -> str:
+    return "—" if value is None else rules.yuan(value)
+
+
+def figure(value) -> str:
+    return "—" if value is None else f"{value:,.2f}"
+
+
+def local_time(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+def fund_rows(funds) -> list[dict]:
+    """What the fund templates show: budget, committed, remaining and the share used."""
+    rows = []
+    for fund in funds:
+        # Rounded like the {% widthratio %} of the staff home page, so both show the same.
+        used = (
+            min(100, int(fund.committed * 100 / fund.amount + Decimal("0.5")))
+            if fund.amount
+            else (100 if fund.committed else 0)
+        )
+        rows.append(
+            {
+                "fund": fund,
+                "label": fund.claim_type.name if fund.claim_type_id else gettext("all claim types"),
+                "year": fund.year,
+                "amount": figure(fund.amount),
+                "committed": figure(fund.committed),
+                "remaining": figure(fund.remaining),
+                "used": used,
+                "tone": "negative" if used >= 95 else "warning" if used >= 80 else "positive",
+            }
+        )
+    return rows
+
+
+def _year(value) -> int | None:
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return None
+    return year if 2000 <= year <= 2100 else None
+
+
+class PolicyYearFilter(admin.SimpleListFilter):
+    title = _("policy year")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = (
+            ClaimType.objects.order_by("-policy_year")
+            .values_list("policy_year", flat=True)
+            .distinct()
+        )
+        return [(str(year), str(year)) for year in years]
+
+    def queryset(self, request, queryset):
+        year = _year(self.value())
+        return queryset.filter(claim_type__policy_year=year) if year else queryset
+
+
+@admin.register(Claim)
+class ClaimAdmin(ReviewActionsMixin, AuditHistoryMixin, ExportXlsxMixin, admin.ModelAdmin):
+    review_table = workflow.TRANSITIONS
+    review_bulk_actions = BULK_ACTIONS
+    review_reason_template = "admin/subsidies/claim/review.html"
+    status_tones = CLAIM_TONES
+    export_resource = ClaimLedgerExport
+    change_form_template = "admin/subsidies/claim/change_form.html"
+    change_list_template = "admin/subsidies/claim/change_list.html"
+    list_display = (
+        "agency_display",
+        "type_display",
+        "period",
+        "status_display",
+        "eligible_display",
+        "approved_display",
+        "submitted_display",
+        "first_reviewed_by",
+    )
+    list_display_links = ("agency_display",)
+    list_filter = (
+        "status",
+        "claim_type",
+        "claim_type__group",
+        PolicyYearFilter,
+        ("agency__street", admin.RelatedFieldListFilter),
+    )
+    search_fields = ("agency__name", "agency__uscc")
+    search_help_text = _("Search by agency name or credit code.")
+    # The queue: what waits longest comes first; drafts (never submitted) last.
+    ordering = (F("submitted_at").asc(nulls_last=True), "pk")
+    list_per_page = 50
+    empty_value_display = "—"
+
+    # --- queryset and permissions -----------------------------------------------------------
+
+    def get_queryset(self, request):
+        return selectors.claims_for_user(request.user).select_related("first_reviewed_by")
+
+    def get_export_queryset(self, request):
+        return (
+            super()
+            .get_export_queryset(request)
+            .select_related("decided_by")
+            .prefetch_related("notices")
+        )
+
+    def get_export_filename(self, request, queryset, file_format):
+        return gettext("subsidy claim ledger-%(date)s.xlsx") % {
+            "date": f"{timezone.localdate():%Y%m%d}"
+        }
+
+    def has_add_permission(self, request):
+        return False  # agencies file their claims in the portal
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a claim is withdrawn, rejected or revoked, never deleted
+
+    def save_model(self, request, obj, form, change):
+        pass  # nothing on the page is editable; decisions go through review actions
+
+    def changelist_view(self, request, extra_context=None):
+        if (
+            request.method == "POST"
+            and request.POST.get("action")
+            and not self.has_change_permission(request)
+        ):
+            raise PermissionDenied  # officials read the queue; they act on nothing
+        year = _year(request.GET.get(PolicyYearFilter.parameter_name))
+        year = year or timezone.localdate().year
+        general = [f for f in selectors.funds_for_year(year) if f.claim_type_id is None]
+        context = {"fund_year": year, "fund_rows": fund_rows(general)}
+        return super().changelist_view(request, {**context, **(extra_context or {})})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        context = READ_ONLY_BUTTONS | {"title": gettext("Subsidy claim")}
+        return super().change_view(request, object_id, form_url, context | (extra_context or {}))
+
+    # --- review actions ---------------------------------------------------------------------
+
+    def review_perform(
+        self, request, obj, action, reason, approved_amount=None, paid_on=None, bank_reference=""
+    ):
+        return services.claim_transition(
+            actor=request.user,
+            claim=obj,
+            action=action,
+            reason=reason,
+            approved_amount=approved_amount,
+            paid_on=paid_on,
+            bank_reference=bank_reference or "",
+        )
+
+    def review_refusal(self, request, obj, transition):
+        allowed, reason = permissions.can_transition(request.user, obj, transition.action)
+        return "" if allowed else reason
+
+    def review_form(self, request, obj, transition, data):
+        if transition.action == "approve":
+            return ApproveForm(
+                data,
+                reason_required=transition.needs_reason,
+                initial={"approved_amount": obj.eligible_amount},
+                eligible=obj.eligible_amount,
+            )
+        if transition.action == "pay":
+            return PayForm(data, reason_required=transition.needs_reason)
+        return super().review_form(request, obj, transition, data)
+
+    def review_summary(self, obj):
+        rows = [
+            (gettext("agency"), f"{obj.agency.name}（{obj.agency.uscc}）"),
+            (
+                gettext("claim type"),
+                f"{obj.claim_type.name}（{obj.claim_type.get_group_display()}）",
+            ),
+            (gettext("period"), obj.period),
+            (gettext("submitted at"), local_time(obj.submitted_at)),
+            (gettext("eligible amount"), yuan(obj.eligible_amount)),
+        ]
+        if obj.approved_amount is not None:
+            rows.append((gettext("approved amount"), yuan(obj.approved_amount)))
+        if obj.first_reviewed_by_id:
+            rows.append(
+                (
+                    gettext("first reviewer"),
+                    f"{obj.first_reviewed_by}（{local_time(obj.first_reviewed_at)}）",
+                )
+            )
+        if obj.paid_on:
+            rows.append((gettext("paid on"), f"{obj.paid_on:%Y-%m-%d}（{obj.bank_reference}）"))
+        return rows
+
+    def review_context(self, request, obj, transition):
+        context = {
+            "claim": obj,
+            "action": transition.action,
+            "trace": obj.trace,
+            "eligible_text": figure(obj.eligible_amount),
+            "approved_text": figure(obj.approved_amount),
+        }
+        if transition.action in ("approve", "revoke"):
+            context["fund_rows"] = fund_rows(selectors.funds_for_claim_type(obj.claim_type))
+            context["fund_year"] = obj.claim_type.policy_year
+        if transition.action == "revoke":
+            context["recovery"] = figure(
+                obj.approved_amount if obj.status == Claim.Status.PAID else Decimal("0")
+            )
+        return context
+
+    # --- the change page --------------------------------------------------------------------
+
+    def get_fieldsets(self, request, obj=None):
+        subjects = obj is not None and obj.claim_type.parameters.get("subject_kind")
+        amounts = ["eligible_display", "approved_display"]
+        if obj is not None and obj.recovery_amount is not None:
+            amounts.append("recovery_display")
+        fieldsets = [
+            (
+                None,
+                {
+                    "fields": (
+                        "agency_link",
+                        "claim_type_display",
+                        "period",
+                        ("created_by", "submitted_at_display"),
+                    )
+                },
+            ),
+            (_("Amounts"), {"fields": (tuple(amounts), "fund_display")}),
+            (_("Declared figures"), {"fields": ("declared_display",)}),
+            (
+                _("Calculation and eligibility"),
+                {"fields": ("trace_display", "eligibility_display")},
+            ),
+        ]
+        if subjects:
+            fieldsets.append((_("Subsidised subjects"), {"fields": ("subjects_display",)}))
+        fieldsets += [
+            (_("Attachments"), {"fields": ("attachments_display",)}),
+            (
+                _("Review"),
+                {
+                    "fields": (
+                        ("first_reviewed_by", "first_reviewed_display"),
+                        ("decided_by", "decided_display"),
+                        "last_reason",
+                    )
+                },
+            ),
+            (_("Notices"), {"fields": ("notices_display",)}),
+            (_("Payment"), {"fields": (("paid_on", "bank_reference"),)}),
+        ]
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        names = []
+        for _name, options in self.get_fieldsets(request, obj):
+            for entry in options["fields"]:
+                names.extend(entry if isinstance(entry, tuple) else (entry,))
+        return names
+
+    # --- list columns -----------------------------------------------------------------------
+
+    @admin.display(description=_("agency"), ordering="agency__name")
+    def agency_display(self, obj):
+        return format_html(
+            '<span class="kj-clip" title="{}（{}）">{}</span>',
+            obj.agency.name,
+            obj.agency.uscc,
+            obj.agency.name,
+        )
+
+    @admin.display(description=_("claim type · policy group"), ordering="claim_type__sort_order")
+    def type_display(self, obj):
+        return format_html(
+            '<span class="kj-clip" title="{}">{}</span><span class="kj-sub">{}</span>',
+            obj.claim_type,
+            obj.claim_type.name,
+            obj.claim_type.get_group_display(),
+        )
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_display(self, obj):
+        return badge(self.status_tone(obj), obj.get_status_display())
+
+    @admin.display(description=_("eligible amount"), ordering="eligible_amount")
+    def eligible_display(self, obj):
+        return figure(obj.eligible_amount)
+
+    @admin.display(description=_("approved amount"), ordering="approved_amount")
+    def approved_display(self, obj):
+        return figure(obj.approved_amount)
+
+    @admin.display(description=_("submitted at"), ordering="submitted_at")
+    def submitted_display(self, obj):
+        if not obj.submitted_at:
+            return "—"
+        moment = timezone.localtime(obj.submitted_at)
+        return format_html(
+            '{}<span class="kj-sub">{}</span>', f"{moment:%Y-%m-%d}", f"{moment:%H:%M}"
+        )
+
+    # --- change page blocks -----------------------------------------------------------------
+
+    @admin.display(description=_("agency"))
+    def agency_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a> <span class="kj-muted">{} · {}</span>',
+            reverse("admin:agencies_agency_change", args=[obj.agency_id]),
+            obj.agency.name,
+            obj.agency.uscc,
+            obj.agency.street.name,
+        )
+
+    @admin.display(description=_("claim type"))
+    def claim_type_display(self, obj):
+        return format_html(
+            '{} <span class="kj-muted">{} · {}</span>',
+            obj.claim_type,
+            obj.claim_type.get_group_display(),
+            obj.claim_type.get_period_kind_display(),
+        )
+
+    @admin.display(description=_("recovery"))
+    def recovery_display(self, obj):
+        return yuan(obj.recovery_amount)
+
+    @admin.display(description=_("submitted at"))
+    def submitted_at_display(self, obj):
+        return local_time(obj.submitted_at)
+
+    @admin.display(description=_("first reviewed at"))
+    def first_reviewed_display(self, obj):
+        return local_time(obj.first_reviewed_at)
+
+    @admin.display(description=_("decided at"))
+    def decided_display(self, obj):
+        return local_time(obj.decided_at)
+
+    @admin.display(description=_("special fund"))
+    def fund_display(self, obj):
+        return render_to_string(
+            "admin/subsidies/fund_bars.html",
+            {
+                "fund_rows": fund_rows(selectors.funds_for_claim_type(obj.claim_type)),
+                "fund_year": obj.claim_type.policy_year,
+                "claim": obj,
+                "approved_text": figure(obj.approved_amount),
+            },
+        )
+
+    @admin.display(description=_("declared figures"))
+    def declared_display(self, obj):
+        calculator = rules.CALCULATORS.get(obj.claim_type.calculator)
+        fields = calculator.fields if calculator else ()
+        rows = []
+        for spec in fields:
+            raw = obj.declared.get(spec.name)
+            rows.append((spec.label, self._figure(raw, spec.kind), spec.kind))
+        known = {spec.name for spec in fields}
+        rows += [(name, value, "text") for name, value in obj.declared.items() if name not in known]
+        return render_to_string("admin/subsidies/claim/declared.html", {"rows": rows})
+
+    @staticmethod
+    def _figure(raw, kind: str) -> str:
+        if raw in (None, ""):
+            return "—"
+        if kind == "money":
+            try:
+                return rules.yuan(Decimal(str(raw).replace(",", "")))
+            except ArithmeticError:
+                return str(raw)
+        return str(raw)
+
+    @admin.display(description=_("calculation"))
+    def trace_display(self, obj):
+        return render_to_string(
+            "admin/subsidies/claim/trace.html",
+            {"trace": obj.trace, "claim": obj, "eligible_text": figure(obj.eligible_amount)},
+        )
+
+    @admin.display(description=_("eligibility"))
+    def eligibility_display(self, obj):
+        return render_to_string(
+            "admin/subsidies/claim/eligibility.html", {"notes": obj.eligibility_notes}
+        )
+
+    @admin.display(description=_("subsidised subjects"))
+    def subjects_display(self, obj):
+        subjects = list(obj.subjects.all())
+        people = {}
+        if obj.claim_type.parameters.get("subject_kind") == ClaimSubject.Kind.PERSON:
+            ids = [
+                int(s.key.split("@", 1)[0]) for s in subjects if s.key.split("@", 1)[0].isdigit()
+            ]
+            people = Person.objects.in_bulk(ids)
+        rows = []
+        for subject in subjects:
+            person = people.get(int(subject.key.split("@", 1)[0])) if people else None
+            if person is None:
+                detail = subject.key.split(":", 1)[-1]
+            else:
+                viewer = getattr(obj, "_viewer", None)
+                detail = person.id_for(viewer) if viewer is not None else person.id_masked
+            rows.append((subject.label or detail, detail, subject.live))
+        return render_to_string(
+            "admin/subsidies/claim/subjects.html",
+            {"rows": rows, "kind": subjects[0].get_kind_display() if subjects else ""},
+        )
+
+    @admin.display(description=_("attachments"))
+    def attachments_display(self, obj):
+        attachments = list(obj.attachments.select_related("document"))
+        groups = []
+        for code, label in obj.claim_type.required_attachments:
+            files = [a.document for a in attachments if a.code == code]
+            groups.append({"label": label, "files": files, "required": True})
+        required = {code for code, _label in obj.claim_type.required_attachments}
+        others = [a.document for a in attachments if a.code not in required]
+        if others:
+            groups.append({"label": gettext("other"), "files": others, "required": False})
+        return render_to_string("admin/subsidies/claim/attachments.html", {"groups": groups})
+
+    @admin.display(description=_("notices"))
+    def notices_display(self, obj):
+        notices = list(obj.notices.select_related("document").order_by("issued_on", "pk"))
+        for notice in notices:
+            notice.amount_text = figure(notice.amount)
+        return render_to_string("admin/subsidies/claim/notices.html", {"notices": notices})
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            # The subjects block shows ID numbers in full or masked, depending on who looks.
+            obj._viewer = request.user
+        return obj
