@@ -701,6 +701,8 @@ def standing_set(
     """Record an agency's inspection result and rating for a year (staff only)."""
     if not has_role(actor, REVIEWER, APPROVER) or is_agency_user(actor):
         raise PermissionDenied(_("Only bureau staff record an agency's yearly standing."))
+    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise ValidationError({"year": _("Enter the year of the standing, e.g. 2026.")})
     if inspection not in AgencyStanding.Inspection.values:
         raise ValidationError({"inspection": _("Choose an inspection result from the list.")})
     if rating not in AgencyStanding.Rating.values:

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from agencies import services as agency_services
 from agencies.models import Agency, AgencyStanding, Recognition
@@ -200,3 +201,26 @@ def test_agency_facts_read_the_standing_of_the_year(org_a, reviewer):
     before = selectors.agency_facts(org_a, YEAR - 1)
     assert not before.inspection_passed and not before.rating_excellent
     assert AgencyStanding.objects.filter(agency=org_a).count() == 1  # reading creates nothing
+
+
+@pytest.mark.parametrize("year", [1999, 30000, "2026"])
+def test_standing_needs_a_sensible_year(year, org_a, reviewer):
+    with pytest.raises(ValidationError) as caught:
+        agency_services.standing_set(
+            actor=reviewer, agency=org_a, year=year, inspection="passed", rating="none"
+        )
+    assert list(caught.value.message_dict) == ["year"]
+    assert not AgencyStanding.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["agency_a", "official"])
+def test_only_bureau_staff_record_the_standing(name, org_a, request):
+    with pytest.raises(PermissionDenied):
+        agency_services.standing_set(
+            actor=request.getfixturevalue(name),
+            agency=org_a,
+            year=YEAR,
+            inspection="passed",
+            rating="excellent",
+        )
+    assert not AgencyStanding.objects.exists()
