@@ -113,6 +113,13 @@ def _celery_eager_by_default(request):
     app.conf.task_always_eager = previous
 
 
+# Data migrations whose idempotent ``seed(apps, schema_editor)`` restores reference data.
+SEEDING_MIGRATIONS = (
+    "agencies.migrations.0003_reference_data",
+    "subsidies.migrations.0002_catalogue_2026",
+)
+
+
 def _is_transactional(request) -> bool:
     marker = request.node.get_closest_marker("django_db")
     if marker is not None and (
@@ -135,4 +142,5 @@ def _reference_data_after_flush(request):
     from django.apps import apps
 
     request.getfixturevalue("transactional_db")
-    importlib.import_module("agencies.migrations.0003_reference_data").seed(apps, None)
+    for module in SEEDING_MIGRATIONS:
+        importlib.import_module(module).seed(apps, None)

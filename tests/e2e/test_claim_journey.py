@@ -1,0 +1,188 @@
+"""Every claim type, draft to paid, in a real browser: the agency files and attaches, a
+reviewer passes the first review, a different approver approves (the notice PDF is made),
+the agency downloads the notice and the reviewer records the payment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone, translation
+
+from agencies import services as agency_services
+from agencies.models import EmployeeSystemFiling, Recognition
+from subsidies import selectors, services
+from subsidies.models import Claim, ClaimType, SpecialFund
+from tests import factories
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+# What an agency would type for each claim type: declared figures, subject list, eligible amount.
+EXAMPLES = {
+    "loan_interest": ({"loan_amount": "100000", "interest_paid": "3650.50"}, None, "3650.50"),
+    "station_award": ({"requested_amount": "80000", "basis": "2026年认定文件"}, None, "80000.00"),
+    "market_award": ({"requested_amount": "120000", "basis": "认定文件"}, None, "100000.00"),
+    "excellence_award": ({"requested_amount": "50000", "basis": "考评优秀"}, None, "50000.00"),
+    "brand_award": ({"requested_amount": "60000", "basis": "品牌称号"}, None, "60000.00"),
+    "training_subsidy": (
+        {"count": "2", "unit_amount": "1500"},
+        ["PX2026-001", "PX2026-002"],
+        "3000.00",
+    ),
+    "certification_subsidy": (
+        {"count": "2", "unit_amount": "600"},
+        ["JD-0001", "JD-0002"],
+        "1000.00",
+    ),
+    "social_insurance": ({"base_amount": "8000"}, "workers", "8000.00"),
+    "ui_refund": (
+        {
+            "premiums_last_year": "12000",
+            "insured_end_last_year": "40",
+            "insured_end_this_year": "39",
+        },
+        None,
+        "12000.00",
+    ),
+    "accident_insurance": ({"base_amount": "3000"}, None, "1500.00"),
+    "health_check": ({"count": "2", "actual_cost": "350"}, "workers", "350.00"),
+    "fee_exemption": ({"count": "2"}, ["DD20261101", "DD20261102"], "100.00"),
+}
+
+
+def _label(choice) -> str:
+    with translation.override("zh-hans"):
+        return str(choice.label)
+
+
+def _login(browser, base: str, username: str, password: str):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_load_state()
+    return page
+
+
+def _qualified_agency():
+    """An agency that may claim every type: registered, filed, inspected, rated, recognised."""
+    today = timezone.localdate()
+    agency = factories.make_agency("包头市昆区全优家政服务有限公司")
+    user = factories.make_agency_user("quanyou", agency)
+    workers = [factories.make_worker(agency, is_hard_to_employ=True) for _ in range(2)]
+    EmployeeSystemFiling.objects.create(
+        agency=agency,
+        status=EmployeeSystemFiling.Status.FILED,
+        signs_customer_contracts=True,
+        dispatches_workers=True,
+        pays_wages_directly=True,
+        trains_continuously=True,
+        submitted_at=timezone.now(),
+        filed_on=today,
+        meets_threshold=True,
+    )
+    for kind in (Recognition.Kind.STATION, Recognition.Kind.MARKET, Recognition.Kind.CITY_BRAND):
+        Recognition.objects.create(
+            agency=agency, kind=kind, year=2026, granted_on=dt.date(2026, 3, 1)
+        )
+    return agency, user, workers
+
+
+@pytest.mark.parametrize("code", list(EXAMPLES))
+def test_claim_goes_from_draft_to_paid_in_the_browser(code, browser, live_server, monkeypatch):
+    base = live_server.url
+    agency, agency_user, workers = _qualified_agency()
+    reviewer = factories.make_user("shenhe", "业务经办", full_name="赵经办")
+    approver = factories.make_user("shenpi", "审批领导", full_name="孙领导")
+    agency_services.standing_set(
+        actor=reviewer, agency=agency, year=2026, inspection="passed", rating="excellent"
+    )
+    services.fund_set(actor=approver, year=2026, amount="1000000")
+    claim_type = ClaimType.objects.get(code=code, policy_year=2026)
+    declared, subjects, expected = EXAMPLES[code]
+    if subjects == "workers":
+        subjects = [w.person.id_number for w in workers]
+
+    # The agency files the claim from the catalogue.
+    page = _login(browser, base, agency_user.username, factories.PASSWORD)
+    page.goto(f"{base}/portal/claims/catalogue/")
+    page.get_by_test_id(f"start-{code}").click()
+    page.wait_for_load_state()
+    page.fill("#id_period", selectors.current_period(claim_type))
+    for name, value in declared.items():
+        page.fill(f"#id_declared_{name}", value)
+    if subjects:
+        page.fill("#id_subjects", "\n".join(subjects))
+    page.get_by_test_id("save-claim").click()
+    page.wait_for_load_state()
+    claim = Claim.objects.get(agency=agency, claim_type=claim_type)
+    assert claim.eligible_amount == Decimal(expected)
+    assert page.get_by_test_id("trace").is_visible()
+    for attachment_code, _label_text in claim_type.required_attachments:
+        page.select_option("#id_code", attachment_code)
+        page.set_input_files(
+            "#id_file",
+            files=[
+                {"name": f"{attachment_code}.pdf", "mimeType": "application/pdf", "buffer": PDF}
+            ],
+        )
+        page.get_by_test_id("upload").click()
+        page.wait_for_load_state()
+    page.get_by_test_id("action-submit").click()
+    page.wait_for_load_state()
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.SUBMITTED, page.content()[:3000]
+
+    # The reviewer passes the first review in the admin.
+    staff = _login(browser, base, reviewer.username, factories.PASSWORD)
+    change = f"{base}/admin/subsidies/claim/{claim.pk}/change/"
+    staff.goto(change)
+    staff.locator("a[data-action=first_pass]").click()
+    staff.locator("#content-main form [type=submit]").first.click()
+    staff.wait_for_load_state()
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.FIRST_PASSED
+
+    # A different person approves; the approval draws on the fund and makes the notice.
+    boss = _login(browser, base, approver.username, factories.PASSWORD)
+    boss.goto(change)
+    boss.locator("a[data-action=approve]").click()
+    boss.locator("#content-main form [type=submit]").first.click()
+    boss.wait_for_load_state()
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.APPROVED
+    assert claim.approved_amount == Decimal(expected)
+    assert SpecialFund.objects.get(year=2026, claim_type=None).committed == Decimal(expected)
+    notice = claim.notices.get()
+    assert notice.number.startswith("昆人社家补〔")
+
+    # The agency sees the decision and downloads the notice.
+    page.goto(f"{base}/portal/claims/{claim.pk}/")
+    assert page.get_by_test_id("approved-amount").is_visible()
+    link = page.get_by_test_id("notice-download")
+    pdf = page.request.get(base + link.get_attribute("href"))
+    assert pdf.status == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF")
+
+    # The reviewer records the payment.
+    staff.goto(change)
+    staff.locator("a[data-action=pay]").click()
+    staff.fill("#id_paid_on", timezone.localdate().isoformat())
+    staff.fill("#id_bank_reference", f"BK{claim.pk:06d}")
+    staff.locator("#content-main form [type=submit]").first.click()
+    staff.wait_for_load_state()
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.PAID
+    page.goto(f"{base}/portal/claims/{claim.pk}/")
+    assert page.get_by_test_id("claim-status").first.inner_text().strip() == _label(
+        Claim.Status.PAID
+    )
+    for p in (page, staff, boss):
+        p.context.close()
