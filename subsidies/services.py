@@ -551,11 +551,19 @@ def notice_render(notice_id: int) -> Notice:
     from kunqu_jiafu.documents.money import amount_in_capitals, format_yuan
     from kunqu_jiafu.documents.pdf import render_pdf
 
-    notice = Notice.objects.select_related("claim", "claim__agency", "claim__claim_type").get(
-        pk=notice_id
-    )
+    notice = Notice.objects.select_related(
+        "claim",
+        "claim__agency",
+        "claim__claim_type",
+        "claim__first_reviewed_by",
+        "claim__decided_by",
+    ).get(pk=notice_id)
     template = f"subsidies/notice_{notice.kind}.html"
     context = {
+        "title": notice.get_kind_display(),
+        "notice_number": notice.number,
+        "addressee": notice.claim.agency.name,
+        "issue_date": notice.issued_on,
         "notice": notice,
         "claim": notice.claim,
         "agency": notice.claim.agency,
