@@ -6,21 +6,17 @@ A short sleep inside each critical section makes the two threads overlap every t
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
-from collections.abc import Callable
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 
 from agencies import permissions, selectors, services
 from agencies.models import Agency, EmployeeSystemFiling, Street
-from kunqu_jiafu import celery_app
 from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.audit.services import audit_verify
 from tests import factories
+from tests.concurrency import outcomes, run_together, slowed
 
 pytestmark = [
     pytest.mark.postgres,
@@ -30,59 +26,9 @@ pytestmark = [
     ),
 ]
 
-PAUSE = 0.3
-
-
-@pytest.fixture(autouse=True)
-def eager_celery():
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
-
-
-def _slowed(monkeypatch, module, name: str) -> None:
-    original = getattr(module, name)
-
-    def slow(*args, **kwargs):
-        result = original(*args, **kwargs)
-        time.sleep(PAUSE)
-        return result
-
-    monkeypatch.setattr(module, name, slow)
-
-
-def run_together(*calls: Callable[[], object]) -> list[tuple[str, object]]:
-    """Start the calls at the same moment in threads; return ("ok", value) or ("error", exc)."""
-    barrier = threading.Barrier(len(calls))
-    results: list[tuple[str, object] | None] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = ("ok", call())
-        except Exception as exc:  # noqa: BLE001 - the test inspects it
-            results[index] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert all(not t.is_alive() for t in threads), "a thread hung"
-    return results
-
-
-def _outcomes(results) -> tuple[list, list]:
-    oks = [value for kind, value in results if kind == "ok"]
-    errors = [value for kind, value in results if kind == "error"]
-    return oks, errors
-
 
 def test_two_applications_with_the_same_credit_code_make_one_agency(transactional_db, monkeypatch):
-    _slowed(monkeypatch, services, "_clean_uscc")  # both pass the duplicate check first
+    slowed(monkeypatch, services, "_clean_uscc")  # both pass the duplicate check first
     code = factories.credit_code()
     street = Street.objects.order_by("code").first()
     applicants = [factories.make_user(f"applicant{i}") for i in (1, 2)]
@@ -101,7 +47,7 @@ def test_two_applications_with_the_same_credit_code_make_one_agency(transactiona
         }
         return lambda: services.agency_apply(user=user, data=data, formats=[])
 
-    oks, errors = _outcomes(run_together(*(apply(u) for u in applicants)))
+    oks, errors = outcomes(run_together(*(apply(u) for u in applicants)))
     assert len(oks) == 1
     assert len(errors) == 1
     assert isinstance(errors[0], ValidationError)
@@ -116,7 +62,7 @@ def test_two_applications_with_the_same_credit_code_make_one_agency(transactiona
 
 
 def test_two_simultaneous_filings_leave_one_live_filing(transactional_db, monkeypatch):
-    _slowed(monkeypatch, selectors, "filing_figures_for")
+    slowed(monkeypatch, selectors, "filing_figures_for")
     org = factories.make_agency("并发家政")
     user = factories.make_agency_user("agency_race", org)
     declarations = {
@@ -129,7 +75,7 @@ def test_two_simultaneous_filings_leave_one_live_filing(transactional_db, monkey
     def submit():
         return services.filing_submit(actor=user, agency=org, declarations=declarations)
 
-    oks, errors = _outcomes(run_together(submit, submit))
+    oks, errors = outcomes(run_together(submit, submit))
     assert len(oks) == 1
     assert len(errors) == 1
     assert isinstance(errors[0], ValidationError)
@@ -138,7 +84,7 @@ def test_two_simultaneous_filings_leave_one_live_filing(transactional_db, monkey
 
 
 def test_two_reviewers_registering_at_once_make_one_transition(transactional_db, monkeypatch):
-    _slowed(monkeypatch, permissions, "can_transition_agency")
+    slowed(monkeypatch, permissions, "can_transition_agency")
     org = factories.make_agency("待登记家政", status=Agency.Status.APPLYING)
     first = factories.make_user("reviewer_one", "业务经办")
     second = factories.make_user("reviewer_two", "业务经办")
@@ -146,7 +92,7 @@ def test_two_reviewers_registering_at_once_make_one_transition(transactional_db,
     def register(user):
         return lambda: services.agency_transition(actor=user, agency=org, action="register")
 
-    oks, errors = _outcomes(run_together(register(first), register(second)))
+    oks, errors = outcomes(run_together(register(first), register(second)))
     assert len(oks) == 1
     assert len(errors) == 1
     assert isinstance(errors[0], PermissionDenied)  # "not possible while registered"

@@ -7,21 +7,18 @@ numbers, and save duplicate claims.
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from kunqu_jiafu import celery_app
 from kunqu_jiafu.documents.models import NoticeSequence
 from subsidies import permissions, selectors, services
 from subsidies.models import Claim, ClaimSubject, Notice, SpecialFund
 from tests import factories
+from tests.concurrency import outcomes, run_together, slowed
 from tests.subsidies.core_builders import (
     PDF_BYTES,
     claim_type,
@@ -39,7 +36,6 @@ pytestmark = [
     ),
 ]
 
-PAUSE = 0.3
 S = Claim.Status
 
 
@@ -52,46 +48,6 @@ def catalogue_and_stubs(transactional_db, monkeypatch):
     monkeypatch.setattr("kunqu_jiafu.documents.pdf.render_pdf", lambda *args, **kwargs: PDF_BYTES)
     yield
     celery_app.conf.task_always_eager = previous
-
-
-def _slowed(monkeypatch, module, name: str) -> None:
-    original = getattr(module, name)
-
-    def slow(*args, **kwargs):
-        result = original(*args, **kwargs)
-        time.sleep(PAUSE)
-        return result
-
-    monkeypatch.setattr(module, name, slow)
-
-
-def run_together(*calls: Callable[[], object]) -> list[tuple[str, object]]:
-    """Start the calls at the same moment in threads; return ("ok", value) or ("error", exc)."""
-    barrier = threading.Barrier(len(calls))
-    results: list[tuple[str, object] | None] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = ("ok", call())
-        except Exception as exc:  # noqa: BLE001 - the test inspects it
-            results[index] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert all(not t.is_alive() for t in threads), "a thread hung"
-    return results
-
-
-def _outcomes(results) -> tuple[list, list]:
-    oks = [value for kind, value in results if kind == "ok"]
-    errors = [value for kind, value in results if kind == "error"]
-    return oks, errors
 
 
 def _staff():
@@ -128,10 +84,10 @@ def test_two_approvers_cannot_both_spend_the_last_of_the_fund(monkeypatch):
         first_passed(user_b, org_b, reviewer, "ui_refund", declared=refund),
     ]
     # Both pass the permission check together, then queue on the fund's row lock.
-    _slowed(monkeypatch, permissions, "can_transition")
-    _slowed(monkeypatch, services, "_lock_funds")
+    slowed(monkeypatch, permissions, "can_transition")
+    slowed(monkeypatch, services, "_lock_funds")
 
-    oks, errors = _outcomes(run_together(_approve(first, claims[0]), _approve(second, claims[1])))
+    oks, errors = outcomes(run_together(_approve(first, claims[0]), _approve(second, claims[1])))
 
     assert len(oks) == 1 and len(errors) == 1
     assert isinstance(errors[0], ValidationError)
@@ -149,9 +105,9 @@ def test_ten_concurrent_approvals_number_their_notices_without_gaps(monkeypatch)
     reviewer, (approver, _second) = _staff()
     general = fund(approver, "1000000.00")
     claims = [first_passed(user, org, reviewer) for user, org in _agencies(10)]
-    _slowed(monkeypatch, permissions, "can_transition")
+    slowed(monkeypatch, permissions, "can_transition")
 
-    oks, errors = _outcomes(run_together(*(_approve(approver, c) for c in claims)))
+    oks, errors = outcomes(run_together(*(_approve(approver, c) for c in claims)))
 
     assert errors == [] and len(oks) == 10
     sequences = sorted(Notice.objects.values_list("sequence", flat=True))
@@ -169,9 +125,9 @@ def test_approvals_that_fail_part_way_leave_no_gap_in_the_numbers(monkeypatch):
     reviewer, (approver, _second) = _staff()
     general = fund(approver, str(Decimal("4321.09") * 6))  # room for six of ten
     claims = [first_passed(user, org, reviewer) for user, org in _agencies(10)]
-    _slowed(monkeypatch, permissions, "can_transition")
+    slowed(monkeypatch, permissions, "can_transition")
 
-    oks, errors = _outcomes(run_together(*(_approve(approver, c) for c in claims)))
+    oks, errors = outcomes(run_together(*(_approve(approver, c) for c in claims)))
 
     assert len(oks) == 6 and len(errors) == 4
     assert all(isinstance(e, ValidationError) for e in errors)
@@ -196,14 +152,14 @@ def test_concurrent_rejections_number_their_notices_without_gaps(monkeypatch):
                 actor=user, claim=draft(user, org, code, subjects=subjects), action="submit"
             )
         )
-    _slowed(monkeypatch, permissions, "can_transition")
+    slowed(monkeypatch, permissions, "can_transition")
 
     def reject(claim):
         return lambda: services.claim_transition(
             actor=reviewer, claim=claim, action="reject", reason="材料不实"
         )
 
-    oks, errors = _outcomes(run_together(*(reject(c) for c in claims)))
+    oks, errors = outcomes(run_together(*(reject(c) for c in claims)))
 
     assert errors == [] and len(oks) == 6
     rejections = Notice.objects.filter(kind=Notice.Kind.REJECTION)
@@ -212,7 +168,7 @@ def test_concurrent_rejections_number_their_notices_without_gaps(monkeypatch):
 
 def test_two_simultaneous_drafts_for_the_same_period_make_one_claim(monkeypatch):
     ((user, org),) = _agencies(1)
-    _slowed(monkeypatch, selectors, "eligibility_for")  # both get past every check first
+    slowed(monkeypatch, selectors, "eligibility_for")  # both get past every check first
     kind = claim_type("loan_interest")
 
     def create():
@@ -224,7 +180,7 @@ def test_two_simultaneous_drafts_for_the_same_period_make_one_claim(monkeypatch)
             declared={"loan_amount": "300000", "interest_paid": "1000"},
         )
 
-    oks, errors = _outcomes(run_together(create, create))
+    oks, errors = outcomes(run_together(create, create))
 
     assert len(oks) == 1 and len(errors) == 1
     assert isinstance(errors[0], ValidationError)
@@ -234,7 +190,7 @@ def test_two_simultaneous_drafts_for_the_same_period_make_one_claim(monkeypatch)
 
 def test_two_claims_listing_the_same_order_at_once_subsidise_it_once(monkeypatch):
     ((user, org),) = _agencies(1)
-    _slowed(monkeypatch, selectors, "eligibility_for")
+    slowed(monkeypatch, selectors, "eligibility_for")
 
     def create(period):
         return lambda: draft(
@@ -247,7 +203,7 @@ def test_two_claims_listing_the_same_order_at_once_subsidise_it_once(monkeypatch
             attach=False,
         )
 
-    oks, errors = _outcomes(run_together(create("2026-03"), create("2026-04")))
+    oks, errors = outcomes(run_together(create("2026-03"), create("2026-04")))
 
     assert len(oks) == 1 and len(errors) == 1
     assert isinstance(errors[0], ValidationError)
@@ -261,7 +217,7 @@ def test_fund_set_and_an_approval_at_once_never_leave_the_fund_overspent(monkeyp
     general = fund(approver, "10000.00")
     ((user, org),) = _agencies(1)
     claim = first_passed(user, org, reviewer)
-    _slowed(monkeypatch, services, "_lock_funds")
+    slowed(monkeypatch, services, "_lock_funds")
 
     def lower():
         return services.fund_set(actor=second, year=2026, amount="5000.00")
