@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency
 
@@ -120,7 +121,8 @@ class Claim(models.Model):
         APPROVED = "approved", _("approved")
         PAID = "paid", _("paid")
         RETURNED = "returned", _("returned for correction")
-        REJECTED = "rejected", _("rejected")
+        # Not the agency registration's 已驳回: a claim is 不予通过.
+        REJECTED = "rejected", pgettext_lazy("claim status", "rejected")
         REVOKED = "revoked", _("revoked")
         WITHDRAWN = "withdrawn", _("withdrawn")
 

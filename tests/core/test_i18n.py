@@ -15,7 +15,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
+from agencies.models import Agency
+from subsidies import services
+from subsidies.models import Notice
 from tests import factories
+from tests.subsidies import core_builders as claims
 
 PO_PATH = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 # Folders the catalogue is made without: makemessages -l zh_Hans --ignore=<each> --no-obsolete
@@ -242,7 +246,8 @@ def english_fragments(catalogue: list[Entry]) -> set[str]:
 
 
 def leftover_english(html: str, catalogue: list[Entry]) -> list[str]:
-    text = visible_text(html)
+    # snake_case tokens are codes and usernames (rate_of_amount, agency_a), not English prose.
+    text = re.sub(r"[A-Za-z0-9]*_[A-Za-z0-9_]*", " ", visible_text(html))
     return sorted(
         fragment
         for fragment in english_fragments(catalogue)
@@ -260,6 +265,9 @@ def test_english_fragment_finder_would_catch_an_untranslated_label(catalogue):
     html = "<p>Unified social credit code</p><input type='submit' value='Sign in'>"
     assert {"Sign in", "Unified social credit code"} <= set(leftover_english(html, catalogue))
     assert leftover_english("<p>统一社会信用代码</p>", catalogue) == []
+    # Codes are skipped, the English beside them is not.
+    found = leftover_english("<p>rate_of_amount Bank reference</p>", catalogue)
+    assert {fragment.lower() for fragment in found} == {"bank reference"}
 
 
 def test_landing_and_login_pages_are_chinese(client, catalogue):
@@ -362,3 +370,148 @@ def test_review_page_asks_for_the_reason_in_chinese(reviewer, client_for, catalo
     html = response.content.decode()
     assert "请填写理由，机构将看到该理由。" in html
     assert leftover_english(html, catalogue) == []
+
+
+# --- (d) subsidy claims: portal, admin and the notices are Chinese --------------------------
+
+
+@pytest.fixture
+def paid_claim(agency_a, org_a, reviewer, approver):
+    """A loan-interest claim taken from draft to paid through the services, with its notice."""
+    claims.fund(approver, "100000.00")
+    return claims.paid(agency_a, org_a, reviewer, approver)
+
+
+def test_claims_catalogue_is_chinese(agency_a, org_a, client_for, catalogue):
+    html = _page(client_for(agency_a), reverse("claims:catalogue"))
+    for label in (
+        "可申报的补贴",
+        "创业担保贷款贴息",
+        "贴息",
+        "补贴标准",
+        "需申报的数据",
+        "开始申报",
+    ):
+        assert label in html
+    assert leftover_english(html, catalogue) == []
+
+
+def test_claim_detail_is_chinese_through_to_payment(agency_a, paid_claim, client_for, catalogue):
+    html = _page(client_for(agency_a), reverse("claims:detail", args=[paid_claim.pk]))
+    for label in ("已拨付", "符合条件金额", "计算过程", "申报数据", "申报期间", "银行流水号"):
+        assert label in html
+    for label in ("审批通知书", "附件", "变更记录", "提交人社局", "初审通过", "登记拨付"):
+        assert label in html
+    assert leftover_english(html, catalogue) == []
+
+
+def test_draft_claim_detail_and_claim_list_are_chinese(agency_a, org_a, client_for, catalogue):
+    claim = claims.draft(agency_a, org_a, attach=False)
+    client = client_for(agency_a)
+    detail = _page(client, reverse("claims:detail", args=[claim.pk]))
+    assert "草稿：尚未提交人社局" in detail and "尚需上传" in detail and "撤回此申请" in detail
+    listing = _page(client, reverse("claims:list"))
+    assert "草稿" in listing and "创业担保贷款贴息" in listing
+    for html in (detail, listing):
+        assert leftover_english(html, catalogue) == []
+
+
+def test_claim_status_rejected_reads_as_not_approved_not_as_an_agency_rejection():
+    from subsidies.models import Claim
+
+    assert str(Claim.Status.REJECTED.label) == "不予通过"
+    assert str(Agency.Status.REJECTED.label) == "已驳回"
+
+
+def test_claim_admin_changelist_is_chinese(reviewer, paid_claim, client_for, catalogue):
+    html = _page(client_for(reviewer), reverse("admin:subsidies_claim_changelist"))
+    for label in ("补贴申请", "补贴项目", "政策类别", "符合条件金额", "核定金额", "已拨付"):
+        assert label in html
+    assert leftover_english(html, catalogue) == []
+
+
+def test_claim_admin_change_page_is_chinese(reviewer, paid_claim, client_for, catalogue):
+    url = reverse("admin:subsidies_claim_change", args=[paid_claim.pk])
+    html = _page(client_for(reviewer), url)
+    for label in ("申报数据", "计算过程", "附件", "专项发展资金", "拨付日期", "审批通知书"):
+        assert label in html
+    assert leftover_english(html, catalogue) == []
+
+
+def test_claim_admin_review_page_is_chinese(reviewer, agency_a, org_a, client_for, catalogue):
+    claim = claims.submitted(agency_a, org_a)
+    url = reverse("admin:subsidies_claim_review", args=[claim.pk, "return"])
+    html = _page(client_for(reviewer), url)
+    assert "退回补正" in html and "计算过程" in html
+    assert leftover_english(html, catalogue) == []
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "admin:subsidies_claimtype_changelist",
+        "admin:subsidies_specialfund_changelist",
+        "admin:subsidies_notice_changelist",
+        "admin:agencies_agencystanding_changelist",
+        "admin:agencies_agencystanding_add",
+    ],
+)
+def test_subsidy_admin_pages_show_no_english_labels(
+    url_name, reviewer, paid_claim, client_for, catalogue
+):
+    html = _page(client_for(reviewer), reverse(url_name))
+    assert HAN.search(visible_text(html))
+    assert leftover_english(html, catalogue) == []
+
+
+def _notice_text(notice: Notice, tmp_path: Path) -> str:
+    """pdftotext of the notice's rendered PDF (poppler-utils), spaces kept."""
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext is missing: install poppler-utils (scripts/ensure-system-deps.sh)")
+    notice = services.notice_render(notice.pk)
+    path = tmp_path / "notice.pdf"
+    with notice.document.file.open("rb") as handle:
+        path.write_bytes(handle.read())
+    return subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_approval_notice_pdf_reads_as_a_chinese_government_notice(
+    paid_claim, org_a, tmp_path, catalogue
+):
+    text = _notice_text(Notice.objects.get(claim=paid_claim), tmp_path)
+    flat = "".join(text.split())
+    for phrase in (
+        "审批通知书",
+        "现予批准",
+        "已经我局审核",
+        "昆府办发〔2020〕28号",
+        org_a.name,
+        "核定金额",
+        "合计（大写）：人民币",
+        "请妥善保管本通知书",
+        "依法申请行政复议",
+        "抄送：昆都仑区财政局",
+    ):
+        assert phrase in flat
+    assert leftover_english(text, catalogue) == []
+
+
+def test_rejection_notice_pdf_reads_as_a_chinese_government_notice(
+    agency_a, org_a, reviewer, tmp_path, catalogue
+):
+    claim = claims.move(
+        reviewer, claims.submitted(agency_a, org_a), "reject", reason="贷款不属于创业担保贷款"
+    )
+    text = _notice_text(Notice.objects.get(claim=claim), tmp_path)
+    flat = "".join(text.split())
+    for phrase in (
+        "不予通过告知书",
+        "决定不予通过",
+        "贷款不属于创业担保贷款",
+        "自收到本告知书之日起",
+    ):
+        assert phrase in flat
+    assert "本通知书" not in flat
+    assert leftover_english(text, catalogue) == []

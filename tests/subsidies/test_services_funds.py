@@ -84,11 +84,11 @@ def test_approver_may_approve_less_than_eligible(agency_a, org_a, reviewer, appr
     ("amount", "fragment"),
     [
         ("4321.10", "4321.09"),
-        ("0", "Reject"),
-        ("-1", "negative"),
+        ("0", "不予通过"),
+        ("-1", "负数"),
         ("lots", "12000.00"),
         ("NaN", "12000.00"),
-        ("1e20", "too large"),
+        ("1e20", "过大"),
     ],
 )
 def test_approved_amount_must_be_a_positive_amount_within_eligible(
@@ -130,7 +130,7 @@ def test_approval_beyond_the_fund_is_refused_with_what_is_left(agency_a, org_a, 
     claim = first_passed(agency_a, org_a, reviewer)
     errors = errors_of(lambda: move(approver, claim, "approve"))
     message = errors["approved_amount"][0]
-    assert "only 4000.00" in message and "4321.09" in message
+    assert "仅剩余 4000.00 元" in message and "4321.09" in message
     assert refresh(small).committed == 0
     assert refresh(claim).status == S.FIRST_PASSED
     assert not Notice.objects.exists()
@@ -160,7 +160,7 @@ def test_approval_fails_when_the_types_fund_lacks_room(
     own = fund(approver, "1000.00", claim_type=claim_type("loan_interest"))
     claim = first_passed(agency_a, org_a, reviewer)
     errors = errors_of(lambda: move(approver, claim, "approve"))
-    assert "only 1000.00" in errors["approved_amount"][0]
+    assert "仅剩余 1000.00 元" in errors["approved_amount"][0]
     # Neither fund moved, though the general one had room.
     assert refresh(own).committed == 0
     assert refresh(general).committed == 0
@@ -285,7 +285,7 @@ def test_payment_is_recorded_with_date_and_reference(agency_a, org_a, reviewer, 
     assert claim.status == S.PAID
     assert claim.paid_on == timezone.localdate()
     assert claim.bank_reference == "BOC-2026-0001"
-    assert Notification.objects.filter(recipient=agency_a, title__contains="paid").exists()
+    assert Notification.objects.filter(recipient=agency_a, title__contains="已拨付").exists()
 
 
 @pytest.mark.parametrize(
