@@ -92,7 +92,7 @@ def test_two_approvers_cannot_both_spend_the_last_of_the_fund(monkeypatch):
     assert len(oks) == 1 and len(errors) == 1
     assert isinstance(errors[0], ValidationError)
     message = errors[0].message_dict["approved_amount"][0]
-    assert "only 678.91" in message and "4321.09" in message
+    assert "仅剩余 678.91 元" in message and "4321.09" in message
     general.refresh_from_db()
     assert general.committed == Decimal("4321.09") == oks[0].approved_amount
     assert Claim.objects.filter(status=S.APPROVED).count() == 1
