@@ -489,7 +489,7 @@ def test_approval_notice_pdf_reads_as_a_chinese_government_notice(
         "昆府办发〔2020〕28号",
         org_a.name,
         "核定金额",
-        "合计（大写）：人民币",
+        "核定金额（大写）人民币",
         "请妥善保管本通知书",
         "依法申请行政复议",
         "抄送：昆都仑区财政局",
