@@ -213,7 +213,7 @@ class AgencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         responses={200: s.AgencySerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     @action(detail=True, methods=["post"])
-    def transition(self, request: Request, pk=None) -> Response:
+    def transition(self, request: Request, pk=None, format=None) -> Response:
         agency = self.get_object()
         serializer = s.TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -393,7 +393,7 @@ class FilingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         responses={200: s.FilingSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     @action(detail=True, methods=["post"])
-    def decide(self, request: Request, pk=None) -> Response:
+    def decide(self, request: Request, pk=None, format=None) -> Response:
         filing = self.get_object()
         serializer = s.FilingDecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

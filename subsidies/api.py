@@ -268,7 +268,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
         responses={200: s.ClaimSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     @action(detail=True, methods=["post"])
-    def transition(self, request: Request, pk=None) -> Response:
+    def transition(self, request: Request, pk=None, format=None) -> Response:
         claim = self.get_object()
         serializer = s.ClaimTransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -300,7 +300,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
         url_name="attachments",
         parser_classes=[MultiPartParser],
     )
-    def attach(self, request: Request, pk=None) -> Response:
+    def attach(self, request: Request, pk=None, format=None) -> Response:
         claim = self.get_object()
         _require(claim_permissions.can_edit_claim(request.user, claim))
         serializer = s.ClaimAttachmentInputSerializer(data=request.data)
@@ -335,7 +335,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
         url_path=r"attachments/(?P<attachment_id>[0-9]+)",
         url_name="attachment",
     )
-    def detach(self, request: Request, pk=None, attachment_id=None) -> Response:
+    def detach(self, request: Request, pk=None, attachment_id=None, format=None) -> Response:
         claim = self.get_object()
         attachment = (
             ClaimAttachment.objects.select_related("claim", "document")
@@ -395,7 +395,7 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         responses={(200, "application/pdf"): PDF_FILE, 404: NOT_FOUND},
     )
     @action(detail=True, methods=["get"])
-    def download(self, request: Request, pk=None):
+    def download(self, request: Request, pk=None, format=None):
         notice = self.get_object()
         document = notice.document
         if document is None:

@@ -1,7 +1,10 @@
 """Helpers of the permission matrix (tests/test_permission_matrix.py).
 
 ``url_patterns()`` lists every pattern of the root resolver; ``build_world()`` makes the
-actors and one object of every kind, all belonging to agency A, once per module.
+actors and one object of every kind, all belonging to agency A, once per module. Agency A's
+subsidy claims stand at each step a URL acts on: a draft with an attachment, a submitted one,
+a first-passed one and an approved one whose notice PDF exists (stored directly: no PDF
+engine runs in the matrix).
 """
 
 from __future__ import annotations
@@ -14,12 +17,14 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from agencies import services
 from agencies.models import (
     Agency,
     AgencyPolicy,
+    AgencyStanding,
     BusinessFormat,
     EmployeeSystemFiling,
     Recognition,
@@ -31,6 +36,8 @@ from kunqu_jiafu.documents.models import Document
 from kunqu_jiafu.documents.services import document_store
 from kunqu_jiafu.notifications.models import Notification
 from kunqu_jiafu.notifications.services import notify
+from subsidies import services as subsidies
+from subsidies.models import Claim, ClaimAttachment, ClaimType, Notice, SpecialFund
 from tests import factories
 
 ACTORS = (
@@ -50,6 +57,11 @@ PNG = (
     b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
     b"\x00\x00\x00IEND\xaeB`\x82"
 )
+# The smallest files the claim attachments and notices accept (the content is sniffed).
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+# Agency A's claims are of this seeded type (quarterly, so four periods for four claims).
+CLAIM_TYPE = "loan_interest"
+LOAN = {"loan_amount": "300000.00", "interest_paid": "4321.09"}
 # Strings only agency A's records contain: no page given to anyone outside A may show them.
 A_NAME = "甲家政服务有限公司"
 A_WORKER_NAME = "甲机构员工"
@@ -138,6 +150,7 @@ def build_world() -> SimpleNamespace:
     audit_a = AuditEntry.objects.for_object(filing_a).latest("id")
     notification_a = notify([agency_a], f"{A_NAME}：备案已提交")[0]
     Token.objects.create(user=agency_a)
+    subsidy = _subsidies(org_a, agency_a, reviewer, approver, superuser)
 
     users = {
         "applicant": applicant,
@@ -168,7 +181,73 @@ def build_world() -> SimpleNamespace:
         # Not used by anyone yet: for "add a worker" and "apply for an agency".
         new_id=factories.id_number(birth="19900101"),
         new_uscc=factories.credit_code(),
+        **subsidy,
     )
+
+
+def pdf_upload(name: str = "回单.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def _subsidies(org_a, agency_a, reviewer, approver, superuser) -> dict[str, object]:
+    """A's claims at each step, the year's fund, A's standing; through the services."""
+    claim_type = ClaimType.objects.get(code=CLAIM_TYPE, policy_year=2026)
+    fund = subsidies.fund_set(actor=approver, year=2026, amount="1000000.00")
+    standing = services.standing_set(
+        actor=reviewer,
+        agency=org_a,
+        year=2026,
+        inspection=AgencyStanding.Inspection.PASSED,
+        rating=AgencyStanding.Rating.GOOD,
+    )
+
+    def draft(quarter: int) -> Claim:
+        claim = subsidies.claim_create(
+            actor=agency_a,
+            agency=org_a,
+            claim_type=claim_type,
+            period=f"2026Q{quarter}",
+            declared=LOAN,
+        )
+        for code, _label in claim_type.required_attachments:
+            subsidies.claim_attach(actor=agency_a, claim=claim, code=code, upload=pdf_upload())
+        return claim
+
+    def move(actor, claim: Claim, action: str, **kwargs) -> Claim:
+        return subsidies.claim_transition(actor=actor, claim=claim, action=action, **kwargs)
+
+    claim_a = draft(1)
+    submitted_a = move(agency_a, draft(2), "submit")
+    # First-passed by the superuser (who holds every role), so that the four eyes keep even
+    # the superuser from approving it while the approver may.
+    passed_a = move(superuser, move(agency_a, draft(3), "submit"), "first_pass")
+    approved_a = move(
+        approver, move(reviewer, move(agency_a, draft(4), "submit"), "first_pass"), "approve"
+    )
+    notice_a = Notice.objects.get(claim=approved_a)
+    notice_a.document = document_store(
+        pdf_upload(f"{notice_a.number}.pdf"),
+        allowed=("application/pdf",),
+        field="file",
+        owner=approved_a,
+        purpose=notice_a.kind,
+    )
+    notice_a.rendered_at = timezone.now()
+    notice_a.save(update_fields=["document", "rendered_at"])
+    return {
+        "claim_type": claim_type,
+        # Open, and not claimed by A yet: for "file a new claim".
+        "new_claim_type": ClaimType.objects.get(code="excellence_award", policy_year=2026),
+        "fund": fund,
+        "standing_a": standing,
+        "claim_a": claim_a,
+        "attachment_a": claim_a.attachments.order_by("pk").first(),
+        "submitted_a": submitted_a,
+        "submitted_attachment_a": submitted_a.attachments.order_by("pk").first(),
+        "passed_a": passed_a,
+        "approved_a": approved_a,
+        "notice_a": notice_a,
+    }
 
 
 def fingerprint(world: SimpleNamespace) -> dict[str, object]:
@@ -181,6 +260,15 @@ def fingerprint(world: SimpleNamespace) -> dict[str, object]:
         "recognition": Recognition.objects.get(pk=world.recognition_a.pk).status,
         "filing": EmployeeSystemFiling.objects.get(pk=world.filing_a.pk).status,
         "street": Street.objects.get(pk=world.street.pk).name,
+        "claims": sorted(
+            Claim.objects.filter(agency=world.org_a).values_list(
+                "pk", "status", "declared", "eligible_amount", "approved_amount", "paid_on"
+            )
+        ),
+        "claim_type": ClaimType.objects.filter(pk=world.claim_type.pk).values().get(),
+        "funds": sorted(SpecialFund.objects.values_list("pk", "amount", "committed", "note")),
+        "standing": AgencyStanding.objects.filter(pk=world.standing_a.pk).values().get(),
+        "notices": sorted(Notice.objects.values_list("pk", "number", "document_id")),
         "counts": (
             AuditEntry.objects.count(),
             Agency.objects.count(),
@@ -190,5 +278,8 @@ def fingerprint(world: SimpleNamespace) -> dict[str, object]:
             Notification.objects.filter(read_at__isnull=True).count(),
             Document.objects.count(),
             Token.objects.count(),
+            ClaimType.objects.count(),
+            ClaimAttachment.objects.count(),
+            AgencyStanding.objects.count(),
         ),
     }
