@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "kunqu_jiafu.documents",
     "kunqu_jiafu.web.apps.WebConfig",
     "agencies.apps.AgenciesConfig",
+    "training.apps.TrainingConfig",
     "subsidies.apps.SubsidiesConfig",
 ]
 

@@ -30,6 +30,11 @@ class Person(models.Model):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, editable=False)
     area_known = models.BooleanField(_("area code known"), default=True, editable=False)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Target-group flags used by training and employment programmes.
+    is_hard_to_employ = models.BooleanField(_("person with employment difficulties"), default=False)
+    is_unemployed = models.BooleanField(_("unemployed"), default=False)
+    is_graduate = models.BooleanField(_("college graduate"), default=False)
+    is_low_income = models.BooleanField(_("low-income household"), default=False)
     identity_problem = models.TextField(
         _("identity problem"),
         blank=True,

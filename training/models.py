@@ -1,0 +1,182 @@
+"""Courses, enrolments, the yearly target and the public training sign-up."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency, Street
+from kunqu_jiafu.people.models import Person
+
+
+class CourseKind(models.Model):
+    """岗前培训, 技能提升, 巾帼家政专项, 家政经理人 … (editable)."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    is_manager_training = models.BooleanField(_("manager training (counted apart)"), default=False)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("course kind")
+        verbose_name_plural = _("course kinds")
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TrainingTarget(models.Model):
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    people = models.PositiveIntegerField(_("people to train"), default=2000)
+
+    class Meta:
+        verbose_name = _("yearly training target")
+        verbose_name_plural = _("yearly training targets")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.people}"
+
+
+class Course(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        ENROLLING = "enrolling", _("enrolling")
+        RUNNING = "running", _("running")
+        FINISHED = "finished", _("finished")
+        CANCELLED = "cancelled", _("cancelled")
+
+    name = models.CharField(_("course name"), max_length=100)
+    kind = models.ForeignKey(
+        CourseKind, verbose_name=_("course kind"), on_delete=models.PROTECT, related_name="courses"
+    )
+    provider = models.ForeignKey(
+        Agency, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="courses"
+    )
+    street = models.ForeignKey(
+        Street,
+        verbose_name=_("street or town"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="courses",
+    )
+    starts_on = models.DateField(_("start date"))
+    ends_on = models.DateField(_("end date"))
+    class_hours = models.PositiveSmallIntegerField(_("class hours"))
+    capacity = models.PositiveIntegerField(_("capacity"))
+    subsidy_standard = models.DecimalField(
+        _("subsidy standard per trainee (yuan)"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0.00"),
+    )
+    policy_year = models.PositiveSmallIntegerField(_("policy year"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="course_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(capacity__gt=0), name="course_capacity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.starts_on:%Y-%m-%d}）"
+
+
+class Enrolment(models.Model):
+    class Exam(models.TextChoices):
+        NONE = "none", _("not examined")
+        PASSED = "passed", _("passed")
+        FAILED = "failed", _("failed")
+
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="enrolments"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("trainee"), on_delete=models.PROTECT, related_name="enrolments"
+    )
+    attended_hours = models.PositiveSmallIntegerField(_("hours attended"), default=0)
+    completed = models.BooleanField(_("completed"), default=False)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    exam = models.CharField(
+        _("exam result"), max_length=10, choices=Exam.choices, default=Exam.NONE
+    )
+    certificate_number = models.CharField(_("certificate number"), max_length=40, blank=True)
+    skill_level = models.CharField(_("skill appraisal level"), max_length=20, blank=True)
+    certified_on = models.DateField(_("certified on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["course_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "person"], name="enrolment_once_per_course"),
+            models.UniqueConstraint(
+                fields=["certificate_number"],
+                condition=~Q(certificate_number=""),
+                name="enrolment_certificate_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(completed=False) | Q(completed_on__isnull=False),
+                name="enrolment_completed_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.name}·{self.course.name}"
+
+
+class TrainingSignup(models.Model):
+    """The plan's survey of training willingness: a public sign-up, turned into enrolments."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("new")
+        ENROLLED = "enrolled", _("enrolled")
+        CLOSED = "closed", _("closed")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="training_signups"
+    )
+    phone = models.CharField(_("phone"), max_length=20)
+    street = models.ForeignKey(
+        Street, verbose_name=_("street or town"), on_delete=models.PROTECT, related_name="+"
+    )
+    kinds = models.ManyToManyField(
+        CourseKind, verbose_name=_("training wanted"), related_name="signups"
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.NEW
+    )
+    enrolment = models.ForeignKey(
+        Enrolment,
+        verbose_name=_("enrolment"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("signed up at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("training sign-up")
+        verbose_name_plural = _("training sign-ups")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person.name}（{self.created_at:%Y-%m-%d}）"

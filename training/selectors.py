@@ -1,0 +1,100 @@
+"""Reads of the training area; agency scoping happens here."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Coalesce, ExtractMonth
+from django.utils import timezone
+
+from agencies.permissions import user_agency_id
+from kunqu_jiafu.accounts.roles import is_agency_user, is_staff_member
+
+from .models import Course, Enrolment, TrainingSignup, TrainingTarget
+
+
+def courses_for_user(user) -> QuerySet[Course]:
+    qs = Course.objects.select_related("kind", "provider", "street")
+    if is_staff_member(user):
+        return qs
+    if is_agency_user(user):
+        return qs.filter(provider_id=user_agency_id(user))
+    return qs.none()
+
+
+def enrolments_for_user(user) -> QuerySet[Enrolment]:
+    qs = Enrolment.objects.select_related("person", "course", "course__kind", "course__provider")
+    if is_staff_member(user):
+        return qs
+    if is_agency_user(user):
+        return qs.filter(course__provider_id=user_agency_id(user))
+    return qs.none()
+
+
+def signups_for_user(user) -> QuerySet[TrainingSignup]:
+    if not is_staff_member(user):
+        return TrainingSignup.objects.none()
+    return TrainingSignup.objects.select_related("person", "street").prefetch_related("kinds")
+
+
+def target_for_year(year: int) -> int:
+    target = TrainingTarget.objects.filter(year__lte=year).order_by("-year").first()
+    return target.people if target else 2000
+
+
+def completed_in_year(year: int) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(completed=True, completed_on__year=year)
+
+
+def progress(year: int | None = None) -> dict:
+    """People trained in the year (unique people with a completed course) against the target;
+    manager training counted apart. Every figure is a count over the enrolments behind it."""
+    year = year or timezone.localdate().year
+    done = completed_in_year(year)
+    regular = done.filter(course__kind__is_manager_training=False)
+    managers = done.filter(course__kind__is_manager_training=True)
+    trained = regular.values("person").distinct().count()
+    street = Coalesce("course__street__name", "course__provider__street__name")
+    return {
+        "year": year,
+        "target": target_for_year(year),
+        "trained": trained,
+        "managers": managers.values("person").distinct().count(),
+        "certificates": done.exclude(certificate_number="").count(),
+        "by_month": list(
+            regular.annotate(month=ExtractMonth("completed_on"))
+            .values("month")
+            .annotate(people=Count("person", distinct=True))
+            .order_by("month")
+        ),
+        "by_kind": list(
+            done.values("course__kind__name")
+            .annotate(people=Count("person", distinct=True))
+            .order_by("course__kind__name")
+        ),
+        "by_street": list(
+            regular.annotate(street=street)
+            .values("street")
+            .annotate(people=Count("person", distinct=True))
+            .order_by("street")
+        ),
+    }
+
+
+def seats_taken(course: Course) -> int:
+    return course.enrolments.count()
+
+
+def signup_demand() -> list[dict]:
+    return list(
+        TrainingSignup.objects.filter(status=TrainingSignup.Status.NEW)
+        .values("kinds__name", "street__name")
+        .annotate(people=Count("pk"))
+        .order_by("kinds__name", "street__name")
+    )
+
+
+def enrolment_counts(courses: QuerySet[Course]) -> QuerySet[Course]:
+    return courses.annotate(
+        enrolled=Count("enrolments", distinct=True),
+        completed_count=Count("enrolments", filter=Q(enrolments__completed=True), distinct=True),
+    )
