@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from tests import factories
 from training import selectors, services
 from training.models import CourseKind
-from tests import factories
 
 
 def _course(actor, provider, **extra):
