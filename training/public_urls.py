@@ -1,0 +1,12 @@
+"""The public training sign-up (no account), mounted at /training/ (namespace "training_signup")."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "training_signup"
+
+urlpatterns = [
+    path("signup/", views.public_signup, name="signup"),
+    path("signup/thanks/", views.public_signup_thanks, name="thanks"),
+]
