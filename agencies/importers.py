@@ -10,19 +10,16 @@ transaction, or nothing at all.
 
 from __future__ import annotations
 
-import csv
-import io
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from kunqu_jiafu import audit
-from kunqu_jiafu.documents.sniff import LABELS, XLSX, sniff
+from kunqu_jiafu.documents.spreadsheets import RowError, file_error
+from kunqu_jiafu.documents.spreadsheets import read_rows as read_spreadsheet_rows
 from kunqu_jiafu.people.crypto import blind_index
 from kunqu_jiafu.people.idcard import ParsedId
 from kunqu_jiafu.people.models import Person
@@ -44,13 +41,6 @@ from .worker_template import build_template
 __all__ = ["ImportResult", "RowError", "build_template", "workers_import"]
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int  # as Excel shows it; the header is row 1
-    field: str  # the Chinese column name
-    message: str
-
-
 @dataclass
 class ImportResult:
     ok: bool
@@ -62,160 +52,21 @@ class ImportResult:
 # --- reading the file ------------------------------------------------------------------
 
 
-def _file_error(message: str) -> ValidationError:
-    return ValidationError({"file": [message]})
-
-
-def _normalise_header(value: Any) -> str:
-    return unicodedata.normalize("NFKC", str(value or "")).strip().strip("*").strip()
-
-
-def _read_xlsx(uploaded_file) -> list[tuple[Any, ...]]:
-    try:
-        workbook = load_workbook(uploaded_file, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a damaged archive
-        raise _file_error(
-            _(
-                "The Excel file could not be read; it may be damaged. Please save it again as "
-                ".xlsx and upload it."
-            )
-        ) from None
-    try:
-        sheet = (
-            workbook[DATA_SHEET_TITLE]
-            if DATA_SHEET_TITLE in workbook.sheetnames
-            else workbook.worksheets[0]
-        )
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append(values)
-            if len(rows) > MAX_ROWS + 1 and any(v not in (None, "") for v in values):
-                break
-        return rows
-    except Exception:
-        raise _file_error(
-            _(
-                "The Excel file could not be read; it may be damaged. Please save it again as "
-                ".xlsx and upload it."
-            )
-        ) from None
-    finally:
-        workbook.close()
-
-
-def _read_csv(data: bytes) -> list[tuple[Any, ...]]:
-    if b"\x00" in data:
-        raise _file_error(_("This file is not a CSV text file; please upload the Excel template."))
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise _file_error(
-            _(
-                "The CSV file could not be read as text; please save it as CSV (UTF-8) and upload "
-                "it again."
-            )
-        )
-    return [tuple(record) for record in csv.reader(io.StringIO(text, newline=""))]
-
-
-def _file_size(uploaded_file) -> int:
-    size = getattr(uploaded_file, "size", None)
-    if size is not None:
-        return size
-    position = uploaded_file.tell()
-    uploaded_file.seek(0, io.SEEK_END)
-    size = uploaded_file.tell()
-    uploaded_file.seek(position)
-    return size
-
-
 def read_rows(uploaded_file) -> list[tuple[int, dict[str, Any]]]:
     """(Excel row number, {column: cell}) for every non-empty data row; file problems raise."""
-    if _file_size(uploaded_file) > MAX_FILE_BYTES:
-        raise _file_error(
-            _("The file is larger than %(size)s MB; please split it into smaller files.")
-            % {"size": MAX_FILE_BYTES // (1024 * 1024)}
-        )
-    uploaded_file.seek(0)
-    kind = sniff(uploaded_file)
-    name = (getattr(uploaded_file, "name", "") or "").lower()
-    if kind == XLSX:
-        table = _read_xlsx(uploaded_file)
-    elif kind is None and name.endswith(".csv"):
-        uploaded_file.seek(0)
-        table = _read_csv(uploaded_file.read())
-    else:
-        uploaded_file.seek(0)
-        if uploaded_file.read(8).startswith(b"\xd0\xcf\x11\xe0"):
-            raise _file_error(
-                _(
-                    "This is an old-format Excel file (.xls); please save it as .xlsx (Excel "
-                    "Workbook) and upload it again."
-                )
-            )
-        if kind is None:
-            raise _file_error(
-                _(
-                    "This file is not an Excel workbook (.xlsx) or a CSV file; please download "
-                    "the template, fill it in and upload it."
-                )
-            )
-        raise _file_error(
-            _(
-                "This file is a %(kind)s, not an Excel workbook (.xlsx) or a CSV file; please "
-                "download the template, fill it in and upload it."
-            )
-            % {"kind": LABELS[kind]}
-        )
-
-    if not table or not any(v not in (None, "") for v in table[0]):
-        raise _file_error(_("The sheet is empty; the first row must be the template's header row."))
-    headers = [_normalise_header(v) for v in table[0]]
-    positions: dict[str, int] = {}
-    known = set(WorkerResource().headers())
-    for index, header in enumerate(headers):
-        if header in known:
-            if header in positions:
-                raise _file_error(
-                    _(
-                        "The column %(column)s appears twice in the header row; please keep only "
-                        "one."
-                    )
-                    % {"column": header}
-                )
-            positions[header] = index
-    missing = [h for h in REQUIRED_HEADERS if h not in positions]
-    if missing:
-        raise _file_error(
-            _(
-                "The header row (row 1) is missing these columns: %(columns)s. Please use the "
-                "template and keep its header row unchanged."
-            )
-            % {"columns": "、".join(missing)}
-        )
-
-    rows: list[tuple[int, dict[str, Any]]] = []
-    for number, values in enumerate(table[1:], start=2):
-        if not any(v not in (None, "") and str(v).strip() for v in values):
-            continue
-        if len(rows) >= MAX_ROWS:
-            raise _file_error(
-                _(
-                    "The file has more than %(max)s worker rows; please split it into files of at "
-                    "most %(max)s rows."
-                )
-                % {"max": MAX_ROWS}
-            )
-        rows.append(
-            (number, {h: values[i] if i < len(values) else None for h, i in positions.items()})
-        )
-    if not rows:
-        raise _file_error(_("The file contains no worker rows; please fill them in from row 2."))
-    return rows
+    return read_spreadsheet_rows(
+        uploaded_file,
+        headers=WorkerResource().headers(),
+        required=REQUIRED_HEADERS,
+        sheet_title=DATA_SHEET_TITLE,
+        max_rows=MAX_ROWS,
+        max_bytes=MAX_FILE_BYTES,
+        too_many_rows=_(
+            "The file has more than %(max)s worker rows; please split it into files of at "
+            "most %(max)s rows."
+        ),
+        no_rows=_("The file contains no worker rows; please fill them in from row 2."),
+    )
 
 
 # --- the import ------------------------------------------------------------------------
@@ -251,7 +102,7 @@ def workers_import(*, actor, agency: Agency, uploaded_file) -> ImportResult:
             with transaction.atomic():
                 created, updated = _write(plan, agency)
         except IntegrityError:
-            raise _file_error(
+            raise file_error(
                 _(
                     "Some of these people or workers were saved by someone else at the same time; "
                     "please import the file again."

@@ -14,6 +14,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from kunqu_jiafu.documents.spreadsheets import print_landscape_one_page_wide
+
 from .worker_columns import (
     ACCIDENT_INSURANCE_UNTIL,
     CERTIFICATES,
@@ -121,7 +123,7 @@ def build_template() -> bytes:
     sheet.append(headers)
     sheet.append([_COLUMN_HELP[h].example for h in headers])
     sheet.freeze_panes = "A2"
-    _print_landscape_one_page_wide(sheet)
+    print_landscape_one_page_wide(sheet)
 
     required_fill = PatternFill("solid", fgColor="FCE4D6")
     optional_fill = PatternFill("solid", fgColor="DDEBF7")
@@ -164,16 +166,8 @@ def build_template() -> bytes:
     return output.getvalue()
 
 
-def _print_landscape_one_page_wide(sheet) -> None:
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-
-
 def _add_help_sheet(sheet, headers: list[str]) -> None:
-    _print_landscape_one_page_wide(sheet)
+    print_landscape_one_page_wide(sheet)
     sheet.column_dimensions["A"].width = 18
     sheet.column_dimensions["B"].width = 10
     sheet.column_dimensions["C"].width = 80
