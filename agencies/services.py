@@ -688,7 +688,8 @@ def reference_save(*, actor: User, instance, changed: list[str] | tuple[str, ...
         audit.log(
             actor,
             instance,
-            f"agencies.{model._meta.model_name}.{'created' if created else 'updated'}",
+            f"{model._meta.app_label}.{model._meta.model_name}."
+            f"{'created' if created else 'updated'}",
             before=before,
             after={f: getattr(instance, f) for f in (changed or fields) if f in fields},
         )

@@ -17,3 +17,34 @@ class TrainingConfig(AppConfig):
         "统计查询": _perms("view"),
         "机构用户": [],
     }
+
+    def dashboard_panels(self, request):
+        from django.urls import reverse
+
+        from kunqu_jiafu.accounts.roles import is_staff_member
+
+        from . import selectors
+
+        if not is_staff_member(request.user):
+            return []
+        figures = selectors.progress()
+        target = figures["target"] or 1
+        top_kinds = sorted(figures["by_kind"], key=lambda r: -r["people"])[:5]
+        top_streets = sorted(figures["by_street"], key=lambda r: -r["people"])[:5]
+        return [
+            {
+                "title": _("Training %(year)s") % {"year": figures["year"]},
+                "training": {
+                    **figures,
+                    "percent": min(round(figures["trained"] * 100 / target), 100),
+                    "reached": figures["trained"] >= figures["target"],
+                    "top_kinds": [(r["course__kind__name"], r["people"]) for r in top_kinds],
+                    "top_streets": [(r["street"] or "—", r["people"]) for r in top_streets],
+                    "courses_url": reverse("admin:training_course_changelist"),
+                    "enrolments_url": reverse("admin:training_enrolment_changelist")
+                    + f"?completed__exact=1&course__policy_year={figures['year']}",
+                    "signups_url": reverse("admin:training_trainingsignup_changelist")
+                    + "?status__exact=new",
+                },
+            }
+        ]
