@@ -135,6 +135,8 @@ class ExcelDateWidget(widgets.DateWidget):
             return None
         if re.fullmatch(r"\d{8}", text):
             return self._from_digits(text, value)
+        if re.fullmatch(r"\d{5}", text):  # a serial day number that went through text (CSV)
+            return self._checked(from_excel(int(text)).date())
         match = self._DATE_RE.match(text)
         if not match:
             raise self._error(value)
