@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from agencies.api import TAG_ACCOUNT, MeView
 from agencies.api import register as register_agencies
 from subsidies.api import register as register_subsidies
+from training.api import register as register_training
 
 
 @extend_schema_view(
@@ -24,6 +25,7 @@ class TokenView(ObtainAuthToken):
 router = DefaultRouter()
 register_agencies(router)
 register_subsidies(router)
+register_training(router)
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -53,6 +53,28 @@ SUBJECT_HELP = {
     ),
 }
 
+RECORDS_HELP = {
+    ClaimSubject.Kind.ENROLMENT: _(
+        "Your agency's enrolments completed this policy year and not yet claimed are listed "
+        "(enrolment number, trainee, course). Delete the lines you do not claim now; the "
+        "amount is each course's standard per trainee."
+    ),
+    ClaimSubject.Kind.CERTIFICATE: _(
+        "Your trainees' certificates (passed exam) of this policy year not yet claimed are "
+        "listed (certificate number, trainee, course). Delete the lines you do not claim now."
+    ),
+}
+RECORDS_NONE = {
+    ClaimSubject.Kind.ENROLMENT: _(
+        "Your agency has no completed enrolment of this policy year left to claim; record "
+        "completions in the training area first."
+    ),
+    ClaimSubject.Kind.CERTIFICATE: _(
+        "Your trainees have no certificate of this policy year left to claim; record exam "
+        "results and certificates in the training area first."
+    ),
+}
+
 
 def periods_of_year(claim_type: ClaimType) -> list[str]:
     """Every period of the type's policy year, in the format the service expects."""
@@ -102,6 +124,7 @@ class ClaimForm(forms.Form):
         claim_type: ClaimType,
         with_period: bool = True,
         keep_subjects: int = 0,
+        eligible: list[str] | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -122,6 +145,14 @@ class ClaimForm(forms.Form):
         if self.subject_kind:
             required = not keep_subjects
             help_text = SUBJECT_HELP.get(self.subject_kind, "")
+            if eligible is not None:
+                # Training records: the agency's unclaimed ones are listed; it deletes the
+                # lines it does not claim now.
+                help_text = (
+                    RECORDS_HELP.get(self.subject_kind, "")
+                    if eligible
+                    else RECORDS_NONE.get(self.subject_kind, "")
+                )
             if keep_subjects:
                 help_text = _(
                     "Leave empty to keep the %(n)s people listed now; to change the list, enter "
@@ -138,6 +169,8 @@ class ClaimForm(forms.Form):
                     attrs={"rows": 6, "spellcheck": "false", "class": "mono subject-list"}
                 ),
             )
+            if eligible:
+                self.fields["subjects"].initial = "\n".join(eligible)
 
     @staticmethod
     def _figure_field(spec: rules.Field) -> forms.Field:

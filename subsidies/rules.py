@@ -164,6 +164,39 @@ def per_head(declared: Mapping, params: Mapping) -> Calculation:
     return Calculation(_cap(amount, params, trace), trace)
 
 
+# Training and certification subsidies take their figures from the provider's records: the
+# service lists the claimed enrolments (or certificates) grouped by course in
+# ``declared["courses"]`` ([{"course": name, "count": n, "standard": "1500.00" or ""}]) and
+# their number in ``declared["count"]``; the agency declares nothing by hand.
+RECORD_COUNT = Field("count", "人数（按所列培训记录）", "count")
+
+
+def per_enrolment(declared: Mapping, params: Mapping) -> Calculation:
+    """Per course: the course's standard per head (or the type's, when the course has none for
+    this subsidy), never above the type's ``unit_amount``; summed over the courses."""
+    count = read_declared((RECORD_COUNT,), declared)["count"]
+    ceiling = _param(params, "unit_amount")
+    groups = declared.get("courses") or []
+    if not isinstance(groups, list) or sum(int(g.get("count", 0)) for g in groups) != count:
+        raise DeclaredError({"count": "人数与所列培训记录不一致，请重新保存名单。"})
+    trace: list[str] = []
+    total = Decimal("0")
+    for group in groups:
+        heads = int(group["count"])
+        raw = group.get("standard")
+        unit = Decimal(str(raw)) if raw not in (None, "") else (ceiling or Decimal("0"))
+        note = ""
+        if ceiling is not None and unit > ceiling:
+            note = f"（课程标准 {yuan(unit)} 高于政策标准，按 {yuan(ceiling)} 计）"
+            unit = ceiling
+        subtotal = money(unit * heads)
+        total += subtotal
+        trace.append(f"{group['course']}：{heads} 人 × {yuan(unit)} = {yuan(subtotal)}{note}")
+    amount = money(total)
+    trace.append(f"合计 {count} 人，{yuan(amount)}")
+    return Calculation(_cap(amount, params, trace), trace)
+
+
 COST_PER_HEAD_FIELDS = (
     Field("count", "体检人数", "count"),
     Field("actual_cost", "实际支付体检费用（元）", "money"),
@@ -268,6 +301,7 @@ CALCULATORS: dict[str, Calculator] = {
     "interest": Calculator(INTEREST_FIELDS, interest),
     "capped_award": Calculator(AWARD_FIELDS, capped_award),
     "per_head": Calculator(PER_HEAD_FIELDS, per_head),
+    "per_enrolment": Calculator((), per_enrolment),
     "cost_per_head": Calculator(COST_PER_HEAD_FIELDS, cost_per_head),
     "fixed_per_unit": Calculator(UNIT_FIELDS, fixed_per_unit),
     "rate_of_amount": Calculator(RATE_FIELDS, rate_of_amount),
@@ -277,15 +311,16 @@ CALCULATORS: dict[str, Calculator] = {
 
 def calculate(calculator: str, declared: Mapping, params: Mapping) -> Calculation:
     spec = CALCULATORS[calculator]
+    first = spec.fields[0] if spec.fields else RECORD_COUNT
     if not isinstance(declared, Mapping):
-        raise DeclaredError({spec.fields[0].name: f"请填写“{spec.fields[0].label}”。"})
+        raise DeclaredError({first.name: f"请填写“{first.label}”。"})
     result = spec.compute(declared, params)
     if result.amount > MAX_AMOUNT:
         # Each figure may be plausible while their product is not (count × unit).
         raise DeclaredError(
             {
                 f.name: f"按所填数字计算的金额 {yuan(result.amount)} 过大，请核对“{f.label}”。"
-                for f in spec.fields
+                for f in (spec.fields or (RECORD_COUNT,))
                 if f.kind != "text"
             }
         )
@@ -299,6 +334,7 @@ PARAMETERS: dict[str, dict[str, tuple[str, bool]]] = {
     "interest": {"rate": ("rate", False), "cap": ("money", False)},
     "capped_award": {"cap": ("money", True)},
     "per_head": {"unit_amount": ("money", False), "cap": ("money", False)},
+    "per_enrolment": {"unit_amount": ("money", False), "cap": ("money", False)},
     "cost_per_head": {"unit_amount": ("money", True), "cap": ("money", False)},
     "fixed_per_unit": {"unit_amount": ("money", True), "cap": ("money", False)},
     "rate_of_amount": {

@@ -12,9 +12,10 @@ from agencies import selectors as agency_selectors
 from agencies.models import Agency, Recognition
 from agencies.permissions import user_agency_id
 from kunqu_jiafu.accounts.roles import is_agency_user, is_staff_member
+from training.models import Enrolment
 
 from . import rules
-from .models import Claim, ClaimType, Notice, SpecialFund
+from .models import Claim, ClaimSubject, ClaimType, Notice, SpecialFund
 
 
 def claims_for_user(user) -> QuerySet[Claim]:
@@ -158,3 +159,55 @@ def current_period(claim_type: ClaimType, today: dt.date | None = None) -> str:
     if kind == ClaimType.PeriodKind.QUARTER:
         return f"{year}Q{(today.month - 1) // 3 + 1}"
     return f"{year}-{today.month:02d}"
+
+
+# --- training and certification subsidies: figures from the provider's records ----------
+
+
+def from_training_records(claim_type: ClaimType) -> bool:
+    """The type's subjects are the provider's enrolments or certificates, not typed figures."""
+    return claim_type.calculator == "per_enrolment"
+
+
+def training_records(agency: Agency, claim_type: ClaimType) -> QuerySet[Enrolment]:
+    """The enrolments of the agency's own courses a claim of this type may list: completed in
+    the policy year (training subsidy), or passed with a certificate issued in the policy year
+    (certification subsidy; a certificate without a date counts in its course's year)."""
+    year = claim_type.policy_year
+    qs = Enrolment.objects.filter(course__provider=agency).select_related("course", "person")
+    if (claim_type.parameters or {}).get("subject_kind") == ClaimSubject.Kind.CERTIFICATE:
+        return (
+            qs.filter(exam=Enrolment.Exam.PASSED)
+            .exclude(certificate_number="")
+            .filter(
+                Q(certified_on__year=year) | Q(certified_on__isnull=True, course__policy_year=year)
+            )
+        )
+    return qs.filter(completed=True, completed_on__year=year)
+
+
+def training_record_key(claim_type: ClaimType, enrolment: Enrolment) -> str:
+    if (claim_type.parameters or {}).get("subject_kind") == ClaimSubject.Kind.CERTIFICATE:
+        return enrolment.certificate_number
+    return str(enrolment.pk)
+
+
+def training_record_label(claim_type: ClaimType, enrolment: Enrolment) -> str:
+    """ "<key> <name>·<course>": the key first, so a line of the list can be pasted back."""
+    key = training_record_key(claim_type, enrolment)
+    return f"{key} {enrolment.person.name}·{enrolment.course.name}"[:120]
+
+
+def unclaimed_training_records(agency: Agency, claim_type: ClaimType) -> list[str]:
+    """Labels of the records the agency may still claim under this type (none claimed live)."""
+    kind = (claim_type.parameters or {}).get("subject_kind")
+    taken = set(
+        ClaimSubject.objects.filter(claim_type=claim_type, kind=kind, live=True).values_list(
+            "key", flat=True
+        )
+    )
+    return [
+        training_record_label(claim_type, e)
+        for e in training_records(agency, claim_type).order_by("course_id", "id")
+        if training_record_key(claim_type, e) not in taken
+    ]

@@ -24,6 +24,7 @@ from kunqu_jiafu.documents.sniff import JPEG, PDF, PNG
 from kunqu_jiafu.notifications.services import notify
 from kunqu_jiafu.people.crypto import blind_index
 from kunqu_jiafu.people.idcard import normalize as normalize_id
+from training.models import Enrolment
 
 from . import permissions, rules, selectors, workflow
 from .models import Claim, ClaimAttachment, ClaimSubject, ClaimType, Notice, SpecialFund
@@ -148,6 +149,97 @@ def _subject_keys(
     return [(f"{workers[d].person_id}@{period}", workers[d].person.name) for d in hashes]
 
 
+def _record_subjects(
+    claim_type: ClaimType, agency: Agency, lines: list[str] | str
+) -> tuple[list[tuple[str, str]], dict]:
+    """Training and certification subsidies: (key, label) of each listed enrolment or
+    certificate of the agency's own courses, and the figures the calculator reads (the count
+    and, per course, the number listed and the course's standard). A line's first word is its
+    enrolment number or certificate number; the rest (name, course) is ignored."""
+    kind = claim_type.parameters.get("subject_kind")
+    certificates = kind == ClaimSubject.Kind.CERTIFICATE
+    if isinstance(lines, str):
+        lines = lines.splitlines()
+    tokens = [str(line).split()[0] for line in lines if line and str(line).strip()]
+    if not tokens:
+        raise ValidationError(
+            {
+                "subjects": _("List the certificate numbers claimed, one per line.")
+                if certificates
+                else _("List the enrolment numbers of the trainees claimed, one per line.")
+            }
+        )
+    if len(set(tokens)) != len(tokens):
+        twice = sorted({t for t in tokens if tokens.count(t) > 1})
+        raise ValidationError(
+            {"subjects": _("The list names these twice: %(list)s.") % {"list": "、".join(twice)}}
+        )
+    if not certificates:
+        bad = [t for t in tokens if not t.isdigit() or len(t) > 18]
+        if bad:
+            raise ValidationError(
+                {
+                    "subjects": _("Enrolment numbers are whole numbers; not: %(list)s.")
+                    % {"list": "、".join(v[:20] for v in bad)}
+                }
+            )
+        found = {
+            str(e.pk): e
+            for e in Enrolment.objects.filter(
+                pk__in=[int(t) for t in tokens], course__provider=agency
+            ).select_related("course", "person")
+        }
+    else:
+        found = {
+            e.certificate_number: e
+            for e in Enrolment.objects.filter(
+                certificate_number__in=tokens, course__provider=agency
+            ).select_related("course", "person")
+        }
+    unknown = [t for t in tokens if t not in found]
+    if unknown:
+        message = (
+            _("These certificates are not of your agency's trainees: %(list)s.")
+            if certificates
+            else _("These enrolments are not of your agency's courses: %(list)s.")
+        )
+        raise ValidationError({"subjects": message % {"list": "、".join(unknown)}})
+    eligible = set(
+        selectors.training_records(agency, claim_type)
+        .filter(pk__in=[e.pk for e in found.values()])
+        .values_list("pk", flat=True)
+    )
+    refused = [
+        selectors.training_record_label(claim_type, found[t])
+        for t in tokens
+        if found[t].pk not in eligible
+    ]
+    if refused:
+        message = (
+            _("These certificates were not obtained with a passed exam in %(year)s: %(list)s.")
+            if certificates
+            else _("These enrolments are not completed in %(year)s: %(list)s.")
+        )
+        raise ValidationError(
+            {"subjects": message % {"year": claim_type.policy_year, "list": "、".join(refused)}}
+        )
+    courses: dict[int, dict] = {}
+    for t in tokens:
+        course = found[t].course
+        group = courses.setdefault(
+            course.pk,
+            {
+                "course": course.name,
+                "count": 0,
+                # Certification is paid at the type's standard; training at the course's.
+                "standard": "" if certificates else str(course.subsidy_standard),
+            },
+        )
+        group["count"] += 1
+    keys = [(t, selectors.training_record_label(claim_type, found[t])) for t in tokens]
+    return keys, {"count": str(len(tokens)), "courses": list(courses.values())}
+
+
 def _set_subjects(claim: Claim, keys: list[tuple[str, str]]) -> None:
     kind = claim.claim_type.parameters.get("subject_kind")
     claim.subjects.all().delete()
@@ -203,8 +295,12 @@ def claim_create(
     if not claim_type.active:
         raise ValidationError({"claim_type": _("This claim type is not open for claims.")})
     period = _check_period(claim_type, period)
-    calculation = _compute(claim_type, declared)
-    keys = _subject_keys(claim_type, agency, period, subjects or [])
+    if selectors.from_training_records(claim_type):
+        keys, declared = _record_subjects(claim_type, agency, subjects or [])
+        calculation = _compute(claim_type, declared)
+    else:
+        calculation = _compute(claim_type, declared)
+        keys = _subject_keys(claim_type, agency, period, subjects or [])
     with transaction.atomic():
         claim = Claim(
             agency=agency,
@@ -238,12 +334,19 @@ def claim_update(
 ) -> Claim:
     """Change a draft's figures; ``subjects=None`` keeps the current list of subjects."""
     _require(permissions.can_edit_claim(actor, claim))
-    calculation = _compute(claim.claim_type, declared)
-    keys = (
-        None
-        if subjects is None
-        else _subject_keys(claim.claim_type, claim.agency, claim.period, subjects)
-    )
+    if selectors.from_training_records(claim.claim_type):
+        # The figures are read again from the records, also when the list is kept.
+        if subjects is None:
+            subjects = list(claim.subjects.filter(live=True).values_list("key", flat=True))
+        keys, declared = _record_subjects(claim.claim_type, claim.agency, subjects)
+        calculation = _compute(claim.claim_type, declared)
+    else:
+        calculation = _compute(claim.claim_type, declared)
+        keys = (
+            None
+            if subjects is None
+            else _subject_keys(claim.claim_type, claim.agency, claim.period, subjects)
+        )
     with transaction.atomic():
         claim = (
             # of=("self",): lock the claim only, not its type and agency rows that the join
@@ -394,6 +497,13 @@ def claim_transition(
         admin_link = reverse("admin:subsidies_claim_change", args=[claim.pk])
 
         if action in ("submit", "resubmit"):
+            if selectors.from_training_records(claim.claim_type):
+                # The records may have changed since the draft: list and figures read again.
+                _keys, claim.declared = _record_subjects(
+                    claim.claim_type,
+                    claim.agency,
+                    list(claim.subjects.filter(live=True).values_list("key", flat=True)),
+                )
             problems = selectors.eligibility_for(claim.agency, claim.claim_type)
             calculation = _compute(claim.claim_type, claim.declared)
             problems += calculation.problems
@@ -717,7 +827,15 @@ def _parameter_errors(calculator: str, params) -> list[str]:
             }
         )
     subject_kind = params.get("subject_kind")
-    if subject_kind not in (None, "") and subject_kind not in ClaimSubject.Kind.values:
+    if calculator == "per_enrolment" and subject_kind not in (
+        ClaimSubject.Kind.ENROLMENT,
+        ClaimSubject.Kind.CERTIFICATE,
+    ):
+        errors.append(
+            _("This calculator reads training records: “subject_kind” must be %(kinds)s.")
+            % {"kinds": "enrolment、certificate"}
+        )
+    elif subject_kind not in (None, "") and subject_kind not in ClaimSubject.Kind.values:
         errors.append(
             _("“subject_kind” must be one of %(kinds)s.")
             % {"kinds": "、".join(ClaimSubject.Kind.values)}

@@ -85,6 +85,20 @@ def payment_rules(claim_type: ClaimType) -> list[str]:
             ClaimSubject.Kind.CERTIFICATE: _("%(amount)s per certificate obtained"),
         }.get(kind, _("%(amount)s per person"))
         lines.append(template % {"amount": _yuan(unit or 0)})
+    elif calculator == "per_enrolment":
+        if kind == ClaimSubject.Kind.CERTIFICATE:
+            lines.append(
+                _("%(amount)s per certificate of your trainees, from the training records")
+                % {"amount": _yuan(unit or 0)}
+            )
+        else:
+            lines.append(
+                _(
+                    "Each course's subsidy standard per trainee who completed it (at most "
+                    "%(amount)s), from the training records"
+                )
+                % {"amount": _yuan(unit or 0)}
+            )
     elif calculator == "cost_per_head":
         lines.append(
             _("The actual cost, at most %(amount)s per worker checked")
@@ -244,6 +258,9 @@ def claim_new(request, agency: Agency):
         _posted(request),
         claim_type=claim_type,
         initial={"period": selectors.current_period(claim_type)},
+        eligible=selectors.unclaimed_training_records(agency, claim_type)
+        if selectors.from_training_records(claim_type)
+        else None,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -301,7 +318,11 @@ def claim_edit(request, agency: Agency, pk: int):
     keep = len(subjects) if kind == ClaimSubject.Kind.PERSON else 0
     initial = {f"declared_{name}": value for name, value in (claim.declared or {}).items()}
     if kind and not keep:
-        initial["subjects"] = "\n".join(_subject_lines(subjects))
+        initial["subjects"] = (
+            "\n".join(s.label for s in subjects)
+            if selectors.from_training_records(claim_type)
+            else "\n".join(_subject_lines(subjects))
+        )
     form = ClaimForm(
         _posted(request),
         claim_type=claim_type,
