@@ -25,11 +25,16 @@ class CourseForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].queryset = CourseKind.objects.filter(active=True)
-        self.fields["street"].queryset = Street.objects.filter(active=True)
-        self.fields["street"].help_text = _("Where the classes are held, if not at the agency.")
+        # The admin shows a read-only form (no fields) to officials.
+        if "kind" in self.fields:
+            self.fields["kind"].queryset = CourseKind.objects.filter(active=True)
+        if "street" in self.fields:
+            self.fields["street"].queryset = Street.objects.filter(active=True)
+            self.fields["street"].help_text = _(
+                "Where the classes are held, if not at the agency."
+            )
         if not self.instance.pk:
-            self.fields.pop("status")
+            self.fields.pop("status", None)
             self.initial.setdefault("policy_year", timezone.localdate().year)
 
     def _post_clean(self):

@@ -1,0 +1,90 @@
+"""The public training sign-up at /training/signup/ (no account)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from agencies.models import Street
+from kunqu_jiafu.audit.models import AuditEntry
+from tests import factories
+from training.models import CourseKind, TrainingSignup
+
+URL = "/training/signup/"
+
+
+def signup_post(**overrides) -> dict:
+    data = {
+        "name": "刘秀英",
+        "id_number": factories.id_number(),
+        "phone": "13912345678",
+        "street": Street.objects.filter(active=True).first().pk,
+        "kinds": [CourseKind.objects.get(code="pre_job").pk],
+        "note": "希望周末上课",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_signup_page_is_public_and_lists_the_kinds(db, client):
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert reverse("training_signup:signup") == URL
+    html = response.content.decode()
+    assert CourseKind.objects.get(code="pre_job").name in html
+
+
+def test_a_resident_signs_up_without_an_account(db, client):
+    data = signup_post()
+    response = client.post(URL, data)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("training_signup:thanks")
+    signup = TrainingSignup.objects.get()
+    assert signup.person.name == "刘秀英"
+    assert signup.person.id_number == data["id_number"]
+    assert [k.code for k in signup.kinds.all()] == ["pre_job"]
+    assert signup.status == TrainingSignup.Status.NEW
+    assert AuditEntry.objects.filter(action="training.signup.created").count() == 1
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_bad_id_number_is_refused_with_a_message_and_nothing_saved(db, client):
+    number = factories.id_number()
+    wrong = number[:-1] + ("1" if number[-1] != "1" else "2")
+    response = client.post(URL, signup_post(id_number=wrong))
+    assert response.status_code == 200
+    assert response.context["form"].errors["id_number"]
+    assert not TrainingSignup.objects.exists()
+
+
+def test_signing_up_with_no_kind_ticked_asks_for_one(db, client):
+    response = client.post(URL, signup_post(kinds=[]))
+    assert response.status_code == 200
+    assert response.context["form"].errors["kinds"] == [
+        gettext("Tick at least one kind of training.")
+    ]
+    assert gettext("Tick at least one kind of training.") in response.content.decode()
+    assert not TrainingSignup.objects.exists()
+
+
+def test_an_empty_form_names_every_missing_field(db, client):
+    response = client.post(URL, {})
+    errors = response.context["form"].errors
+    assert set(errors) == {"name", "id_number", "phone", "street", "kinds"}
+    assert not TrainingSignup.objects.exists()
+
+
+def test_a_second_open_signup_of_the_same_person_is_refused(db, client):
+    number = factories.id_number()
+    client.post(URL, signup_post(id_number=number))
+    response = client.post(URL, signup_post(id_number=number))
+    assert response.status_code == 200
+    assert response.context["form"].errors["id_number"] == [
+        gettext("You have already signed up; the bureau will contact you.")
+    ]
+    assert TrainingSignup.objects.count() == 1
+
+
+def test_manager_training_is_not_offered_to_the_public(db, client):
+    manager = CourseKind.objects.filter(is_manager_training=True).first()
+    response = client.post(URL, signup_post(kinds=[manager.pk]))
+    assert "kinds" in response.context["form"].errors
+    assert not TrainingSignup.objects.exists()
