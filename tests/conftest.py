@@ -117,6 +117,7 @@ def _celery_eager_by_default(request):
 SEEDING_MIGRATIONS = (
     "agencies.migrations.0003_reference_data",
     "subsidies.migrations.0002_catalogue_2026",
+    "subsidies.migrations.0003_training_from_records",
     "training.migrations.0002_seed",
 )
 

@@ -15,6 +15,8 @@ from agencies.models import EmployeeSystemFiling, Recognition
 from subsidies import selectors, services
 from subsidies.models import Claim, ClaimType, SpecialFund
 from tests import factories
+from training import services as training_services
+from training.models import CourseKind
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -27,16 +29,10 @@ EXAMPLES = {
     "market_award": ({"requested_amount": "120000", "basis": "认定文件"}, None, "100000.00"),
     "excellence_award": ({"requested_amount": "50000", "basis": "考评优秀"}, None, "50000.00"),
     "brand_award": ({"requested_amount": "60000", "basis": "品牌称号"}, None, "60000.00"),
-    "training_subsidy": (
-        {"count": "2", "unit_amount": "1500"},
-        ["PX2026-001", "PX2026-002"],
-        "3000.00",
-    ),
-    "certification_subsidy": (
-        {"count": "2", "unit_amount": "600"},
-        ["JD-0001", "JD-0002"],
-        "1000.00",
-    ),
+    # From the agency's training records (made in _training_records): two courses at
+    # 1,500 and 1,000 yuan per trainee; two certificates at the type's 500 yuan.
+    "training_subsidy": ({}, "enrolments", "2500.00"),
+    "certification_subsidy": ({}, "certificates", "1000.00"),
     "social_insurance": ({"base_amount": "8000"}, "workers", "8000.00"),
     "ui_refund": (
         {
@@ -94,6 +90,47 @@ def _qualified_agency():
     return agency, user, workers
 
 
+def _training_records(user, agency, what: str) -> list[str]:
+    """Two completed trainees of two courses of the agency, with certificates; the keys the
+    claim lists (enrolment numbers or certificate numbers)."""
+    done = dt.date(2026, 3, 20)
+    enrolments = []
+    for n, standard in enumerate(("1500.00", "1000.00"), 1):
+        course = training_services.course_create(
+            actor=user,
+            provider=agency,
+            data={
+                "name": f"2026年第{n}期家政服务员培训",
+                "kind": CourseKind.objects.get(code="pre_job"),
+                "starts_on": dt.date(2026, 3, 1),
+                "ends_on": done,
+                "class_hours": 40,
+                "capacity": 30,
+                "subsidy_standard": Decimal(standard),
+                "policy_year": 2026,
+            },
+        )
+        enrolment = training_services.enrol(
+            actor=user, course=course, id_number=factories.id_number(), name=f"学员{n}"
+        )
+        enrolments.append(
+            training_services.enrolment_record(
+                actor=user,
+                enrolment=enrolment,
+                data={
+                    "attended_hours": 40,
+                    "completed": True,
+                    "completed_on": done,
+                    "exam": "passed",
+                    "certificate_number": f"JD2026-000{n}",
+                },
+            )
+        )
+    if what == "certificates":
+        return [e.certificate_number for e in enrolments]
+    return [str(e.pk) for e in enrolments]
+
+
 @pytest.mark.parametrize("code", list(EXAMPLES))
 def test_claim_goes_from_draft_to_paid_in_the_browser(code, browser, live_server, monkeypatch):
     base = live_server.url
@@ -108,6 +145,8 @@ def test_claim_goes_from_draft_to_paid_in_the_browser(code, browser, live_server
     declared, subjects, expected = EXAMPLES[code]
     if subjects == "workers":
         subjects = [w.person.id_number for w in workers]
+    elif subjects in ("enrolments", "certificates"):
+        subjects = _training_records(agency_user, agency, subjects)
 
     # The agency files the claim from the catalogue.
     page = _login(browser, base, agency_user.username, factories.PASSWORD)
