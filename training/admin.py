@@ -25,6 +25,7 @@ from kunqu_jiafu.audit.admin import AuditHistoryMixin
 from kunqu_jiafu.people.admin import ViewerMixin, search_by_id_number
 
 from . import selectors, services
+from .admin_import import RosterImportAdminMixin
 from .forms import CourseForm, RecordForm, SignupEnrolForm
 from .models import Course, CourseKind, Enrolment, TrainingSignup, TrainingTarget
 
@@ -107,7 +108,7 @@ class StreetOfCourseFilter(admin.SimpleListFilter):
 
 
 @admin.register(Course)
-class CourseAdmin(AuditHistoryMixin, ServiceSaveMixin, admin.ModelAdmin):
+class CourseAdmin(RosterImportAdminMixin, AuditHistoryMixin, ServiceSaveMixin, admin.ModelAdmin):
     form = CourseAdminForm
     list_display = (
         "name",

@@ -22,3 +22,11 @@ urlpatterns = [
         name="enrolment_record",
     ),
 ]
+
+# The roster import (training.import_views): upload → preview → confirm.
+from . import import_views  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/import/", import_views.roster_import, name="roster_import"),
+    path("roster-template.xlsx", import_views.roster_template, name="roster_template"),
+]

@@ -1,0 +1,144 @@
+"""Roster import pages: portal (own courses) and admin (any course), preview then confirm."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from kunqu_jiafu.people.models import Person
+from tests import factories
+from tests.training.test_roster_import import _course, _ids, _row, _xlsx
+from training import roster_columns as col
+from training.models import Enrolment
+
+
+@pytest.fixture
+def course(agency_a, org_a):
+    return _course(agency_a, org_a, capacity=50)
+
+
+def _url(course):
+    return reverse("training:roster_import", args=[course.pk])
+
+
+def _admin_url(course):
+    return reverse("admin:training_course_import_roster", args=[course.pk])
+
+
+def _upload(client, url, rows):
+    upload = _xlsx(rows)
+    return client.post(url, {"file": upload})
+
+
+def test_portal_preview_then_confirm_imports_the_same_file(client_for, agency_a, course):
+    client = client_for(agency_a)
+    numbers = _ids(3)
+    page = client.get(_url(course))
+    assert page.status_code == 200
+    assert reverse("training:roster_template") in page.content.decode()
+
+    preview = _upload(client, _url(course), [_row(**{col.ID_NUMBER: n}) for n in numbers])
+    assert preview.status_code == 200
+    assert preview.context["preview"].ok and preview.context["preview"].new == 3
+    token = preview.context["token"]
+    assert token and 'data-testid="confirm"' in preview.content.decode()
+    assert Enrolment.objects.count() == 0  # the preview writes nothing
+
+    done = client.post(_url(course), {"token": token, "confirm": "1"})
+    assert done.status_code == 302 and done.url == reverse("training:course", args=[course.pk])
+    assert course.enrolments.count() == 3
+    assert {p.id_number for p in Person.objects.all()} == set(numbers)
+
+    again = client.post(_url(course), {"token": token, "confirm": "1"})  # used up
+    assert again.status_code == 200 and course.enrolments.count() == 3
+
+
+def test_portal_preview_with_errors_shows_them_and_offers_no_confirm(client_for, agency_a, course):
+    client = client_for(agency_a)
+    number = factories.id_number()
+    response = _upload(
+        client, _url(course), [_row(**{col.ID_NUMBER: number}), _row(**{col.ID_NUMBER: number})]
+    )
+    body = response.content.decode()
+    assert response.context["token"] == ""
+    assert 'data-testid="import-errors"' in body and 'data-testid="confirm"' not in body
+    assert (3, col.ID_NUMBER) in {(e.row, e.field) for e in response.context["errors"]}
+    assert Enrolment.objects.count() == 0
+
+
+def test_a_tampered_or_foreign_token_imports_nothing(client_for, agency_a, course, org_a):
+    client = client_for(agency_a)
+    token = _upload(client, _url(course), [_row()]).context["token"]
+    forged = client.post(_url(course), {"token": token[:-3] + "abc", "confirm": "1"})
+    assert forged.status_code == 200
+    other = _course(agency_a, org_a, name="另一期")
+    elsewhere = client.post(_url(other), {"token": token, "confirm": "1"})
+    assert elsewhere.status_code == 200
+    assert Enrolment.objects.count() == 0
+
+
+def test_a_file_changed_on_the_server_after_preview_is_refused(client_for, agency_a, course):
+    from training import import_views
+
+    client = client_for(agency_a)
+    token = _upload(client, _url(course), [_row()]).context["token"]
+    for path in import_views._staging_dir().glob("*.upload"):
+        path.write_bytes(_xlsx([_row(), _row()]).read())
+    client.post(_url(course), {"token": token, "confirm": "1"})
+    assert Enrolment.objects.count() == 0
+
+
+def test_a_file_that_is_not_a_spreadsheet_gets_a_message_not_a_500(client_for, agency_a, course):
+    client = client_for(agency_a)
+    response = client.post(_url(course), {"file": SimpleUploadedFile("x.xlsx", b"%PDF-1.4")})
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
+
+
+def test_agency_b_gets_404_for_agency_a_course(client_for, agency_b, course):
+    client = client_for(agency_b)
+    assert client.get(_url(course)).status_code == 404
+    assert client.post(_url(course), {"file": _xlsx([_row()])}).status_code == 404
+    assert Enrolment.objects.count() == 0
+
+
+def test_anonymous_is_sent_to_sign_in(client, course):
+    response = client.post(_url(course), {"file": _xlsx([_row()])})
+    assert response.status_code == 302 and "login" in response.url
+    assert Enrolment.objects.count() == 0
+
+
+def test_template_download_is_the_roster_template(client_for, agency_a):
+    response = client_for(agency_a).get(reverse("training:roster_template"))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content))[col.DATA_SHEET_TITLE]
+    assert [c.value for c in sheet[1]] == list(col.HEADERS)
+
+
+def test_reviewer_imports_into_any_course_in_the_admin(client_for, reviewer, course):
+    client = client_for(reviewer)
+    assert client.get(_admin_url(course)).status_code == 200
+    preview = _upload(client, _admin_url(course), [_row(), _row()])
+    assert preview.context["preview"].ok
+    done = client.post(_admin_url(course), {"token": preview.context["token"], "confirm": "1"})
+    assert done.status_code == 302
+    assert course.enrolments.count() == 2
+    template = client.get(reverse("admin:training_course_roster_template"))
+    assert template.status_code == 200 and template.content[:2] == b"PK"
+
+
+def test_official_cannot_import_in_the_admin(client_for, official, course):
+    client = client_for(official)
+    response = client.post(_admin_url(course), {"file": _xlsx([_row()])})
+    assert response.status_code in (302, 403)
+    assert Enrolment.objects.count() == 0
+
+
+def test_agency_user_cannot_use_the_admin_import(client_for, agency_a, course):
+    response = client_for(agency_a).post(_admin_url(course), {"file": _xlsx([_row()])})
+    assert response.status_code == 302 and "login" in response.url
+    assert Enrolment.objects.count() == 0
