@@ -36,7 +36,7 @@ class TrainingConfig(AppConfig):
                 "title": _("Training %(year)s") % {"year": figures["year"]},
                 "training": {
                     **figures,
-                    "percent": min(round(figures["trained"] * 100 / target), 100),
+                    "percent": min(round(figures["trained"] * 100 / target, 1), 100),
                     "reached": figures["trained"] >= figures["target"],
                     "top_kinds": [(r["course__kind__name"], r["people"]) for r in top_kinds],
                     "top_streets": [(r["street"] or "—", r["people"]) for r in top_streets],
