@@ -9,12 +9,19 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.forms import DateInput, clean_phone
 from agencies.models import Street
+from kunqu_jiafu.people.idcard import parse_id_number
 
 from .models import Course, CourseKind, Enrolment
 from .services import COURSE_FIELDS, RECORD_FIELDS
 
 ID_WIDGET = forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"})
 PHONE_WIDGET = forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"})
+
+
+def clean_id_number(form) -> str:
+    """Check the ID number on the form, so its error shows together with the others;
+    the service checks it again."""
+    return parse_id_number(form.cleaned_data.get("id_number", "")).number
 
 
 class CourseForm(forms.ModelForm):
@@ -30,9 +37,7 @@ class CourseForm(forms.ModelForm):
             self.fields["kind"].queryset = CourseKind.objects.filter(active=True)
         if "street" in self.fields:
             self.fields["street"].queryset = Street.objects.filter(active=True)
-            self.fields["street"].help_text = _(
-                "Where the classes are held, if not at the agency."
-            )
+            self.fields["street"].help_text = _("Where the classes are held, if not at the agency.")
         if not self.instance.pk:
             self.fields.pop("status", None)
             self.initial.setdefault("policy_year", timezone.localdate().year)
@@ -62,6 +67,8 @@ class EnrolForm(forms.Form):
 
     def clean_phone(self):
         return clean_phone(self.cleaned_data.get("phone", ""))
+
+    clean_id_number = clean_id_number
 
 
 class RecordForm(forms.ModelForm):
@@ -122,6 +129,8 @@ class PublicSignupForm(forms.Form):
 
     def clean_phone(self):
         return clean_phone(self.cleaned_data.get("phone", ""))
+
+    clean_id_number = clean_id_number
 
 
 class SignupEnrolForm(forms.Form):

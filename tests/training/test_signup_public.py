@@ -88,3 +88,10 @@ def test_manager_training_is_not_offered_to_the_public(db, client):
     response = client.post(URL, signup_post(kinds=[manager.pk]))
     assert "kinds" in response.context["form"].errors
     assert not TrainingSignup.objects.exists()
+
+
+def test_a_bad_id_number_and_no_kinds_are_reported_together(db, client):
+    response = client.post(URL, signup_post(id_number="15020319850315001", kinds=[]))
+    errors = response.context["form"].errors
+    assert set(errors) == {"id_number", "kinds"}
+    assert not TrainingSignup.objects.exists()
