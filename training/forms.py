@@ -79,7 +79,9 @@ class RecordForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["completed_on"].help_text = _("Left empty: the end date of the course.")
+        self.fields["completed_on"].help_text = _(
+            "Left empty: the last day of the course, or today if it is still running."
+        )
 
     def _post_clean(self):
         pass
