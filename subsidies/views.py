@@ -141,8 +141,9 @@ def _needs(claim_type: ClaimType) -> dict:
     from .forms import SUBJECT_LABELS
 
     kind = (claim_type.parameters or {}).get("subject_kind")
+    figures = [spec.label for spec in rules.CALCULATORS[claim_type.calculator].fields]
     return {
-        "figures": [spec.label for spec in rules.CALCULATORS[claim_type.calculator].fields],
+        "figures": figures or [_("None: the figures come from your training records")],
         "attachments": [label for _code, label in claim_type.required_attachments],
         "subjects": SUBJECT_LABELS.get(kind, "") if kind else "",
     }
