@@ -492,3 +492,35 @@ def test_template_has_the_chinese_headers_and_round_trips(agency_a, course):
     enrolment = course.enrolments.select_related("person").get()
     assert enrolment.person.id_number == number
     assert enrolment.certificate_number == "S000015020300001"
+
+
+# --- concurrency (PostgreSQL) -------------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL (row locks and concurrent transactions)",
+)
+def test_two_simultaneous_imports_never_overfill_the_course(transactional_db, monkeypatch):
+    from tests.concurrency import outcomes, run_together, slowed
+
+    org = factories.make_agency("并发培训学校")
+    user = factories.make_agency_user("concurrent", org)
+    course = _course(user, org, capacity=3)
+    slowed(monkeypatch, imp, "_plan")  # both read the course before either writes
+    files = [
+        _xlsx([_row(**{col.ID_NUMBER: n}) for n in _ids(3, year)]).read() for year in (1970, 1975)
+    ]
+
+    def load(data):
+        return lambda: imp.roster_import(
+            actor=user, course=course, uploaded_file=SimpleUploadedFile("r.xlsx", data)
+        )
+
+    oks, errors = outcomes(run_together(*(load(d) for d in files)))
+    assert not errors
+    assert sorted(r.ok for r in oks) == [False, True]
+    loser = next(r for r in oks if not r.ok)
+    assert {e.field for e in loser.errors} == {col.ID_NUMBER}
+    assert course.enrolments.count() == 3
