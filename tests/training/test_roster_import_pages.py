@@ -142,3 +142,10 @@ def test_agency_user_cannot_use_the_admin_import(client_for, agency_a, course):
     response = client_for(agency_a).post(_admin_url(course), {"file": _xlsx([_row()])})
     assert response.status_code == 302 and "login" in response.url
     assert Enrolment.objects.count() == 0
+
+
+def test_the_admin_course_page_links_to_the_import(client_for, reviewer, official, course):
+    page = client_for(reviewer).get(reverse("admin:training_course_change", args=[course.pk]))
+    assert _admin_url(course) in page.content.decode()
+    page = client_for(official).get(reverse("admin:training_course_change", args=[course.pk]))
+    assert _admin_url(course) not in page.content.decode()
