@@ -19,7 +19,9 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -33,7 +35,7 @@ from kunqu_jiafu.accounts.roles import (
     is_staff_member,
 )
 
-from . import filters, selectors, services
+from . import filters, importers, selectors, services
 from . import serializers as s
 
 TAG_COURSES = "培训课程"
@@ -126,6 +128,57 @@ class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
                 actor=request.user, course=course, data=dict(serializer.validated_data)
             )
         return Response(self._present(course))
+
+    @extend_schema(
+        summary="导入培训花名册",
+        description=(
+            "上传 .xlsx 或 .csv 花名册。confirm=false 只校验，逐行逐列返回全部问题；"
+            "confirm=true 在全部无误时于一个事务内写入，否则不写入任何数据并返回问题。"
+        ),
+        tags=[TAG_COURSES],
+        request={"multipart/form-data": s.RosterUploadSerializer},
+        responses={200: s.RosterOutcomeSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def roster(self, request: Request, pk=None, format=None) -> Response:
+        course = self.get_object()
+        serializer = s.RosterUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        with service_errors():
+            if serializer.validated_data["confirm"]:
+                result = importers.roster_import(
+                    actor=request.user, course=course, uploaded_file=upload
+                )
+                new, updated, new_people, rows = (
+                    result.created,
+                    result.updated,
+                    result.new_people,
+                    None,
+                )
+            else:
+                result = importers.roster_preview(
+                    actor=request.user, course=course, uploaded_file=upload
+                )
+                new, updated, new_people, rows = (
+                    result.new,
+                    result.updated,
+                    result.new_people,
+                    result.rows,
+                )
+        body = {
+            "ok": result.ok,
+            "imported": bool(serializer.validated_data["confirm"] and result.ok),
+            "new": new,
+            "updated": updated,
+            "new_people": new_people,
+            "errors": [
+                {"row": e.row, "field": e.field, "message": e.message} for e in result.errors
+            ],
+        }
+        if rows is not None:
+            body["rows"] = rows
+        return Response(body)
 
     def _present(self, course) -> dict:
         # Re-read through the selector: the response shows what the user may now see.

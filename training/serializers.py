@@ -311,3 +311,26 @@ class ProgressSerializer(serializers.Serializer):
     by_month = MonthFigureSerializer(many=True)
     by_kind = KindFigureSerializer(many=True)
     by_street = StreetFigureSerializer(many=True)
+
+
+class RosterUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="花名册，.xlsx 或 .csv，按下载模板的表头填写")
+    confirm = serializers.BooleanField(
+        default=False, help_text="false：只校验并返回预览；true：全部无误时一次性导入"
+    )
+
+
+class RosterRowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="Excel 中的行号（表头为第 1 行）")
+    field = serializers.CharField(help_text="列名")
+    message = serializers.CharField()
+
+
+class RosterOutcomeSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    imported = serializers.BooleanField(help_text="是否已写入")
+    rows = serializers.IntegerField(required=False)
+    new = serializers.IntegerField(help_text="新报名人数")
+    updated = serializers.IntegerField(help_text="已报名、本次更新记录的人数")
+    new_people = serializers.IntegerField()
+    errors = RosterRowErrorSerializer(many=True)
