@@ -48,3 +48,8 @@ class TrainingConfig(AppConfig):
                 },
             }
         ]
+
+    def load_demo(self, *, password: str, stdout) -> None:
+        from .demo import load
+
+        load(password=password, stdout=stdout)

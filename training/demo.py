@@ -1,0 +1,106 @@
+"""Demo training data for ``manage.py load_demo`` (idempotent): two courses of agency A, one
+finished with completed trainees and certificates, one running, and a few public sign-ups."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from stdnum.cn import ric
+
+from agencies.models import AgencyMembership, Street
+
+from . import services
+from .models import Course, CourseKind, TrainingSignup
+
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
+GIVEN = ["秀英", "桂兰", "玉梅", "淑珍", "红霞", "丽娟", "春燕", "美玲", "海燕", "建华"]
+FINISHED = "2026年第一期家政服务员岗前培训"
+RUNNING = "2026年养老护理员技能提升班"
+
+
+def _id(n: int) -> str:
+    body = f"150203{1970 + n % 30}{1 + n % 12:02d}{1 + n % 27:02d}{300 + n * 2:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def load(*, password: str, stdout) -> None:  # noqa: ARG001 - same hook signature
+    membership = (
+        AgencyMembership.objects.select_related("agency").filter(user__username="agency_a").first()
+    )
+    if membership is None or Course.objects.filter(name=FINISHED).exists():
+        return
+    user, agency = membership.user, membership.agency
+    finished = services.course_create(
+        actor=user,
+        provider=agency,
+        data={
+            "name": FINISHED,
+            "kind": CourseKind.objects.get(code="pre_job"),
+            "starts_on": dt.date(2026, 3, 2),
+            "ends_on": dt.date(2026, 3, 27),
+            "class_hours": 80,
+            "capacity": 40,
+            "subsidy_standard": Decimal("1200.00"),
+            "policy_year": 2026,
+            "status": Course.Status.FINISHED,
+        },
+    )
+    for n in range(30):
+        name = SURNAMES[n % len(SURNAMES)] + GIVEN[n % len(GIVEN)]
+        enrolment = services.enrol(
+            actor=user,
+            course=finished,
+            id_number=_id(n),
+            name=name,
+            flags={"is_unemployed": n % 3 == 0, "is_hard_to_employ": n % 5 == 0},
+        )
+        if n < 26:
+            passed = n < 20
+            services.enrolment_record(
+                actor=user,
+                enrolment=enrolment,
+                data={
+                    "attended_hours": 80,
+                    "completed": True,
+                    "completed_on": dt.date(2026, 3, 27),
+                    "exam": "passed" if passed else "failed",
+                    "certificate_number": f"JZ2026{n + 1:04d}" if passed else "",
+                    "skill_level": "五级" if passed else "",
+                    "certified_on": dt.date(2026, 4, 15) if passed else None,
+                },
+            )
+    running = services.course_create(
+        actor=user,
+        provider=agency,
+        data={
+            "name": RUNNING,
+            "kind": CourseKind.objects.get(code="skill_up"),
+            "starts_on": dt.date(2026, 11, 2),
+            "ends_on": dt.date(2026, 12, 18),
+            "class_hours": 60,
+            "capacity": 30,
+            "subsidy_standard": Decimal("1500.00"),
+            "policy_year": 2026,
+            "status": Course.Status.RUNNING,
+        },
+    )
+    for n in range(40, 52):
+        services.enrol(
+            actor=user,
+            course=running,
+            id_number=_id(n),
+            name=SURNAMES[n % len(SURNAMES)] + GIVEN[(n + 3) % len(GIVEN)],
+        )
+    streets = list(Street.objects.order_by("code")[:3])
+    kinds = list(CourseKind.objects.filter(code__in=["pre_job", "family_education", "cooking_tea"]))
+    for n in range(3):
+        if not TrainingSignup.objects.filter(phone=f"1384720{n:04d}").exists():
+            services.signup_create(
+                id_number=_id(80 + n),
+                name=SURNAMES[n + 5] + GIVEN[n + 4],
+                phone=f"1384720{n:04d}",
+                street=streets[n],
+                kinds=kinds[: n + 1],
+            )
+    stdout.write(f"演示培训：{Course.objects.count()} 个课程，已结业 26 人。")
