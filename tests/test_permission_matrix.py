@@ -53,6 +53,7 @@ from tests.url_matrix import (
     build_world,
     fingerprint,
     pdf_upload,
+    roster_upload,
     url_patterns,
 )
 
@@ -177,6 +178,20 @@ MATRIX: list[Row] = [
     R("claims:attach",           "/portal/claims/{claim_a.pk}/attachments/", *EVERYONE_405),  # POST-only actions
     R("claims:detach",           "/portal/claims/{claim_a.pk}/attachments/{attachment_a.pk}/remove/", *EVERYONE_405),
     R("claims:transition",       "/portal/claims/{claim_a.pk}/actions/submit/", *EVERYONE_405),
+    # --- agency portal: training (the provider runs its own courses; B finds none of A's) ---
+    R("training:courses",        "/portal/training/",                     LOGIN,       TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
+    R("training:course_add",     "/portal/training/new/",                 LOGIN,       TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
+    R("training:course",         "/portal/training/{course_a.pk}/",       LOGIN,       TO_APPLY,    OK,          NOT_FOUND,   *STAFF_TO_ADMIN),
+    R("training:course_edit",    "/portal/training/{course_a.pk}/edit/",  LOGIN,       TO_APPLY,    OK,          NOT_FOUND,   *STAFF_TO_ADMIN),
+    R("training:course_enrol",   "/portal/training/{course_a.pk}/enrol/", *EVERYONE_405),  # a POST-only action
+    R("training:roster_export",  "/portal/training/{course_a.pk}/roster.xlsx", LOGIN,  TO_APPLY,    OK,          NOT_FOUND,   *STAFF_TO_ADMIN),
+    R("training:enrolment_record", "/portal/training/{course_a.pk}/trainees/{enrolment_a.pk}/", LOGIN, TO_APPLY, OK,     NOT_FOUND,   *STAFF_TO_ADMIN),
+    R("training:enrolment_record", "/portal/training/{course_a.pk}/trainees/{certified_a.pk}/", LOGIN, TO_APPLY, OK,     NOT_FOUND,   *STAFF_TO_ADMIN),
+    R("training:roster_import",  "/portal/training/{course_a.pk}/import/", LOGIN,      TO_APPLY,    OK,          NOT_FOUND,   *STAFF_TO_ADMIN),
+    R("training:roster_template", "/portal/training/roster-template.xlsx", LOGIN,      TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
+    # --- public training sign-up: no account needed, so it is open to everyone -------------
+    R("training_signup:signup",  "/training/signup/",                     OK,          OK,          OK,          OK,          *STAFF_OK),
+    R("training_signup:thanks",  "/training/signup/thanks/",              OK,          OK,          OK,          OK,          *STAFF_OK),
     # --- admin site -------------------------------------------------------------------------
     R("admin:index",             "/admin/",                               *NO_ADMIN,                                          *STAFF_OK),
     R("admin:login",             "/admin/login/",                         OK,          OK,          OK,          OK,          *STAFF_TO_ADMIN),
@@ -193,6 +208,7 @@ MATRIX: list[Row] = [
     # An app's index is 404 to whoever may see none of its models.
     R("admin:app_list",          "/admin/agencies/",                      *NO_ADMIN,                                          *STAFF_OK),
     R("admin:app_list",          "/admin/subsidies/",                     *NO_ADMIN,                                          *STAFF_OK),
+    R("admin:app_list",          "/admin/training/",                      *NO_ADMIN,                                          *STAFF_OK),
     R("admin:app_list",          "/admin/people/",                        *NO_ADMIN,                                          *STAFF_OK),
     R("admin:app_list",          "/admin/audit/",                         *NO_ADMIN,                                          OK,          OK,          NOT_FOUND,   OK),
     R("admin:app_list",          "/admin/notifications/",                 *NO_ADMIN,                                          NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   OK),
@@ -251,6 +267,25 @@ MATRIX: list[Row] = [
     *admin_model("subsidies_notice", "{notice_a.pk}",
                  view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
     # --- admin: shared core (people read-only; the audit log for reviewers and approvers) ----
+    # --- admin: training (writes through training.services; official only reads) -----------
+    *admin_model("training_coursekind", "{course_kind.pk}",
+                 view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    *admin_model("training_trainingtarget", "{target.pk}",
+                 view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    # A course that will not run is cancelled, never deleted.
+    *admin_model("training_course", "{course_a.pk}",
+                 view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    R("admin:training_course_import_roster", "/admin/training/course/{course_a.pk}/import-roster/", *NO_ADMIN,              *REVIEWERS_ONLY),
+    R("admin:training_course_roster_template", "/admin/training/course/import-roster/template.xlsx", *NO_ADMIN,             *STAFF_OK),
+    # Trainees are enrolled on a course (portal, import or sign-up), never added here.
+    *admin_model("training_enrolment", "{enrolment_a.pk}",
+                 view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    R("admin:training_enrolment_change", "/admin/training/enrolment/{certified_a.pk}/change/", *NO_ADMIN,                   *STAFF_OK),
+    R("admin:training_enrolment_export", "/admin/training/enrolment/export/", *NO_ADMIN,                                    *STAFF_OK),
+    # Sign-ups come from the public page and are turned into enrolments: read-only pages.
+    *admin_model("training_trainingsignup", "{signup.pk}",
+                 view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    R("admin:training_trainingsignup_enrol", "/admin/training/trainingsignup/{signup.pk}/enrol/", *NO_ADMIN,                *REVIEWERS_ONLY),
     *admin_model("people_person", "{person_a.pk}",
                  view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
     *admin_model("audit_auditentry", "{audit_a.pk}",
@@ -328,6 +363,20 @@ MATRIX: list[Row] = [
     R("fund-list.<format>",      "/api/funds.json",                       DENIED,      DENIED,      DENIED,      DENIED,      *STAFF_OK),
     R("fund-detail",             "/api/funds/{fund.pk}/",                 DENIED,      DENIED,      DENIED,      DENIED,      *STAFF_OK),
     R("fund-detail.<format>",    "/api/funds/{fund.pk}.json",             DENIED,      DENIED,      DENIED,      DENIED,      *STAFF_OK),
+    # --- API: training (providers see their own courses; the district's progress is staff's)
+    R("course-list",             "/api/courses/",                         DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("course-list.<format>",    "/api/courses.json",                     DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("course-detail",           "/api/courses/{course_a.pk}/",           DENIED,      NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
+    R("course-detail.<format>",  "/api/courses/{course_a.pk}.json",       DENIED,      NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
+    R("enrolment-list",          "/api/enrolments/",                      DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("enrolment-list.<format>", "/api/enrolments.json",                  DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("enrolment-detail",        "/api/enrolments/{enrolment_a.pk}/",     DENIED,      NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
+    R("enrolment-detail.<format>", "/api/enrolments/{enrolment_a.pk}.json", DENIED,    NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
+    R("enrolment-detail",        "/api/enrolments/{certified_a.pk}/",     DENIED,      NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
+    R("course-roster",           "/api/courses/{course_a.pk}/roster/",    DENIED,      NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, *(NOT_ALLOWED,) * 4),
+    R("course-roster.<format>",  "/api/courses/{course_a.pk}/roster.json", DENIED,     NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, *(NOT_ALLOWED,) * 4),
+    R("training-progress-list",  "/api/training-progress/",               DENIED,      DENIED,      DENIED,      DENIED,      *STAFF_OK),
+    R("training-progress-list.<format>", "/api/training-progress.json",   DENIED,      DENIED,      DENIED,      DENIED,      *STAFF_OK),
 ]
 # fmt: on
 
@@ -378,6 +427,13 @@ class Upload:
 
     def __repr__(self) -> str:
         return "Upload()"
+
+
+class RosterUpload(Upload):
+    """A roster CSV enrolling one new trainee (multipart)."""
+
+    def __repr__(self) -> str:
+        return "RosterUpload()"
 
 
 REASON = {"reason": "权限矩阵测试"}
@@ -463,6 +519,63 @@ POLICY_CHANGE = {
     "health_check_valid_months": "12",
 }
 STREET_CHANGE = {"code": "150203999", "name": "篡改街道", "sort_order": "1", "active": "on"}
+NEW_COURSE = {
+    "name": "新开培训班",
+    "kind": "{course_kind.pk}",
+    "street": "",
+    "starts_on": "2026-12-01",
+    "ends_on": "2026-12-20",
+    "class_hours": "40",
+    "capacity": "20",
+    "subsidy_standard": "800.00",
+    "policy_year": "2026",
+}
+COURSE_CHANGE = {**NEW_COURSE, "name": "改名的培训班", "capacity": "25", "status": "enrolling"}
+NEW_COURSE_API = {
+    "name": "新开培训班",
+    "kind": "{course_kind.pk}",
+    "starts_on": "2026-12-01",
+    "ends_on": "2026-12-20",
+    "class_hours": 40,
+    "capacity": 20,
+    "policy_year": 2026,
+}
+NEW_TRAINEE = {"name": "新学员", "id_number": "{new_trainee_id}", "phone": "13800000003"}
+# Attendance of person_a (no completion, no exam); "completed" unticked by leaving it out.
+RECORD = {
+    "attended_hours": "32",
+    "completed_on": "",
+    "exam": "none",
+    "certificate_number": "",
+    "skill_level": "",
+    "certified_on": "",
+}
+NEW_SIGNUP = {
+    "name": "新报名居民",
+    "id_number": "{new_trainee_id}",
+    "phone": "13800000002",
+    "street": "{street.pk}",
+    "kinds": ["{course_kind.pk}"],
+    "note": "",
+}
+# The resident of ``signup`` again, while that sign-up is still open: refused, on the field.
+SIGNUP_AGAIN = {
+    **NEW_SIGNUP,
+    "name": "{signup.person.name}",
+    "id_number": "{signup.person.id_number}",
+}
+COURSE_KIND_CHANGE = {
+    "code": "{course_kind.code}",
+    "name": "篡改类别",
+    "sort_order": "1",
+    "active": "on",
+}
+NEW_COURSE_KIND = {
+    "code": "matrix_kind",
+    "name": "矩阵测试类别",
+    "sort_order": "99",
+    "active": "on",
+}
 DECLARATIONS = {
     name: True
     for name in (
@@ -498,6 +611,16 @@ WRITES: list[Write] = [
     W("claims:transition",         "post", "/portal/claims/{submitted_a.pk}/actions/withdraw/", {},        LOGIN,       TO_APPLY,    TO_CLAIM("submitted_a"), NOT_FOUND, TO_ADMIN, by=None),
     W("claims:transition",         "post", "/portal/claims/{submitted_a.pk}/actions/first_pass/", {},      LOGIN,       TO_APPLY,    NOT_FOUND,   NOT_FOUND,   TO_ADMIN, by=None),
     W("notifications",             "post", "/notifications/",                         {},                  LOGIN,       SKIP,        SKIP,        SKIP,        SKIP,     by="agency_a"),
+    # --- portal: training (B is only tried on A's course; official is sent to the admin) ----
+    W("training:course_add",       "post", "/portal/training/new/",                   NEW_COURSE,          LOGIN,       TO_APPLY,    SKIP,        SKIP,        TO_ADMIN, by="agency_a"),
+    W("training:course_edit",      "post", "/portal/training/{course_a.pk}/edit/",    COURSE_CHANGE,       LOGIN,       TO_APPLY,    SKIP,        NOT_FOUND,   TO_ADMIN, by="agency_a"),
+    W("training:course_enrol",     "post", "/portal/training/{course_a.pk}/enrol/",   NEW_TRAINEE,         LOGIN,       TO_APPLY,    SKIP,        NOT_FOUND,   TO_ADMIN, by="agency_a"),
+    W("training:enrolment_record", "post", "/portal/training/{course_a.pk}/trainees/{enrolment_a.pk}/", RECORD, LOGIN,  TO_APPLY,    SKIP,        NOT_FOUND,   TO_ADMIN, by="agency_a"),
+    W("training:roster_import",    "post", "/portal/training/{course_a.pk}/import/",  {},                  LOGIN,       TO_APPLY,    SKIP,        NOT_FOUND,   TO_ADMIN, by=None),
+    # The public sign-up is everyone's; signing up twice while the first is open is refused
+    # on the form (the page again, with the reason), nothing written.
+    W("training_signup:signup",    "post", "/training/signup/",                       NEW_SIGNUP,          SKIP,        SKIP,        SKIP,        SKIP,        SKIP,     by="anonymous"),
+    W("training_signup:signup",    "post", "/training/signup/",                       SIGNUP_AGAIN,        OK,          OK,          OK,          OK,          OK,       by=None),
     # --- admin: official reads only; nobody else without a bureau role gets in -------------
     W("admin:agencies_agency_change", "post", "/admin/agencies/agency/{org_a.pk}/change/", AGENCY_ADMIN_CHANGE, *NO_ADMIN,                                  DENIED,   by="reviewer"),
     W("admin:agencies_agency_review", "post", "/admin/agencies/agency/{org_a.pk}/review/suspend/", REASON,      *NO_ADMIN,                                  DENIED,   by="reviewer"),
@@ -538,6 +661,15 @@ WRITES: list[Write] = [
     W("admin:subsidies_specialfund_add", "post", "/admin/subsidies/specialfund/add/", NEW_FUND,          *NO_ADMIN,                                  DENIED,   by="reviewer"),
     W("admin:subsidies_notice_changelist", "post", "/admin/subsidies/notice/", {"action": "regenerate_pdf", "_selected_action": "{notice_a.pk}"}, *NO_ADMIN, OK, by="reviewer"),
     W("admin:subsidies_notice_change", "post", "/admin/subsidies/notice/{notice_a.pk}/change/", {"reason": "篡改"}, *NO_ADMIN,                             DENIED,   by=None),
+    # --- admin: training (official reads only) ------------------------------------------------
+    W("admin:training_course_add", "post", "/admin/training/course/add/",             {"provider": "{org_a.pk}", **NEW_COURSE}, *NO_ADMIN,                   DENIED,   by="reviewer"),
+    W("admin:training_course_change", "post", "/admin/training/course/{course_a.pk}/change/", COURSE_CHANGE,    *NO_ADMIN,                                  DENIED,   by="approver"),
+    W("admin:training_course_import_roster", "post", "/admin/training/course/{course_a.pk}/import-roster/", {}, *NO_ADMIN,                                  DENIED,   by=None),
+    W("admin:training_enrolment_change", "post", "/admin/training/enrolment/{enrolment_a.pk}/change/", RECORD,  *NO_ADMIN,                                  DENIED,   by="reviewer"),
+    W("admin:training_trainingsignup_enrol", "post", "/admin/training/trainingsignup/{signup.pk}/enrol/", {"course": "{course_a.pk}"}, *NO_ADMIN,           DENIED,   by="reviewer"),
+    W("admin:training_coursekind_change", "post", "/admin/training/coursekind/{course_kind.pk}/change/", COURSE_KIND_CHANGE, *NO_ADMIN,                     DENIED,   by="reviewer"),
+    W("admin:training_coursekind_add", "post", "/admin/training/coursekind/add/",     NEW_COURSE_KIND,     *NO_ADMIN,                                  DENIED,   by="approver"),
+    W("admin:training_trainingtarget_change", "post", "/admin/training/trainingtarget/{target.pk}/change/", {"year": "{target.year}", "people": "2500"}, *NO_ADMIN, DENIED, by="approver"),
     # --- API: official reads only; B and applicants find nothing of A's; nobody decides on itself
     # An account that already belongs to an agency cannot apply for a second one (400).
     W("agency-list",               "post", "/api/agencies/",                          NEW_AGENCY,          DENIED,      SKIP,        BAD_REQUEST, BAD_REQUEST, DENIED,   by="applicant"),
@@ -564,6 +696,16 @@ WRITES: list[Write] = [
     W("claim-attachments.<format>", "post", "/api/claims/{claim_a.pk}/attachments.json", ATTACHMENT,       DENIED,      NOT_FOUND,   SKIP,        NOT_FOUND,   DENIED,   by="agency_a"),
     W("claim-attachment",          "delete", "/api/claims/{claim_a.pk}/attachments/{attachment_a.pk}/", {}, DENIED,     NOT_FOUND,   SKIP,        NOT_FOUND,   DENIED,   by="agency_a"),
     W("claim-attachment.<format>", "delete", "/api/claims/{claim_a.pk}/attachments/{attachment_a.pk}.json", {}, DENIED, NOT_FOUND,   SKIP,        NOT_FOUND,   DENIED,   by="agency_a"),
+    # --- API: training. B names none of A's courses; official reads only ---------------------
+    W("course-list",               "post", "/api/courses/",                           NEW_COURSE_API,      DENIED,      DENIED,      SKIP,        SKIP,        DENIED,   by="agency_a"),
+    W("course-detail",             "patch", "/api/courses/{course_a.pk}/",            {"capacity": 25},    DENIED,      NOT_FOUND,   SKIP,        NOT_FOUND,   DENIED,   by="agency_a"),
+    # Naming A's course is refused as "not found" on the field (400) to those who cannot see it.
+    W("course-roster",             "post", "/api/courses/{course_a.pk}/roster/",      {"file": RosterUpload(), "confirm": True}, DENIED, NOT_FOUND, SKIP, NOT_FOUND, DENIED, by="agency_a"),
+    W("course-roster.<format>",    "post", "/api/courses/{course_a.pk}/roster.json",  {"file": RosterUpload(), "confirm": True}, DENIED, NOT_FOUND, SKIP, NOT_FOUND, DENIED, by="agency_a"),
+    W("enrolment-list",            "post", "/api/enrolments/",                        {"course": "{course_a.pk}", **NEW_TRAINEE}, DENIED, BAD_REQUEST, SKIP, BAD_REQUEST, DENIED, by="agency_a"),
+    W("enrolment-detail",          "patch", "/api/enrolments/{enrolment_a.pk}/",      {"attended_hours": 32}, DENIED,   NOT_FOUND,   SKIP,        NOT_FOUND,   DENIED,   by="agency_a"),
+    # A certificate number is recorded once: certified_a's again is refused on the field.
+    W("enrolment-detail",          "patch", "/api/enrolments/{enrolment_a.pk}/",      {"exam": "passed", "certificate_number": "{certified_a.certificate_number}"}, DENIED, NOT_FOUND, BAD_REQUEST, NOT_FOUND, DENIED, by=None),
 ]
 
 STAFF_WRITES: list[Write] = [
@@ -582,6 +724,8 @@ STAFF_WRITES: list[Write] = [
     SW("claim-detail",             "patch", "/api/claims/{claim_a.pk}/",              {"declared": {"interest_paid": "1234.56"}}, DENIED, DENIED, DENIED, by="agency_a"),
     SW("claim-attachments",        "post", "/api/claims/{claim_a.pk}/attachments/",   ATTACHMENT,          DENIED,      DENIED,      DENIED,      by="agency_a"),
     SW("claim-list",               "post", "/api/claims/",                            NEW_CLAIM_API,       DENIED,      DENIED,      DENIED,      by="agency_a"),
+    # A sign-up is turned into an enrolment, never edited, by anyone.
+    SW("admin:training_trainingsignup_change", "post", "/admin/training/trainingsignup/{signup.pk}/change/", {"phone": "13900000009"}, DENIED, DENIED, DENIED, by=None),
 ]
 # fmt: on
 
@@ -626,6 +770,8 @@ def _fill(value, world):
         return [_fill(item, world) for item in value]
     if isinstance(value, dict):
         return {key: _fill(item, world) for key, item in value.items()}
+    if isinstance(value, RosterUpload):
+        return roster_upload(world.new_trainee_id)
     if isinstance(value, Upload):
         return pdf_upload()
     return value

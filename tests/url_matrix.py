@@ -39,6 +39,8 @@ from kunqu_jiafu.notifications.services import notify
 from subsidies import services as subsidies
 from subsidies.models import Claim, ClaimAttachment, ClaimType, Notice, SpecialFund
 from tests import factories
+from training import services as training
+from training.models import Course, CourseKind, Enrolment, TrainingSignup, TrainingTarget
 
 ACTORS = (
     "anonymous",
@@ -151,6 +153,7 @@ def build_world() -> SimpleNamespace:
     notification_a = notify([agency_a], f"{A_NAME}：备案已提交")[0]
     Token.objects.create(user=agency_a)
     subsidy = _subsidies(org_a, agency_a, reviewer, approver, superuser)
+    courses = _training(org_a, agency_a, person_a)
 
     users = {
         "applicant": applicant,
@@ -182,11 +185,18 @@ def build_world() -> SimpleNamespace:
         new_id=factories.id_number(birth="19900101"),
         new_uscc=factories.credit_code(),
         **subsidy,
+        **courses,
     )
 
 
 def pdf_upload(name: str = "回单.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def roster_upload(id_number: str) -> SimpleUploadedFile:
+    """A training roster (CSV) enrolling one person not yet known."""
+    body = f"姓名,身份证号\n名册新学员,{id_number}\n".encode()
+    return SimpleUploadedFile("花名册.csv", body, content_type="text/csv")
 
 
 def _subsidies(org_a, agency_a, reviewer, approver, superuser) -> dict[str, object]:
@@ -250,6 +260,65 @@ def _subsidies(org_a, agency_a, reviewer, approver, superuser) -> dict[str, obje
     }
 
 
+def _training(org_a, agency_a, person_a) -> dict[str, object]:
+    """A's course with two trainees (person_a, and one completed with a certificate) and one
+    public sign-up waiting to be enrolled; through the services."""
+    kind = CourseKind.objects.order_by("sort_order", "pk").first()
+    course_a = training.course_create(
+        actor=agency_a,
+        provider=org_a,
+        data={
+            "name": f"{A_NAME}岗前培训班",
+            "kind": kind,
+            "starts_on": dt.date(2026, 9, 1),
+            "ends_on": dt.date(2026, 9, 30),
+            "class_hours": 40,
+            "capacity": 30,
+            "policy_year": 2026,
+            "status": Course.Status.ENROLLING,
+        },
+    )
+    enrolment_a = training.enrol(
+        actor=agency_a, course=course_a, id_number=person_a.id_number, name=person_a.name
+    )
+    certified = training.enrol(
+        actor=agency_a,
+        course=course_a,
+        id_number=factories.id_number(birth="19850315"),
+        name="甲机构学员",
+    )
+    certified = training.enrolment_record(
+        actor=agency_a,
+        enrolment=certified,
+        data={
+            "attended_hours": 40,
+            "completed": True,
+            "completed_on": dt.date(2026, 9, 30),
+            "exam": Enrolment.Exam.PASSED,
+            "certificate_number": "JZ-2026-000001",
+            "skill_level": "五级",
+            "certified_on": dt.date(2026, 10, 10),
+        },
+    )
+    signup = training.signup_create(
+        id_number=factories.id_number(birth="19920620"),
+        name="报名居民",
+        phone="13800000001",
+        street=Street.objects.order_by("code").first(),
+        kinds=[kind],
+    )
+    return {
+        "course_kind": kind,
+        "target": TrainingTarget.objects.order_by("year").first(),
+        "course_a": course_a,
+        "enrolment_a": enrolment_a,
+        "certified_a": certified,
+        "signup": signup,
+        # Nobody's yet: for "enrol a trainee" and "sign up".
+        "new_trainee_id": factories.id_number(birth="19950808"),
+    }
+
+
 def fingerprint(world: SimpleNamespace) -> dict[str, object]:
     """What a forbidden request must leave exactly as it was."""
     org_a = Agency.objects.get(pk=world.org_a.pk)
@@ -269,6 +338,23 @@ def fingerprint(world: SimpleNamespace) -> dict[str, object]:
         "funds": sorted(SpecialFund.objects.values_list("pk", "amount", "committed", "note")),
         "standing": AgencyStanding.objects.filter(pk=world.standing_a.pk).values().get(),
         "notices": sorted(Notice.objects.values_list("pk", "number", "document_id")),
+        "courses": sorted(
+            Course.objects.values_list("pk", "name", "status", "capacity", "class_hours")
+        ),
+        "enrolments": sorted(
+            Enrolment.objects.values_list(
+                "pk",
+                "course_id",
+                "person_id",
+                "attended_hours",
+                "completed",
+                "exam",
+                "certificate_number",
+            )
+        ),
+        "signups": sorted(TrainingSignup.objects.values_list("pk", "status", "enrolment_id")),
+        "course_kinds": sorted(CourseKind.objects.values_list("pk", "name", "active")),
+        "targets": sorted(TrainingTarget.objects.values_list("pk", "year", "people")),
         "counts": (
             AuditEntry.objects.count(),
             Agency.objects.count(),

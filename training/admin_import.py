@@ -39,6 +39,8 @@ class RosterImportAdminMixin:
 
     def roster_import_view(self, request, object_id):
         course = get_object_or_404(selectors.courses_for_user(request.user), pk=object_id)
+        if not self.has_change_permission(request, course):
+            raise PermissionDenied  # officials only read
         change_url = reverse("admin:training_course_change", args=[course.pk])
         allowed, reason = permissions.can_manage_course(request.user, course)
         if not allowed:

@@ -79,6 +79,8 @@ class RecordForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "completed_on" not in self.fields:
+            return  # the admin's read-only form (officials) has no fields
         self.fields["completed_on"].help_text = _(
             "Left empty: the last day of the course, or today if it is still running."
         )

@@ -151,8 +151,8 @@ def course_detail(request, agency, pk: int):
     return _render_detail(request, agency, course, EnrolForm())
 
 
-@agency_member
 @require_POST
+@agency_member
 def course_enrol(request, agency, pk: int):
     course = _own_course(request, agency, pk)
     form = EnrolForm(request.POST)
