@@ -515,3 +515,112 @@ def test_rejection_notice_pdf_reads_as_a_chinese_government_notice(
         assert phrase in flat
     assert "本通知书" not in flat
     assert leftover_english(text, catalogue) == []
+
+
+# --- (e) training: provider pages, the roster import, the public sign-up and the admin -----
+
+
+@pytest.fixture
+def training_course(agency_a, org_a):
+    """A finished course of agency A with one trainee who completed it and holds a certificate."""
+    from tests.training.test_portal_courses import make_course
+    from training import services as training
+
+    course = make_course(agency_a, org_a)
+    enrolment = training.enrol(
+        actor=agency_a, course=course, id_number=factories.id_number(), name="王秀兰"
+    )
+    training.enrolment_record(
+        actor=agency_a,
+        enrolment=enrolment,
+        data={
+            "attended_hours": 40,
+            "completed": True,
+            "completed_on": course.ends_on,
+            "exam": "passed",
+            "certificate_number": "S000015020300001",
+        },
+    )
+    return course
+
+
+def test_provider_course_list_is_chinese(agency_a, training_course, client_for, catalogue):
+    html = _page(client_for(agency_a), reverse("training:courses"))
+    assert training_course.name in html
+    for label in ("培训课程", "岗前培训", "课时", "已报名 / 名额", "已结业"):
+        assert label in html
+    assert leftover_english(html, catalogue) == []
+
+
+def test_provider_course_detail_is_chinese(agency_a, training_course, client_for, catalogue):
+    html = _page(client_for(agency_a), reverse("training:course", args=[training_course.pk]))
+    for label in ("花名册", "出勤课时", "结业", "考核", "证书", "王秀兰", "S000015020300001"):
+        assert label in html
+    assert leftover_english(html, catalogue) == []
+
+
+def test_roster_import_page_is_chinese(agency_a, training_course, client_for, catalogue):
+    url = reverse("training:roster_import", args=[training_course.pk])
+    html = _page(client_for(agency_a), url)
+    for label in ("从 Excel 导入花名册", "花名册文件", "检查文件", "预览", "学员"):
+        assert label in html
+    assert leftover_english(html, catalogue) == []
+
+
+@pytest.mark.parametrize(
+    "url_name, user",
+    [("training:roster_import", "agency_a"), ("admin:training_course_import_roster", "reviewer")],
+)
+def test_roster_import_preview_and_errors_are_chinese(
+    url_name, user, agency_a, org_a, client_for, catalogue, request
+):
+    from tests.training import test_roster_import as roster
+    from training import roster_columns as col
+
+    course = roster._course(agency_a, org_a, capacity=50)
+    client = client_for(request.getfixturevalue(user))
+    url = reverse(url_name, args=[course.pk])
+    preview = client.post(url, {"file": roster._xlsx([roster._row(), roster._row()])})
+    assert preview.status_code == 200 and preview.context["token"]
+    html = preview.content.decode()
+    for label in ("预览", "新报名", "确认导入"):
+        assert label in html
+    assert leftover_english(html, catalogue) == []
+
+    bad = roster._row(**{col.CERTIFICATE_NUMBER: "S1", col.EXAM: "不合格"})
+    errors = client.post(url, {"file": roster._xlsx([bad])})
+    html = errors.content.decode()
+    assert "考核合格后才能登记证书" in html
+    assert leftover_english(html, catalogue) == []
+
+
+def test_public_training_signup_page_is_chinese_for_anonymous_visitors(db, client, catalogue):
+    html = _page(client, reverse("training_signup:signup"))
+    for label in ("免费职业技能培训报名", "姓名", "身份证号码", "意向培训项目", "提交报名"):
+        assert label in html
+    assert leftover_english(html, catalogue) == []
+
+
+def test_training_admin_course_changelist_is_chinese(
+    reviewer, training_course, client_for, catalogue
+):
+    html = _page(client_for(reviewer), reverse("admin:training_course_changelist"))
+    assert training_course.name in html
+    for label in ("培训课程", "培训机构", "培训类别", "已报名 / 名额"):
+        assert label in html
+    assert leftover_english(html, catalogue) == []
+
+
+def test_admin_index_training_progress_panel_is_chinese(
+    reviewer, training_course, client_for, catalogue
+):
+    from training.models import TrainingTarget
+
+    TrainingTarget.objects.update_or_create(
+        year=training_course.policy_year, defaults={"people": 50}
+    )
+    html = _page(client_for(reviewer), reverse("admin:index"))
+    assert 'data-testid="training-trained"' in html
+    for label in ("年度培训目标", "培训"):
+        assert label in html
+    assert leftover_english(html, catalogue) == []
