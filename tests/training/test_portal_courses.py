@@ -1,6 +1,7 @@
 """The provider's training pages in the agency portal."""
 
 import datetime as dt
+import itertools
 from io import BytesIO
 
 import pytest
@@ -239,12 +240,18 @@ def test_roster_export_is_an_xlsx_of_the_course(agency_a, org_a, client_for):
     assert rows[1][:2] == ("王芳", mask(number))
 
 
+_bulk_courses = itertools.count()
+
+
 def _bulk_enrol(course: Course, n: int) -> None:
+    # Distinct ID numbers across calls without depending on database ids (PostgreSQL does
+    # not reset sequences between tests): birth dates step by day, sequence by call.
+    batch = next(_bulk_courses) % 400
     people = []
     for i in range(n):
-        birth = dt.date(1960, 1, 1) + dt.timedelta(days=course.pk * 3000 + i)
+        birth = dt.date(1960, 1, 1) + dt.timedelta(days=i)
         person = Person(name=f"学员{i}", birth_date=birth, sex="F")
-        person.set_id_number(factories.id_number(birth=f"{birth:%Y%m%d}", seq=2))
+        person.set_id_number(factories.id_number(birth=f"{birth:%Y%m%d}", seq=2 * batch + 2))
         people.append(person)
     Person.objects.bulk_create(people)
     Enrolment.objects.bulk_create(
