@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .chain import GENESIS, _canonical, compute_hash
 from .models import AuditEntry, AuditHead
@@ -82,7 +83,7 @@ def audit_verify() -> ChainReport:
             return ChainReport(
                 checked,
                 False,
-                "chain broken: an entry before this one was removed or altered",
+                _("chain broken: an entry before this one was removed or altered"),
                 entry.pk,
             )
         expected = compute_hash(
@@ -97,12 +98,14 @@ def audit_verify() -> ChainReport:
             reason=entry.reason,
         )
         if expected != entry.entry_hash:
-            return ChainReport(checked, False, "entry content does not match its hash", entry.pk)
+            return ChainReport(checked, False, _("entry content does not match its hash"), entry.pk)
         prev = entry.entry_hash
         checked += 1
     head = AuditHead.objects.filter(pk=1).first()
     head_hash = head.last_hash if head else GENESIS
     head_count = head.count if head else 0
     if head_hash != prev or head_count != checked:
-        return ChainReport(checked, False, "the newest entries were removed (head does not match)")
+        return ChainReport(
+            checked, False, _("the newest entries were removed (head does not match)")
+        )
     return ChainReport(checked, True)

@@ -107,8 +107,10 @@ def test_verify_passes_on_an_empty_log(db):
 def test_verify_fails_when_an_entry_content_is_altered(reviewer, org_a):
     _, second, _ = _log_three(reviewer, org_a)
     _raw("UPDATE audit_auditentry SET reason = %s WHERE id = %s", ["edited", second.pk])
-    with pytest.raises(CommandError, match=f"#{second.pk}"):
+    with pytest.raises(CommandError, match=f"#{second.pk}") as failure:
         call_command("audit_verify")
+    # The operator reads the problem in Chinese, not the code's English.
+    assert "记录内容与其哈希值不符" in str(failure.value)
 
 
 def test_verify_fails_when_the_json_after_is_altered(reviewer, org_a):
@@ -133,7 +135,7 @@ def test_verify_fails_when_a_middle_entry_is_removed(reviewer, org_a):
 def test_verify_fails_when_the_newest_entry_is_removed(reviewer, org_a):
     *_, third = _log_three(reviewer, org_a)
     _raw("DELETE FROM audit_auditentry WHERE id = %s", [third.pk])
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="最新的记录已被删除"):
         call_command("audit_verify")
 
 
