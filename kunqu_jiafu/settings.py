@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "kunqu_jiafu.web.apps.WebConfig",
     "agencies.apps.AgenciesConfig",
     "training.apps.TrainingConfig",
+    "vouchers.apps.VouchersConfig",
     "subsidies.apps.SubsidiesConfig",
 ]
 

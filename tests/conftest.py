@@ -119,6 +119,7 @@ SEEDING_MIGRATIONS = (
     "subsidies.migrations.0002_catalogue_2026",
     "subsidies.migrations.0003_training_from_records",
     "training.migrations.0002_seed",
+    "vouchers.migrations.0002_seed",
 )
 
 

@@ -1,0 +1,75 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+_MODELS = (
+    "targetgroup",
+    "voucherbatch",
+    "participation",
+    "application",
+    "voucher",
+    "service",
+    "followup",
+    "settlement",
+)
+
+
+def _perms(*actions: str, models=_MODELS) -> list[str]:
+    return [f"vouchers.{action}_{model}" for action in actions for model in models]
+
+
+class VouchersConfig(AppConfig):
+    name = "vouchers"
+    verbose_name = _("Employment vouchers")
+    role_permissions = {
+        "业务经办": _perms("view", "add", "change"),
+        "审批领导": _perms("view", "add", "change"),
+        "统计查询": _perms("view"),
+        "机构用户": [],
+    }
+
+    def ready(self) -> None:
+        from kunqu_jiafu.documents.services import register_owner
+
+        from .models import Application
+
+        def evidence_rule(user, application):
+            from kunqu_jiafu.accounts.roles import is_staff_member
+
+            if is_staff_member(user):
+                return True, ""
+            return False, _("Only bureau staff see a household's evidence.")
+
+        register_owner(Application, evidence_rule)
+
+    def dashboard_panels(self, request):
+        from django.urls import reverse
+
+        from kunqu_jiafu.accounts.roles import is_staff_member
+
+        from . import selectors
+
+        if not is_staff_member(request.user):
+            return []
+        figures = selectors.progress()
+        if figures is None:
+            return []
+        return [
+            {
+                "title": _("Employment vouchers: %(batch)s") % {"batch": figures["batch"]},
+                "vouchers": {
+                    **figures,
+                    "top_groups": sorted(figures["by_group"], key=lambda r: -r["issued"])[:5],
+                    "top_streets": sorted(figures["by_street"], key=lambda r: -r["issued"])[:5],
+                    "applications_url": reverse("admin:vouchers_application_changelist")
+                    + "?status__exact=submitted",
+                    "vouchers_url": reverse("admin:vouchers_voucher_changelist"),
+                    "verify_url": reverse("admin:vouchers_voucher_changelist")
+                    + "?status__exact=redeemed",
+                },
+            }
+        ]
+
+    def load_demo(self, *, password: str, stdout) -> None:
+        from .demo import load
+
+        load(password=password, stdout=stdout)

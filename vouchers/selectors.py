@@ -1,0 +1,301 @@
+"""Every read of the voucher area that depends on who asks, and the progress figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.models import Agency, AgencyStanding
+from agencies.permissions import user_agency_id
+from agencies.selectors import agency_of_user  # noqa: F401  (re-exported for services)
+from kunqu_jiafu.accounts.roles import is_agency_user, is_staff_member
+from kunqu_jiafu.people.idcard import normalize as normalize_id
+from kunqu_jiafu.people.models import Person
+
+from .models import Application, Participation, Service, Settlement, Voucher, VoucherBatch
+
+USED_STATUSES = ("redeemed", "verified", "rejected", "reimbursed")
+VERIFIED_STATUSES = ("verified", "reimbursed")
+
+
+def current_batch(today: dt.date | None = None) -> VoucherBatch | None:
+    """The open batch of this year, else the latest open one, else the latest one."""
+    today = today or timezone.localdate()
+    batches = VoucherBatch.objects.order_by("-year", "-id")
+    return (
+        batches.filter(status=VoucherBatch.Status.OPEN, year=today.year).first()
+        or batches.filter(status=VoucherBatch.Status.OPEN).first()
+        or batches.first()
+    )
+
+
+def open_batch_for_applications(today: dt.date | None = None) -> VoucherBatch | None:
+    today = today or timezone.localdate()
+    return (
+        VoucherBatch.objects.filter(
+            status=VoucherBatch.Status.OPEN,
+            applications_open_on__lte=today,
+            applications_close_on__gte=today,
+        )
+        .order_by("-year", "-id")
+        .first()
+    )
+
+
+def live_application(batch: VoucherBatch, person: Person) -> Application | None:
+    return (
+        Application.objects.filter(batch=batch, person=person)
+        .exclude(status=Application.Status.REJECTED)
+        .first()
+    )
+
+
+def application_lookup(number: str, id_number: str) -> Application | None:
+    """The resident's status lookup: both the application number and the ID number must match."""
+    number = (number or "").strip().upper().replace(" ", "")
+    person = Person.objects.by_id_number(normalize_id(id_number or "")).first()
+    if not number or person is None:
+        return None
+    return (
+        Application.objects.select_related("batch", "target_group", "street", "person")
+        .filter(number=number, person=person)
+        .first()
+    )
+
+
+def applications_for_user(user) -> QuerySet[Application]:
+    qs = Application.objects.select_related(
+        "batch", "person", "street", "target_group", "decided_by", "entered_by"
+    )
+    return qs if is_staff_member(user) else qs.none()
+
+
+def vouchers_for_user(user) -> QuerySet[Voucher]:
+    qs = Voucher.objects.select_related(
+        "batch",
+        "person",
+        "agency",
+        "application",
+        "application__street",
+        "application__target_group",
+        "service",
+        "service__worker__person",
+        "service__kind",
+        "settlement",
+    )
+    if is_staff_member(user):
+        return qs
+    if is_agency_user(user):
+        return qs.filter(agency_id=user_agency_id(user))
+    return qs.none()
+
+
+def settlements_for_user(user) -> QuerySet[Settlement]:
+    qs = Settlement.objects.select_related("batch", "agency", "created_by", "paid_by")
+    if is_staff_member(user):
+        return qs
+    if is_agency_user(user):
+        return qs.filter(agency_id=user_agency_id(user))
+    return qs.none()
+
+
+def service_by_key(agency: Agency, key: str) -> Service | None:
+    if not key:
+        return None
+    return (
+        Service.objects.select_related("voucher", "agency", "redeemed_by", "worker__person", "kind")
+        .filter(agency=agency, idempotency_key=key)
+        .first()
+    )
+
+
+# --- eligible agencies (机构筛选) ----------------------------------------------------------------
+
+
+def _last_inspection():
+    return Subquery(
+        AgencyStanding.objects.filter(agency=OuterRef("pk"))
+        .exclude(inspection=AgencyStanding.Inspection.PENDING)
+        .order_by("-year")
+        .values("inspection")[:1]
+    )
+
+
+def eligible_agencies(batch: VoucherBatch) -> QuerySet[Agency]:
+    """Registered (so not suspended or deregistered), in the batch's programme, and not failed at
+    its latest annual inspection."""
+    return (
+        Agency.objects.filter(status=Agency.Status.REGISTERED)
+        .filter(
+            Exists(Participation.objects.filter(batch=batch, agency=OuterRef("pk"), active=True))
+        )
+        .annotate(last_inspection=_last_inspection())
+        .exclude(last_inspection=AgencyStanding.Inspection.FAILED)
+        .select_related("street")
+        .prefetch_related("formats")
+        .order_by("street__sort_order", "name")
+    )
+
+
+def agency_eligibility(batch: VoucherBatch, agency: Agency) -> tuple[bool, str]:
+    if agency.status != Agency.Status.REGISTERED:
+        return False, _("%(agency)s is %(status)s and cannot serve voucher holders.") % {
+            "agency": agency.name,
+            "status": agency.get_status_display(),
+        }
+    if not Participation.objects.filter(batch=batch, agency=agency, active=True).exists():
+        return False, _("%(agency)s does not take part in the voucher programme.") % {
+            "agency": agency.name
+        }
+    last = (
+        AgencyStanding.objects.filter(agency=agency)
+        .exclude(inspection=AgencyStanding.Inspection.PENDING)
+        .order_by("-year")
+        .first()
+    )
+    if last is not None and last.inspection == AgencyStanding.Inspection.FAILED:
+        return False, _("%(agency)s failed its %(year)s annual inspection.") % {
+            "agency": agency.name,
+            "year": last.year,
+        }
+    return True, ""
+
+
+# --- settlement ----------------------------------------------------------------------------------
+
+
+def settleable_vouchers(batch: VoucherBatch, agency: Agency, month: dt.date) -> QuerySet[Voucher]:
+    end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return Voucher.objects.filter(
+        batch=batch,
+        agency=agency,
+        status=Voucher.Status.VERIFIED,
+        settlement__isnull=True,
+        service__service_date__lt=end,
+    ).order_by("service__service_date", "pk")
+
+
+def settlement_lines(settlement: Settlement) -> QuerySet[Voucher]:
+    return (
+        Voucher.objects.filter(settlement=settlement)
+        .select_related("person", "service", "service__kind", "service__worker__person")
+        .order_by("service__service_date", "pk")
+    )
+
+
+def settlement_candidates(batch: VoucherBatch, month: dt.date) -> list[dict]:
+    """Per agency: verified, unsettled vouchers up to the month's end (what a statement would hold)."""
+    end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return list(
+        Voucher.objects.filter(
+            batch=batch,
+            status=Voucher.Status.VERIFIED,
+            settlement__isnull=True,
+            service__service_date__lt=end,
+        )
+        .values("agency_id", "agency__name")
+        .annotate(vouchers=Count("pk"), amount=Sum("face_value"))
+        .order_by("agency__name")
+    )
+
+
+# --- progress (应发尽发) -------------------------------------------------------------------------
+
+
+def _status_sums(qs: QuerySet[Voucher]) -> dict:
+    zero = Decimal("0.00")
+    out = qs.aggregate(
+        issued=Count("pk", filter=~Q(status="voided")),
+        issued_amount=Sum("face_value", filter=~Q(status="voided")),
+        redeemed=Count("pk", filter=Q(status__in=USED_STATUSES)),
+        redeemed_amount=Sum("face_value", filter=Q(status__in=USED_STATUSES)),
+        verified=Count("pk", filter=Q(status__in=VERIFIED_STATUSES)),
+        verified_amount=Sum("face_value", filter=Q(status__in=VERIFIED_STATUSES)),
+        reimbursed=Count("pk", filter=Q(status="reimbursed")),
+        reimbursed_amount=Sum("face_value", filter=Q(status="reimbursed")),
+        voided=Count("pk", filter=Q(status="voided")),
+    )
+    return {k: (v if v is not None else zero) for k, v in out.items()}
+
+
+def _grouped(batch: VoucherBatch, field: str, label: str) -> list[dict]:
+    rows = (
+        Voucher.objects.filter(batch=batch)
+        .values(field, label)
+        .annotate(
+            issued=Count("pk", filter=~Q(status="voided")),
+            issued_amount=Sum("face_value", filter=~Q(status="voided")),
+            redeemed=Count("pk", filter=Q(status__in=USED_STATUSES)),
+            verified=Count("pk", filter=Q(status__in=VERIFIED_STATUSES)),
+            reimbursed=Count("pk", filter=Q(status="reimbursed")),
+            reimbursed_amount=Sum("face_value", filter=Q(status="reimbursed")),
+        )
+        .order_by(field)
+    )
+    applications = dict(
+        Application.objects.filter(batch=batch)
+        .exclude(status=Application.Status.REJECTED)
+        .values(field.replace("application__", ""))
+        .annotate(n=Count("pk"))
+        .values_list(field.replace("application__", ""), "n")
+    )
+    out = []
+    for row in rows:
+        key = row[field]
+        out.append(
+            {
+                "id": key,
+                "name": row[label],
+                "applications": applications.pop(key, 0),
+                "issued": row["issued"],
+                "issued_amount": row["issued_amount"] or Decimal("0.00"),
+                "redeemed": row["redeemed"],
+                "verified": row["verified"],
+                "reimbursed": row["reimbursed"],
+                "reimbursed_amount": row["reimbursed_amount"] or Decimal("0.00"),
+            }
+        )
+    return out
+
+
+def progress(batch: VoucherBatch | None = None) -> dict | None:
+    """Issued, redeemed, verified and reimbursed against the batch's count and value; by target
+    group and by street. Every figure is an SQL aggregate over the voucher rows."""
+    batch = batch or current_batch()
+    if batch is None:
+        return None
+    sums = _status_sums(Voucher.objects.filter(batch=batch))
+    applications = Application.objects.filter(batch=batch).aggregate(
+        total=Count("pk", filter=~Q(status="rejected")),
+        waiting=Count("pk", filter=Q(status="submitted")),
+        approved=Count("pk", filter=Q(status="approved")),
+        rejected=Count("pk", filter=Q(status="rejected")),
+    )
+
+    def pct(part, whole) -> float:
+        return round(float(part) * 100 / float(whole), 1) if whole else 0.0
+
+    return {
+        "batch": batch,
+        "count": batch.count,
+        "total": batch.total,
+        "face_value": batch.face_value,
+        **sums,
+        "remaining": batch.count - sums["issued"],
+        "remaining_amount": batch.total - sums["issued_amount"],
+        "applications": applications,
+        "percent": {
+            "issued": pct(sums["issued"], batch.count),
+            "redeemed": pct(sums["redeemed"], batch.count),
+            "verified": pct(sums["verified"], batch.count),
+            "reimbursed": pct(sums["reimbursed"], batch.count),
+            "issued_amount": pct(sums["issued_amount"], batch.total),
+            "reimbursed_amount": pct(sums["reimbursed_amount"], batch.total),
+        },
+        "by_group": _grouped(batch, "application__target_group", "application__target_group__name"),
+        "by_street": _grouped(batch, "application__street", "application__street__name"),
+    }
