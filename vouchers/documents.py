@@ -88,7 +88,6 @@ def voucher_context(voucher: Voucher) -> dict:
         "face_value": format_yuan(voucher.face_value),
         "face_value_capitals": amount_in_capitals(voucher.face_value),
         "issue_date": issued_on,
-        "valid_from": max(batch.valid_from, issued_on),
         "valid_until": voucher.valid_until,
         "agency": voucher.agency,
         "redeem_url": url,
