@@ -9,6 +9,7 @@ from agencies.api import TAG_ACCOUNT, MeView
 from agencies.api import register as register_agencies
 from subsidies.api import register as register_subsidies
 from training.api import register as register_training
+from vouchers.api import register as register_vouchers
 
 
 @extend_schema_view(
@@ -26,6 +27,7 @@ router = DefaultRouter()
 register_agencies(router)
 register_subsidies(router)
 register_training(router)
+register_vouchers(router)
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
