@@ -134,7 +134,11 @@ def eligible_agencies(batch: VoucherBatch) -> QuerySet[Agency]:
             Exists(Participation.objects.filter(batch=batch, agency=OuterRef("pk"), active=True))
         )
         .annotate(last_inspection=_last_inspection())
-        .exclude(last_inspection=AgencyStanding.Inspection.FAILED)
+        # Never inspected (NULL) is eligible: a bare exclude() would drop NULL rows in SQL.
+        .filter(
+            Q(last_inspection__isnull=True)
+            | ~Q(last_inspection=AgencyStanding.Inspection.FAILED)
+        )
         .select_related("street")
         .prefetch_related("formats")
         .order_by("street__sort_order", "name")
