@@ -10,6 +10,8 @@ from kunqu_jiafu.audit.services import audit_verify
 from subsidies.models import Claim, Notice
 from training.models import Course, Enrolment
 from training.selectors import progress
+from vouchers import selectors as voucher_selectors
+from vouchers.models import Application, FollowUp, Service, Settlement, TargetGroup, Voucher
 
 
 def _counts():
@@ -20,6 +22,12 @@ def _counts():
         Notice.objects.count(),
         Course.objects.count(),
         Enrolment.objects.count(),
+        TargetGroup.objects.count(),
+        Application.objects.count(),
+        Voucher.objects.count(),
+        Service.objects.count(),
+        FollowUp.objects.count(),
+        Settlement.objects.count(),
     )
 
 
@@ -34,6 +42,17 @@ def test_demo_loads_every_account_and_area_and_a_second_run_adds_nothing(db, set
     for username in ("admin", "reviewer", "approver", "official", "agency_a", "agency_b"):
         assert authenticate(username=username, password="Demo@2026") is not None, username
     assert progress(2026)["trained"] == 26
+    assert first[6:] == (5, 60, 40, 22, 19, 2)
+    vouchers = voucher_selectors.progress()
+    assert vouchers["batch"].year == 2026
+    assert (vouchers["issued"], vouchers["voided"]) == (39, 1)
+    assert vouchers["issued_amount"] == vouchers["batch"].issued_amount == 39 * 200
+    assert (vouchers["redeemed"], vouchers["verified"]) == (22, 15)
+    assert vouchers["reimbursed"] > 0 and vouchers["applications"]["waiting"] == 8
+    paid = Settlement.objects.get(status=Settlement.Status.PAID)
+    assert paid.created_by.username == "reviewer" and paid.paid_by.username == "approver"
+    assert Settlement.objects.filter(status=Settlement.Status.ISSUED).count() == 1
+    assert paid.month <= Settlement.objects.get(status=Settlement.Status.ISSUED).month
     call_command("load_demo", stdout=StringIO())
     assert _counts() == first
     assert audit_verify().ok
