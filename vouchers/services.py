@@ -709,6 +709,14 @@ def followup_record(
             raise ValidationError(
                 {"voucher": _("No service has been recorded for this voucher yet.")}
             )
+        served_on = Service.objects.values_list("service_date", flat=True).get(voucher=locked)
+        if called_on < served_on:
+            raise ValidationError(
+                {
+                    "called_on": _("The call cannot be before the home service on %(date)s.")
+                    % {"date": date_format(served_on)}
+                }
+            )
         follow_up = FollowUp.objects.create(
             voucher=voucher,
             called_on=called_on,
