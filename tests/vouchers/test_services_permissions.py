@@ -1,0 +1,165 @@
+"""Who may call which voucher service: staff work is refused to agency users, officials (read
+only), anonymous visitors and deactivated staff with PermissionDenied, and nothing is written."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from kunqu_jiafu.audit.models import AuditEntry
+from tests import factories
+from tests.vouchers import core_builders as b
+from vouchers import permissions, services
+from vouchers.models import Application, FollowUp, Participation, Settlement, Voucher
+
+pytestmark = pytest.mark.django_db
+
+OUTSIDERS = ["agency_a", "official", "anonymous", "retired_reviewer"]
+
+
+@pytest.fixture
+def retired_reviewer(db):
+    return factories.make_user("retired", "业务经办", is_active=False)
+
+
+@pytest.fixture
+def world(reviewer, approver, org_a, agency_a):
+    """One voucher at every step: submitted, approved, issued, redeemed, verified and settled."""
+    small = b.batch(count=10)
+    b.join(small, org_a, reviewer)
+    worker = factories.make_worker(org_a)
+    redeemed = b.issued(small, reviewer)
+    b.redeem(redeemed, agency_a, worker)
+    verified = b.issued(small, reviewer)
+    b.redeem(verified, agency_a, worker)
+    services.voucher_verify(actor=reviewer, voucher=verified, passed=True)
+    settled = b.issued(small, reviewer)
+    b.redeem(settled, agency_a, worker)
+    services.voucher_verify(actor=reviewer, voucher=settled, passed=True)
+    statement = services.settlement_create(
+        actor=reviewer, batch=small, agency=org_a, month=timezone.localdate()
+    )
+    return {
+        "batch": small,
+        "submitted": b.apply(small, reviewer),
+        "approved": b.approved(small, reviewer),
+        "issued": b.issued(small, reviewer),
+        "redeemed": redeemed,
+        "verified": verified,
+        "statement": statement,
+        "worker": worker,
+    }
+
+
+def _staff_calls(w, org):
+    today = timezone.localdate()
+    return {
+        "batch_save": lambda u: services.batch_save(
+            actor=u, batch=w["batch"], data={"name": "改名"}
+        ),
+        "participation_set": lambda u: services.participation_set(
+            actor=u, batch=w["batch"], agency=org, active=False
+        ),
+        "application_create": lambda u: b.apply(w["batch"], u),
+        "application_decide": lambda u: services.application_decide(
+            actor=u, application=w["submitted"], approve=True
+        ),
+        "voucher_issue": lambda u: services.voucher_issue(actor=u, application=w["approved"]),
+        "application_approve_and_issue": lambda u: services.application_approve_and_issue(
+            actor=u, application=w["submitted"]
+        ),
+        "voucher_void": lambda u: services.voucher_void(
+            actor=u, voucher=w["issued"], reason="作废"
+        ),
+        "voucher_choose_agency (on behalf)": lambda u: services.voucher_choose_agency(
+            voucher=w["issued"], agency=org, actor=u
+        ),
+        "followup_record": lambda u: services.followup_record(
+            actor=u, voucher=w["redeemed"], called_on=today, reached=True, satisfaction=5
+        ),
+        "voucher_verify": lambda u: services.voucher_verify(
+            actor=u, voucher=w["redeemed"], passed=True
+        ),
+        "settlement_create": lambda u: services.settlement_create(
+            actor=u, batch=w["batch"], agency=org, month=today
+        ),
+        "settlement_mark_paid": lambda u: services.settlement_mark_paid(
+            actor=u, settlement=w["statement"], paid_on=today
+        ),
+    }
+
+
+def _snapshot():
+    return (
+        AuditEntry.objects.count(),
+        Application.objects.filter(status="submitted").count(),
+        Voucher.objects.filter(status="issued", agency__isnull=True).count(),
+        Voucher.objects.filter(status="redeemed").count(),
+        Participation.objects.filter(active=True).count(),
+        FollowUp.objects.count(),
+        Settlement.objects.filter(status="paid").count(),
+    )
+
+
+@pytest.mark.parametrize("who", OUTSIDERS)
+def test_staff_services_are_refused_to_everyone_but_reviewers_and_approvers(
+    request, world, org_a, who
+):
+    user = request.getfixturevalue(who)
+    before = _snapshot()
+    refused = []
+    for name, call in _staff_calls(world, org_a).items():
+        with pytest.raises(PermissionDenied):
+            call(user)
+        refused.append(name)
+    assert len(refused) == 12
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize("who", ["reviewer", "official", "anonymous", "approver"])
+def test_only_an_agency_user_redeems(request, world, who):
+    user = request.getfixturevalue(who)
+    with pytest.raises(PermissionDenied):
+        services.voucher_redeem(
+            actor=user,
+            code=world["issued"].code,
+            service_date=timezone.localdate(),
+            kind=b.kind(),
+            worker=world["worker"],
+            hours=Decimal("2"),
+        )
+
+
+def test_an_agency_user_without_an_agency_cannot_redeem(world):
+    loose = factories.make_user("loose", "机构用户")
+    assert not permissions.can_redeem(loose)[0]
+    with pytest.raises(PermissionDenied):
+        services.voucher_redeem(
+            actor=loose,
+            code=world["issued"].code,
+            service_date=timezone.localdate(),
+            kind=b.kind(),
+            worker=world["worker"],
+            hours=Decimal("2"),
+        )
+
+
+def test_reviewers_and_approvers_handle_vouchers_officials_only_look(
+    reviewer, approver, official, agency_a, agency_b, world
+):
+    assert permissions.can_handle(reviewer)[0] and permissions.can_handle(approver)[0]
+    assert not permissions.can_handle(official)[0]
+    voucher, statement = world["redeemed"], world["statement"]
+    voucher.refresh_from_db()
+    for user in (reviewer, approver, official, agency_a):
+        assert permissions.can_view_voucher(user, voucher)[0], user
+        assert permissions.can_view_settlement(user, statement)[0], user
+    assert not permissions.can_view_voucher(agency_b, voucher)[0]
+    assert not permissions.can_view_settlement(agency_b, statement)[0]
+    # An agency user sees a voucher only once its holder chose that agency.
+    assert not permissions.can_view_voucher(agency_a, world["issued"])[0]
+    assert not permissions.can_view_application(agency_a, world["submitted"])[0]
+    assert permissions.can_view_application(official, world["submitted"])[0]
