@@ -89,7 +89,8 @@ def vouchers_for_user(user) -> QuerySet[Voucher]:
     )
     if is_staff_member(user):
         return qs
-    if is_agency_user(user):
+    if is_agency_user(user) and user_agency_id(user):
+        # Without a membership agency_id=None would match every voucher not yet chosen.
         return qs.filter(agency_id=user_agency_id(user))
     return qs.none()
 
