@@ -47,12 +47,14 @@ class VouchersConfig(AppConfig):
         from kunqu_jiafu.accounts.roles import is_staff_member
 
         from . import selectors
+        from .admin.batch import progress_context
 
         if not is_staff_member(request.user):
             return []
-        figures = selectors.progress()
-        if figures is None:
+        batch = selectors.current_batch()
+        if batch is None:
             return []
+        figures = progress_context(batch)  # the same figures and texts as the progress page
         return [
             {
                 "title": _("Employment vouchers: %(batch)s") % {"batch": figures["batch"]},
@@ -65,6 +67,7 @@ class VouchersConfig(AppConfig):
                     "vouchers_url": reverse("admin:vouchers_voucher_changelist"),
                     "verify_url": reverse("admin:vouchers_voucher_changelist")
                     + "?status__exact=redeemed",
+                    "progress_url": reverse("admin:vouchers_progress") + f"?batch={batch.pk}",
                 },
             }
         ]

@@ -1,0 +1,231 @@
+"""Pieces shared by the voucher admin pages: figures, badges, action pages with their forms."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from agencies.admin.common import badge
+from agencies.admin.forms import add_service_errors
+from agencies.admin.review import ReviewActionsMixin
+from kunqu_jiafu.documents.money import format_yuan
+
+from .forms import ActionReasonForm
+
+# Badge tones by status, per model (the shared STATUS_TONES of the agencies admin know other
+# models' statuses under the same names, e.g. "rejected").
+APPLICATION_TONES = {
+    "submitted": "pending",
+    "approved": "warning",
+    "rejected": "negative",
+    "issued": "positive",
+}
+VOUCHER_TONES = {
+    "issued": "pending",
+    "redeemed": "warning",
+    "verified": "positive",
+    "rejected": "negative",
+    "reimbursed": "positive",
+    "voided": "neutral",
+}
+SETTLEMENT_TONES = {"issued": "warning", "paid": "positive"}
+BATCH_TONES = {"draft": "neutral", "open": "positive", "closed": "neutral"}
+
+
+def figure(value) -> str:
+    """``1000000`` → ``1,000,000.00``; ``—`` for no value."""
+    return "—" if value is None else format_yuan(Decimal(value))
+
+
+def local_time(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+def short_date(value) -> str:
+    return value.strftime("%Y-%m-%d") if value else "—"
+
+
+def month_label(value) -> str:
+    return value.strftime("%Y-%m") if value else "—"
+
+
+def tone_badge(tones: dict[str, str], obj) -> str:
+    return badge(tones.get(obj.status, "neutral"), obj.get_status_display())
+
+
+def clip(text, title=None) -> str:
+    return format_html('<span class="kj-clip" title="{}">{}</span>', title or text, text)
+
+
+def person_label(person, user) -> str:
+    return f"{person.name}（{person.id_for(user)}）"
+
+
+def message_of(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc) or gettext("You may not do this.")
+
+
+def file_response(content: bytes, filename: str, content_type: str, inline: bool = False):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    return response
+
+
+def percent(part, whole) -> float:
+    """Share of ``whole`` in per cent to one decimal, at most 100 (bars never overflow)."""
+    if not whole:
+        return 0.0
+    return min(round(float(part) * 100 / float(whole), 1), 100.0)
+
+
+class OfficialsReadOnlyMixin:
+    """Officials (统计查询) hold only view permissions: a POSTed list action is refused with
+    403 (Django would otherwise answer "no action selected" and let it look possible)."""
+
+    def changelist_view(self, request, extra_context=None):
+        if (
+            request.method == "POST"
+            and request.POST.get("action")
+            and not self.has_change_permission(request)
+        ):
+            raise PermissionDenied
+        return super().changelist_view(request, extra_context)
+
+
+class VoucherActionsMixin(OfficialsReadOnlyMixin, ReviewActionsMixin):
+    """The agencies admin's review actions (buttons and reason pages from a transition table),
+    with the voucher area's own wording and tones, and bulk actions that go on row by row and
+    report each refusal once with the rows it hit (e.g. "the batch is exhausted: 12 items")."""
+
+    review_reason_template = "admin/vouchers/action.html"
+    review_bulk_template = "admin/vouchers/action_bulk.html"
+    change_form_template = "admin/vouchers/change_form.html"
+    # action -> badge/button tone; the mixin knows only the agencies' action names.
+    action_tones: dict[str, str] = {}
+    # Who reads a reason, for the form's help and message ("the household sees it").
+    reason_reader = _("the household")
+
+    def action_tone(self, action: str) -> str:
+        return self.action_tones.get(action, "neutral")
+
+    def review_button_context(self, request, obj) -> list[dict]:
+        buttons = super().review_button_context(request, obj)
+        for button in buttons:
+            button["tone"] = self.action_tone(button["action"])
+        return buttons
+
+    def review_form(self, request, obj, transition, data):
+        return ActionReasonForm(
+            data, reason_required=transition.needs_reason, reader=self.reason_reader
+        )
+
+    def review_context(self, request, obj, transition) -> dict:
+        return {"tone": self.action_tone(transition.action)}
+
+    def review_bulk(self, request, queryset, action: str):
+        roles = self.review_roles(request)
+        by_status = {
+            t.source: t for t in self.review_table if t.action == action and set(t.roles) & roles
+        }
+        if self.review_bulk_actions is not None and action not in self.review_bulk_actions:
+            by_status = {}
+        if not by_status or not self.has_change_permission(request):
+            raise PermissionDenied
+        label = next(iter(by_status.values())).label
+        objects = list(queryset)
+        applicable = [o for o in objects if self.review_status(o) in by_status]
+        skipped = [o for o in objects if self.review_status(o) not in by_status]
+        if not applicable:
+            messages.warning(
+                request,
+                gettext(
+                    "None of the selected items can be given “%(action)s” in their current status."
+                )
+                % {"action": label},
+            )
+            return None
+        needs_reason = any(by_status[self.review_status(o)].needs_reason for o in applicable)
+        confirmed = request.POST.get("post") == "yes"
+        form = ActionReasonForm(
+            request.POST if confirmed else None,
+            reason_required=needs_reason,
+            reader=self.reason_reader,
+        )
+        if confirmed and form.is_valid():
+            self._bulk_run(request, applicable, skipped, action, label, form.cleaned_data)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": label,
+            "subtitle": None,
+            "opts": self.opts,
+            "action_name": f"review_{action}",
+            "action_label": label,
+            "tone": self.action_tone(action),
+            "form": form,
+            "applicable": [(o, o.get_status_display()) for o in applicable],
+            "skipped": [(o, o.get_status_display()) for o in skipped],
+            "needs_reason": needs_reason,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.review_bulk_template, context)
+
+    def _bulk_run(self, request, applicable, skipped, action, label, cleaned) -> None:
+        """Each row is its own service call (its own transaction): one refusal stops nothing."""
+        reason = cleaned.get("reason", "")
+        done = 0
+        failures: dict[str, list[str]] = defaultdict(list)
+        for obj in applicable:
+            try:
+                self.review_perform(request, obj, action, reason)
+            except (ValidationError, PermissionDenied) as exc:
+                failures[message_of(exc)].append(str(obj))
+            else:
+                done += 1
+        if done:
+            messages.success(
+                request,
+                ngettext(
+                    "“%(action)s” done for %(count)s item.",
+                    "“%(action)s” done for %(count)s items.",
+                    done,
+                )
+                % {"action": label, "count": done},
+            )
+        for problem, rows in failures.items():
+            shown = "、".join(rows[:10]) + ("…" if len(rows) > 10 else "")
+            messages.error(
+                request,
+                ngettext(
+                    "Not done for %(count)s item (%(rows)s): %(problem)s",
+                    "Not done for %(count)s items (%(rows)s): %(problem)s",
+                    len(rows),
+                )
+                % {"count": len(rows), "rows": shown, "problem": problem},
+            )
+        if skipped:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)s item skipped: “%(action)s” does not fit its status.",
+                    "%(count)s items skipped: “%(action)s” does not fit their status.",
+                    len(skipped),
+                )
+                % {"count": len(skipped), "action": label},
+            )
+
+
+def service_errors(form, exc: ValidationError, aliases=None) -> None:
+    add_service_errors(form, exc, aliases)
