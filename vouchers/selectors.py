@@ -264,6 +264,22 @@ def _grouped(batch: VoucherBatch, field: str, label: str) -> list[dict]:
                 "reimbursed_amount": row["reimbursed_amount"] or Decimal("0.00"),
             }
         )
+    if applications:  # applied, no voucher yet: still a row of the table
+        related = Application._meta.get_field(field.replace("application__", "")).related_model
+        for key, name in related.objects.filter(pk__in=applications).values_list("pk", "name"):
+            out.append(
+                {
+                    "id": key,
+                    "name": name,
+                    "applications": applications[key],
+                    "issued": 0,
+                    "issued_amount": Decimal("0.00"),
+                    "redeemed": 0,
+                    "verified": 0,
+                    "reimbursed": 0,
+                    "reimbursed_amount": Decimal("0.00"),
+                }
+            )
     return out
 
 
