@@ -230,6 +230,10 @@ def application_create(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        # The number's row lock first: a new person's record takes the audit head, which every
+        # other writer takes last; drawing the number after it deadlocks with a known person's
+        # application that holds the number and waits for the audit head.
+        number = application_number(batch.year, next_number(APPLICATION_SERIES, batch.year))
         try:
             person = person_get_or_create(id_number=id_number, name=name, phone=phone, actor=actor)
         except ValidationError as exc:
@@ -258,7 +262,6 @@ def application_create(
                 user=actor,
                 purpose="voucher-evidence",
             )
-        number = application_number(batch.year, next_number(APPLICATION_SERIES, batch.year))
         try:
             with transaction.atomic():
                 application = Application.objects.create(
@@ -411,7 +414,13 @@ def voucher_issue(*, actor: User, application: Application) -> Voucher:
 
 def application_approve_and_issue(*, actor: User, application: Application) -> Voucher:
     """Approve a submitted application and issue its voucher in one step (all or nothing)."""
+    _require(permissions.can_handle(actor))
     with transaction.atomic():
+        # voucher_issue's locks (application, then batch) before the decision writes its audit
+        # entry: the audit head must be the last lock taken, or an issue holding the batch row
+        # and waiting for the audit head deadlocks with this one. Re-read: the copy may be stale.
+        application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+        VoucherBatch.objects.select_for_update().get(pk=application.batch_id)
         if application.status == Application.Status.SUBMITTED:
             application = application_decide(actor=actor, application=application, approve=True)
         return voucher_issue(actor=actor, application=application)
@@ -604,6 +613,20 @@ def voucher_redeem(
         if voucher.status == Voucher.Status.VOIDED:
             raise ValidationError({"code": _("This voucher was voided and cannot be redeemed.")})
         if voucher.status != Voucher.Status.ISSUED:
+            # A request with the same key may have redeemed it while this one waited for the
+            # row lock (both passed the lookup above): answer as the replay it is.
+            replay = selectors.service_by_key(agency, key) if key else None
+            if replay is not None and replay.request_digest == digest:
+                return replay, True
+            if replay is not None:
+                raise ValidationError(
+                    {
+                        "idempotency_key": _(
+                            "This Idempotency-Key was already used for another redemption; send "
+                            "a new key for a new request."
+                        )
+                    }
+                )
             raise _already_redeemed(
                 Service.objects.select_related("agency", "redeemed_by").get(voucher=voucher)
             )
