@@ -47,7 +47,7 @@ STEP_KEYS = ("apply", "review", "issue", "choose", "service", "check", "settle")
 
 def _step_labels() -> dict[str, str]:
     return {
-        "apply": _("Application"),
+        "apply": _("Application submitted"),
         "review": _("Review"),
         "issue": _("Voucher issued"),
         "choose": _("Choose an agency"),

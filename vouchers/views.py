@@ -126,6 +126,16 @@ def _put_errors(form: RedeemForm, exc: ValidationError) -> None:
         form.add_error(name if name in REDEEM_FIELDS else None, messages_)
 
 
+def _own_voucher_for_code(request, agency: Agency, raw: str | None) -> Voucher | None:
+    """The agency's own voucher with this code, to show whose it is (a mistyped code is never
+    looked up; another agency's voucher is never shown)."""
+    try:
+        code = codes.parse(raw or "")
+    except ValidationError:
+        return None
+    return _own_vouchers(request, agency).filter(code=code).first()
+
+
 @agency_member
 @require_http_methods(["GET", "POST"])
 def redeem(request, agency: Agency):
@@ -165,6 +175,9 @@ def redeem(request, agency: Agency):
                     },
                 )
             return redirect("vouchers:detail", pk=service.voucher_id)
+    match = _own_voucher_for_code(
+        request, agency, request.POST.get("code") or request.GET.get("code")
+    )
     if form.is_bound:
         # A new key for the next attempt: nothing was recorded under the one just sent.
         form.data = form.data.copy()
@@ -180,6 +193,8 @@ def redeem(request, agency: Agency):
             "eligible": eligible,
             "eligibility_reason": reason,
             "has_workers": bool(form.fields["worker"].statuses),
+            "match": match,
+            "match_id": match.person.id_for(request.user) if match else "",
         },
     )
 

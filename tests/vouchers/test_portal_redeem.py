@@ -213,3 +213,18 @@ def test_staff_and_visitors_cannot_redeem(client_for, reviewer, client, voucher,
         assert response.status_code == 302
     voucher.refresh_from_db()
     assert voucher.status == Voucher.Status.ISSUED
+
+
+def test_the_page_shows_whose_voucher_the_code_is_only_for_own_vouchers(
+    client_for, agency_a, agency_b, voucher
+):
+    mine = client_for(agency_a).get(f"{URL}?code={voucher.code}")
+    assert mine.context["match"] == voucher
+    html = mine.content.decode()
+    assert 'data-testid="matched-voucher"' in html
+    assert voucher.person.name in html and voucher.person.id_masked in html
+    assert voucher.application.address in html
+    theirs = client_for(agency_b).get(f"{URL}?code={voucher.code}")
+    assert theirs.context["match"] is None
+    assert voucher.person.name not in theirs.content.decode()
+    assert voucher.application.address not in theirs.content.decode()

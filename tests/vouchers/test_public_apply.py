@@ -226,3 +226,9 @@ def test_the_page_needs_the_csrf_token(batch):
     response = strict.post(URL, post_data())
     assert response.status_code == 403
     assert not Application.objects.exists()
+
+
+def test_after_a_mistake_the_page_asks_to_choose_the_file_again(client, batch):
+    response = client.post(URL, post_data(phone="12345"))
+    assert 'data-testid="choose-again"' in response.content.decode()
+    assert 'data-testid="choose-again"' not in client.get(URL).content.decode()
