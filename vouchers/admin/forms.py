@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -233,7 +232,6 @@ class FollowUpForm(forms.Form):
         coerce=int,
         empty_value=None,
         required=False,
-        validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text=_("Required when the household was reached."),
     )
     remarks = forms.CharField(
