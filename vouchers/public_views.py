@@ -11,9 +11,11 @@ number and never a worker's personal data."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -37,8 +39,11 @@ from .models import Application, Voucher
 ACCESS_SECONDS = 30 * 60
 ACCESS_KEY = "vouchers.status.%s"
 APPLIED_KEY = "vouchers.applied"
-# Failed lookups allowed per client address in LOOKUP_WINDOW seconds (guessing numbers).
-LOOKUP_LIMIT = 20
+# Failed lookups tolerated in LOOKUP_WINDOW seconds: per ID number (someone who knows a
+# person's ID number trying the sequential application numbers) and per client address (a scan;
+# higher, as many residents may share one address behind a proxy or a carrier's NAT).
+LOOKUP_LIMIT_PER_ID = 10
+LOOKUP_LIMIT_PER_ADDRESS = 200
 LOOKUP_WINDOW = 15 * 60
 AGENCIES_PER_PAGE = 10
 
@@ -87,22 +92,27 @@ def _held(request, raw_pk) -> Application | None:
     )
 
 
-def _client_key(request) -> str:
-    return "vouchers.lookup-failures.%s" % (request.META.get("REMOTE_ADDR") or "unknown")
+def _failure_counters(request, id_number: str) -> list[tuple[str, int]]:
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{id_number}".encode()).hexdigest()[:24]
+    address = request.META.get("REMOTE_ADDR") or "unknown"
+    return [
+        (f"vouchers.lookup-failures.id.{digest}", LOOKUP_LIMIT_PER_ID),
+        (f"vouchers.lookup-failures.address.{address}", LOOKUP_LIMIT_PER_ADDRESS),
+    ]
 
 
-def _too_many_failures(request) -> bool:
-    return (cache.get(_client_key(request)) or 0) >= LOOKUP_LIMIT
+def _too_many_failures(counters: list[tuple[str, int]]) -> bool:
+    return any((cache.get(key) or 0) >= limit for key, limit in counters)
 
 
-def _count_failure(request) -> None:
-    key = _client_key(request)
-    if cache.add(key, 1, LOOKUP_WINDOW):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, LOOKUP_WINDOW)
+def _count_failure(counters: list[tuple[str, int]]) -> None:
+    for key, _limit in counters:
+        if cache.add(key, 1, LOOKUP_WINDOW):
+            continue
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, LOOKUP_WINDOW)
 
 
 def _status_url(application: Application, **params) -> str:
@@ -211,23 +221,24 @@ def status(request):
 
 def _lookup(request):
     form = LookupForm(request.POST)
-    if _too_many_failures(request):
-        form.is_valid()
-        form.add_error(
-            None,
-            _(
-                "Too many unsuccessful look-ups from this connection. Please try again in 15 minutes."
-            ),
-        )
-        return render(request, "vouchers/public/lookup.html", {"form": form}, status=429)
     if form.is_valid():
+        counters = _failure_counters(request, form.cleaned_data["id_number"])
+        if _too_many_failures(counters):
+            form.add_error(
+                None,
+                _(
+                    "Too many unsuccessful look-ups. For the applicant's safety please try again "
+                    "in 15 minutes, or call the bureau's family services office."
+                ),
+            )
+            return render(request, "vouchers/public/lookup.html", {"form": form}, status=429)
         application = selectors.application_lookup(
             form.cleaned_data["number"], form.cleaned_data["id_number"]
         )
         if application is not None:
             _grant(request, application)
             return redirect(_status_url(application))
-        _count_failure(request)
+        _count_failure(counters)
         # Never say which of the two is wrong.
         form.add_error(
             None,

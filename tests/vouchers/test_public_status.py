@@ -127,16 +127,35 @@ def test_a_malformed_number_or_id_is_reported_on_its_field(client, voucher):
     assert set(errors) == {"number", "id_number"}
 
 
-def test_many_failed_lookups_are_slowed_down(client, voucher, household):
+@pytest.fixture
+def no_failures():
     from django.core.cache import cache
 
     cache.clear()
-    for _ in range(public_views.LOOKUP_LIMIT):
-        client.post(STATUS, {"number": "JQ2026-99999", "id_number": household})
-    response = look_up(client, voucher.application, household)
-    assert response.status_code == 429
+    yield
     cache.clear()
-    assert look_up(client, voucher.application, household).status_code == 302
+
+
+def test_many_failed_lookups_for_one_id_number_are_stopped(
+    client, voucher, household, batch, reviewer, no_failures
+):
+    for n in range(public_views.LOOKUP_LIMIT_PER_ID):
+        client.post(STATUS, {"number": f"JQ2026-9{n:04d}", "id_number": household})
+    # Even the right pair waits now: guessing the numbers of a known ID number stops here.
+    assert look_up(client, voucher.application, household).status_code == 429
+    # Another household is not affected.
+    other_id = b.household_id()
+    other = b.issued(batch, reviewer, id_number=other_id)
+    assert look_up(client, other.application, other_id).status_code == 302
+
+
+def test_many_failed_lookups_from_one_address_are_stopped(
+    client, voucher, household, monkeypatch, no_failures
+):
+    monkeypatch.setattr(public_views, "LOOKUP_LIMIT_PER_ADDRESS", 3)
+    for _ in range(3):
+        client.post(STATUS, {"number": "JQ2026-99999", "id_number": b.household_id()})
+    assert look_up(client, voucher.application, household).status_code == 429
 
 
 def test_a_submitted_application_shows_the_review_step(client, batch, reviewer, household):
