@@ -167,7 +167,10 @@ def test_issue_when_the_batch_is_exhausted_is_refused_with_a_clear_message(revie
     batch = vb.batch(count=1)
     vb.issued(batch, reviewer)
     waiting = vb.approved(batch, reviewer)
-    response = client_for(reviewer).post(review_url(waiting, "issue"), {})
+    client = client_for(reviewer)
+    page = client.get(review_url(waiting, "issue"))
+    assert 'data-testid="batch-exhausted"' in page.content.decode()  # warned before confirming
+    response = client.post(review_url(waiting, "issue"), {})
     assert response.status_code == 200
     errors = response.context["form"].non_field_errors()
     assert errors and str(batch) in errors[0]

@@ -126,6 +126,7 @@ class ApplicationAdmin(
         "issue": "positive",
         "reject": "negative",
     }
+    actions_without_reason = frozenset({"issue", "approve_issue"})
     export_resource = ApplicationExport
     change_list_template = "admin/vouchers/change_list.html"
     list_filter = (
@@ -238,6 +239,12 @@ class ApplicationAdmin(
         if action == "issue":
             return services.voucher_issue(actor=request.user, application=obj)
         raise ValueError(action)
+
+    def review_context(self, request, obj, transition) -> dict:
+        context = super().review_context(request, obj, transition)
+        if transition.action in ("issue", "approve_issue"):
+            context["exhausted"] = obj.batch.remaining_count <= 0
+        return context
 
     def review_summary(self, obj):
         batch = obj.batch

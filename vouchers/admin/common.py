@@ -116,6 +116,8 @@ class VoucherActionsMixin(OfficialsReadOnlyMixin, ReviewActionsMixin):
     action_tones: dict[str, str] = {}
     # Who reads a reason, for the form's help and message ("the household sees it").
     reason_reader = _("the household")
+    # Actions whose service records no reason: their pages only ask for confirmation.
+    actions_without_reason: frozenset[str] = frozenset()
 
     def action_tone(self, action: str) -> str:
         return self.action_tones.get(action, "neutral")
@@ -128,7 +130,10 @@ class VoucherActionsMixin(OfficialsReadOnlyMixin, ReviewActionsMixin):
 
     def review_form(self, request, obj, transition, data):
         return ActionReasonForm(
-            data, reason_required=transition.needs_reason, reader=self.reason_reader
+            data,
+            reason_required=transition.needs_reason,
+            reader=self.reason_reader,
+            with_reason=transition.action not in self.actions_without_reason,
         )
 
     def review_context(self, request, obj, transition) -> dict:
@@ -162,6 +167,7 @@ class VoucherActionsMixin(OfficialsReadOnlyMixin, ReviewActionsMixin):
             request.POST if confirmed else None,
             reason_required=needs_reason,
             reader=self.reason_reader,
+            with_reason=action not in self.actions_without_reason,
         )
         if confirmed and form.is_valid():
             self._bulk_run(request, applicable, skipped, action, label, form.cleaned_data)

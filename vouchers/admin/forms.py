@@ -31,10 +31,21 @@ class ActionReasonForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, reason_required: bool = False, reader=None, help_text=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        reason_required: bool = False,
+        reader=None,
+        help_text=None,
+        with_reason: bool = True,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         reader = reader or gettext("the household")
         self.reason_required = reason_required
+        if not with_reason:  # the action records no reason: do not ask for one
+            del self.fields["reason"]
+            return
         field = self.fields["reason"]
         field.required = reason_required
         field.error_messages["required"] = gettext(

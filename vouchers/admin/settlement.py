@@ -77,7 +77,7 @@ class SettlementAdmin(VoucherActionsMixin, AuditHistoryMixin, ExportXlsxMixin, a
             None,
             {
                 "fields": (
-                    ("number", "status_display"),
+                    "number",
                     ("agency_link", "batch"),
                     ("month_display", "voucher_count", "amount_display"),
                     "amount_capitals",
