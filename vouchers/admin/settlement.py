@@ -257,6 +257,7 @@ class SettlementAdmin(VoucherActionsMixin, AuditHistoryMixin, ExportXlsxMixin, a
         for agency_id in agency_ids:
             agency = agencies.get(agency_id)
             if agency is None:
+                messages.error(request, gettext("No such agency; reload the page and try again."))
                 continue
             try:
                 settlement = services.settlement_create(
