@@ -332,3 +332,15 @@ def _report(batch: VoucherBatch, stdout) -> None:
         f"已结算拨付 {figures['reimbursed']} 张；结算单 "
         f"{Settlement.objects.filter(batch=batch).count()} 份。"
     )
+    # A household a newcomer can try on /vouchers/status/ (demo data only: made-up numbers).
+    sample = (
+        Voucher.objects.filter(batch=batch, status=Voucher.Status.ISSUED, agency__isnull=True)
+        .select_related("application", "person")
+        .order_by("application__number")
+        .first()
+    )
+    if sample is not None:
+        stdout.write(
+            f"演示进度查询（/vouchers/status/）：申请号 {sample.application.number}，"
+            f"身份证号 {sample.person.id_number}（已发券，尚未选择机构）。"
+        )
