@@ -16,7 +16,6 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from agencies.admin.common import badge
-from agencies.admin.forms import add_service_errors
 from agencies.admin.review import ReviewActionsMixin
 from kunqu_jiafu.documents.money import format_yuan
 
@@ -231,7 +230,3 @@ class VoucherActionsMixin(OfficialsReadOnlyMixin, ReviewActionsMixin):
                 )
                 % {"count": len(skipped), "action": label},
             )
-
-
-def service_errors(form, exc: ValidationError, aliases=None) -> None:
-    add_service_errors(form, exc, aliases)
