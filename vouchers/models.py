@@ -41,9 +41,9 @@ class TargetGroup(models.Model):
 
 class VoucherBatch(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        OPEN = "open", _("open")
-        CLOSED = "closed", _("closed")
+        DRAFT = "draft", pgettext_lazy("batch", "draft")
+        OPEN = "open", pgettext_lazy("batch", "open")
+        CLOSED = "closed", pgettext_lazy("batch", "closed")
 
     year = models.PositiveSmallIntegerField(_("year"))
     name = models.CharField(_("batch name"), max_length=100)
