@@ -4,6 +4,7 @@ its field, nothing is saved, and the number is carried to the done page in the s
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -232,3 +233,13 @@ def test_after_a_mistake_the_page_asks_to_choose_the_file_again(client, batch):
     response = client.post(URL, post_data(phone="12345"))
     assert 'data-testid="choose-again"' in response.content.decode()
     assert 'data-testid="choose-again"' not in client.get(URL).content.decode()
+
+
+def test_the_page_shows_how_many_vouchers_are_still_to_be_issued(client, batch):
+    # 应发尽发: residents see what is left of the batch, from the batch's own counters.
+    VoucherBatch.objects.filter(pk=batch.pk).update(
+        issued_count=7, issued_amount=batch.face_value * 7
+    )
+    response = client.get(URL)
+    left = response.content.decode().split('data-testid="vouchers-left"')[1].split("</li>")[0]
+    assert [int(n) for n in re.findall(r"\d+", left)] == [3, batch.count]
