@@ -119,6 +119,9 @@ def batch_save(
         else:
             batch = VoucherBatch.objects.select_for_update().get(pk=batch.pk)
             before = {f: str(getattr(batch, f)) for f in BATCH_FIELDS}
+            # Fields not given keep the row's values, not those of the caller's (stale) copy.
+            merged = {f: getattr(batch, f) for f in BATCH_FIELDS} | data
+            _validate_batch(merged)
             errors = {}
             if merged["count"] < batch.issued_count:
                 errors["count"] = _(

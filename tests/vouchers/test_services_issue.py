@@ -378,3 +378,32 @@ def test_approve_and_issue_rereads_an_application_approved_meanwhile(reviewer, r
     application.refresh_from_db()
     assert application.status == A.ISSUED and application.decided_by == reviewer2
     assert _counters(small) == (1, Decimal("200.00"))
+
+
+def test_saving_a_batch_from_a_stale_copy_keeps_what_others_changed_meanwhile(reviewer, reviewer2):
+    small = b.batch(count=3)
+    stale = VoucherBatch.objects.get(pk=small.pk)
+    services.batch_save(actor=reviewer2, batch=small, data={"count": 4, "total": Decimal("800.00")})
+
+    services.batch_save(actor=reviewer, batch=stale, data={"name": "更名后的批次"})
+
+    small.refresh_from_db()
+    assert (small.count, small.total, small.name) == (4, Decimal("800.00"), "更名后的批次")
+
+
+def test_a_batch_change_is_checked_against_the_row_as_it_is_now(reviewer):
+    small = b.batch(count=3)
+    stale = VoucherBatch.objects.get(pk=small.pk)
+    services.batch_save(
+        actor=reviewer,
+        batch=small,
+        data={"count": 2, "face_value": Decimal("300.00"), "total": Decimal("600.00")},
+    )
+
+    # Valid against the stale copy (3 × 200 = 600), wrong against the row (2 × 300 = 600).
+    with pytest.raises(ValidationError) as refused:
+        services.batch_save(actor=reviewer, batch=stale, data={"count": 3})
+
+    assert list(refused.value.message_dict) == ["total"]
+    small.refresh_from_db()
+    assert (small.count, small.face_value) == (2, Decimal("300.00"))
