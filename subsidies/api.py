@@ -35,9 +35,9 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from agencies import selectors as agency_selectors
-from agencies.api import FORBIDDEN, NOT_FOUND, ScopedViewSet
-from kunqu_jiafu.accounts.roles import is_agency_user, is_staff_member
+from kunqu_jiafu.accounts.roles import is_agency_user
 from kunqu_jiafu.documents.services import can_view_document
+from kunqu_jiafu.drf import FORBIDDEN, NOT_FOUND, ScopedViewSet, staff_only
 
 from . import filters, selectors, services
 from . import permissions as claim_permissions
@@ -95,13 +95,7 @@ def _require(result: tuple[bool, str]) -> None:
         raise PermissionDenied(reason or None)
 
 
-class StaffOnly(permissions.BasePermission):
-    """Bureau staff and officials only: the special fund is the bureau's own budget."""
-
-    message = gettext_lazy("Only bureau staff and officials see the special fund.")
-
-    def has_permission(self, request: Request, view) -> bool:
-        return is_staff_member(request.user)
+StaffOnly = staff_only(gettext_lazy("Only bureau staff and officials see the special fund."))
 
 
 # --- the catalogue --------------------------------------------------------------------

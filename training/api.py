@@ -26,14 +26,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from agencies import selectors as agency_selectors
-from agencies.api import FORBIDDEN, NOT_FOUND, ScopedViewSet, service_errors
 from kunqu_jiafu.accounts.roles import (
     APPROVER,
     REVIEWER,
     has_role,
     is_agency_user,
-    is_staff_member,
 )
+from kunqu_jiafu.drf import FORBIDDEN, NOT_FOUND, ScopedViewSet, service_errors, staff_only
 
 from . import filters, importers, selectors, services
 from . import serializers as s
@@ -45,13 +44,7 @@ TAG_PROGRESS = "培训进度"
 BAD_INPUT = OpenApiResponse(description="输入有误：按字段给出错误说明（中文）。")
 
 
-class StaffOnly(permissions.BasePermission):
-    """Bureau staff and officials only: the district's figures, not one provider's."""
-
-    message = gettext_lazy("Only bureau staff and officials see the training progress.")
-
-    def has_permission(self, request: Request, view) -> bool:
-        return is_staff_member(request.user)
+StaffOnly = staff_only(gettext_lazy("Only bureau staff and officials see the training progress."))
 
 
 # --- courses --------------------------------------------------------------------------

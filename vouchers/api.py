@@ -41,8 +41,14 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from agencies.api import FORBIDDEN, NOT_FOUND, OfficialsReadOnly, ScopedViewSet, service_errors
-from kunqu_jiafu.accounts.roles import is_staff_member
+from kunqu_jiafu.drf import (
+    FORBIDDEN,
+    NOT_FOUND,
+    OfficialsReadOnly,
+    ScopedViewSet,
+    service_errors,
+    staff_only,
+)
 
 from . import filters, selectors, services
 from . import permissions as voucher_permissions
@@ -89,13 +95,9 @@ XLSX_FILE = OpenApiResponse(response=OpenApiTypes.BINARY, description="Excel（.
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class StaffOnly(permissions.BasePermission):
-    """Bureau staff and officials only: applications, batches and the district's figures."""
-
-    message = gettext_lazy("Only bureau staff and officials see this part of the voucher area.")
-
-    def has_permission(self, request: Request, view) -> bool:
-        return is_staff_member(request.user)
+StaffOnly = staff_only(
+    gettext_lazy("Only bureau staff and officials see this part of the voucher area.")
+)
 
 
 STAFF_PERMISSIONS = [permissions.IsAuthenticated, StaffOnly, OfficialsReadOnly]

@@ -15,8 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
 
-from agencies.api import OfficialsReadOnly
 from kunqu_jiafu.documents.services import document_store
+from kunqu_jiafu.drf import OfficialsReadOnly
 from subsidies import permissions, services, tasks
 from subsidies.models import Claim, ClaimAttachment, ClaimType, Notice, SpecialFund
 
