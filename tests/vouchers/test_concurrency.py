@@ -381,12 +381,16 @@ def test_a_new_and_a_known_household_applying_at_once_cannot_deadlock(monkeypatc
 # --- (e, f) settlements ----------------------------------------------------------------------------
 
 
-def _verified_vouchers(batch, reviewer, agency, agency_user, n: int) -> list[Voucher]:
+def _verified_vouchers(
+    batch, reviewer, agency, agency_user, n: int, on: dt.date | None = None
+) -> list[Voucher]:
     worker = factories.make_worker(agency)
     out = []
     for _ in range(n):
         voucher = b.issued(batch, reviewer)
-        b.redeem(voucher, agency_user, worker)
+        if on is not None:
+            b.backdate(voucher, on)
+        b.redeem(voucher, agency_user, worker, on=on)
         out.append(services.voucher_verify(actor=reviewer, voucher=voucher, passed=True))
     return out
 
@@ -422,6 +426,46 @@ def test_two_statements_drawn_at_once_for_one_agency_and_month_make_one(monkeypa
     assert set(statement.vouchers.values_list("pk", flat=True)) == {v.pk for v in vouchers}
     assert NoticeSequence.objects.get(series=services.SETTLEMENT_SERIES).last_number == 1
     assert statement.number.endswith("0001号")
+
+
+def test_statements_of_two_months_drawn_at_once_share_no_voucher(monkeypatch):
+    """Last month's statement takes the vouchers served up to its end; this month's would take
+    those and the later ones. Drawn at once, whichever locks first keeps its vouchers."""
+    reviewer = factories.make_user("reviewer_c", "业务经办")
+    org = factories.make_agency("跨月家政")
+    clerk = factories.make_agency_user("clerk", org)
+    batch = b.batch(count=10, name="跨月结算")
+    b.join(batch, org, reviewer)
+    this_month = timezone.localdate().replace(day=1)
+    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+    _verified_vouchers(batch, reviewer, org, clerk, 3, on=last_month + dt.timedelta(days=3))
+    _verified_vouchers(batch, reviewer, org, clerk, 2)
+    slowed(monkeypatch, permissions, "can_handle")
+    slowed(monkeypatch, services, "next_number")
+
+    oks, errors = outcomes(
+        run_together(
+            *(
+                _english(
+                    lambda m=m: services.settlement_create(
+                        actor=reviewer, batch=batch, agency=org, month=m
+                    )
+                )
+                for m in (last_month, this_month)
+            )
+        )
+    )
+
+    assert all(isinstance(e, ValidationError) for e in errors), errors
+    assert len(oks) >= 1 and len(oks) + len(errors) == 2
+    settled = Voucher.objects.filter(batch=batch, settlement__isnull=False)
+    assert settled.count() == 5  # each voucher in exactly one statement (one FK each)
+    for statement in Settlement.objects.annotate(
+        n=Count("vouchers"), s=Sum("vouchers__face_value")
+    ):
+        assert (statement.voucher_count, statement.amount) == (statement.n, statement.s)
+    assert sum(s.voucher_count for s in oks) == 5
+    assert NoticeSequence.objects.get(series=services.SETTLEMENT_SERIES).last_number == len(oks)
 
 
 def test_statements_of_many_agencies_at_once_are_numbered_without_gaps(monkeypatch):
