@@ -25,6 +25,7 @@ from kunqu_jiafu.accounts.roles import is_agency_user, is_staff_member
 from kunqu_jiafu.documents.sniff import XLSX
 from kunqu_jiafu.people.idcard import normalize as normalize_id
 from kunqu_jiafu.people.models import Person
+from kunqu_jiafu.web.forms import posted, posted_files, show_service_errors
 
 from . import importers, permissions, rules, selectors, services, workflow
 from .forms import (
@@ -67,15 +68,6 @@ def agency_member(view):
     return wrapper
 
 
-def _posted(request):
-    """The submitted data on POST (even if empty, so the form is bound), else None."""
-    return request.POST if request.method == "POST" else None
-
-
-def _files(request):
-    return request.FILES if request.method == "POST" else None
-
-
 def _refuse(request, result: tuple[bool, str], fallback: str):
     """Redirect with the permission's reason when it says no; None when allowed."""
     allowed, reason = result
@@ -83,18 +75,6 @@ def _refuse(request, result: tuple[bool, str], fallback: str):
         return None
     messages.error(request, reason)
     return redirect(fallback)
-
-
-def _show_service_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form fields it names."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field_name, errors in exc.error_dict.items():
-        if field_name in form.fields:
-            form.add_error(field_name, errors)
-        else:
-            form.add_error(None, [message for error in errors for message in error.messages])
 
 
 def _display(value) -> str:
@@ -118,7 +98,7 @@ def _with_status(workers, policy) -> list[tuple[Worker, rules.WorkerStatus]]:
 def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
-    form = SignupForm(_posted(request))
+    form = SignupForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             user = services.applicant_signup(
@@ -129,7 +109,7 @@ def signup(request):
                 email=form.cleaned_data["email"],
             )
         except ValidationError as exc:
-            _show_service_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
             messages.success(
@@ -146,7 +126,7 @@ def apply(request):
         return redirect("admin:index")
     if selectors.agency_of_user(request.user) is not None:
         return redirect("portal:dashboard")
-    form = AgencyForm(_posted(request), _files(request))
+    form = AgencyForm(posted(request), posted_files(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.agency_apply(
@@ -156,7 +136,7 @@ def apply(request):
                 license_file=form.cleaned_data.get("license") or None,
             )
         except ValidationError as exc:
-            _show_service_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -214,7 +194,7 @@ def agency_edit(request, agency: Agency):
     editable = tuple(workflow.AGENCY_EDITABLE_FIELDS[agency.status])
     initial = {name: getattr(agency, name) for name in AGENCY_FORM_FIELDS if name != "formats"}
     initial["formats"] = list(agency.formats.all())
-    form = AgencyForm(_posted(request), _files(request), initial=initial, editable=editable)
+    form = AgencyForm(posted(request), posted_files(request), initial=initial, editable=editable)
     if request.method == "POST" and form.is_valid():
         try:
             services.agency_update(
@@ -225,7 +205,7 @@ def agency_edit(request, agency: Agency):
                 license_file=form.cleaned_data.get("license") or None,
             )
         except ValidationError as exc:
-            _show_service_errors(form, exc)
+            show_service_errors(form, exc)
         except PermissionDenied as exc:
             messages.error(request, str(exc))
             return redirect("portal:dashboard")
@@ -333,7 +313,7 @@ def worker_add(request, agency: Agency):
         return refused
     today = timezone.localdate()
     form = WorkerForm(
-        _posted(request),
+        posted(request),
         initial={"hired_on": today, "contract_start": today, "contract_kind": "labour"},
     )
     if request.method == "POST" and form.is_valid():
@@ -348,7 +328,7 @@ def worker_add(request, agency: Agency):
                 data=form.worker_data(),
             )
         except ValidationError as exc:
-            _show_service_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(request, _("%(name)s was added.") % {"name": worker.person.name})
             if "add_another" in request.POST:
@@ -376,12 +356,12 @@ def worker_edit(request, agency: Agency, pk: int):
     if refused:
         return refused
     initial = {name: getattr(worker, name) for name in WorkerForm(with_person=False).fields}
-    form = WorkerForm(_posted(request), initial=initial, with_person=False)
+    form = WorkerForm(posted(request), initial=initial, with_person=False)
     if request.method == "POST" and form.is_valid():
         try:
             services.worker_update(actor=request.user, worker=worker, data=form.worker_data())
         except ValidationError as exc:
-            _show_service_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(request, _("%(name)s was saved.") % {"name": worker.person.name})
             return redirect("portal:workers")
@@ -411,14 +391,14 @@ def worker_leave(request, agency: Agency, pk: int):
     if worker.left_on is not None:
         messages.info(request, _("%(name)s has already left.") % {"name": worker.person.name})
         return redirect("portal:workers")
-    form = WorkerLeaveForm(_posted(request), initial={"left_on": timezone.localdate()})
+    form = WorkerLeaveForm(posted(request), initial={"left_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             services.worker_leave(
                 actor=request.user, worker=worker, left_on=form.cleaned_data["left_on"]
             )
         except ValidationError as exc:
-            _show_service_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(
                 request, _("%(name)s is recorded as having left.") % {"name": worker.person.name}
@@ -444,7 +424,7 @@ def workers_import(request, agency: Agency):
     )
     if refused:
         return refused
-    form = WorkerImportForm(_posted(request), _files(request))
+    form = WorkerImportForm(posted(request), posted_files(request))
     result = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -452,7 +432,7 @@ def workers_import(request, agency: Agency):
                 actor=request.user, agency=agency, uploaded_file=form.cleaned_data["file"]
             )
         except ValidationError as exc:
-            _show_service_errors(form, exc)
+            show_service_errors(form, exc)
         except PermissionDenied as exc:
             messages.error(request, str(exc))
             return redirect("portal:workers")
@@ -500,7 +480,7 @@ def filing(request, agency: Agency):
     initial = {}
     if current is not None and current.status == EmployeeSystemFiling.Status.RETURNED:
         initial = {name: getattr(current, name) for name in FilingForm().fields}
-    form = FilingForm(_posted(request), initial=initial)
+    form = FilingForm(posted(request), initial=initial)
     if request.method == "POST":
         if not can_submit:
             messages.error(request, reason or _("The current filing is still being handled."))
@@ -509,7 +489,7 @@ def filing(request, agency: Agency):
             try:
                 services.filing_submit(actor=user, agency=agency, declarations=form.declarations())
             except ValidationError as exc:
-                _show_service_errors(form, exc)
+                show_service_errors(form, exc)
             except PermissionDenied as exc:
                 messages.error(request, str(exc))
                 return redirect("portal:filing")

@@ -26,6 +26,7 @@ from agencies.models import Agency
 from agencies.views import agency_member
 from kunqu_jiafu.accounts.roles import AGENCY_USER
 from kunqu_jiafu.audit.models import AuditEntry
+from kunqu_jiafu.web.forms import posted, show_service_errors
 
 from . import permissions, rules, selectors, services, workflow
 from .forms import (
@@ -152,10 +153,6 @@ def _needs(claim_type: ClaimType) -> dict:
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _posted(request):
-    return request.POST if request.method == "POST" else None
-
-
 def _claim_of(request, agency: Agency, pk: int) -> Claim:
     # Scoped by the selector: another agency's claim is simply not found (404).
     return get_object_or_404(selectors.claims_for_user(request.user).filter(agency=agency), pk=pk)
@@ -163,20 +160,6 @@ def _claim_of(request, agency: Agency, pk: int) -> Claim:
 
 def _messages(exc: Exception) -> list[str]:
     return list(getattr(exc, "messages", None) or [str(exc)])
-
-
-def _show_service_errors(form, exc: ValidationError) -> None:
-    """Put a service's errors on the fields they name ("declared.count" → that figure);
-    errors naming no field of the form go above it."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for key, errors in exc.error_dict.items():
-        if hasattr(form, "field_for_error"):
-            field = form.field_for_error(key)
-        else:
-            field = key if key in form.fields else None
-        form.add_error(field, [m for error in errors for m in error.messages])
 
 
 # --- catalogue ----------------------------------------------------------------------------
@@ -256,7 +239,7 @@ def claim_new(request, agency: Agency):
         raise Http404
     claim_type = get_object_or_404(ClaimType.objects.filter(active=True), pk=int(type_id))
     form = ClaimForm(
-        _posted(request),
+        posted(request),
         claim_type=claim_type,
         initial={"period": selectors.current_period(claim_type)},
         eligible=selectors.unclaimed_training_records(agency, claim_type)
@@ -274,7 +257,7 @@ def claim_new(request, agency: Agency):
                 subjects=form.subjects(),
             )
         except ValidationError as exc:
-            _show_service_errors(form, exc)
+            show_service_errors(form, exc)
         except PermissionDenied as exc:
             messages.error(request, str(exc))
             return redirect("claims:catalogue")
@@ -325,7 +308,7 @@ def claim_edit(request, agency: Agency, pk: int):
             else "\n".join(_subject_lines(subjects))
         )
     form = ClaimForm(
-        _posted(request),
+        posted(request),
         claim_type=claim_type,
         with_period=False,
         keep_subjects=keep,
@@ -340,7 +323,7 @@ def claim_edit(request, agency: Agency, pk: int):
                 subjects=form.subjects(),
             )
         except ValidationError as exc:
-            _show_service_errors(form, exc)
+            show_service_errors(form, exc)
         except PermissionDenied as exc:
             messages.error(request, str(exc))
             return redirect("claims:detail", claim.pk)
@@ -520,7 +503,7 @@ def claim_attach(request, agency: Agency, pk: int):
                 upload=form.cleaned_data["file"],
             )
         except ValidationError as exc:
-            _show_service_errors(form, exc)
+            show_service_errors(form, exc)
         except PermissionDenied as exc:
             messages.error(request, str(exc))
             return redirect("claims:detail", claim.pk)

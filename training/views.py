@@ -21,8 +21,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from agencies.views import _posted, _show_service_errors, agency_member
+from agencies.views import agency_member
 from kunqu_jiafu.documents.sniff import XLSX
+from kunqu_jiafu.web.forms import posted, show_service_errors
 
 from . import permissions, selectors, services
 from .forms import CourseFilterForm, CourseForm, EnrolForm, PublicSignupForm, RecordForm
@@ -78,14 +79,14 @@ def course_add(request, agency):
     if not allowed:
         messages.error(request, reason)
         return redirect("training:courses")
-    form = CourseForm(_posted(request))
+    form = CourseForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             course = services.course_create(
                 actor=request.user, provider=agency, data=form.cleaned_data
             )
         except ValidationError as exc:
-            _show_service_errors(form, exc)
+            show_service_errors(form, exc)
         except PermissionDenied as exc:
             messages.error(request, str(exc))
             return redirect("training:courses")
@@ -103,12 +104,12 @@ def course_edit(request, agency, pk: int):
     if not allowed:
         messages.error(request, reason)
         return redirect("training:course", pk=course.pk)
-    form = CourseForm(_posted(request), instance=course)
+    form = CourseForm(posted(request), instance=course)
     if request.method == "POST" and form.is_valid():
         try:
             services.course_update(actor=request.user, course=course, data=form.cleaned_data)
         except ValidationError as exc:
-            _show_service_errors(form, exc)
+            show_service_errors(form, exc)
         except PermissionDenied as exc:
             messages.error(request, str(exc))
             return redirect("training:course", pk=course.pk)
@@ -168,7 +169,7 @@ def course_enrol(request, agency, pk: int):
                 flags={f: data[f] for f in FLAG_FIELDS},
             )
         except ValidationError as exc:
-            _show_service_errors(form, exc)
+            show_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -188,14 +189,14 @@ def enrolment_record(request, agency, pk: int, enrolment_pk: int):
     if not allowed:
         messages.error(request, reason)
         return redirect("training:course", pk=course.pk)
-    form = RecordForm(_posted(request), instance=enrolment)
+    form = RecordForm(posted(request), instance=enrolment)
     if request.method == "POST" and form.is_valid():
         try:
             services.enrolment_record(
                 actor=request.user, enrolment=enrolment, data=form.cleaned_data
             )
         except ValidationError as exc:
-            _show_service_errors(form, exc)
+            show_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -279,7 +280,7 @@ def roster_export(request, agency, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def public_signup(request):
-    form = PublicSignupForm(_posted(request))
+    form = PublicSignupForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -292,7 +293,7 @@ def public_signup(request):
                 note=data["note"],
             )
         except ValidationError as exc:
-            _show_service_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             return redirect("training_signup:thanks")
     return render(request, "training/signup.html", {"form": form})

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from agencies.views import _files, _posted, _show_service_errors
+from kunqu_jiafu.web.forms import posted, posted_files, show_service_errors
 
 from . import selectors, services
 from .forms import AgencyFilterForm, ApplyForm, ChooseAgencyForm, LookupForm
@@ -129,7 +129,7 @@ def apply(request):
     batch = selectors.open_batch_for_applications()
     if batch is None:
         return render(request, "vouchers/public/apply_closed.html", _closed_context(), status=200)
-    form = ApplyForm(_posted(request), _files(request))
+    form = ApplyForm(posted(request), posted_files(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -146,7 +146,7 @@ def apply(request):
                 actor=None,
             )
         except ValidationError as exc:
-            _show_service_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             request.session[APPLIED_KEY] = {"pk": application.pk, "number": application.number}
             _grant(request, application)

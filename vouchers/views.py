@@ -25,8 +25,9 @@ from django.views.decorators.http import require_http_methods
 
 from agencies import selectors as agency_selectors
 from agencies.models import Agency
-from agencies.views import _posted, agency_member
+from agencies.views import agency_member
 from kunqu_jiafu.documents.sniff import XLSX
+from kunqu_jiafu.web.forms import posted
 
 from . import codes, selectors, services
 from .forms import RedeemForm, VoucherFilterForm
@@ -139,7 +140,7 @@ def _own_voucher_for_code(request, agency: Agency, raw: str | None) -> Voucher |
 @agency_member
 @require_http_methods(["GET", "POST"])
 def redeem(request, agency: Agency):
-    form = _redeem_form(request, agency, _posted(request))
+    form = _redeem_form(request, agency, posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
