@@ -201,13 +201,15 @@ def test_progress_of_an_empty_batch_is_all_zero():
 
 def test_progress_defaults_to_the_current_batch():
     seeded = VoucherBatch.objects.get(year=2026, name="促进就业券")
-    b.batch(count=5, status=VoucherBatch.Status.DRAFT, year=2026)
-    if timezone.localdate().year == 2026:
-        assert selectors.current_batch() == seeded
-        assert selectors.progress()["batch"] == seeded
-    assert selectors.current_batch(dt.date(2026, 6, 1)) == seeded
-    assert selectors.open_batch_for_applications(dt.date(2026, 6, 1)) == seeded
-    assert selectors.open_batch_for_applications(dt.date(2027, 1, 1)) is None
+    b.batch(count=5, status=VoucherBatch.Status.DRAFT, year=seeded.year)
+    assert selectors.current_batch() == seeded  # the only open batch
+    assert selectors.progress()["batch"] == seeded
+    assert selectors.current_batch(seeded.applications_open_on) == seeded
+    assert selectors.open_batch_for_applications(seeded.applications_open_on) == seeded
+    after = seeded.applications_close_on + dt.timedelta(days=1)
+    assert selectors.open_batch_for_applications(after) is None
+    VoucherBatch.objects.filter(pk=seeded.pk).update(status=VoucherBatch.Status.CLOSED)
+    assert selectors.open_batch_for_applications(seeded.applications_open_on) is None
 
 
 # --- scoping -----------------------------------------------------------------------------------------
