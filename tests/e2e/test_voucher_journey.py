@@ -27,7 +27,7 @@ from PIL import Image, ImageDraw
 from agencies.models import BusinessFormat, Street
 from tests import factories
 from vouchers import codes, services
-from vouchers.models import Application, FollowUp, Settlement, TargetGroup, Voucher, VoucherBatch
+from vouchers.models import Application, FollowUp, Settlement, TargetGroup, Voucher
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
