@@ -19,7 +19,7 @@ def _perms(*actions: str, models=_MODELS) -> list[str]:
 
 class VouchersConfig(AppConfig):
     name = "vouchers"
-    verbose_name = _("Employment vouchers")
+    verbose_name = _("Employment voucher programme")
     role_permissions = {
         "业务经办": _perms("view", "add", "change"),
         "审批领导": _perms("view", "add", "change"),

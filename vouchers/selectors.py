@@ -298,7 +298,7 @@ def progress(batch: VoucherBatch | None = None) -> dict | None:
     )
 
     def pct(part, whole) -> float:
-        return round(float(part) * 100 / float(whole), 1) if whole else 0.0
+        return round(float(part) * 100 / float(whole), 2) if whole else 0.0
 
     return {
         "batch": batch,

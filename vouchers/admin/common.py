@@ -83,10 +83,11 @@ def file_response(content: bytes, filename: str, content_type: str, inline: bool
 
 
 def percent(part, whole) -> float:
-    """Share of ``whole`` in per cent to one decimal, at most 100 (bars never overflow)."""
+    """Share of ``whole`` in per cent to two decimals (1 of 5,000 is 0.02, not 0.0), at most 100
+    (bars never overflow)."""
     if not whole:
         return 0.0
-    return min(round(float(part) * 100 / float(whole), 1), 100.0)
+    return min(round(float(part) * 100 / float(whole), 2), 100.0)
 
 
 class OfficialsReadOnlyMixin:
