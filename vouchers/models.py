@@ -96,6 +96,13 @@ class VoucherBatch(models.Model):
                 condition=Q(issued_amount__lte=F("total")) & Q(issued_amount__gte=0),
                 name="voucherbatch_value_cap",
             ),
+            # Every voucher out carries the batch's face value (it cannot change while any is
+            # out), so the value out is always count out × face value: the value cap is the
+            # count cap, held by the database.
+            models.CheckConstraint(
+                condition=Q(issued_amount=F("issued_count") * F("face_value")),
+                name="voucherbatch_value_out_is_count_times_value",
+            ),
             models.CheckConstraint(
                 condition=Q(applications_close_on__gte=F("applications_open_on")),
                 name="voucherbatch_application_dates",
@@ -339,6 +346,10 @@ class Voucher(models.Model):
                 condition=~Q(status__in=["verified", "rejected", "reimbursed"])
                 | Q(verified_at__isnull=False),
                 name="voucher_verification_dated",
+            ),
+            models.CheckConstraint(
+                condition=Q(settlement__isnull=True) | Q(status__in=["verified", "reimbursed"]),
+                name="voucher_settled_is_verified",
             ),
             models.CheckConstraint(
                 condition=~Q(status="reimbursed") | Q(settlement__isnull=False),

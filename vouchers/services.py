@@ -242,6 +242,18 @@ def application_create(
         except ValidationError as exc:
             raise _id_errors(exc) from None
         existing = selectors.live_application(batch, person)
+        if existing is not None and actor is None:
+            # The resident's public page: never the number, which with the ID number unlocks the
+            # application (its voucher, its choice of agency) to whoever knows the ID number.
+            raise ValidationError(
+                {
+                    "id_number": _(
+                        "This household already applied in %(batch)s. Look up its status with "
+                        "the application number it was given instead of applying again."
+                    )
+                    % {"batch": batch}
+                }
+            )
         if existing is not None:
             raise ValidationError(
                 {
@@ -372,19 +384,8 @@ def voucher_issue(*, actor: User, application: Application) -> Voucher:
                 )
                 % {"count": batch.count, "batch": batch}
             )
-        if batch.issued_amount + batch.face_value > batch.total:
-            raise ValidationError(
-                _(
-                    "Issuing one more voucher of %(value)s yuan would exceed the %(total)s yuan "
-                    "of %(batch)s (%(left)s yuan left)."
-                )
-                % {
-                    "value": batch.face_value,
-                    "total": batch.total,
-                    "batch": batch,
-                    "left": batch.total - batch.issued_amount,
-                }
-            )
+        # The value cap needs no check of its own: the database holds total = count × face value
+        # and value out = count out × face value, so the count cap above is the value cap.
         try:
             with transaction.atomic():
                 voucher = Voucher.objects.create(
@@ -492,6 +493,7 @@ def voucher_choose_agency(
             raise ValidationError(
                 _("The voucher expired on %(date)s.") % {"date": date_format(voucher.valid_until)}
             )
+        agency = Agency.objects.get(pk=agency.pk)  # its status now, not the caller's copy
         eligible, reason = selectors.agency_eligibility(voucher.batch, agency)
         if not eligible:
             raise ValidationError({"agency": reason})
@@ -589,6 +591,7 @@ def voucher_redeem(
     today = _today()
     if service_date > today:
         errors["service_date"] = _("The service date cannot be in the future.")
+    worker = Worker.objects.get(pk=worker.pk)  # its agency and leaving date now
     if worker.agency_id != agency.pk:
         errors["worker"] = _("The worker must be one of your agency's workers.")
     elif worker.left_on and worker.left_on < service_date:

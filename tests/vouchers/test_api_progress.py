@@ -25,7 +25,7 @@ def test_progress_of_the_current_batch_equals_the_records(
     assert (body["redeemed"], body["verified"], body["reimbursed"], body["voided"]) == (1, 1, 0, 1)
     assert (body["remaining"], body["remaining_amount"]) == (4998, "999600.00")
     assert body["applications"] == {"total": 4, "waiting": 1, "approved": 1, "rejected": 0}
-    assert body["percent"]["issued"] == round(2 * 100 / 5000, 1)
+    assert body["percent"]["issued"] == round(2 * 100 / 5000, 2) == 0.04
     groups = {row["name"]: row["issued"] for row in body["by_group"]}
     assert groups["就业困难人员"] == 1 and groups["城镇失业人员"] == 1
     assert sum(row["issued"] for row in body["by_street"]) == 2
