@@ -687,7 +687,7 @@ class VoucherSettlementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def get_queryset(self):
         return selectors.settlements_for_user(self.request.user)
 
-    def retrieve(self, request: Request, pk=None) -> Response:
+    def retrieve(self, request: Request, pk=None, format=None) -> Response:
         return Response(self._present(self.get_object()))
 
     @extend_schema(

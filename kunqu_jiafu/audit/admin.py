@@ -37,9 +37,13 @@ def _changes(before, after) -> list[tuple[str, object, object]]:
 
 def _label(obj, key: str) -> str:
     try:
-        return str(obj._meta.get_field(key).verbose_name)
+        field = obj._meta.get_field(key)
     except FieldDoesNotExist:  # a key that is not a field (e.g. a computed figure)
         return key
+    if field.auto_created and not field.concrete:
+        # A reverse relation (a settlement statement's "vouchers") has no verbose name.
+        return str(field.related_model._meta.verbose_name_plural)
+    return str(field.verbose_name)
 
 
 class AuditHistoryMixin:

@@ -10,6 +10,25 @@ from .idcard import parse_id_number
 from .models import Person
 
 
+def _name_mismatch(existing: Person, actor) -> ValidationError:
+    """The ID number is registered under another name. Only those who see full ID numbers are
+    told that name: on a resident's public page (no actor) or to an agency, it would give
+    whoever knows an ID number the name that goes with it."""
+    from kunqu_jiafu.accounts.roles import can_see_full_id
+
+    if actor is not None and can_see_full_id(actor):
+        message = _(
+            "This ID number is already registered under the name %(name)s; "
+            "please check the name or the ID number."
+        ) % {"name": existing.name}
+    else:
+        message = _(
+            "This ID number is already registered under another name; "
+            "please check the name or the ID number."
+        )
+    return ValidationError({"name": message})
+
+
 def person_get_or_create(*, id_number: str, name: str, phone: str = "", actor=None) -> Person:
     """Find the person by ID number or create them; the name must match an existing record."""
     parsed = parse_id_number(id_number)
@@ -19,15 +38,7 @@ def person_get_or_create(*, id_number: str, name: str, phone: str = "", actor=No
     existing = Person.objects.by_id_number(parsed.number).first()
     if existing is not None:
         if existing.name != name:
-            raise ValidationError(
-                {
-                    "name": _(
-                        "This ID number is already registered under the name %(name)s; "
-                        "please check the name or the ID number."
-                    )
-                    % {"name": existing.name}
-                }
-            )
+            raise _name_mismatch(existing, actor)
         if phone and existing.phone != phone:
             existing.phone = phone
             existing.save(update_fields=["phone", "updated_at"])
@@ -47,15 +58,7 @@ def person_get_or_create(*, id_number: str, name: str, phone: str = "", actor=No
         # Someone created the same person concurrently: use theirs, if the name agrees.
         existing = Person.objects.by_id_number(parsed.number).get()
         if existing.name != name:
-            raise ValidationError(
-                {
-                    "name": _(
-                        "This ID number is already registered under the name %(name)s; "
-                        "please check the name or the ID number."
-                    )
-                    % {"name": existing.name}
-                }
-            ) from None
+            raise _name_mismatch(existing, actor) from None
         return existing
     audit_log(actor, person, "people.person.created", after={"name": name})
     return person

@@ -85,13 +85,19 @@ def test_get_or_create_reuses_the_same_person(db, reviewer):
     assert AuditEntry.objects.filter(action="people.person.created").count() == 1
 
 
-def test_get_or_create_refuses_a_different_name_for_the_same_id(db):
+def test_get_or_create_refuses_a_different_name_for_the_same_id(db, reviewer, agency_a):
     number = id_number()
     person_get_or_create(id_number=number, name="王芳")
     with pytest.raises(ValidationError) as excinfo:
-        person_get_or_create(id_number=number, name="王芬")
+        person_get_or_create(id_number=number, name="王芬", actor=reviewer)
     assert "name" in excinfo.value.message_dict
     assert "王芳" in excinfo.value.message_dict["name"][0]
+    # A resident's public page (no actor) or an agency is not told whose number it is.
+    for actor in (None, agency_a):
+        with pytest.raises(ValidationError) as excinfo:
+            person_get_or_create(id_number=number, name="王芬", actor=actor)
+        assert "name" in excinfo.value.message_dict
+        assert "王芳" not in excinfo.value.message_dict["name"][0]
     assert Person.objects.get().name == "王芳"
 
 
