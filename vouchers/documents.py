@@ -277,7 +277,9 @@ def progress_xlsx(batch: VoucherBatch) -> bytes:
         _("Figure"),
         _("Vouchers"),
         _("Amount (yuan)"),
+        # xgettext:no-python-format
         _("% of vouchers"),
+        # xgettext:no-python-format
         _("% of amount"),
     ]
     for column, title in enumerate(headers, start=1):

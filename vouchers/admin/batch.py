@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from agencies.admin.common import READ_ONLY_BUTTONS, ReadOnlyInline, ServiceSaveMixin, badge
@@ -205,7 +205,7 @@ class VoucherBatchAdmin(
             bar(obj.issued_amount, obj.total, "blue"),
         )
 
-    @admin.display(description=_("remaining"))
+    @admin.display(description=pgettext_lazy("batch", "remaining"))
     def remaining_display(self, obj):
         return gettext("%(count)s vouchers, %(amount)s yuan") % {
             "count": f"{obj.remaining_count:,}",
