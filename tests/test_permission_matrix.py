@@ -17,7 +17,9 @@ Outcomes:
   NOT_ALLOWED  405 (the method is not offered, to anyone)
   BAD_REQUEST  400 (in WRITES: refused by a rule, with the field and the reason)
   TO_HOME, TO_PORTAL, TO_APPLY, TO_ADMIN, GOES(url)   302 to that page, in the same area
+  TO_LOOKUP, TO_VOUCHER_APPLY   302 to the residents' voucher look-up or application page
   TO_CLAIM(c), TO_REVIEW(c)   302 back to claim c's portal or admin page, nothing done
+  TO_VOUCHER_ADMIN(m, o)   302 back to voucher object o's admin page (model m), nothing done
 
 Rules the table holds: anonymous never gets data; agency_a reaches its own pages and
 objects; agency_b (and a signed-up applicant) gets 404 on A's objects in the portal and the
@@ -25,7 +27,13 @@ API and never enters the admin; reviewer and approver work in the admin; officia
 admin and the API but writes nothing; an agency fills in and submits its own claims, a
 reviewer does the first review, a different approver decides, and neither fills in a claim;
 no page given to anonymous, applicant or agency_b shows A's name, credit code or workers,
-whatever its status.
+nor the holders or application numbers of A's employment vouchers, whatever its status
+(what an actor sent itself, shown again on a refused form, is no secret to it). Employment
+vouchers: anyone applies; an application's status, voucher and choice of agency open only in
+the browser that unlocked it with the number and the ID number (a "holder" session, used for
+proofs and HOLDER_GETS, not a column); an agency redeems and reads the vouchers whose holders
+chose it and its own statements; reviewers and approvers decide, issue, void, verify and draw
+up statements; a statement's payment is recorded by an approver who did not draw it up.
 
 A new URL pattern fails ``test_every_url_pattern_is_in_the_matrix`` until it gets rows here
 (or a line in ``EXCLUDED`` saying why it needs none).
@@ -37,6 +45,7 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -50,8 +59,11 @@ from tests.url_matrix import (
     A_NAME,
     A_WORKER_NAME,
     ACTORS,
+    HOLDER_NAME,
     build_world,
     fingerprint,
+    holder_session,
+    html_pdf,
     pdf_upload,
     roster_upload,
     url_patterns,
@@ -84,6 +96,12 @@ def TO_REVIEW(claim: str) -> Outcome:
     return GOES(f"/admin/subsidies/claim/{{{claim}.pk}}/change/")
 
 
+def TO_VOUCHER_ADMIN(model: str, obj: str) -> Outcome:
+    """Back to the object's voucher admin page: the action does not fit its status, is not
+    this user's, or the four eyes forbid it; the page says which."""
+    return GOES(f"/admin/vouchers/{model}/{{{obj}.pk}}/change/")
+
+
 OK = Outcome(200)
 BAD_REQUEST = Outcome(400)
 DENIED = Outcome(403)
@@ -95,6 +113,8 @@ TO_HOME = GOES("/")
 TO_PORTAL = GOES("/portal/")
 TO_APPLY = GOES("/portal/apply/")
 TO_ADMIN = GOES("/admin/")
+TO_LOOKUP = GOES("/vouchers/status/")  # the residents' status look-up, nothing unlocked
+TO_VOUCHER_APPLY = GOES("/vouchers/apply/")
 SKIP = None  # in WRITES: this actor may do it (to its own agency), so it is not tried
 
 # Shorthands for runs of columns.
@@ -106,6 +126,13 @@ SUPERUSER_ONLY = (DENIED, DENIED, DENIED, OK)
 REVIEWERS_ONLY = (OK, OK, DENIED, OK)  # reviewer and approver act; official only reads
 DATA_ENTRY = (OK, DENIED, DENIED, OK)  # reviewers add workers and grant recognitions
 EVERYONE_405 = (NOT_ALLOWED,) * 8
+EVERYONE_OK = (OK,) * 8
+# API parts for bureau staff and officials only: anonymous, applicant and agencies get 403.
+STAFF_API = (DENIED,) * 4 + STAFF_OK
+# A POST-only action of a staff-only API part: outsiders 403, staff 405.
+STAFF_API_405 = (DENIED,) * 4 + (NOT_ALLOWED,) * 4
+# A POST-only action of an API part open to every account: anonymous 403, the rest 405.
+API_405 = (DENIED,) + (NOT_ALLOWED,) * 7
 
 
 @dataclass(frozen=True)
@@ -189,6 +216,29 @@ MATRIX: list[Row] = [
     R("training:enrolment_record", "/portal/training/{course_a.pk}/trainees/{certified_a.pk}/", LOGIN, TO_APPLY, OK,     NOT_FOUND,   *STAFF_TO_ADMIN),
     R("training:roster_import",  "/portal/training/{course_a.pk}/import/", LOGIN,      TO_APPLY,    OK,          NOT_FOUND,   *STAFF_TO_ADMIN),
     R("training:roster_template", "/portal/training/roster-template.xlsx", LOGIN,      TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
+    # --- agency portal: employment vouchers (an agency sees the vouchers whose holders chose
+    # it and its own statements; B finds none of A's; staff work in the admin) ---------------
+    R("vouchers:list",           "/portal/vouchers/",                     LOGIN,       TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
+    R("vouchers:redeem",         "/portal/vouchers/redeem/",              LOGIN,       TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
+    # The redeem page shows whose voucher a code is only to the agency the holder chose.
+    R("vouchers:redeem",         "/portal/vouchers/redeem/?code={voucher_a.code}", LOGIN, TO_APPLY, OK,          OK,          *STAFF_TO_ADMIN),
+    R("vouchers:detail",         "/portal/vouchers/{voucher_a.pk}/",      LOGIN,       TO_APPLY,    OK,          NOT_FOUND,   *STAFF_TO_ADMIN),
+    R("vouchers:detail",         "/portal/vouchers/{redeemed_a.pk}/",     LOGIN,       TO_APPLY,    OK,          NOT_FOUND,   *STAFF_TO_ADMIN),
+    R("vouchers:settlements",    "/portal/vouchers/settlements/",         LOGIN,       TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
+    R("vouchers:settlement_pdf", "/portal/vouchers/settlements/{settlement_a.pk}/pdf/", LOGIN, TO_APPLY, OK,     NOT_FOUND,   *STAFF_TO_ADMIN),
+    R("vouchers:settlement_xlsx", "/portal/vouchers/settlements/{settlement_a.pk}/xlsx/", LOGIN, TO_APPLY, OK,   NOT_FOUND,   *STAFF_TO_ADMIN),
+    # --- public voucher pages: no account needed. An application is unlocked in one browser
+    # by its number and ID number together; without that nobody, staff included, reaches its
+    # status, its voucher or its choice of agency (HOLDER_GETS: the household does) ----------
+    R("vouchers_public:apply",   "/vouchers/apply/",                      *EVERYONE_OK),
+    # The number is shown after applying in this browser only (held in its session).
+    R("vouchers_public:apply_done", "/vouchers/apply/done/",              *(TO_VOUCHER_APPLY,) * 8),
+    R("vouchers_public:status",  "/vouchers/status/",                     *EVERYONE_OK),
+    R("vouchers_public:status",  "/vouchers/status/?a={voucher_a.application_id}", *(TO_LOOKUP,) * 8),
+    R("vouchers_public:status_pdf", "/vouchers/status/voucher.pdf?a={voucher_a.application_id}", *(NOT_FOUND,) * 8),
+    R("vouchers_public:status_pdf", "/vouchers/status/voucher.pdf",       *(NOT_FOUND,) * 8),
+    R("vouchers_public:choose_agency", "/vouchers/status/agency/",        *EVERYONE_405),  # POST-only
+    R("vouchers_public:leave",   "/vouchers/status/leave/",               *EVERYONE_405),
     # --- public training sign-up: no account needed, so it is open to everyone -------------
     R("training_signup:signup",  "/training/signup/",                     OK,          OK,          OK,          OK,          *STAFF_OK),
     R("training_signup:thanks",  "/training/signup/thanks/",              OK,          OK,          OK,          OK,          *STAFF_OK),
@@ -286,6 +336,60 @@ MATRIX: list[Row] = [
     *admin_model("training_trainingsignup", "{signup.pk}",
                  view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
     R("admin:training_trainingsignup_enrol", "/admin/training/trainingsignup/{signup.pk}/enrol/", *NO_ADMIN,                *REVIEWERS_ONLY),
+    # --- admin: employment vouchers (reviewers and approvers act through the services; official
+    # reads only; applications, vouchers and statements are never edited or deleted) ---------
+    R("admin:app_list",          "/admin/vouchers/",                      *NO_ADMIN,                                          *STAFF_OK),
+    *admin_model("vouchers_targetgroup", "{voucher_group.pk}",
+                 view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    *admin_model("vouchers_voucherbatch", "{voucher_batch.pk}",
+                 view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    R("admin:vouchers_progress", "/admin/vouchers/voucherbatch/progress/", *NO_ADMIN,                                         *STAFF_OK),
+    R("admin:vouchers_progress", "/admin/vouchers/voucherbatch/progress/?batch={voucher_batch.pk}", *NO_ADMIN,                *STAFF_OK),
+    R("admin:vouchers_progress_xlsx", "/admin/vouchers/voucherbatch/progress/xlsx/?batch={voucher_batch.pk}", *NO_ADMIN,      *STAFF_OK),
+    # Agencies join several at a time on "add agencies"; a participation is never deleted.
+    *admin_model("vouchers_participation", "{participation_a.pk}",
+                 view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    R("admin:vouchers_participation_add_agencies", "/admin/vouchers/participation/add-agencies/", *NO_ADMIN,                  *REVIEWERS_ONLY),
+    # Applications: entered for a household by reviewers; decided by the actions below.
+    *admin_model("vouchers_application", "{application_a.pk}",
+                 view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    R("admin:vouchers_application_change", "/admin/vouchers/application/{voucher_a.application_id}/change/", *NO_ADMIN,       *STAFF_OK),
+    R("admin:vouchers_application_export", "/admin/vouchers/application/export/", *NO_ADMIN,                                  *STAFF_OK),
+    R("admin:vouchers_application_review", "/admin/vouchers/application/{application_a.pk}/review/approve/", *NO_ADMIN,       *REVIEWERS_ONLY),
+    R("admin:vouchers_application_review", "/admin/vouchers/application/{application_a.pk}/review/reject/", *NO_ADMIN,        *REVIEWERS_ONLY),
+    R("admin:vouchers_application_review", "/admin/vouchers/application/{application_a.pk}/review/approve_issue/", *NO_ADMIN, *REVIEWERS_ONLY),
+    # Issuing needs an approved application; application_a is still waiting.
+    R("admin:vouchers_application_review", "/admin/vouchers/application/{application_a.pk}/review/issue/", *NO_ADMIN,         TO_VOUCHER_ADMIN("application", "application_a"), TO_VOUCHER_ADMIN("application", "application_a"), DENIED, TO_VOUCHER_ADMIN("application", "application_a")),
+    R("admin:vouchers_application_review", "/admin/vouchers/application/{approved_application_a.pk}/review/issue/", *NO_ADMIN, *REVIEWERS_ONLY),
+    # Vouchers: issued from their application, voided rather than deleted; read-only pages.
+    *admin_model("vouchers_voucher", "{voucher_a.pk}",
+                 view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    R("admin:vouchers_voucher_change", "/admin/vouchers/voucher/{settled_a.pk}/change/", *NO_ADMIN,                          *STAFF_OK),
+    R("admin:vouchers_voucher_export", "/admin/vouchers/voucher/export/", *NO_ADMIN,                                          *STAFF_OK),
+    # Printing a voucher for the household is the bureau's act: not official's.
+    R("admin:vouchers_voucher_pdf", "/admin/vouchers/voucher/{voucher_a.pk}/pdf/", *NO_ADMIN,                                 *REVIEWERS_ONLY),
+    R("admin:vouchers_voucher_review", "/admin/vouchers/voucher/{voucher_a.pk}/review/void/", *NO_ADMIN,                      *REVIEWERS_ONLY),
+    R("admin:vouchers_voucher_review", "/admin/vouchers/voucher/{voucher_a.pk}/review/choose_agency/", *NO_ADMIN,             *REVIEWERS_ONLY),
+    R("admin:vouchers_voucher_review", "/admin/vouchers/voucher/{voucher_a.pk}/review/verify_pass/", *NO_ADMIN,               TO_VOUCHER_ADMIN("voucher", "voucher_a"), TO_VOUCHER_ADMIN("voucher", "voucher_a"), DENIED, TO_VOUCHER_ADMIN("voucher", "voucher_a")),
+    R("admin:vouchers_voucher_review", "/admin/vouchers/voucher/{redeemed_a.pk}/review/verify_pass/", *NO_ADMIN,              *REVIEWERS_ONLY),
+    R("admin:vouchers_voucher_review", "/admin/vouchers/voucher/{redeemed_a.pk}/review/verify_fail/", *NO_ADMIN,              *REVIEWERS_ONLY),
+    R("admin:vouchers_voucher_review", "/admin/vouchers/voucher/{redeemed_a.pk}/review/follow_up/", *NO_ADMIN,                *REVIEWERS_ONLY),
+    R("admin:vouchers_voucher_review", "/admin/vouchers/voucher/{redeemed_a.pk}/review/void/", *NO_ADMIN,                     TO_VOUCHER_ADMIN("voucher", "redeemed_a"), TO_VOUCHER_ADMIN("voucher", "redeemed_a"), DENIED, TO_VOUCHER_ADMIN("voucher", "redeemed_a")),
+    # Home services and follow-up calls are records written by redemption and the follow-up
+    # action: read-only pages for everyone.
+    *admin_model("vouchers_service", "{service_a.pk}",
+                 view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    *admin_model("vouchers_followup", "{followup_a.pk}",
+                 view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    # Statements are drawn up on their page and paid by an approver who did not draw them up.
+    *admin_model("vouchers_settlement", "{settlement_a.pk}",
+                 view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    R("admin:vouchers_settlement_export", "/admin/vouchers/settlement/export/", *NO_ADMIN,                                    *STAFF_OK),
+    R("admin:vouchers_settlement_draw", "/admin/vouchers/settlement/draw/", *NO_ADMIN,                                        *REVIEWERS_ONLY),
+    R("admin:vouchers_settlement_pdf", "/admin/vouchers/settlement/{settlement_a.pk}/pdf/", *NO_ADMIN,                        *STAFF_OK),
+    R("admin:vouchers_settlement_xlsx", "/admin/vouchers/settlement/{settlement_a.pk}/xlsx/", *NO_ADMIN,                      *STAFF_OK),
+    R("admin:vouchers_settlement_review", "/admin/vouchers/settlement/{settlement_a.pk}/review/mark_paid/", *NO_ADMIN,        TO_VOUCHER_ADMIN("settlement", "settlement_a"), OK, DENIED, OK),
+    R("admin:vouchers_settlement_review", "/admin/vouchers/settlement/{own_settlement_a.pk}/review/mark_paid/", *NO_ADMIN,    TO_VOUCHER_ADMIN("settlement", "own_settlement_a"), TO_VOUCHER_ADMIN("settlement", "own_settlement_a"), DENIED, OK),
     *admin_model("people_person", "{person_a.pk}",
                  view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
     *admin_model("audit_auditentry", "{audit_a.pk}",
@@ -377,6 +481,57 @@ MATRIX: list[Row] = [
     R("course-roster.<format>",  "/api/courses/{course_a.pk}/roster.json", DENIED,     NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, *(NOT_ALLOWED,) * 4),
     R("training-progress-list",  "/api/training-progress/",               DENIED,      DENIED,      DENIED,      DENIED,      *STAFF_OK),
     R("training-progress-list.<format>", "/api/training-progress.json",   DENIED,      DENIED,      DENIED,      DENIED,      *STAFF_OK),
+    # --- API: employment vouchers. Batches, groups, applications and the figures are staff's;
+    # an agency reads the vouchers whose holders chose it and its own statements, and redeems.
+    R("target-group-list",       "/api/target-groups/",                   *STAFF_API),
+    R("target-group-list.<format>", "/api/target-groups.json",            *STAFF_API),
+    R("target-group-detail",     "/api/target-groups/{voucher_group.pk}/", *STAFF_API),
+    R("target-group-detail.<format>", "/api/target-groups/{voucher_group.pk}.json", *STAFF_API),
+    R("voucher-batch-list",      "/api/voucher-batches/",                 *STAFF_API),
+    R("voucher-batch-list.<format>", "/api/voucher-batches.json",         *STAFF_API),
+    R("voucher-batch-detail",    "/api/voucher-batches/{voucher_batch.pk}/", *STAFF_API),
+    R("voucher-batch-detail.<format>", "/api/voucher-batches/{voucher_batch.pk}.json", *STAFF_API),
+    R("voucher-application-list", "/api/voucher-applications/",           *STAFF_API),
+    R("voucher-application-list.<format>", "/api/voucher-applications.json", *STAFF_API),
+    R("voucher-application-detail", "/api/voucher-applications/{application_a.pk}/", *STAFF_API),
+    R("voucher-application-detail.<format>", "/api/voucher-applications/{application_a.pk}.json", *STAFF_API),
+    R("voucher-application-approve", "/api/voucher-applications/{application_a.pk}/approve/", *STAFF_API_405),
+    R("voucher-application-approve.<format>", "/api/voucher-applications/{application_a.pk}/approve.json", *STAFF_API_405),
+    R("voucher-application-reject", "/api/voucher-applications/{application_a.pk}/reject/", *STAFF_API_405),
+    R("voucher-application-reject.<format>", "/api/voucher-applications/{application_a.pk}/reject.json", *STAFF_API_405),
+    R("voucher-application-issue", "/api/voucher-applications/{approved_application_a.pk}/issue/", *STAFF_API_405),
+    R("voucher-application-issue.<format>", "/api/voucher-applications/{approved_application_a.pk}/issue.json", *STAFF_API_405),
+    R("voucher-list",            "/api/vouchers/",                        DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("voucher-list.<format>",   "/api/vouchers.json",                    DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("voucher-list",            "/api/vouchers/?search={voucher_a.code}", DENIED,     OK,          OK,          OK,          *STAFF_OK),
+    R("voucher-detail",          "/api/vouchers/{voucher_a.pk}/",         DENIED,      NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
+    R("voucher-detail.<format>", "/api/vouchers/{voucher_a.pk}.json",     DENIED,      NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
+    R("voucher-detail",          "/api/vouchers/{settled_a.pk}/",         DENIED,      NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
+    R("voucher-void",            "/api/vouchers/{voucher_a.pk}/void/",    *API_405),
+    R("voucher-void.<format>",   "/api/vouchers/{voucher_a.pk}/void.json", *API_405),
+    R("voucher-choose-agency",   "/api/vouchers/{voucher_a.pk}/choose-agency/", *API_405),
+    R("voucher-choose-agency.<format>", "/api/vouchers/{voucher_a.pk}/choose-agency.json", *API_405),
+    R("voucher-verify",          "/api/vouchers/{redeemed_a.pk}/verify/", *API_405),
+    R("voucher-verify.<format>", "/api/vouchers/{redeemed_a.pk}/verify.json", *API_405),
+    R("voucher-redeem",          "/api/vouchers/redeem/",                 *API_405),
+    R("voucher-redeem.<format>", "/api/vouchers/redeem.json",             *API_405),
+    # Follow-up calls, the printable voucher and the district's progress are staff's.
+    R("voucher-follow-ups",      "/api/vouchers/{redeemed_a.pk}/follow-ups/", *STAFF_API),
+    R("voucher-follow-ups.<format>", "/api/vouchers/{redeemed_a.pk}/follow-ups.json", *STAFF_API),
+    R("voucher-pdf",             "/api/vouchers/{voucher_a.pk}/pdf/",     *STAFF_API),
+    R("voucher-pdf.<format>",    "/api/vouchers/{voucher_a.pk}/pdf.json", *STAFF_API),
+    R("voucher-progress",        "/api/vouchers/progress/",               *STAFF_API),
+    R("voucher-progress.<format>", "/api/vouchers/progress.json",         *STAFF_API),
+    R("voucher-settlement-list", "/api/voucher-settlements/",             DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("voucher-settlement-list.<format>", "/api/voucher-settlements.json", DENIED,     OK,          OK,          OK,          *STAFF_OK),
+    R("voucher-settlement-detail", "/api/voucher-settlements/{settlement_a.pk}/", DENIED, NOT_FOUND, OK,          NOT_FOUND,   *STAFF_OK),
+    R("voucher-settlement-detail.<format>", "/api/voucher-settlements/{settlement_a.pk}.json", DENIED, NOT_FOUND, OK, NOT_FOUND, *STAFF_OK),
+    R("voucher-settlement-pdf",  "/api/voucher-settlements/{settlement_a.pk}/pdf/", DENIED, NOT_FOUND, OK,       NOT_FOUND,   *STAFF_OK),
+    R("voucher-settlement-pdf.<format>", "/api/voucher-settlements/{settlement_a.pk}/pdf.json", DENIED, NOT_FOUND, OK, NOT_FOUND, *STAFF_OK),
+    R("voucher-settlement-xlsx", "/api/voucher-settlements/{settlement_a.pk}/xlsx/", DENIED, NOT_FOUND, OK,      NOT_FOUND,   *STAFF_OK),
+    R("voucher-settlement-xlsx.<format>", "/api/voucher-settlements/{settlement_a.pk}/xlsx.json", DENIED, NOT_FOUND, OK, NOT_FOUND, *STAFF_OK),
+    R("voucher-settlement-mark-paid", "/api/voucher-settlements/{settlement_a.pk}/mark-paid/", *API_405),
+    R("voucher-settlement-mark-paid.<format>", "/api/voucher-settlements/{settlement_a.pk}/mark-paid.json", *API_405),
 ]
 # fmt: on
 
@@ -386,7 +541,17 @@ BROWSABLE = {
     for row in MATRIX
     if row.url.startswith("/api/")
     and not row.key.endswith(".<format>")
-    and row.key not in ("api-token", "schema", "swagger-ui", "notice-download")  # a PDF file
+    # not these: no data, or a file whatever the Accept header
+    and row.key
+    not in (
+        "api-token",
+        "schema",
+        "swagger-ui",
+        "notice-download",
+        "voucher-pdf",
+        "voucher-settlement-pdf",
+        "voucher-settlement-xlsx",
+    )
 }
 
 # Patterns that need no row, and why. Empty: every pattern, Django's own included, has rows.
@@ -586,6 +751,109 @@ DECLARATIONS = {
     )
 }
 
+# Employment vouchers. The agency's record of the home service on voucher_a (whose holder
+# chose A), by A's worker; B's worker, for B trying A's voucher with a worker of its own.
+REDEEM = {
+    "code": "{voucher_a.code}",
+    "service_date": "{today}",
+    "kind": "{business_format.pk}",
+    "worker": "{worker_a.pk}",
+    "hours": "2",
+    "note": "",
+    "idempotency_key": "",
+}
+REDEEM_WITH_B = {**REDEEM, "worker": "{worker_b.pk}"}
+REDEEM_API = {
+    "code": "{voucher_a.code}",
+    "service_date": "{today}",
+    "kind": "{business_format.pk}",
+    "worker": "{worker_a.pk}",
+    "hours": "2.0",
+}
+REDEEM_API_WITH_B = {**REDEEM_API, "worker": "{worker_b.pk}"}
+VOUCHER_APPLY = {
+    "name": "新申请居民",
+    "id_number": "{new_household_id}",
+    "phone": "13800000005",
+    "address": "昆都仑区钢铁大街1号",
+    "street": "{street.pk}",
+    "target_group": "{voucher_group.pk}",
+    "evidence": Upload(),
+    "note": "",
+    "consent": "on",
+}
+# The household of application_a applying again: refused on the form, and the page must not
+# tell a visitor who knows an ID number that household's application number (with it, the
+# number and the ID number unlock the application, its voucher and its choice of agency).
+VOUCHER_APPLY_AGAIN = {
+    **VOUCHER_APPLY,
+    "name": "{application_a.person.name}",
+    "id_number": "{application_a.person.id_number}",
+}
+# A's worker's ID number under another name: refused, without telling whose number it is.
+VOUCHER_APPLY_WRONG_NAME = {
+    **VOUCHER_APPLY,
+    "name": "冒名居民",
+    "id_number": "{person_a.id_number}",
+}
+SIGNUP_WRONG_NAME = {**NEW_SIGNUP, "name": "冒名居民", "id_number": "{person_a.id_number}"}
+CHOOSE_B = {"application": "{voucher_a.application_id}", "agency": "{org_b.pk}"}
+TARGET_GROUP_CHANGE = {
+    "name": "篡改群体",
+    "description": "",
+    "evidence_hint": "",
+    "sort_order": "1",
+    "active": "on",
+}
+NEW_TARGET_GROUP = {**TARGET_GROUP_CHANGE, "code": "matrix_group", "name": "矩阵测试群体"}
+# The participating agencies are a read-only inline of the batch page.
+NO_PARTICIPATIONS = {"participations-TOTAL_FORMS": "0", "participations-INITIAL_FORMS": "0"}
+BATCH_CHANGE = {
+    "year": "{voucher_batch.year}",
+    "name": "改名的矩阵测试券",
+    "status": "open",
+    "count": "{voucher_batch.count}",
+    "face_value": "{voucher_batch.face_value}",
+    "total": "{voucher_batch.total}",
+    "applications_open_on": "{voucher_batch.applications_open_on}",
+    "applications_close_on": "{voucher_batch.applications_close_on}",
+    "valid_from": "{voucher_batch.valid_from}",
+    "valid_until": "{voucher_batch.valid_until}",
+    **NO_PARTICIPATIONS,
+}
+NEW_BATCH = {
+    "year": "2030",
+    "name": "矩阵新批次",
+    "status": "draft",
+    "count": "10",
+    "face_value": "100.00",
+    "total": "1000.00",
+    "applications_open_on": "2030-01-01",
+    "applications_close_on": "2030-12-31",
+    "valid_from": "2030-01-01",
+    "valid_until": "2031-06-30",
+    **NO_PARTICIPATIONS,
+}
+NEW_VOUCHER_APPLICATION = {
+    "batch": "{voucher_batch.pk}",
+    "id_number": "{new_household_id}",
+    "name": "柜台代录居民",
+    "phone": "13800000006",
+    "address": "昆都仑区钢铁大街2号",
+    "street": "{street.pk}",
+    "target_group": "{voucher_group.pk}",
+    "note": "",
+}
+FOLLOW_UP = {"called_on": "{today}", "reached": "1", "satisfaction": "5", "remarks": ""}
+FOLLOW_UP_API = {"called_on": "{today}", "reached": True, "satisfaction": 4, "remarks": ""}
+DRAW_A = {"batch": "{voucher_batch.pk}", "month": "{this_month}", "agency": "{org_a.pk}"}
+MARK_PAID = {"paid_on": "{today}", "reference": "BOC-2026-0002"}
+NEW_SETTLEMENT_API = {
+    "batch": "{voucher_batch.pk}",
+    "agency": "{org_a.pk}",
+    "month": "{this_month}",
+}
+
 # fmt: off
 WRITES: list[Write] = [
     # key                          method  url                                        data                 anonymous    applicant    agency_a     agency_b     official
@@ -706,6 +974,67 @@ WRITES: list[Write] = [
     W("enrolment-detail",          "patch", "/api/enrolments/{enrolment_a.pk}/",      {"attended_hours": 32}, DENIED,   NOT_FOUND,   SKIP,        NOT_FOUND,   DENIED,   by="agency_a"),
     # A certificate number is recorded once: certified_a's again is refused on the field.
     W("enrolment-detail",          "patch", "/api/enrolments/{enrolment_a.pk}/",      {"exam": "passed", "certificate_number": "{certified_a.certificate_number}"}, DENIED, NOT_FOUND, BAD_REQUEST, NOT_FOUND, DENIED, by=None),
+    # --- portal: employment vouchers. Only the agency the holder chose redeems, with its own
+    # worker; B is refused on the form (200, the reason next to the field), nothing recorded.
+    W("vouchers:redeem",           "post", "/portal/vouchers/redeem/",                REDEEM,              LOGIN,       TO_APPLY,    SKIP,        OK,          TO_ADMIN, by="agency_a"),
+    W("vouchers:redeem",           "post", "/portal/vouchers/redeem/",                REDEEM_WITH_B,       LOGIN,       TO_APPLY,    OK,          OK,          TO_ADMIN, by=None),
+    # --- public voucher pages: applying is everyone's; the same household twice is refused on
+    # the form; an application's agency is chosen only in the browser that unlocked it.
+    W("vouchers_public:apply",     "post", "/vouchers/apply/",                        VOUCHER_APPLY,       SKIP,        SKIP,        SKIP,        SKIP,        SKIP,     by="anonymous"),
+    W("vouchers_public:apply",     "post", "/vouchers/apply/",                        VOUCHER_APPLY_AGAIN, OK,          OK,          OK,          OK,          OK,       by=None),
+    W("vouchers_public:apply",     "post", "/vouchers/apply/",                        VOUCHER_APPLY_WRONG_NAME, OK,     OK,          OK,          OK,          OK,       by=None),
+    W("training_signup:signup",    "post", "/training/signup/",                       SIGNUP_WRONG_NAME,   OK,          OK,          OK,          OK,          OK,       by=None),
+    W("vouchers_public:choose_agency", "post", "/vouchers/status/agency/",            CHOOSE_B,            TO_LOOKUP,   TO_LOOKUP,   TO_LOOKUP,   TO_LOOKUP,   TO_LOOKUP, by="holder"),
+    # --- admin: employment vouchers (official reads only) --------------------------------------
+    W("admin:vouchers_targetgroup_change", "post", "/admin/vouchers/targetgroup/{voucher_group.pk}/change/", TARGET_GROUP_CHANGE, *NO_ADMIN,           DENIED,   by="reviewer"),
+    W("admin:vouchers_targetgroup_add", "post", "/admin/vouchers/targetgroup/add/",   NEW_TARGET_GROUP,    *NO_ADMIN,                                  DENIED,   by="approver"),
+    W("admin:vouchers_voucherbatch_change", "post", "/admin/vouchers/voucherbatch/{voucher_batch.pk}/change/", BATCH_CHANGE, *NO_ADMIN,                  DENIED,   by="reviewer"),
+    W("admin:vouchers_voucherbatch_add", "post", "/admin/vouchers/voucherbatch/add/", NEW_BATCH,           *NO_ADMIN,                                  DENIED,   by="approver"),
+    W("admin:vouchers_participation_change", "post", "/admin/vouchers/participation/{participation_a.pk}/change/", {"note": "暂停参加"}, *NO_ADMIN,      DENIED,   by="reviewer"),
+    W("admin:vouchers_participation_add_agencies", "post", "/admin/vouchers/participation/add-agencies/", {"batch": "{voucher_batch.pk}", "agencies": ["{org_c.pk}"], "note": ""}, *NO_ADMIN, DENIED, by="approver"),
+    W("admin:vouchers_participation_changelist", "post", "/admin/vouchers/participation/", {"action": "take_out", "_selected_action": "{participation_a.pk}"}, *NO_ADMIN, DENIED, by="reviewer"),
+    W("admin:vouchers_application_add", "post", "/admin/vouchers/application/add/",   NEW_VOUCHER_APPLICATION, *NO_ADMIN,                              DENIED,   by="reviewer"),
+    W("admin:vouchers_application_review", "post", "/admin/vouchers/application/{application_a.pk}/review/approve/", {}, *NO_ADMIN,                        DENIED,   by="reviewer"),
+    W("admin:vouchers_application_review", "post", "/admin/vouchers/application/{application_a.pk}/review/reject/", REASON, *NO_ADMIN,                     DENIED,   by="approver"),
+    W("admin:vouchers_application_review", "post", "/admin/vouchers/application/{application_a.pk}/review/approve_issue/", {}, *NO_ADMIN,                  DENIED,   by="approver"),
+    W("admin:vouchers_application_review", "post", "/admin/vouchers/application/{approved_application_a.pk}/review/issue/", {}, *NO_ADMIN,                 DENIED,   by="reviewer"),
+    W("admin:vouchers_application_changelist", "post", "/admin/vouchers/application/", {"action": "review_approve", "_selected_action": "{application_a.pk}", "post": "yes"}, *NO_ADMIN, DENIED, by="reviewer"),
+    W("admin:vouchers_application_change", "post", "/admin/vouchers/application/{application_a.pk}/change/", {"phone": "13900000009"}, *NO_ADMIN,         DENIED,   by=None),
+    W("admin:vouchers_voucher_review", "post", "/admin/vouchers/voucher/{voucher_a.pk}/review/void/", REASON,   *NO_ADMIN,                                  DENIED,   by="reviewer"),
+    W("admin:vouchers_voucher_review", "post", "/admin/vouchers/voucher/{voucher_a.pk}/review/choose_agency/", {"agency": "{org_b.pk}"}, *NO_ADMIN,        DENIED,   by="approver"),
+    W("admin:vouchers_voucher_review", "post", "/admin/vouchers/voucher/{redeemed_a.pk}/review/follow_up/", FOLLOW_UP, *NO_ADMIN,                          DENIED,   by="reviewer"),
+    W("admin:vouchers_voucher_review", "post", "/admin/vouchers/voucher/{redeemed_a.pk}/review/verify_pass/", {}, *NO_ADMIN,                               DENIED,   by="approver"),
+    W("admin:vouchers_voucher_review", "post", "/admin/vouchers/voucher/{redeemed_a.pk}/review/verify_fail/", REASON, *NO_ADMIN,                           DENIED,   by="reviewer"),
+    W("admin:vouchers_voucher_changelist", "post", "/admin/vouchers/voucher/", {"action": "review_verify_pass", "_selected_action": "{redeemed_a.pk}", "post": "yes"}, *NO_ADMIN, DENIED, by="reviewer"),
+    W("admin:vouchers_voucher_change", "post", "/admin/vouchers/voucher/{voucher_a.pk}/change/", {"agency": "{org_b.pk}"}, *NO_ADMIN,                      DENIED,   by=None),
+    W("admin:vouchers_settlement_draw", "post", "/admin/vouchers/settlement/draw/",   DRAW_A,              *NO_ADMIN,                                  DENIED,   by="reviewer"),
+    W("admin:vouchers_settlement_review", "post", "/admin/vouchers/settlement/{settlement_a.pk}/review/mark_paid/", MARK_PAID, *NO_ADMIN,                  DENIED,   by="approver"),
+    W("admin:vouchers_settlement_change", "post", "/admin/vouchers/settlement/{settlement_a.pk}/change/", {"paid_on": "{today}"}, *NO_ADMIN,               DENIED,   by=None),
+    # --- API: employment vouchers. Official reads only; agencies redeem and read their own ----
+    W("voucher-batch-detail",      "patch", "/api/voucher-batches/{voucher_batch.pk}/", {"name": "改名的矩阵测试券"}, DENIED, DENIED, DENIED,     DENIED,      DENIED,   by="reviewer"),
+    W("voucher-application-list",  "post", "/api/voucher-applications/",              NEW_VOUCHER_APPLICATION, DENIED,  DENIED,      DENIED,      DENIED,      DENIED,   by="reviewer"),
+    W("voucher-application-approve", "post", "/api/voucher-applications/{application_a.pk}/approve/", {},    DENIED,      DENIED,      DENIED,      DENIED,      DENIED,   by="reviewer"),
+    W("voucher-application-approve.<format>", "post", "/api/voucher-applications/{application_a.pk}/approve.json", {}, DENIED, DENIED, DENIED,     DENIED,      DENIED,   by="approver"),
+    W("voucher-application-reject", "post", "/api/voucher-applications/{application_a.pk}/reject/", REASON,  DENIED,      DENIED,      DENIED,      DENIED,      DENIED,   by="approver"),
+    W("voucher-application-reject.<format>", "post", "/api/voucher-applications/{application_a.pk}/reject.json", REASON, DENIED, DENIED, DENIED,    DENIED,      DENIED,   by="reviewer"),
+    W("voucher-application-issue", "post", "/api/voucher-applications/{approved_application_a.pk}/issue/", {}, DENIED,    DENIED,      DENIED,      DENIED,      DENIED,   by="reviewer"),
+    W("voucher-application-issue.<format>", "post", "/api/voucher-applications/{approved_application_a.pk}/issue.json", {}, DENIED, DENIED, DENIED, DENIED,    DENIED,   by="approver"),
+    # B and an account without agency find none of A's vouchers; A may not act on its own.
+    W("voucher-void",              "post", "/api/vouchers/{voucher_a.pk}/void/",      REASON,              DENIED,      NOT_FOUND,   DENIED,      NOT_FOUND,   DENIED,   by="reviewer"),
+    W("voucher-void.<format>",     "post", "/api/vouchers/{voucher_a.pk}/void.json",  REASON,              DENIED,      NOT_FOUND,   DENIED,      NOT_FOUND,   DENIED,   by="approver"),
+    W("voucher-choose-agency",     "post", "/api/vouchers/{voucher_a.pk}/choose-agency/", {"agency": "{org_b.pk}"}, DENIED, NOT_FOUND, DENIED,   NOT_FOUND,   DENIED,   by="approver"),
+    W("voucher-choose-agency.<format>", "post", "/api/vouchers/{voucher_a.pk}/choose-agency.json", {"agency": "{org_b.pk}"}, DENIED, NOT_FOUND, DENIED, NOT_FOUND, DENIED, by="reviewer"),
+    W("voucher-follow-ups",        "post", "/api/vouchers/{redeemed_a.pk}/follow-ups/", FOLLOW_UP_API,     DENIED,      DENIED,      DENIED,      DENIED,      DENIED,   by="reviewer"),
+    W("voucher-follow-ups.<format>", "post", "/api/vouchers/{redeemed_a.pk}/follow-ups.json", FOLLOW_UP_API, DENIED,    DENIED,      DENIED,      DENIED,      DENIED,   by="approver"),
+    W("voucher-verify",            "post", "/api/vouchers/{redeemed_a.pk}/verify/",   {"passed": True},    DENIED,      NOT_FOUND,   DENIED,      NOT_FOUND,   DENIED,   by="approver"),
+    W("voucher-verify.<format>",   "post", "/api/vouchers/{redeemed_a.pk}/verify.json", {"passed": False, "note": "上门核查未见服务"}, DENIED, NOT_FOUND, DENIED, NOT_FOUND, DENIED, by="reviewer"),
+    # B naming A's worker is refused on the field (400); with its own worker, on the code.
+    W("voucher-redeem",            "post", "/api/vouchers/redeem/",                   REDEEM_API,          DENIED,      DENIED,      SKIP,        BAD_REQUEST, DENIED,   by="agency_a"),
+    W("voucher-redeem.<format>",   "post", "/api/vouchers/redeem.json",               REDEEM_API,          DENIED,      DENIED,      SKIP,        BAD_REQUEST, DENIED,   by="agency_a"),
+    W("voucher-redeem",            "post", "/api/vouchers/redeem/",                   REDEEM_API_WITH_B,   DENIED,      DENIED,      BAD_REQUEST, BAD_REQUEST, DENIED,   by=None),
+    W("voucher-settlement-list",   "post", "/api/voucher-settlements/",               NEW_SETTLEMENT_API,  DENIED,      DENIED,      DENIED,      DENIED,      DENIED,   by="reviewer"),
+    W("voucher-settlement-mark-paid", "post", "/api/voucher-settlements/{settlement_a.pk}/mark-paid/", MARK_PAID, DENIED,  NOT_FOUND,   DENIED,      NOT_FOUND,   DENIED,   by="approver"),
+    W("voucher-settlement-mark-paid.<format>", "post", "/api/voucher-settlements/{settlement_a.pk}/mark-paid.json", MARK_PAID, DENIED, NOT_FOUND, DENIED, NOT_FOUND, DENIED, by="approver"),
 ]
 
 STAFF_WRITES: list[Write] = [
@@ -724,6 +1053,24 @@ STAFF_WRITES: list[Write] = [
     SW("claim-detail",             "patch", "/api/claims/{claim_a.pk}/",              {"declared": {"interest_paid": "1234.56"}}, DENIED, DENIED, DENIED, by="agency_a"),
     SW("claim-attachments",        "post", "/api/claims/{claim_a.pk}/attachments/",   ATTACHMENT,          DENIED,      DENIED,      DENIED,      by="agency_a"),
     SW("claim-list",               "post", "/api/claims/",                            NEW_CLAIM_API,       DENIED,      DENIED,      DENIED,      by="agency_a"),
+    # Vouchers: redeeming is the chosen agency's (the bureau works in the admin, the API refuses).
+    SW("vouchers:redeem",          "post", "/portal/vouchers/redeem/",                REDEEM,              TO_ADMIN,    TO_ADMIN,    TO_ADMIN,    by="agency_a"),
+    SW("voucher-redeem",           "post", "/api/vouchers/redeem/",                   REDEEM_API,          DENIED,      DENIED,      DENIED,      by="agency_a"),
+    # A statement's payment is recorded by an approver who did not draw it up (four eyes):
+    # the reviewer drew up settlement_a, the approver own_settlement_a.
+    SW("voucher-settlement-mark-paid", "post", "/api/voucher-settlements/{settlement_a.pk}/mark-paid/", MARK_PAID, DENIED, SKIP,      SKIP,        by="approver"),
+    SW("voucher-settlement-mark-paid", "post", "/api/voucher-settlements/{own_settlement_a.pk}/mark-paid/", MARK_PAID, DENIED, DENIED, SKIP,       by="superuser"),
+    SW("admin:vouchers_settlement_review", "post", "/admin/vouchers/settlement/{settlement_a.pk}/review/mark_paid/", MARK_PAID, TO_VOUCHER_ADMIN("settlement", "settlement_a"), SKIP, SKIP, by="approver"),
+    SW("admin:vouchers_settlement_review", "post", "/admin/vouchers/settlement/{own_settlement_a.pk}/review/mark_paid/", MARK_PAID, TO_VOUCHER_ADMIN("settlement", "own_settlement_a"), TO_VOUCHER_ADMIN("settlement", "own_settlement_a"), SKIP, by="superuser"),
+    # Only the status's actions: a redeemed voucher is not voided, a waiting application not issued.
+    SW("admin:vouchers_voucher_review", "post", "/admin/vouchers/voucher/{redeemed_a.pk}/review/void/", REASON, *(TO_VOUCHER_ADMIN("voucher", "redeemed_a"),) * 3, by=None),
+    SW("admin:vouchers_application_review", "post", "/admin/vouchers/application/{application_a.pk}/review/issue/", {}, *(TO_VOUCHER_ADMIN("application", "application_a"),) * 3, by=None),
+    # Services, follow-up calls and statements are records: nobody edits or deletes them here.
+    SW("admin:vouchers_service_change", "post", "/admin/vouchers/service/{service_a.pk}/change/", {"hours": "8"}, DENIED, DENIED, DENIED, by=None),
+    SW("admin:vouchers_followup_change", "post", "/admin/vouchers/followup/{followup_a.pk}/change/", {"satisfaction": "1"}, DENIED, DENIED, DENIED, by=None),
+    SW("admin:vouchers_settlement_delete", "post", "/admin/vouchers/settlement/{settlement_a.pk}/delete/", {"post": "yes"}, DENIED, DENIED, DENIED, by=None),
+    SW("admin:vouchers_voucher_delete", "post", "/admin/vouchers/voucher/{voucher_a.pk}/delete/", {"post": "yes"}, DENIED, DENIED, DENIED, by=None),
+    SW("admin:vouchers_application_delete", "post", "/admin/vouchers/application/{application_a.pk}/delete/", {"post": "yes"}, DENIED, DENIED, DENIED, by=None),
     # A sign-up is turned into an enrolment, never edited, by anyone.
     SW("admin:training_trainingsignup_change", "post", "/admin/training/trainingsignup/{signup.pk}/change/", {"phone": "13900000009"}, DENIED, DENIED, DENIED, by=None),
 ]
@@ -747,13 +1094,19 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     )
     module_settings.enable()
+    # Voucher PDFs are rendered on request: their HTML stands in for the PDF (see html_pdf).
+    pdf_engine = mock.patch("vouchers.documents.render_pdf", html_pdf)
+    pdf_engine.start()
     try:
         with django_db_blocker.unblock(), transaction.atomic():
             world = build_world()
             world.sessions = {actor: _session_of(user) for actor, user in world.users.items()}
+            # Not a column: the household's browser that unlocked voucher_a's application.
+            world.sessions["holder"] = holder_session(world.voucher_a.application)
             yield world
             transaction.set_rollback(True)
     finally:
+        pdf_engine.stop()
         module_settings.disable()
 
 
@@ -828,13 +1181,30 @@ def _assert_not_shown(body: bytes, secrets, actor: str, url: str) -> None:
         assert secret.encode() not in body, f"{actor} is shown {secret!r} at {url}"
 
 
-def _assert_discreet(response, world, actor: str, url: str) -> None:
-    """Outsiders see nothing of A; only reviewers and approvers see a full ID number."""
+def _sent_values(data) -> list[str]:
+    if isinstance(data, dict):
+        return [text for value in data.values() for text in _sent_values(value)]
+    if isinstance(data, list):
+        return [text for value in data for text in _sent_values(value)]
+    return [data] if isinstance(data, str) else []
+
+
+def _assert_discreet(response, world, actor: str, url: str, sent=None) -> None:
+    """Outsiders see nothing of A (nor of its vouchers' holders, nor their application
+    numbers); only reviewers and approvers see a full ID number. What the actor sent itself
+    (a form shown again with its input) is no secret to it."""
     body = _readable(response)
+    echoed = _sent_values(sent or {})
+
+    def secrets(*values: str) -> list[str]:
+        return [v for v in values if not any(v in text for text in echoed)]
+
     if actor in OUTSIDERS:
-        _assert_not_shown(body, (A_NAME, A_WORKER_NAME, world.org_a.uscc), actor, url)
+        numbers = [a.number for a in world.voucher_applications]
+        found = secrets(A_NAME, A_WORKER_NAME, world.org_a.uscc, HOLDER_NAME, *numbers)
+        _assert_not_shown(body, found, actor, url)
     if actor not in FULL_ID_ACTORS:
-        _assert_not_shown(body, (world.person_a.id_number,), actor, url)
+        _assert_not_shown(body, secrets(world.person_a.id_number, *world.holder_ids), actor, url)
 
 
 def _params(rows) -> list:
@@ -903,10 +1273,11 @@ def test_write_is_refused_and_changes_nothing(world, db, row: Write, actor: str,
     url = _fill(row.url, world)
     assert _key_of(url) == row.key, f"{url} is not served by {row.key}"
     before = fingerprint(world)
-    response = _send(_client(world, actor), row.method, url, _fill(row.data, world))
+    data = _fill(row.data, world)
+    response = _send(_client(world, actor), row.method, url, data)
     _check(response, expected, world)
     assert fingerprint(world) == before, f"{actor}'s {row.method.upper()} {url} changed data"
-    _assert_discreet(response, world, actor, url)
+    _assert_discreet(response, world, actor, url, sent=data)
 
 
 @pytest.mark.parametrize("row", [pytest.param(w, id=f"{w.key}[{w.url}]-{w.by}") for w in _proofs()])
@@ -917,3 +1288,23 @@ def test_the_same_write_from_someone_who_may_does_change_data(world, db, row: Wr
     response = _send(_client(world, row.by), row.method, url, _fill(row.data, world))
     assert response.status_code in (200, 201, 204, 302), response.status_code
     assert fingerprint(world) != before, f"{row.by}'s {row.method.upper()} {url} changed nothing"
+
+
+# The household's own browser, once the application number and the ID number unlocked its
+# application: what the matrix refuses everyone else (404, or back to the look-up) is its own.
+HOLDER_GETS = [
+    ("vouchers_public:status", "/vouchers/status/?a={voucher_a.application_id}"),
+    ("vouchers_public:status_pdf", "/vouchers/status/voucher.pdf?a={voucher_a.application_id}"),
+]
+
+
+@pytest.mark.parametrize(("key", "url"), HOLDER_GETS, ids=[key for key, _url in HOLDER_GETS])
+def test_the_household_that_unlocked_its_application_reaches_it(world, db, key: str, url: str):
+    url = _fill(url, world)
+    assert _key_of(url) == key
+    response = _client(world, "holder").get(url)
+    _check(response, OK, world)
+    body = _readable(response)
+    assert world.voucher_a.display_code.encode() in body
+    # Its own ID number masked, like everyone's outside the bureau's reviewers.
+    _assert_discreet(response, world, "holder", url)

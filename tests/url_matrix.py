@@ -4,18 +4,28 @@
 actors and one object of every kind, all belonging to agency A, once per module. Agency A's
 subsidy claims stand at each step a URL acts on: a draft with an attachment, a submitted one,
 a first-passed one and an approved one whose notice PDF exists (stored directly: no PDF
-engine runs in the matrix).
+engine runs in the matrix). So do the employment vouchers whose holders chose A: a
+submitted and an approved application, an issued voucher, a redeemed one with its home
+service and a follow-up call, a verified one not yet settled, and two settlement statements
+awaiting payment (one drawn up by the reviewer, one by the approver). Voucher PDFs are
+rendered by ``html_pdf``: the document's HTML behind a PDF header, so the matrix reads what
+each actor is sent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
+from decimal import Decimal
+from importlib import import_module
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.loader import render_to_string
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -33,6 +43,7 @@ from agencies.models import (
 )
 from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.documents.models import Document
+from kunqu_jiafu.documents.numbering import next_number
 from kunqu_jiafu.documents.services import document_store
 from kunqu_jiafu.notifications.models import Notification
 from kunqu_jiafu.notifications.services import notify
@@ -41,6 +52,18 @@ from subsidies.models import Claim, ClaimAttachment, ClaimType, Notice, SpecialF
 from tests import factories
 from training import services as training
 from training.models import Course, CourseKind, Enrolment, TrainingSignup, TrainingTarget
+from vouchers import public_views as voucher_pages
+from vouchers import services as vouchers
+from vouchers.models import (
+    Application,
+    FollowUp,
+    Participation,
+    Service,
+    Settlement,
+    TargetGroup,
+    Voucher,
+    VoucherBatch,
+)
 
 ACTORS = (
     "anonymous",
@@ -67,6 +90,8 @@ LOAN = {"loan_amount": "300000.00", "interest_paid": "4321.09"}
 # Strings only agency A's records contain: no page given to anyone outside A may show them.
 A_NAME = "甲家政服务有限公司"
 A_WORKER_NAME = "甲机构员工"
+# The holders of the vouchers and applications of the matrix: "甲券户" and a number.
+HOLDER_NAME = "甲券户"
 
 
 @dataclass(frozen=True)
@@ -154,6 +179,7 @@ def build_world() -> SimpleNamespace:
     Token.objects.create(user=agency_a)
     subsidy = _subsidies(org_a, agency_a, reviewer, approver, superuser)
     courses = _training(org_a, agency_a, person_a)
+    voucher_objects = _vouchers(org_a, org_b, agency_a, worker_a, reviewer, approver)
 
     users = {
         "applicant": applicant,
@@ -186,6 +212,7 @@ def build_world() -> SimpleNamespace:
         new_uscc=factories.credit_code(),
         **subsidy,
         **courses,
+        **voucher_objects,
     )
 
 
@@ -319,6 +346,139 @@ def _training(org_a, agency_a, person_a) -> dict[str, object]:
     }
 
 
+def _vouchers(org_a, org_b, agency_a, worker_a, reviewer, approver) -> dict[str, object]:
+    """A batch of this year with A (and B) in the programme, and A's vouchers at each step;
+    through the services. Vouchers served in earlier months are backdated (issued_at) first,
+    as a service cannot be dated before its voucher was issued."""
+    today = timezone.localdate()
+    this_month = today.replace(day=1)
+    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+    month_before = (last_month - dt.timedelta(days=1)).replace(day=1)
+    batch = vouchers.batch_save(
+        actor=reviewer,
+        data={
+            "year": today.year,
+            "name": "权限矩阵测试券",
+            "count": 20,
+            "face_value": Decimal("200.00"),
+            "total": Decimal("4000.00"),
+            "applications_open_on": today - dt.timedelta(days=120),
+            "applications_close_on": today + dt.timedelta(days=120),
+            "valid_from": today - dt.timedelta(days=120),
+            "valid_until": today + dt.timedelta(days=240),
+            "status": VoucherBatch.Status.OPEN,
+        },
+    )
+    participation_a = vouchers.participation_set(actor=reviewer, batch=batch, agency=org_a)
+    vouchers.participation_set(actor=reviewer, batch=batch, agency=org_b)
+    # The look-up form shows JQ<year>-00001 as its example: no application of A's has it.
+    next_number(vouchers.APPLICATION_SERIES, batch.year)
+    group = TargetGroup.objects.get(code="unemployed")
+    street = Street.objects.order_by("code").first()
+    kind = BusinessFormat.objects.order_by("pk").first()
+    households = iter(range(1, 100))
+
+    def apply() -> Application:
+        n = next(households)
+        return vouchers.application_create(
+            batch=batch,
+            id_number=factories.id_number(birth=f"19{60 + n}0101"),
+            name=f"{HOLDER_NAME}{n}",
+            phone="13900000001",
+            address="昆都仑区阿尔丁大街2号",
+            street=street,
+            target_group=group,
+            actor=reviewer,
+        )
+
+    def approve(application: Application) -> Application:
+        return vouchers.application_decide(actor=reviewer, application=application, approve=True)
+
+    def issue(served_on: dt.date | None = None) -> Voucher:
+        voucher = vouchers.voucher_issue(actor=reviewer, application=approve(apply()))
+        if served_on is not None:
+            moment = timezone.make_aware(dt.datetime.combine(served_on, dt.time(9, 0)))
+            Voucher.objects.filter(pk=voucher.pk).update(issued_at=moment)
+        # The household chose A on the status page.
+        return vouchers.voucher_choose_agency(voucher=voucher, agency=org_a)
+
+    def redeem(voucher: Voucher, served_on: dt.date) -> Voucher:
+        vouchers.voucher_redeem(
+            actor=agency_a,
+            code=voucher.code,
+            service_date=served_on,
+            kind=kind,
+            worker=worker_a,
+            hours=Decimal("2"),
+        )
+        return Voucher.objects.get(pk=voucher.pk)
+
+    def verified(served_on: dt.date) -> Voucher:
+        voucher = redeem(issue(served_on), served_on)
+        return vouchers.voucher_verify(actor=reviewer, voucher=voucher, passed=True)
+
+    application_a = apply()
+    approved_application_a = approve(apply())
+    voucher_a = issue()
+    redeemed_a = redeem(issue(), today)
+    followup_a = vouchers.followup_record(
+        actor=reviewer, voucher=redeemed_a, called_on=today, reached=True, satisfaction=5
+    )
+    verified_a = verified(today)
+    settled_a = verified(last_month)
+    settlement_a = vouchers.settlement_create(
+        actor=reviewer, batch=batch, agency=org_a, month=last_month
+    )
+    verified(month_before)
+    # Drawn up by the approver, who therefore may not record its payment (four eyes).
+    own_settlement_a = vouchers.settlement_create(
+        actor=approver, batch=batch, agency=org_a, month=month_before
+    )
+    holders = Voucher.objects.filter(batch=batch).select_related("person")
+    applicants = Application.objects.filter(batch=batch).select_related("person")
+    return {
+        "voucher_batch": batch,
+        "voucher_group": group,
+        "participation_a": participation_a,
+        # Registered, not in the programme: for "add agencies to the programme".
+        "org_c": factories.make_agency("丙家政服务有限公司"),
+        "application_a": application_a,
+        "approved_application_a": approved_application_a,
+        "voucher_a": voucher_a,
+        "redeemed_a": redeemed_a,
+        "service_a": Service.objects.get(voucher=redeemed_a),
+        "followup_a": followup_a,
+        "verified_a": verified_a,
+        "settled_a": settled_a,
+        "settlement_a": settlement_a,
+        "own_settlement_a": own_settlement_a,
+        # Whatever the page: shown in full to reviewers and approvers only; the numbers and
+        # the holders (HOLDER_NAME) never to anyone outside A.
+        "holder_ids": sorted(
+            {v.person.id_number for v in holders} | {a.person.id_number for a in applicants}
+        ),
+        "voucher_applications": list(applicants),
+        "today": today.isoformat(),
+        "this_month": f"{this_month:%Y-%m}",
+        # Nobody's yet: for "apply for a voucher".
+        "new_household_id": factories.id_number(birth="19700707"),
+    }
+
+
+def holder_session(application: Application) -> str:
+    """A browser session (no account) in which the household unlocked its application with the
+    number and the ID number, as the status look-up does; valid for the whole run."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[voucher_pages.ACCESS_KEY % application.pk] = int(time.time()) + 24 * 3600
+    store.save()
+    return store.session_key
+
+
+def html_pdf(template_name: str, context: dict) -> bytes:
+    """Stands in for the PDF engine: the document's HTML, so the matrix reads what is sent."""
+    return b"%PDF-1.4\n" + render_to_string(template_name, context).encode()
+
+
 def fingerprint(world: SimpleNamespace) -> dict[str, object]:
     """What a forbidden request must leave exactly as it was."""
     org_a = Agency.objects.get(pk=world.org_a.pk)
@@ -355,6 +515,29 @@ def fingerprint(world: SimpleNamespace) -> dict[str, object]:
         "signups": sorted(TrainingSignup.objects.values_list("pk", "status", "enrolment_id")),
         "course_kinds": sorted(CourseKind.objects.values_list("pk", "name", "active")),
         "targets": sorted(TrainingTarget.objects.values_list("pk", "year", "people")),
+        "voucher_batches": sorted(VoucherBatch.objects.values_list()),
+        "target_groups": sorted(TargetGroup.objects.values_list()),
+        "participations": sorted(
+            Participation.objects.values_list("pk", "agency_id", "active", "note")
+        ),
+        "applications": sorted(
+            Application.objects.values_list("pk", "status", "decided_by_id", "decision_reason")
+        ),
+        "vouchers": sorted(
+            Voucher.objects.values_list(
+                "pk",
+                "status",
+                "agency_id",
+                "agency_chosen_at",
+                "verified_at",
+                "verification_note",
+                "settlement_id",
+                "voided_at",
+            )
+        ),
+        "settlements": sorted(
+            Settlement.objects.values_list("pk", "status", "paid_on", "paid_by_id")
+        ),
         "counts": (
             AuditEntry.objects.count(),
             Agency.objects.count(),
@@ -367,5 +550,7 @@ def fingerprint(world: SimpleNamespace) -> dict[str, object]:
             ClaimType.objects.count(),
             ClaimAttachment.objects.count(),
             AgencyStanding.objects.count(),
+            Service.objects.count(),
+            FollowUp.objects.count(),
         ),
     }
