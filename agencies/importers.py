@@ -23,6 +23,7 @@ from kunqu_jiafu.documents.spreadsheets import read_rows as read_spreadsheet_row
 from kunqu_jiafu.people.crypto import blind_index
 from kunqu_jiafu.people.idcard import ParsedId
 from kunqu_jiafu.people.models import Person
+from kunqu_jiafu.people.services import name_mismatch_message
 
 from . import permissions, services
 from .models import Agency, Worker
@@ -95,7 +96,7 @@ def workers_import(*, actor, agency: Agency, uploaded_file) -> ImportResult:
     with transaction.atomic():
         # One import per agency at a time; the lock is held until the writes commit.
         list(Agency.objects.select_for_update().filter(pk=agency.pk).values_list("pk", flat=True))
-        plan, errors = _plan(resource, agency, rows)
+        plan, errors = _plan(resource, agency, rows, actor=actor)
         if errors:
             return ImportResult(ok=False, errors=errors)
         try:
@@ -118,7 +119,7 @@ def workers_import(*, actor, agency: Agency, uploaded_file) -> ImportResult:
 
 
 def _plan(
-    resource: WorkerResource, agency: Agency, rows: list[tuple[int, dict[str, Any]]]
+    resource: WorkerResource, agency: Agency, rows: list[tuple[int, dict[str, Any]]], *, actor
 ) -> tuple[list[_Planned], list[RowError]]:
     errors: list[RowError] = []
     person_values = []
@@ -168,10 +169,7 @@ def _plan(
             person = people.get(blind_index(parsed.number))
             if person is not None:
                 if name and person.name != name and NAME not in row_errors:
-                    row_errors[NAME] = _(
-                        "This ID number is already registered under the name %(name)s; "
-                        "please check the name or the ID number."
-                    ) % {"name": person.name}
+                    row_errors[NAME] = name_mismatch_message(person, actor)
                 worker = workers.get(person.pk)
 
         is_update = worker is not None

@@ -28,6 +28,7 @@ from kunqu_jiafu.documents.spreadsheets import RowError, file_error, read_rows
 from kunqu_jiafu.people.crypto import blind_index
 from kunqu_jiafu.people.idcard import ParsedId
 from kunqu_jiafu.people.models import Person
+from kunqu_jiafu.people.services import name_mismatch_message
 
 from . import permissions
 from .models import Course, Enrolment
@@ -112,7 +113,7 @@ def roster_preview(*, actor, course: Course, uploaded_file) -> RosterPreview:
     """Every problem of the file by row and column, and what the import would do."""
     _require(actor, course)
     rows = _read(uploaded_file)
-    plan, errors, places_left = _plan(course, rows, lock=False)
+    plan, errors, places_left = _plan(course, rows, lock=False, actor=actor)
     error_rows = {e.row for e in errors}
     planned = {item.row: item for item in plan}
     lines = []
@@ -150,7 +151,7 @@ def roster_import(*, actor, course: Course, uploaded_file) -> RosterResult:
         # The course row is locked until the writes commit: capacity holds against a
         # concurrent enrolment or import.
         course = Course.objects.select_for_update(of=("self",)).get(pk=course.pk)
-        plan, errors, _places = _plan(course, rows, lock=True)
+        plan, errors, _places = _plan(course, rows, lock=True, actor=actor)
         if errors:
             return RosterResult(ok=False, errors=errors)
         try:
@@ -219,7 +220,7 @@ def _clean(row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
 
 
 def _plan(
-    course: Course, rows: list[tuple[int, dict[str, Any]]], *, lock: bool
+    course: Course, rows: list[tuple[int, dict[str, Any]]], *, lock: bool, actor
 ) -> tuple[list[_Planned], list[RowError], int]:
     cleaned = [_clean(row) for _number, row in rows]
 
@@ -272,10 +273,7 @@ def _plan(
             person = people.get(blind_index(parsed.number))
             if person is not None:
                 if name and person.name != name and NAME not in row_errors:
-                    row_errors[NAME] = _(
-                        "This ID number is already registered under the name %(name)s; "
-                        "please check the name or the ID number."
-                    ) % {"name": person.name}
+                    row_errors[NAME] = name_mismatch_message(person, actor)
                 existing = enrolments.get(person.pk)
             if existing is None and not duplicate:
                 new_rows += 1

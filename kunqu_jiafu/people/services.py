@@ -10,23 +10,25 @@ from .idcard import parse_id_number
 from .models import Person
 
 
-def _name_mismatch(existing: Person, actor) -> ValidationError:
+def name_mismatch_message(existing: Person, actor) -> str:
     """The ID number is registered under another name. Only those who see full ID numbers are
-    told that name: on a resident's public page (no actor) or to an agency, it would give
-    whoever knows an ID number the name that goes with it."""
+    told that name: on a resident's public page (no actor), to an agency or in its imports, it
+    would give whoever knows an ID number the name that goes with it."""
     from kunqu_jiafu.accounts.roles import can_see_full_id
 
     if actor is not None and can_see_full_id(actor):
-        message = _(
+        return _(
             "This ID number is already registered under the name %(name)s; "
             "please check the name or the ID number."
         ) % {"name": existing.name}
-    else:
-        message = _(
-            "This ID number is already registered under another name; "
-            "please check the name or the ID number."
-        )
-    return ValidationError({"name": message})
+    return _(
+        "This ID number is already registered under another name; "
+        "please check the name or the ID number."
+    )
+
+
+def _name_mismatch(existing: Person, actor) -> ValidationError:
+    return ValidationError({"name": name_mismatch_message(existing, actor)})
 
 
 def person_get_or_create(*, id_number: str, name: str, phone: str = "", actor=None) -> Person:

@@ -489,3 +489,21 @@ def test_query_count_does_not_grow_with_the_number_of_rows(agency_a, org_a):
     assert update_large <= update_small + allowance, (update_small, update_large, allowance)
     if connection.vendor == "postgresql":
         assert (create_large, update_large) == (create_small, update_small)
+
+
+def test_an_id_number_under_another_name_does_not_tell_the_agency_whose_it_is(
+    agency_a, org_a, org_b, reviewer
+):
+    # Knowing an ID number must not reveal the name behind it: only reviewers and approvers,
+    # who see full ID numbers, are told the registered name.
+    other = factories.make_worker(org_b, person=factories.make_person("赵秀英"))
+    upload = _xlsx([_row(**{col.NAME: "王芳", col.ID_NUMBER: other.person.id_number})])
+
+    result = _import(agency_a, org_a, upload)
+    assert not result.ok and [e.field for e in result.errors] == [col.NAME]
+    assert "赵秀英" not in result.errors[0].message
+
+    upload.seek(0)
+    result = imp.workers_import(actor=reviewer, agency=org_a, uploaded_file=upload)
+    assert not result.ok and "赵秀英" in result.errors[0].message
+    assert not Worker.objects.filter(agency=org_a).exists()

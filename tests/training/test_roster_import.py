@@ -524,3 +524,20 @@ def test_two_simultaneous_imports_never_overfill_the_course(transactional_db, mo
     loser = next(r for r in oks if not r.ok)
     assert {e.field for e in loser.errors} == {col.ID_NUMBER}
     assert course.enrolments.count() == 3
+
+
+def test_an_id_number_under_another_name_does_not_tell_the_provider_whose_it_is(
+    agency_a, course, reviewer
+):
+    # Knowing an ID number must not reveal the name behind it: only reviewers and approvers,
+    # who see full ID numbers, are told the registered name.
+    stranger = factories.make_person("赵秀英")
+    upload = _xlsx([_row(**{col.NAME: "李娜", col.ID_NUMBER: stranger.id_number})])
+
+    result = _import(agency_a, course, upload)
+    assert not result.ok and "赵秀英" not in " ".join(e.message for e in result.errors)
+
+    upload.seek(0)
+    result = _import(reviewer, course, upload)
+    assert not result.ok and "赵秀英" in " ".join(e.message for e in result.errors)
+    assert not course.enrolments.exists()
