@@ -137,8 +137,7 @@ def eligible_agencies(batch: VoucherBatch) -> QuerySet[Agency]:
         .annotate(last_inspection=_last_inspection())
         # Never inspected (NULL) is eligible: a bare exclude() would drop NULL rows in SQL.
         .filter(
-            Q(last_inspection__isnull=True)
-            | ~Q(last_inspection=AgencyStanding.Inspection.FAILED)
+            Q(last_inspection__isnull=True) | ~Q(last_inspection=AgencyStanding.Inspection.FAILED)
         )
         .select_related("street")
         .prefetch_related("formats")
