@@ -14,6 +14,7 @@ from kunqu_jiafu.accounts.roles import (
     is_agency_user,
     is_staff_member,
 )
+from kunqu_jiafu.workflow import find
 
 from . import workflow
 from .models import Agency, EmployeeSystemFiling, Worker
@@ -49,7 +50,7 @@ def can_edit_agency(user, agency: Agency) -> Result:
 
 
 def can_transition_agency(user, agency: Agency, action: str) -> Result:
-    transition = workflow.find(workflow.AGENCY_TRANSITIONS, agency.status, action)
+    transition = find(workflow.AGENCY_TRANSITIONS, agency.status, action)
     if transition is None:
         return False, _("This action is not possible while the agency is %(status)s.") % {
             "status": agency.get_status_display()
@@ -92,7 +93,7 @@ def can_submit_filing(user, agency: Agency) -> Result:
 
 
 def can_transition_filing(user, filing: EmployeeSystemFiling, action: str) -> Result:
-    transition = workflow.find(workflow.FILING_TRANSITIONS, filing.status, action)
+    transition = find(workflow.FILING_TRANSITIONS, filing.status, action)
     if transition is None:
         return False, _("This action is not possible while the filing is %(status)s.") % {
             "status": filing.get_status_display()

@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kunqu_jiafu.accounts.roles import ALL_ROLES
+from kunqu_jiafu.workflow import available
 
 from . import rules, selectors, workflow
 from .models import (
@@ -120,9 +121,7 @@ class AgencySerializer(serializers.ModelSerializer):
         if user is None or not user.is_authenticated:
             return []
         roles = set(ALL_ROLES) if user.is_superuser else set(user.role_names)
-        return [
-            t.action for t in workflow.available(workflow.AGENCY_TRANSITIONS, agency.status, roles)
-        ]
+        return [t.action for t in available(workflow.AGENCY_TRANSITIONS, agency.status, roles)]
 
 
 class AgencyInputSerializer(serializers.Serializer):

@@ -19,6 +19,7 @@ from kunqu_jiafu.documents.services import document_store
 from kunqu_jiafu.documents.sniff import JPEG, PDF, PNG
 from kunqu_jiafu.notifications.services import notify
 from kunqu_jiafu.people.services import person_get_or_create
+from kunqu_jiafu.workflow import find
 
 from . import permissions, selectors, workflow
 from .models import (
@@ -306,7 +307,7 @@ def agency_transition(*, actor: User, agency: Agency, action: str, reason: str =
     with transaction.atomic():
         agency = Agency.objects.select_for_update().get(pk=agency.pk)
         _require(permissions.can_transition_agency(actor, agency, action))
-        transition = workflow.find(workflow.AGENCY_TRANSITIONS, agency.status, action)
+        transition = find(workflow.AGENCY_TRANSITIONS, agency.status, action)
         reason = (reason or "").strip()
         if transition.needs_reason and not reason:
             raise ValidationError(
@@ -625,7 +626,7 @@ def filing_decide(
             .get(pk=filing.pk)
         )
         _require(permissions.can_transition_filing(actor, filing, action))
-        transition = workflow.find(workflow.FILING_TRANSITIONS, filing.status, action)
+        transition = find(workflow.FILING_TRANSITIONS, filing.status, action)
         reason = (reason or "").strip()
         if transition.needs_reason and not reason:
             raise ValidationError(
@@ -665,35 +666,6 @@ def filing_decide(
             reverse("portal:filing"),
         )
     return filing
-
-
-def reference_save(*, actor: User, instance, changed: list[str] | tuple[str, ...] = ()):
-    """Save a reference-data row (street, business format, yearly policy) with an audit entry.
-
-    The admin form has validated the row; this checks who saves and records the change.
-    """
-    if is_agency_user(actor) and not actor.is_superuser:
-        raise PermissionDenied(_("Only bureau staff change reference data."))
-    if not has_role(actor, REVIEWER, APPROVER):
-        raise PermissionDenied(_("Only bureau staff change reference data."))
-    model = type(instance)
-    created = instance.pk is None
-    fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
-    with transaction.atomic():
-        before = None
-        if not created:
-            old = model.objects.select_for_update().get(pk=instance.pk)
-            before = {f: getattr(old, f) for f in (changed or fields) if f in fields}
-        instance.save()
-        audit.log(
-            actor,
-            instance,
-            f"{model._meta.app_label}.{model._meta.model_name}."
-            f"{'created' if created else 'updated'}",
-            before=before,
-            after={f: getattr(instance, f) for f in (changed or fields) if f in fields},
-        )
-    return instance
 
 
 def standing_set(

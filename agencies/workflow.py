@@ -1,30 +1,19 @@
 """Who may move an agency or a filing from one status to the next.
 
 Read top to bottom: (current status, action) -> (next status, roles allowed, reason required).
+The rows are kunqu_jiafu.workflow Transitions; find and available read them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, REVIEWER
+from kunqu_jiafu.workflow import Transition
 
 from .models import Agency, EmployeeSystemFiling
 
 A = Agency.Status
 F = EmployeeSystemFiling.Status
 STAFF = (REVIEWER, APPROVER)
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    source: str
-    target: str
-    roles: tuple[str, ...]
-    needs_reason: bool
-    label: str
-
 
 AGENCY_TRANSITIONS = (
     Transition("register", A.APPLYING, A.REGISTERED, STAFF, False, "准予登记"),
@@ -42,19 +31,6 @@ FILING_TRANSITIONS = (
     Transition("refuse", F.SUBMITTED, F.REFUSED, STAFF, True, "不予备案"),
     Transition("resubmit", F.RETURNED, F.SUBMITTED, (AGENCY_USER,), False, "重新提交"),
 )
-
-
-def find(table: tuple[Transition, ...], source: str, action: str) -> Transition | None:
-    for transition in table:
-        if transition.source == source and transition.action == action:
-            return transition
-    return None
-
-
-def available(
-    table: tuple[Transition, ...], source: str, roles: frozenset[str] | set[str]
-) -> list[Transition]:
-    return [t for t in table if t.source == source and set(t.roles) & set(roles)]
 
 
 # What an agency user may change in each status (staff edit in the admin).

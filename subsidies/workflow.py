@@ -1,27 +1,19 @@
 """The claim workflow as a table anyone can read:
-(current status, action) -> next status, who may, whether a reason is required."""
+(current status, action) -> next status, who may, whether a reason is required.
+The rows are kunqu_jiafu.workflow Transitions; find and available read this one table."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
 
+from kunqu_jiafu import workflow as core
 from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, REVIEWER
+from kunqu_jiafu.workflow import Transition
 
 from .models import Claim
 
 S = Claim.Status
 STAFF = (REVIEWER, APPROVER)
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    source: str
-    target: str
-    roles: tuple[str, ...]
-    needs_reason: bool
-    label: str
-
 
 TRANSITIONS = (
     Transition("submit", S.DRAFT, S.SUBMITTED, (AGENCY_USER,), False, "提交申请"),
@@ -44,11 +36,8 @@ EDITABLE = (S.DRAFT, S.RETURNED)
 
 
 def find(source: str, action: str) -> Transition | None:
-    for transition in TRANSITIONS:
-        if transition.source == source and transition.action == action:
-            return transition
-    return None
+    return core.find(TRANSITIONS, source, action)
 
 
-def available(source: str, roles) -> list[Transition]:
-    return [t for t in TRANSITIONS if t.source == source and set(t.roles) & set(roles)]
+def available(source: str, roles: Iterable[str]) -> list[Transition]:
+    return core.available(TRANSITIONS, source, roles)

@@ -1,6 +1,6 @@
 """Training in the staff admin: course kinds, yearly targets, courses, enrolments, sign-ups.
 
-Writes go through training.services (reference rows through agencies.services.reference_save);
+Writes go through training.services (reference rows through the admin kit's reference_save);
 officials (统计查询) only hold view permissions, so every page is read-only for them.
 """
 
@@ -17,12 +17,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from agencies.admin.common import ExportXlsxMixin, ServiceSaveMixin, short_date
-from agencies.admin.exports import UserResource, col
-from agencies.admin.reference import ReferenceAdmin
 from agencies.models import Agency
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
 from kunqu_jiafu.people.admin import ViewerMixin, search_by_id_number
+from kunqu_jiafu.web.admin_kit.common import ExportXlsxMixin, ServiceSaveMixin, short_date
+from kunqu_jiafu.web.admin_kit.exports import UserResource, col
+from kunqu_jiafu.web.admin_kit.reference import ReferenceAdmin
 
 from . import selectors, services
 from .admin_import import RosterImportAdminMixin

@@ -15,6 +15,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
+from kunqu_jiafu.web.admin_kit.common import (
+    ExportXlsxMixin,
+    ReadOnlyInline,
+    ServiceSaveMixin,
+    short_date,
+    status_badge,
+)
+from kunqu_jiafu.web.admin_kit.review import ReviewActionsMixin
 
 from .. import rules, selectors, services, workflow
 from ..models import (
@@ -23,14 +31,7 @@ from ..models import (
     Recognition,
     Worker,
 )
-from .common import (
-    COLOUR_TONES,
-    ExportXlsxMixin,
-    ReadOnlyInline,
-    ServiceSaveMixin,
-    short_date,
-    status_badge,
-)
+from .common import AGENCY_ACTION_TONES, AGENCY_TONES, COLOUR_TONES
 from .exports import AgencyExport
 from .filters import (
     FormatFilter,
@@ -40,7 +41,6 @@ from .filters import (
 from .forms import (
     AgencyAdminForm,
 )
-from .review import ReviewActionsMixin
 
 
 class RecognitionInline(ReadOnlyInline):
@@ -66,8 +66,10 @@ class AgencyAdmin(
 ):
     form = AgencyAdminForm
     review_table = workflow.AGENCY_TRANSITIONS
+    status_tones = AGENCY_TONES
+    action_tones = AGENCY_ACTION_TONES
     export_resource = AgencyExport
-    change_form_template = "admin/agencies/review_change_form.html"
+    change_form_template = "admin/kit/review_change_form.html"
     list_display = (
         "name",
         "uscc",
@@ -185,7 +187,7 @@ class AgencyAdmin(
 
     @admin.display(description=_("status"), ordering="status")
     def status_display(self, obj):
-        return status_badge(obj)
+        return status_badge(obj, AGENCY_TONES)
 
     @admin.display(description=_("registration date"), ordering="registered_on")
     def registered_display(self, obj):

@@ -1,4 +1,4 @@
-"""XLSX exports of the staff admin lists (django-import-export, export only).
+"""XLSX exports of the agencies admin lists (django-import-export, export only).
 
 Headers are the translated labels; ID numbers are masked unless the user may see them;
 datetimes are written in local time (Excel keeps no time zone).
@@ -11,8 +11,8 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from import_export import resources
-from import_export.fields import Field
+
+from kunqu_jiafu.web.admin_kit.exports import UserResource, col
 
 from .. import selectors
 
@@ -23,21 +23,6 @@ def _yes_no(value: bool) -> str:
 
 def _local(value: dt.datetime | None) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
-class UserResource(resources.Resource):
-    """Export-only resource that knows who exports."""
-
-    def __init__(self, user=None, **kwargs):
-        super().__init__(**kwargs)
-        self.user = user
-
-    def get_user_visible_fields(self):
-        return self.get_export_fields()
-
-
-def col(label, attribute=None, **kwargs) -> Field:
-    return Field(attribute=attribute, column_name=label, readonly=True, **kwargs)
 
 
 class AgencyExport(UserResource):

@@ -8,21 +8,18 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
+from kunqu_jiafu.web.admin_kit.common import READ_ONLY_BUTTONS, ExportXlsxMixin, status_badge
+from kunqu_jiafu.web.admin_kit.review import ReviewActionsMixin
 
 from .. import selectors, services, workflow
 from ..models import (
     EmployeeSystemFiling,
 )
-from .common import (
-    READ_ONLY_BUTTONS,
-    ExportXlsxMixin,
-    status_badge,
-)
+from .common import FILING_ACTION_TONES, FILING_TONES
 from .exports import FilingExport
 from .filters import (
     SubmissionYearFilter,
 )
-from .review import ReviewActionsMixin
 
 
 @admin.register(EmployeeSystemFiling)
@@ -30,8 +27,10 @@ class EmployeeSystemFilingAdmin(
     ReviewActionsMixin, AuditHistoryMixin, ExportXlsxMixin, admin.ModelAdmin
 ):
     review_table = workflow.FILING_TRANSITIONS
+    status_tones = FILING_TONES
+    action_tones = FILING_ACTION_TONES
     export_resource = FilingExport
-    change_form_template = "admin/agencies/review_change_form.html"
+    change_form_template = "admin/kit/review_change_form.html"
     list_display = (
         "agency",
         "status_display",
@@ -114,7 +113,7 @@ class EmployeeSystemFilingAdmin(
 
     @admin.display(description=_("status"), ordering="status")
     def status_display(self, obj):
-        return status_badge(obj)
+        return status_badge(obj, FILING_TONES)
 
     @admin.display(description=_("qualifying workers / threshold"), ordering="qualifying_workers")
     def figures_display(self, obj):

@@ -7,23 +7,25 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
-
-from .. import selectors, services
-from ..models import (
-    Recognition,
-)
-from ..workflow import STAFF, Transition
-from .common import (
+from kunqu_jiafu.web.admin_kit.common import (
     READ_ONLY_BUTTONS,
     ExportXlsxMixin,
     ServiceSaveMixin,
     status_badge,
 )
+from kunqu_jiafu.web.admin_kit.review import ReviewActionsMixin
+from kunqu_jiafu.workflow import Transition
+
+from .. import selectors, services
+from ..models import (
+    Recognition,
+)
+from ..workflow import STAFF
+from .common import RECOGNITION_ACTION_TONES, RECOGNITION_TONES
 from .exports import RecognitionExport
 from .forms import (
     RecognitionGrantForm,
 )
-from .review import ReviewActionsMixin
 
 RECOGNITION_TRANSITIONS = (
     Transition(
@@ -40,8 +42,10 @@ class RecognitionAdmin(
     ReviewActionsMixin, AuditHistoryMixin, ServiceSaveMixin, ExportXlsxMixin, admin.ModelAdmin
 ):
     review_table = RECOGNITION_TRANSITIONS
+    status_tones = RECOGNITION_TONES
+    action_tones = RECOGNITION_ACTION_TONES
     export_resource = RecognitionExport
-    change_form_template = "admin/agencies/review_change_form.html"
+    change_form_template = "admin/kit/review_change_form.html"
     list_display = ("agency", "kind", "year", "granted_on", "valid_until", "status_display")
     list_filter = ("kind", "year", "status", ("agency", admin.RelatedOnlyFieldListFilter))
     search_fields = ("agency__name", "agency__uscc")
@@ -84,7 +88,7 @@ class RecognitionAdmin(
 
     @admin.display(description=_("status"), ordering="status")
     def status_display(self, obj):
-        return status_badge(obj)
+        return status_badge(obj, RECOGNITION_TONES)
 
 
 # --- employee-system filings ----------------------------------------------------------------

@@ -5,9 +5,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from kunqu_jiafu.audit.admin import AuditHistoryMixin
+from kunqu_jiafu.web.admin_kit.reference import ReferenceAdmin
 
-from .. import services
 from ..models import (
     AgencyPolicy,
     BusinessFormat,
@@ -16,16 +15,6 @@ from ..models import (
 from .forms import (
     AgencyPolicyForm,
 )
-
-
-class ReferenceAdmin(AuditHistoryMixin, admin.ModelAdmin):
-    """Reference data, saved through services.reference_save so every change is audited."""
-
-    def save_model(self, request, obj, form, change):
-        services.reference_save(actor=request.user, instance=obj, changed=form.changed_data)
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # rows are referenced; switch them off with "in use" instead
 
 
 @admin.register(Street)

@@ -10,11 +10,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
+from kunqu_jiafu.web.admin_kit.common import ServiceSaveMixin, badge
+from kunqu_jiafu.web.admin_kit.forms import ServiceForm
 
 from .. import services
 from ..models import Agency, AgencyStanding
-from .common import ServiceSaveMixin, badge
-from .forms import ServiceForm
 
 INSPECTION_TONES = {
     AgencyStanding.Inspection.PENDING: "muted",

@@ -16,18 +16,14 @@ from django.utils.translation import gettext_lazy as _
 
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
 from kunqu_jiafu.people.admin import ViewerMixin, search_by_id_number
+from kunqu_jiafu.web.admin_kit.common import ExportXlsxMixin, ServiceSaveMixin, badge, short_date
+from kunqu_jiafu.web.admin_kit.forms import add_service_errors
 
 from .. import importers, selectors, workflow
 from ..models import (
     Worker,
 )
-from .common import (
-    COLOUR_TONES,
-    ExportXlsxMixin,
-    ServiceSaveMixin,
-    badge,
-    short_date,
-)
+from .common import COLOUR_TONES
 from .exports import WorkerExport
 from .filters import (
     EmploymentFilter,
@@ -37,7 +33,6 @@ from .forms import (
     WorkerAddForm,
     WorkerChangeForm,
     WorkerImportForm,
-    add_service_errors,
 )
 
 

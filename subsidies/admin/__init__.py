@@ -1,7 +1,7 @@
 """The bureau's back office for subsidy claims.
 
-Thin over subsidies.services/selectors, built from the agencies admin's shared pieces
-(review actions with reason pages, XLSX export, service-backed forms, badges): claim.py is
+Thin over subsidies.services/selectors, built from the shared admin kit (kunqu_jiafu.web.admin_kit:
+review actions with reason pages, XLSX export, service-backed forms, badges): claim.py is
 the review queue, catalogue.py the claim types, special funds and notices, forms.py the
 action and service forms, exports.py the ledger (台账).
 """

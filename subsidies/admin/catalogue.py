@@ -11,9 +11,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from agencies.admin.common import ServiceSaveMixin, badge
 from kunqu_jiafu.accounts.roles import APPROVER, REVIEWER, has_role, is_agency_user
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
+from kunqu_jiafu.web.admin_kit.common import ServiceSaveMixin, badge
 
 from .. import selectors, services
 from ..models import ClaimType, Notice, SpecialFund

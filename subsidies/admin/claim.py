@@ -19,10 +19,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from agencies.admin.common import READ_ONLY_BUTTONS, ExportXlsxMixin, badge
-from agencies.admin.review import ReviewActionsMixin
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
 from kunqu_jiafu.people.models import Person
+from kunqu_jiafu.web.admin_kit.common import READ_ONLY_BUTTONS, ExportXlsxMixin, badge
+from kunqu_jiafu.web.admin_kit.review import ReviewActionsMixin
 
 from .. import permissions, rules, selectors, services, workflow
 from ..models import Claim, ClaimSubject, ClaimType
@@ -39,6 +39,14 @@ CLAIM_TONES = {
     Claim.Status.REJECTED: "negative",
     Claim.Status.REVOKED: "negative",
     Claim.Status.WITHDRAWN: "muted",
+}
+# Review buttons (return reads neutral).
+CLAIM_ACTION_TONES = {
+    "first_pass": "positive",
+    "approve": "positive",
+    "pay": "positive",
+    "reject": "negative",
+    "revoke": "negative",
 }
 # Decisions that need a look at each claim (an amount, a payment, a spot check's finding)
 # are never taken in bulk.
@@ -113,6 +121,7 @@ class ClaimAdmin(ReviewActionsMixin, AuditHistoryMixin, ExportXlsxMixin, admin.M
     review_bulk_actions = BULK_ACTIONS
     review_reason_template = "admin/subsidies/claim/review.html"
     status_tones = CLAIM_TONES
+    action_tones = CLAIM_ACTION_TONES
     export_resource = ClaimLedgerExport
     change_form_template = "admin/subsidies/claim/change_form.html"
     change_list_template = "admin/subsidies/claim/change_list.html"

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.widgets import DateWidget, DecimalWidget
 
-from agencies.admin.exports import UserResource, col
+from kunqu_jiafu.web.admin_kit.exports import UserResource, col
 
 # Amounts and dates as real cells, so the ledger sums and sorts in Excel.
 AMOUNT = {"widget": DecimalWidget(coerce_to_string=False)}

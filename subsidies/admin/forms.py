@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from agencies.admin.forms import ReasonForm, ServiceForm
+from kunqu_jiafu.web.admin_kit.forms import ReasonForm, ServiceForm
 
 from .. import rules, selectors, services
 from ..models import ClaimType, SpecialFund

@@ -70,7 +70,7 @@ def test_reviewer_registers_applying_agency_through_the_bulk_action(reviewer, ap
 
     confirm_page = client.post(url, selected)
     assert confirm_page.status_code == 200
-    assert "admin/agencies/review_bulk.html" in [t.name for t in confirm_page.templates]
+    assert "admin/kit/review_bulk.html" in [t.name for t in confirm_page.templates]
     applying.refresh_from_db()
     assert applying.status == Agency.Status.APPLYING  # nothing happens before confirming
 

@@ -12,12 +12,13 @@ from agencies import services, workflow
 from agencies.models import Agency, BusinessFormat, Street
 from kunqu_jiafu.accounts.roles import AGENCY_USER
 from kunqu_jiafu.audit.models import AuditEntry
+from kunqu_jiafu.workflow import Transition
 from tests import factories
 
 ACTORS = ("reviewer", "approver", "official", "own_agency_user", "other_agency_user")
 
 
-def _allowed(transition: workflow.Transition, actor: str) -> bool:
+def _allowed(transition: Transition, actor: str) -> bool:
     if actor == "own_agency_user":
         return AGENCY_USER in transition.roles
     if actor == "other_agency_user":

@@ -13,6 +13,7 @@ from agencies.models import Agency, AgencyPolicy, EmployeeSystemFiling, Worker
 from kunqu_jiafu.accounts.roles import AGENCY_USER
 from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.notifications.models import Notification
+from kunqu_jiafu.workflow import Transition
 from tests import factories
 
 DECLARATIONS = {
@@ -206,7 +207,7 @@ def test_resubmit_through_the_transition_table_also_recomputes(org_a, agency_a, 
 DECIDE_ACTORS = ("reviewer", "approver", "official", "own_agency_user", "other_agency_user")
 
 
-def _decide_allowed(transition: workflow.Transition, actor: str) -> bool:
+def _decide_allowed(transition: Transition, actor: str) -> bool:
     if actor == "own_agency_user":
         return AGENCY_USER in transition.roles
     if actor == "other_agency_user":

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, REVIEWER
 from kunqu_jiafu.audit.models import AuditEntry
+from kunqu_jiafu.workflow import Transition
 from subsidies import permissions, workflow
 from subsidies.models import Claim
 from tests import factories
@@ -60,14 +61,14 @@ def claim_in(status: str, actors, period: str = "2026Q1") -> Claim:
     )
 
 
-def arguments(transition: workflow.Transition) -> dict:
+def arguments(transition: Transition) -> dict:
     kwargs = {"reason": "核实后决定" if transition.needs_reason else ""}
     if transition.action == "pay":
         kwargs.update(paid_on=timezone.localdate(), bank_reference="ICBC-20260301-01")
     return kwargs
 
 
-def allowed_actors(transition: workflow.Transition) -> set[str]:
+def allowed_actors(transition: Transition) -> set[str]:
     return set().union(*(ALLOWED[role] for role in transition.roles))
 
 

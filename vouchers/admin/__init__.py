@@ -1,7 +1,7 @@
 """The bureau's back office for employment vouchers (促进就业券).
 
-Thin over vouchers.services/selectors, built from the agencies admin's shared pieces (review
-actions with reason pages, XLSX export, service-backed forms, badges): batch.py holds target
+Thin over vouchers.services/selectors, built from the shared admin kit (kunqu_jiafu.web.admin_kit:
+review actions with reason pages, XLSX export, service-backed forms, badges): batch.py holds target
 groups, batches, the agencies taking part and the progress page (应发尽发); application.py the
 applications (人员申报); voucher.py vouchers, home services and follow-up calls; settlement.py
 the monthly statements. transitions.py says which action is offered in which status.

@@ -13,10 +13,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from agencies.admin.common import READ_ONLY_BUTTONS, ExportXlsxMixin, ServiceSaveMixin
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
 from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.people.admin import ViewerMixin, search_by_id_number
+from kunqu_jiafu.web.admin_kit.common import READ_ONLY_BUTTONS, ExportXlsxMixin, ServiceSaveMixin
 
 from .. import selectors, services
 from ..models import Application, Voucher

@@ -12,9 +12,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from agencies.admin.common import READ_ONLY_BUTTONS, ReadOnlyInline, ServiceSaveMixin, badge
-from agencies.admin.reference import ReferenceAdmin
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
+from kunqu_jiafu.web.admin_kit.common import (
+    READ_ONLY_BUTTONS,
+    ReadOnlyInline,
+    ServiceSaveMixin,
+    badge,
+)
+from kunqu_jiafu.web.admin_kit.reference import ReferenceAdmin
 
 from .. import selectors, services
 from ..models import Participation, TargetGroup, Voucher, VoucherBatch

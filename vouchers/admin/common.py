@@ -15,14 +15,13 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from agencies.admin.common import badge
-from agencies.admin.review import ReviewActionsMixin
 from kunqu_jiafu.documents.money import format_yuan
+from kunqu_jiafu.web.admin_kit.common import badge
+from kunqu_jiafu.web.admin_kit.review import ReviewActionsMixin
 
 from .forms import ActionReasonForm
 
-# Badge tones by status, per model (the shared STATUS_TONES of the agencies admin know other
-# models' statuses under the same names, e.g. "rejected").
+# Badge tones by status, per model (statuses of different models share names, e.g. "rejected").
 APPLICATION_TONES = {
     "submitted": "pending",
     "approved": "warning",
@@ -105,28 +104,17 @@ class OfficialsReadOnlyMixin:
 
 
 class VoucherActionsMixin(OfficialsReadOnlyMixin, ReviewActionsMixin):
-    """The agencies admin's review actions (buttons and reason pages from a transition table),
-    with the voucher area's own wording and tones, and bulk actions that go on row by row and
+    """The admin kit's review actions (buttons and reason pages from a transition table),
+    with the voucher area's own wording, and bulk actions that go on row by row and
     report each refusal once with the rows it hit (e.g. "the batch is exhausted: 12 items")."""
 
     review_reason_template = "admin/vouchers/action.html"
     review_bulk_template = "admin/vouchers/action_bulk.html"
     change_form_template = "admin/vouchers/change_form.html"
-    # action -> badge/button tone; the mixin knows only the agencies' action names.
-    action_tones: dict[str, str] = {}
     # Who reads a reason, for the form's help and message ("the household sees it").
     reason_reader = _("the household")
     # Actions whose service records no reason: their pages only ask for confirmation.
     actions_without_reason: frozenset[str] = frozenset()
-
-    def action_tone(self, action: str) -> str:
-        return self.action_tones.get(action, "neutral")
-
-    def review_button_context(self, request, obj) -> list[dict]:
-        buttons = super().review_button_context(request, obj)
-        for button in buttons:
-            button["tone"] = self.action_tone(button["action"])
-        return buttons
 
     def review_form(self, request, obj, transition, data):
         return ActionReasonForm(
@@ -135,9 +123,6 @@ class VoucherActionsMixin(OfficialsReadOnlyMixin, ReviewActionsMixin):
             reader=self.reason_reader,
             with_reason=transition.action not in self.actions_without_reason,
         )
-
-    def review_context(self, request, obj, transition) -> dict:
-        return {"tone": self.action_tone(transition.action)}
 
     def review_bulk(self, request, queryset, action: str):
         roles = self.review_roles(request)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.widgets import DateWidget, DecimalWidget, IntegerWidget
 
-from agencies.admin.exports import UserResource, col
+from kunqu_jiafu.web.admin_kit.exports import UserResource, col
 
 AMOUNT = {"widget": DecimalWidget(coerce_to_string=False)}
 DATE = {"widget": DateWidget(coerce_to_string=False)}

@@ -1,6 +1,6 @@
 """Forms of the voucher admin. They parse input; vouchers.services decides and writes.
 
-The model forms are the agencies admin's ``ServiceForm``: validation ends with the service
+The model forms are the admin kit's ``ServiceForm``: validation ends with the service
 call, whose ValidationError lands on the field it names."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from agencies.admin.forms import ServiceForm
 from agencies.models import Agency
+from kunqu_jiafu.web.admin_kit.forms import ServiceForm
 
 from .. import selectors, services
 from ..models import Application, Participation, VoucherBatch

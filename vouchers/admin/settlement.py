@@ -17,10 +17,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from agencies.admin.common import READ_ONLY_BUTTONS, ExportXlsxMixin
 from agencies.models import Agency
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
 from kunqu_jiafu.documents.money import amount_in_capitals
+from kunqu_jiafu.web.admin_kit.common import READ_ONLY_BUTTONS, ExportXlsxMixin
 
 from .. import permissions, selectors, services
 from ..models import Settlement

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from agencies.workflow import Transition
 from kunqu_jiafu.accounts.roles import APPROVER, REVIEWER
+from kunqu_jiafu.workflow import Transition
 
 from ..models import Application, Settlement, Voucher
 

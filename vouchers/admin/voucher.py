@@ -16,9 +16,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from agencies.admin.common import READ_ONLY_BUTTONS, ExportXlsxMixin, ReadOnlyInline
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
 from kunqu_jiafu.people.admin import ViewerMixin, search_by_id_number
+from kunqu_jiafu.web.admin_kit.common import READ_ONLY_BUTTONS, ExportXlsxMixin, ReadOnlyInline
 
 from .. import codes, selectors, services
 from ..models import FollowUp, Service, Voucher

@@ -1,8 +1,12 @@
 """Review actions in the admin: buttons on the change page and bulk actions on the list.
 
 Both lead to an intermediate page asking for the reason, then call the service. What is
-offered comes from the transition tables of workflow.py, for the object's current status
-and the user's roles; the service checks again and has the last word.
+offered comes from the model's transition table (its area's workflow.py), for the object's
+current status and the user's roles; the service checks again and has the last word.
+
+The kit knows no area's statuses or actions: each admin gives the tones of its own
+(``status_tones`` for the status badge, ``action_tones`` for the buttons); anything not
+listed reads neutral.
 """
 
 from __future__ import annotations
@@ -16,14 +20,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from kunqu_jiafu.accounts.roles import APPROVER, REVIEWER
+from kunqu_jiafu.workflow import Transition, available
 
-from .. import workflow
-from ..workflow import Transition
 from .forms import ReasonForm, add_service_errors
 
 REVIEW_ROLES = frozenset({REVIEWER, APPROVER})
-POSITIVE = {"register", "reinstate", "approve", "first_pass", "pay"}
-NEGATIVE = {"reject", "deregister", "refuse", "revoke"}
 
 
 def _message(exc: Exception) -> str:
@@ -32,32 +33,26 @@ def _message(exc: Exception) -> str:
     return str(exc) or _("You may not do this.")
 
 
-def tone(action: str) -> str:
-    if action in POSITIVE:
-        return "positive"
-    if action in NEGATIVE:
-        return "negative"
-    return "neutral"
-
-
 class ReviewActionsMixin:
     """Mix into a ModelAdmin; set ``review_table`` and implement ``review_perform``.
 
-    Any model with a transition table can use it (the subsidies admin does): the hooks
+    Any model with a transition table can use it: the hooks
     below let an action ask for more than a reason (``review_form``; the extra cleaned
     fields reach ``review_perform`` as keywords), show more on its page
     (``review_context``), and explain why a user whose role fits still may not act
     (``review_refusal``, e.g. four eyes)."""
 
     review_table: tuple[Transition, ...] = ()
-    review_reason_template = "admin/agencies/review_reason.html"
-    review_bulk_template = "admin/agencies/review_bulk.html"
+    review_reason_template = "admin/kit/review_reason.html"
+    review_bulk_template = "admin/kit/review_bulk.html"
     # The changelist filter that holds the status, to offer only the actions that fit it.
     review_status_param = "status__exact"
     # Actions also offered as bulk actions on the list; None: every action of the table.
     review_bulk_actions: frozenset[str] | None = None
-    # Badge tones of this model's statuses, over the shared STATUS_TONES.
+    # Badge tones of this model's statuses (status -> tone; the rest read "neutral").
     status_tones: dict[str, str] = {}
+    # Button tones of the table's actions (action -> tone; the rest read "neutral").
+    action_tones: dict[str, str] = {}
 
     def review_perform(self, request, obj, action: str, reason: str, **extra):  # pragma: no cover
         raise NotImplementedError
@@ -88,9 +83,7 @@ class ReviewActionsMixin:
     def review_transitions(self, request, obj) -> list[Transition]:
         if obj is None or not self.has_change_permission(request, obj):
             return []
-        return workflow.available(
-            self.review_table, self.review_status(obj), self.review_roles(request)
-        )
+        return available(self.review_table, self.review_status(obj), self.review_roles(request))
 
     def review_bulk_choices(self, request) -> dict[str, str]:
         """action -> label, for the actions the user's roles allow (and the status filter fits)."""
@@ -116,7 +109,7 @@ class ReviewActionsMixin:
                 "action": t.action,
                 "label": t.label,
                 "needs_reason": t.needs_reason,
-                "tone": tone(t.action),
+                "tone": self.action_tone(t.action),
                 "url": reverse(f"admin:{info[0]}_{info[1]}_review", args=[obj.pk, t.action]),
                 "refused": self.review_refusal(request, obj, t),
             }
@@ -152,7 +145,10 @@ class ReviewActionsMixin:
 
     def status_tone(self, obj) -> str:
         status = self.review_status(obj)
-        return self.status_tones.get(status) or STATUS_TONES.get(status, "neutral")
+        return self.status_tones.get(status, "neutral")
+
+    def action_tone(self, action: str) -> str:
+        return self.action_tones.get(action, "neutral")
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -226,7 +222,7 @@ class ReviewActionsMixin:
             "opts": self.opts,
             "object": obj,
             "transition": transition,
-            "tone": tone(action),
+            "tone": self.action_tone(action),
             "form": form,
             "change_url": change_url,
             "status_label": obj.get_status_display(),
@@ -294,7 +290,7 @@ class ReviewActionsMixin:
             "opts": self.opts,
             "action_name": f"review_{action}",
             "action_label": label,
-            "tone": tone(action),
+            "tone": self.action_tone(action),
             "form": form,
             "applicable": [(o, o.get_status_display()) for o in applicable],
             "skipped": [(o, o.get_status_display()) for o in skipped],
@@ -302,22 +298,3 @@ class ReviewActionsMixin:
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.review_bulk_template, context)
-
-
-STATUS_TONES = {
-    # agencies
-    "applying": "pending",
-    "registered": "positive",
-    "rejected": "negative",
-    "suspended": "warning",
-    "deregistered": "muted",
-    # filings
-    "submitted": "pending",
-    "filed": "positive",
-    "returned": "warning",
-    "refused": "negative",
-    # recognitions
-    "valid": "positive",
-    "revoked": "negative",
-    "expired": "muted",
-}
