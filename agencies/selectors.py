@@ -22,6 +22,13 @@ from .models import (
 from .permissions import user_agency_id
 
 
+def agency_users(agency: Agency):
+    """The agency's active users: whom to notify about its records."""
+    from kunqu_jiafu.accounts.models import User
+
+    return User.objects.filter(agency_membership__agency=agency, is_active=True)
+
+
 def agency_of_user(user) -> Agency | None:
     if not user.is_authenticated:
         return None

@@ -30,6 +30,7 @@ from .models import (
     Recognition,
     Worker,
 )
+from .selectors import agency_users
 from .uscc import check_uscc, expected_check_character
 
 LICENSE_TYPES = (PDF, JPEG, PNG)
@@ -89,10 +90,6 @@ def _snapshot(agency: Agency) -> dict[str, Any]:
 
 def _reviewers():
     return User.objects.filter(groups__name=REVIEWER, is_active=True)
-
-
-def _agency_users(agency: Agency):
-    return User.objects.filter(agency_membership__agency=agency, is_active=True)
 
 
 def _clean_uscc(value: str, *, actor, override_reason: str, exclude_pk: int | None) -> str:
@@ -339,7 +336,7 @@ def agency_transition(*, actor: User, agency: Agency, action: str, reason: str =
             )
         else:
             notify(
-                _agency_users(agency),
+                agency_users(agency),
                 _("Your agency: %(action)s") % {"action": transition.label},
                 _("%(name)s is now %(status)s.")
                 % {"name": agency.name, "status": agency.get_status_display()}
@@ -395,7 +392,7 @@ def recognition_grant(
                 after={"kind": kind, "year": year, "valid_until": valid_until},
             )
             notify(
-                _agency_users(agency),
+                agency_users(agency),
                 _("Recognition granted: %(r)s") % {"r": recognition.get_kind_display()},
                 "",
                 reverse("portal:dashboard"),
@@ -429,7 +426,7 @@ def recognition_revoke(*, actor: User, recognition: Recognition, reason: str) ->
             reason=reason,
         )
         notify(
-            _agency_users(recognition.agency),
+            agency_users(recognition.agency),
             _("Recognition revoked: %(r)s") % {"r": recognition.get_kind_display()},
             reason,
             reverse("portal:dashboard"),
@@ -660,7 +657,7 @@ def filing_decide(
             reason=reason,
         )
         notify(
-            _agency_users(filing.agency),
+            agency_users(filing.agency),
             _("Employee-system filing: %(action)s") % {"action": transition.label},
             (_("Reason: %(reason)s") % {"reason": reason}) if reason else "",
             reverse("portal:filing"),

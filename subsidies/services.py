@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Worker
+from agencies.selectors import agency_users
 from kunqu_jiafu import audit
 from kunqu_jiafu.accounts.models import User
 from kunqu_jiafu.accounts.roles import APPROVER, REVIEWER, has_role, is_agency_user
@@ -60,10 +61,6 @@ def _require(result: tuple[bool, str]) -> None:
 
 def _users(role: str):
     return User.objects.filter(groups__name=role, is_active=True)
-
-
-def _agency_users(agency: Agency):
-    return User.objects.filter(agency_membership__agency=agency, is_active=True)
 
 
 def _snapshot(claim: Claim) -> dict[str, Any]:
@@ -573,7 +570,7 @@ def claim_transition(
             claim.decided_by, claim.decided_at = actor, now
             _issue_notice(claim, Notice.Kind.APPROVAL, amount=amount, reason=reason)
             notify(
-                _agency_users(claim.agency),
+                agency_users(claim.agency),
                 _("Subsidy claim approved: %(claim)s") % {"claim": claim},
                 _("Approved amount: %(amount)s yuan.") % {"amount": amount},
                 link,
@@ -583,14 +580,14 @@ def claim_transition(
             claim.subjects.update(live=False)
             _issue_notice(claim, Notice.Kind.REJECTION, amount=None, reason=reason)
             notify(
-                _agency_users(claim.agency),
+                agency_users(claim.agency),
                 _("Subsidy claim not approved: %(claim)s") % {"claim": claim},
                 reason,
                 link,
             )
         elif action == "return":
             notify(
-                _agency_users(claim.agency),
+                agency_users(claim.agency),
                 _("Subsidy claim returned for correction: %(claim)s") % {"claim": claim},
                 reason,
                 link,
@@ -611,7 +608,7 @@ def claim_transition(
                 )
             claim.paid_on, claim.bank_reference = paid_on, bank_reference.strip()
             notify(
-                _agency_users(claim.agency),
+                agency_users(claim.agency),
                 _("Subsidy paid: %(claim)s") % {"claim": claim},
                 _("%(amount)s yuan paid on %(date)s.")
                 % {"amount": claim.approved_amount, "date": paid_on},
@@ -628,7 +625,7 @@ def claim_transition(
                         committed=F("committed") - claim.approved_amount
                     )
             notify(
-                _agency_users(claim.agency),
+                agency_users(claim.agency),
                 _("Subsidy claim revoked: %(claim)s") % {"claim": claim},
                 reason,
                 link,

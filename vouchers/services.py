@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from agencies.models import Agency, AgencyMembership, BusinessFormat, Street, Worker
+from agencies.models import Agency, BusinessFormat, Street, Worker
+from agencies.selectors import agency_users
 from kunqu_jiafu import audit
 from kunqu_jiafu.accounts.models import User
 from kunqu_jiafu.documents import sniff
@@ -508,9 +509,7 @@ def voucher_choose_agency(
             before=before,
             after={"agency": agency.pk},
         )
-        users = [
-            m.user for m in AgencyMembership.objects.select_related("user").filter(agency=agency)
-        ]
+        users = agency_users(agency)
         notify(
             users,
             _("A household chose your agency for voucher %(code)s")
@@ -857,9 +856,7 @@ def settlement_create(
             "vouchers.settlement.created",
             after={"vouchers": len(vouchers), "amount": str(amount), "month": f"{month:%Y-%m}"},
         )
-        users = [
-            m.user for m in AgencyMembership.objects.select_related("user").filter(agency=agency)
-        ]
+        users = agency_users(agency)
         notify(
             users,
             _("Settlement statement %(number)s: %(amount)s yuan")
@@ -908,12 +905,7 @@ def settlement_mark_paid(
             before={"status": "issued"},
             after={"status": "paid", "paid_on": paid_on, "reference": settlement.payment_reference},
         )
-        users = [
-            m.user
-            for m in AgencyMembership.objects.select_related("user").filter(
-                agency=settlement.agency
-            )
-        ]
+        users = agency_users(settlement.agency)
         notify(
             users,
             _("Settlement statement %(number)s was paid") % {"number": settlement.number},
