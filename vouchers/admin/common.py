@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
@@ -124,56 +123,15 @@ class VoucherActionsMixin(OfficialsReadOnlyMixin, ReviewActionsMixin):
             with_reason=transition.action not in self.actions_without_reason,
         )
 
-    def review_bulk(self, request, queryset, action: str):
-        roles = self.review_roles(request)
-        by_status = {
-            t.source: t for t in self.review_table if t.action == action and set(t.roles) & roles
-        }
-        if self.review_bulk_actions is not None and action not in self.review_bulk_actions:
-            by_status = {}
-        if not by_status or not self.has_change_permission(request):
-            raise PermissionDenied
-        label = next(iter(by_status.values())).label
-        objects = list(queryset)
-        applicable = [o for o in objects if self.review_status(o) in by_status]
-        skipped = [o for o in objects if self.review_status(o) not in by_status]
-        if not applicable:
-            messages.warning(
-                request,
-                gettext(
-                    "None of the selected items can be given “%(action)s” in their current status."
-                )
-                % {"action": label},
-            )
-            return None
-        needs_reason = any(by_status[self.review_status(o)].needs_reason for o in applicable)
-        confirmed = request.POST.get("post") == "yes"
-        form = ActionReasonForm(
-            request.POST if confirmed else None,
+    def review_bulk_form(self, request, data, *, action: str, needs_reason: bool):
+        return ActionReasonForm(
+            data,
             reason_required=needs_reason,
             reader=self.reason_reader,
             with_reason=action not in self.actions_without_reason,
         )
-        if confirmed and form.is_valid():
-            self._bulk_run(request, applicable, skipped, action, label, form.cleaned_data)
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": label,
-            "subtitle": None,
-            "opts": self.opts,
-            "action_name": f"review_{action}",
-            "action_label": label,
-            "tone": self.action_tone(action),
-            "form": form,
-            "applicable": [(o, o.get_status_display()) for o in applicable],
-            "skipped": [(o, o.get_status_display()) for o in skipped],
-            "needs_reason": needs_reason,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, self.review_bulk_template, context)
 
-    def _bulk_run(self, request, applicable, skipped, action, label, cleaned) -> None:
+    def review_bulk_run(self, request, applicable, skipped, action, label, cleaned) -> None:
         """Each row is its own service call (its own transaction): one refusal stops nothing."""
         reason = cleaned.get("reason", "")
         done = 0

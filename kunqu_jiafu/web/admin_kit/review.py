@@ -237,6 +237,33 @@ class ReviewActionsMixin:
         """Label/value pairs shown on the reason page so the reviewer knows what they act on."""
         return []
 
+    def review_bulk_form(self, request, data, *, action: str, needs_reason: bool):
+        """The confirmation form of a bulk action (a reason when any row needs one)."""
+        return ReasonForm(data, reason_required=needs_reason)
+
+    def review_bulk_run(self, request, applicable, skipped, action: str, label, cleaned) -> None:
+        """Each row is its own service call: one refusal stops nothing and is reported."""
+        reason = cleaned.get("reason", "")
+        done = 0
+        for obj in applicable:
+            try:
+                self.review_perform(request, obj, action, reason)
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, f"{obj}: {_message(exc)}")
+            else:
+                done += 1
+        if done:
+            messages.success(
+                request,
+                _("“%(action)s” done for %(count)s item(s).") % {"action": label, "count": done},
+            )
+        if skipped:
+            messages.warning(
+                request,
+                _("%(count)s item(s) skipped: “%(action)s” does not fit their status.")
+                % {"count": len(skipped), "action": label},
+            )
+
     def review_bulk(self, request, queryset, action: str):
         roles = self.review_roles(request)
         by_status = {
@@ -259,29 +286,11 @@ class ReviewActionsMixin:
             return None
         needs_reason = any(by_status[self.review_status(o)].needs_reason for o in applicable)
         confirmed = request.POST.get("post") == "yes"
-        form = ReasonForm(request.POST if confirmed else None, reason_required=needs_reason)
+        form = self.review_bulk_form(
+            request, request.POST if confirmed else None, action=action, needs_reason=needs_reason
+        )
         if confirmed and form.is_valid():
-            reason = form.cleaned_data["reason"]
-            done = 0
-            for obj in applicable:
-                try:
-                    self.review_perform(request, obj, action, reason)
-                except (ValidationError, PermissionDenied) as exc:
-                    messages.error(request, f"{obj}: {_message(exc)}")
-                else:
-                    done += 1
-            if done:
-                messages.success(
-                    request,
-                    _("“%(action)s” done for %(count)s item(s).")
-                    % {"action": label, "count": done},
-                )
-            if skipped:
-                messages.warning(
-                    request,
-                    _("%(count)s item(s) skipped: “%(action)s” does not fit their status.")
-                    % {"count": len(skipped), "action": label},
-                )
+            self.review_bulk_run(request, applicable, skipped, action, label, form.cleaned_data)
             return None
         context = {
             **self.admin_site.each_context(request),
