@@ -16,7 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
 from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.people.admin import ViewerMixin, search_by_id_number
-from kunqu_jiafu.web.admin_kit.common import READ_ONLY_BUTTONS, ExportXlsxMixin, ServiceSaveMixin
+from kunqu_jiafu.web.admin_kit.common import (
+    READ_ONLY_BUTTONS,
+    ExportXlsxMixin,
+    ServiceSaveMixin,
+    status_badge,
+)
 
 from .. import selectors, services
 from ..models import Application, Voucher
@@ -26,7 +31,6 @@ from .common import (
     VoucherActionsMixin,
     local_time,
     person_label,
-    tone_badge,
 )
 from .exports import ApplicationExport
 from .forms import ApplicationAddForm
@@ -280,7 +284,7 @@ class ApplicationAdmin(
 
     @admin.display(description=_("status"), ordering="status")
     def status_display(self, obj):
-        return tone_badge(APPLICATION_TONES, obj)
+        return status_badge(obj, APPLICATION_TONES)
 
     @admin.display(description=_("applied at"), ordering="created_at")
     def applied_at(self, obj):
@@ -323,7 +327,7 @@ class ApplicationAdmin(
                 (
                     reverse("admin:vouchers_voucher_change", args=[v.pk]),
                     v.display_code,
-                    tone_badge(VOUCHER_TONES, v),
+                    status_badge(v, VOUCHER_TONES),
                 )
                 for v in vouchers
             ),

@@ -18,6 +18,8 @@ from kunqu_jiafu.web.admin_kit.common import (
     ReadOnlyInline,
     ServiceSaveMixin,
     badge,
+    short_date,
+    status_badge,
 )
 from kunqu_jiafu.web.admin_kit.reference import ReferenceAdmin
 
@@ -30,8 +32,6 @@ from .common import (
     file_response,
     message_of,
     percent,
-    short_date,
-    tone_badge,
 )
 from .forms import BatchForm, ParticipationAddForm, ParticipationChangeForm
 
@@ -190,7 +190,7 @@ class VoucherBatchAdmin(
 
     @admin.display(description=_("status"), ordering="status")
     def status_display(self, obj):
-        return tone_badge(BATCH_TONES, obj)
+        return status_badge(obj, BATCH_TONES)
 
     @admin.display(description=_("vouchers out"), ordering="issued_count")
     def issued_display(self, obj):

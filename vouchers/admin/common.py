@@ -15,7 +15,6 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from kunqu_jiafu.documents.money import format_yuan
-from kunqu_jiafu.web.admin_kit.common import badge
 from kunqu_jiafu.web.admin_kit.review import ReviewActionsMixin
 
 from .forms import ActionReasonForm
@@ -48,16 +47,8 @@ def local_time(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
 
 
-def short_date(value) -> str:
-    return value.strftime("%Y-%m-%d") if value else "—"
-
-
 def month_label(value) -> str:
     return value.strftime("%Y-%m") if value else "—"
-
-
-def tone_badge(tones: dict[str, str], obj) -> str:
-    return badge(tones.get(obj.status, "neutral"), obj.get_status_display())
 
 
 def clip(text, title=None) -> str:

@@ -20,7 +20,12 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
 from kunqu_jiafu.documents.money import amount_in_capitals
-from kunqu_jiafu.web.admin_kit.common import READ_ONLY_BUTTONS, ExportXlsxMixin
+from kunqu_jiafu.web.admin_kit.common import (
+    READ_ONLY_BUTTONS,
+    ExportXlsxMixin,
+    short_date,
+    status_badge,
+)
 
 from .. import permissions, selectors, services
 from ..models import Settlement
@@ -33,8 +38,6 @@ from .common import (
     local_time,
     message_of,
     month_label,
-    short_date,
-    tone_badge,
 )
 from .exports import SettlementExport
 from .filters import MonthFilter
@@ -322,7 +325,7 @@ class SettlementAdmin(VoucherActionsMixin, AuditHistoryMixin, ExportXlsxMixin, a
 
     @admin.display(description=_("status"), ordering="status")
     def status_display(self, obj):
-        return tone_badge(SETTLEMENT_TONES, obj)
+        return status_badge(obj, SETTLEMENT_TONES)
 
     @admin.display(description=_("paid on"), ordering="paid_on")
     def paid_on_display(self, obj):

@@ -18,7 +18,13 @@ from django.utils.translation import gettext_lazy as _
 
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
 from kunqu_jiafu.people.admin import ViewerMixin, search_by_id_number
-from kunqu_jiafu.web.admin_kit.common import READ_ONLY_BUTTONS, ExportXlsxMixin, ReadOnlyInline
+from kunqu_jiafu.web.admin_kit.common import (
+    READ_ONLY_BUTTONS,
+    ExportXlsxMixin,
+    ReadOnlyInline,
+    short_date,
+    status_badge,
+)
 
 from .. import codes, selectors, services
 from ..models import FollowUp, Service, Voucher
@@ -31,8 +37,6 @@ from .common import (
     file_response,
     local_time,
     person_label,
-    short_date,
-    tone_badge,
 )
 from .exports import VoucherExport
 from .filters import HasFollowUpFilter, SatisfactionFilter
@@ -342,7 +346,7 @@ class VoucherAdmin(
 
     @admin.display(description=_("status"), ordering="status")
     def status_display(self, obj):
-        return tone_badge(VOUCHER_TONES, obj)
+        return status_badge(obj, VOUCHER_TONES)
 
     @admin.display(description=_("target group · street"), ordering="application__target_group")
     def group_street(self, obj):
