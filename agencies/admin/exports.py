@@ -6,23 +6,17 @@ datetimes are written in local time (Excel keeps no time zone).
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from kunqu_jiafu.web.admin_kit.exports import UserResource, col
+from kunqu_jiafu.web.admin_kit.exports import UserResource, col, local_time
 
 from .. import selectors
 
 
 def _yes_no(value: bool) -> str:
     return gettext("Yes") if value else gettext("No")
-
-
-def _local(value: dt.datetime | None) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 class AgencyExport(UserResource):
@@ -64,7 +58,7 @@ class AgencyExport(UserResource):
         return getattr(agency, "workers_total", None)
 
     def dehydrate_created_at(self, agency):
-        return _local(agency.created_at)
+        return local_time(agency.created_at)
 
 
 class WorkerExport(UserResource):
@@ -180,10 +174,10 @@ class FilingExport(UserResource):
         return _yes_no(filing.meets_threshold)
 
     def dehydrate_submitted_at(self, filing):
-        return _local(filing.submitted_at)
+        return local_time(filing.submitted_at)
 
     def dehydrate_decided_at(self, filing):
-        return _local(filing.decided_at)
+        return local_time(filing.decided_at)
 
     def dehydrate_decided_by(self, filing):
         return str(filing.decided_by) if filing.decided_by_id else ""

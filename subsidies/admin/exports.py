@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.widgets import DateWidget, DecimalWidget
 
-from kunqu_jiafu.web.admin_kit.exports import UserResource, col
+from kunqu_jiafu.web.admin_kit.exports import UserResource, col, local_time
 
 # Amounts and dates as real cells, so the ledger sums and sorts in Excel.
 AMOUNT = {"widget": DecimalWidget(coerce_to_string=False)}
 DATE = {"widget": DateWidget(coerce_to_string=False)}
-
-
-def _local(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 class ClaimLedgerExport(UserResource):
@@ -55,7 +50,7 @@ class ClaimLedgerExport(UserResource):
         return claim.get_status_display()
 
     def dehydrate_submitted_at(self, claim):
-        return _local(claim.submitted_at)
+        return local_time(claim.submitted_at)
 
     def dehydrate_first_reviewed_by(self, claim):
         return str(claim.first_reviewed_by) if claim.first_reviewed_by_id else ""

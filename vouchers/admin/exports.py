@@ -4,19 +4,14 @@ ID numbers are full only for reviewers and approvers; amounts and dates are real
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.widgets import DateWidget, DecimalWidget, IntegerWidget
 
-from kunqu_jiafu.web.admin_kit.exports import UserResource, col
+from kunqu_jiafu.web.admin_kit.exports import UserResource, col, local_time
 
 AMOUNT = {"widget": DecimalWidget(coerce_to_string=False)}
 DATE = {"widget": DateWidget(coerce_to_string=False)}
 NUMBER = {"widget": IntegerWidget(coerce_to_string=False)}
-
-
-def _local(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def _user(user) -> str:
@@ -59,13 +54,13 @@ class ApplicationExport(UserResource):
         return a.get_status_display()
 
     def dehydrate_applied_at(self, a):
-        return _local(a.created_at)
+        return local_time(a.created_at)
 
     def dehydrate_decided_by(self, a):
         return _user(a.decided_by)
 
     def dehydrate_decided_at(self, a):
-        return _local(a.decided_at)
+        return local_time(a.decided_at)
 
     def dehydrate_batch(self, a):
         return str(a.batch)
@@ -122,7 +117,7 @@ class VoucherExport(UserResource):
         return v.get_status_display()
 
     def dehydrate_issued_at(self, v):
-        return _local(v.issued_at)
+        return local_time(v.issued_at)
 
     def dehydrate_agency(self, v):
         return v.agency.name if v.agency_id else ""
@@ -148,7 +143,7 @@ class VoucherExport(UserResource):
         return "" if value is None else value
 
     def dehydrate_verified_at(self, v):
-        return _local(v.verified_at)
+        return local_time(v.verified_at)
 
     def dehydrate_settlement(self, v):
         return v.settlement.number if v.settlement_id else ""
@@ -183,4 +178,4 @@ class SettlementExport(UserResource):
         return _user(s.created_by)
 
     def dehydrate_drawn_up_at(self, s):
-        return _local(s.created_at)
+        return local_time(s.created_at)

@@ -6,6 +6,7 @@ are the translated labels, and the resource knows who exports (to mask ID number
 
 from __future__ import annotations
 
+from django.utils import timezone
 from import_export import resources
 from import_export.fields import Field
 
@@ -23,3 +24,8 @@ class UserResource(resources.Resource):
 
 def col(label, attribute=None, **kwargs) -> Field:
     return Field(attribute=attribute, column_name=label, readonly=True, **kwargs)
+
+
+def local_time(value) -> str:
+    """A timestamp as the bureau reads it in a spreadsheet: local time, to the minute."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
