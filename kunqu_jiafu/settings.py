@@ -165,6 +165,13 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# `make beat` runs these; without a broker nothing is scheduled (run the commands by hand).
+CELERY_BEAT_SCHEDULE = {
+    "sweep-orphan-upload-files": {
+        "task": "kunqu_jiafu.documents.tasks.sweep_orphan_upload_files",
+        "schedule": 24 * 60 * 60,
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -96,3 +96,36 @@ def document_attach(document: Document, owner) -> None:
     document.owner_type = ContentType.objects.get_for_model(owner)
     document.owner_id = str(owner.pk)
     document.save(update_fields=["owner_type", "owner_id"])
+
+
+def sweep_orphan_files(*, older_than_hours: int = 24, dry_run: bool = False) -> list[str]:
+    """Delete stored upload files no Document row points to.
+
+    ``document_store`` writes the file before its transaction commits; when that transaction
+    rolls back (a refused application, a duplicate caught by a constraint) the file stays
+    behind with no row. Files younger than ``older_than_hours`` are left alone: their
+    transaction may still be running. Returns the storage names found (deleted unless
+    ``dry_run``)."""
+    import datetime as dt
+
+    from django.core.files.storage import default_storage
+
+    cutoff = timezone.now() - dt.timedelta(hours=older_than_hours)
+    known = set(Document.objects.values_list("file", flat=True))
+    orphans: list[str] = []
+
+    def walk(folder: str) -> None:
+        directories, files = default_storage.listdir(folder)
+        for name in files:
+            path = f"{folder}/{name}"
+            if path not in known and default_storage.get_modified_time(path) < cutoff:
+                orphans.append(path)
+        for directory in directories:
+            walk(f"{folder}/{directory}")
+
+    if default_storage.exists("private"):
+        walk("private")
+    if not dry_run:
+        for path in orphans:
+            default_storage.delete(path)
+    return sorted(orphans)
