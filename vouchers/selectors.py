@@ -104,6 +104,17 @@ def settlements_for_user(user) -> QuerySet[Settlement]:
     return qs.none()
 
 
+def agency_voucher_figures(agency: Agency) -> dict:
+    """The agency's vouchers by step (its portal's summary): one aggregate over its rows."""
+    return Voucher.objects.filter(agency=agency).aggregate(
+        waiting=Count("pk", filter=Q(status=Voucher.Status.ISSUED)),
+        redeemed=Count("pk", filter=Q(status=Voucher.Status.REDEEMED)),
+        verified=Count("pk", filter=Q(status=Voucher.Status.VERIFIED)),
+        reimbursed=Count("pk", filter=Q(status=Voucher.Status.REIMBURSED)),
+        reimbursed_amount=Sum("face_value", filter=Q(status=Voucher.Status.REIMBURSED)),
+    )
+
+
 def service_by_key(agency: Agency, key: str) -> Service | None:
     if not key:
         return None

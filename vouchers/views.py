@@ -52,13 +52,7 @@ def voucher_list(request, agency: Agency):
     filters.is_valid()
     chosen = {name: filters.cleaned_data.get(name) or "" for name in filters.fields}
     scoped = _own_vouchers(request, agency)
-    figures = scoped.aggregate(
-        waiting=Count("pk", filter=Q(status=Voucher.Status.ISSUED)),
-        redeemed=Count("pk", filter=Q(status=Voucher.Status.REDEEMED)),
-        verified=Count("pk", filter=Q(status=Voucher.Status.VERIFIED)),
-        reimbursed=Count("pk", filter=Q(status=Voucher.Status.REIMBURSED)),
-        reimbursed_amount=Sum("face_value", filter=Q(status=Voucher.Status.REIMBURSED)),
-    )
+    figures = selectors.agency_voucher_figures(agency)
     qs = scoped
     if chosen["q"]:
         term = chosen["q"].strip()
