@@ -254,6 +254,11 @@ def load(*, password: str, stdout) -> None:  # noqa: ARG001 - same hook signatur
         # Most holders choose on the status page; every third one at the bureau's counter.
         actor = reviewer if n % 3 == 0 else None
         services.voucher_choose_agency(voucher=vouchers[n], agency=member.agency, actor=actor)
+        # Chosen two days after the (back-dated) issue, so before the service below.
+        issued_at = Voucher.objects.values_list("issued_at", flat=True).get(pk=vouchers[n].pk)
+        Voucher.objects.filter(pk=vouchers[n].pk).update(
+            agency_chosen_at=min(issued_at + dt.timedelta(days=2), timezone.now())
+        )
 
     services_done = []
     for n in range(REDEEMED):
