@@ -248,7 +248,7 @@ def reapply(request, agency: Agency):
 
 def _looks_like_id_number(value: str) -> bool:
     value = normalize_id(value)
-    return len(value) == 18 and value[:17].isdigit()
+    return len(value) == 18 and value[:17].isdecimal()
 
 
 @agency_member

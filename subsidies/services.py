@@ -172,7 +172,7 @@ def _record_subjects(
             {"subjects": _("The list names these twice: %(list)s.") % {"list": "、".join(twice)}}
         )
     if not certificates:
-        bad = [t for t in tokens if not t.isdigit() or len(t) > 18]
+        bad = [t for t in tokens if not t.isdecimal() or len(t) > 18]
         if bad:
             raise ValidationError(
                 {

@@ -174,7 +174,7 @@ def _catalogue_year(request) -> tuple[int, list[int]]:
     )
     today = timezone.localdate().year
     asked = request.GET.get("year", "")
-    if asked.isdigit() and int(asked) in years:
+    if asked.isdecimal() and int(asked) in years:
         return int(asked), years
     if today in years or not years:
         return today, years
@@ -235,7 +235,7 @@ def claim_new(request, agency: Agency):
     type_id = request.GET.get("type", "")
     if not type_id:
         return redirect("claims:catalogue")
-    if not type_id.isdigit():
+    if not type_id.isdecimal():
         raise Http404
     claim_type = get_object_or_404(ClaimType.objects.filter(active=True), pk=int(type_id))
     form = ClaimForm(

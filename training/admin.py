@@ -99,7 +99,7 @@ class StreetOfCourseFilter(admin.SimpleListFilter):
         return [(s.pk, s.name) for s in Street.objects.filter(active=True)]
 
     def queryset(self, request, queryset):
-        if not (self.value() or "").isdigit():
+        if not (self.value() or "").isdecimal():
             return queryset
         street = int(self.value())
         return queryset.filter(

@@ -278,7 +278,7 @@ class ProgressViewSet(viewsets.ViewSet):
         raw = request.query_params.get("year", "").strip()
         year = timezone.localdate().year
         if raw:
-            if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
+            if not raw.isdecimal() or not 2000 <= int(raw) <= 2100:
                 raise ValidationError({"year": [_("Enter a year such as 2026.")]})
             year = int(raw)
         return Response(s.ProgressSerializer(selectors.progress(year)).data)

@@ -646,7 +646,7 @@ class VoucherViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Download
         raw = request.query_params.get("batch", "").strip()
         batch = None
         if raw:
-            batch = VoucherBatch.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+            batch = VoucherBatch.objects.filter(pk=int(raw)).first() if raw.isdecimal() else None
             if batch is None:
                 raise ValidationError({"batch": [_("There is no voucher batch with this id.")]})
         figures = selectors.progress(batch)

@@ -63,7 +63,7 @@ class WorkerAdmin(
                     "url": reverse("admin:agencies_worker_import")
                     + (
                         f"?agency={request.GET['agency__id__exact']}"
-                        if request.GET.get("agency__id__exact", "").isdigit()
+                        if request.GET.get("agency__id__exact", "").isdecimal()
                         else ""
                     ),
                     "css": "kj-import-link",

@@ -450,7 +450,7 @@ class ClaimAdmin(ReviewActionsMixin, AuditHistoryMixin, ExportXlsxMixin, admin.M
         people = {}
         if obj.claim_type.parameters.get("subject_kind") == ClaimSubject.Kind.PERSON:
             ids = [
-                int(s.key.split("@", 1)[0]) for s in subjects if s.key.split("@", 1)[0].isdigit()
+                int(s.key.split("@", 1)[0]) for s in subjects if s.key.split("@", 1)[0].isdecimal()
             ]
             people = Person.objects.in_bulk(ids)
         rows = []

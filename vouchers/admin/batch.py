@@ -253,7 +253,7 @@ class VoucherBatchAdmin(
 
     def _progress_batch(self, request) -> VoucherBatch | None:
         raw = request.GET.get("batch") or ""
-        if raw.isdigit():
+        if raw.isdecimal():
             return get_object_or_404(VoucherBatch, pk=int(raw))
         return selectors.current_batch()
 
@@ -412,7 +412,7 @@ class ParticipationAdmin(
         batch = request.GET.get("batch__id__exact", "")
         extra_context = {
             **(extra_context or {}),
-            "add_agencies_url": add_url + (f"?batch={batch}" if batch.isdigit() else ""),
+            "add_agencies_url": add_url + (f"?batch={batch}" if batch.isdecimal() else ""),
             "may_add": self.has_change_permission(request),
         }
         return super().changelist_view(request, extra_context)
@@ -495,7 +495,7 @@ class ParticipationAdmin(
             raise PermissionDenied
         batch = None
         raw = request.POST.get("batch") or request.GET.get("batch") or ""
-        if raw.isdigit():
+        if raw.isdecimal():
             batch = VoucherBatch.objects.filter(pk=int(raw)).first()
         batch = batch or selectors.current_batch()
         form = ParticipationAddForm(request.POST if request.method == "POST" else None, batch=batch)

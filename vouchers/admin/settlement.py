@@ -251,7 +251,7 @@ class SettlementAdmin(VoucherActionsMixin, AuditHistoryMixin, ExportXlsxMixin, a
     def _draw(self, request, batch, month, choice: str) -> None:
         if choice == "all":
             agency_ids = [row["agency_id"] for row in selectors.settlement_candidates(batch, month)]
-        elif choice.isdigit():
+        elif choice.isdecimal():
             agency_ids = [int(choice)]
         else:
             messages.error(request, gettext("Choose an agency, or all agencies."))
