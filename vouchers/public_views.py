@@ -250,18 +250,6 @@ def _lookup(request):
     return render(request, "vouchers/public/lookup.html", {"form": form})
 
 
-def _voucher_of(application: Application) -> Voucher | None:
-    """The household's live voucher on this application (a voided one is replaced by a new one
-    on the same application, so it is not shown)."""
-    return (
-        Voucher.objects.filter(application=application)
-        .exclude(status=Voucher.Status.VOIDED)
-        .select_related("batch", "agency", "agency__street", "service", "service__kind")
-        .order_by("-issued_at", "-id")
-        .first()
-    )
-
-
 def _steps(application: Application, voucher: Voucher | None) -> tuple[list[dict], str]:
     """The tracker: each step done / current / failed / to do, and a key for the panel text."""
     if application.status == Application.Status.SUBMITTED:
@@ -304,7 +292,7 @@ def _steps(application: Application, voucher: Voucher | None) -> tuple[list[dict
 
 
 def _show(request, application: Application):
-    voucher = _voucher_of(application)
+    voucher = selectors.live_voucher(application)
     steps, state = _steps(application, voucher)
     context = {
         "application": application,
@@ -319,11 +307,9 @@ def _show(request, application: Application):
         filters = AgencyFilterForm(request.GET)
         filters.is_valid()
         chosen = {name: filters.cleaned_data.get(name) for name in filters.fields}
-        agencies = selectors.eligible_agencies(voucher.batch)
-        if chosen["street"]:
-            agencies = agencies.filter(street=chosen["street"])
-        if chosen["format"]:
-            agencies = agencies.filter(formats=chosen["format"])
+        agencies = selectors.eligible_agencies(
+            voucher.batch, street=chosen["street"], business_format=chosen["format"]
+        )
         page = Paginator(agencies, AGENCIES_PER_PAGE).get_page(request.GET.get("page"))
         query = {"a": application.pk}
         query |= {k: v.pk for k, v in chosen.items() if v}
@@ -342,7 +328,7 @@ def status_pdf(request):
     application = _held(request, request.GET.get("a"))
     if application is None:
         raise Http404
-    voucher = _voucher_of(application)
+    voucher = selectors.live_voucher(application)
     if voucher is None:
         raise Http404
     from . import documents  # the PDF engine is loaded only when a PDF is asked for
@@ -369,7 +355,7 @@ def choose_agency(request):
         )
         return redirect("vouchers_public:status")
     back = _status_url(application)
-    voucher = _voucher_of(application)
+    voucher = selectors.live_voucher(application)
     if not form.is_valid() or voucher is None:
         messages.error(request, _("Choose one of the agencies listed."))
         return redirect(back)

@@ -104,6 +104,36 @@ def settlements_for_user(user) -> QuerySet[Settlement]:
     return qs.none()
 
 
+def agency_vouchers_search(qs: QuerySet[Voucher], term: str) -> QuerySet[Voucher]:
+    """Vouchers whose holder's name or whose code (typed any way) contains ``term``."""
+    term = (term or "").strip()
+    if not term:
+        return qs
+    from . import codes
+
+    condition = Q(person__name__icontains=term)
+    code = codes.normalize(term)
+    if code:
+        condition |= Q(code__icontains=code)
+    return qs.filter(condition)
+
+
+def status_counts(qs: QuerySet[Voucher]) -> dict[str, int]:
+    return dict(qs.order_by().values_list("status").annotate(n=Count("pk")))
+
+
+def live_voucher(application: Application) -> Voucher | None:
+    """The household's live voucher on this application (a voided one is replaced by a new one
+    on the same application, so it is not shown)."""
+    return (
+        Voucher.objects.filter(application=application)
+        .exclude(status=Voucher.Status.VOIDED)
+        .select_related("batch", "agency", "agency__street", "service", "service__kind")
+        .order_by("-issued_at", "-id")
+        .first()
+    )
+
+
 def agency_voucher_figures(agency: Agency) -> dict:
     """The agency's vouchers by step (its portal's summary): one aggregate over its rows."""
     return Voucher.objects.filter(agency=agency).aggregate(
@@ -137,10 +167,12 @@ def _last_inspection():
     )
 
 
-def eligible_agencies(batch: VoucherBatch) -> QuerySet[Agency]:
+def eligible_agencies(
+    batch: VoucherBatch, *, street=None, business_format=None
+) -> QuerySet[Agency]:
     """Registered (so not suspended or deregistered), in the batch's programme, and not failed at
-    its latest annual inspection."""
-    return (
+    its latest annual inspection; optionally in one street and offering one service."""
+    agencies = (
         Agency.objects.filter(status=Agency.Status.REGISTERED)
         .filter(
             Exists(Participation.objects.filter(batch=batch, agency=OuterRef("pk"), active=True))
@@ -154,6 +186,11 @@ def eligible_agencies(batch: VoucherBatch) -> QuerySet[Agency]:
         .prefetch_related("formats")
         .order_by("street__sort_order", "name")
     )
+    if street is not None:
+        agencies = agencies.filter(street=street)
+    if business_format is not None:
+        agencies = agencies.filter(formats=business_format)
+    return agencies
 
 
 def agency_eligibility(batch: VoucherBatch, agency: Agency) -> tuple[bool, str]:

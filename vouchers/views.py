@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -53,15 +53,8 @@ def voucher_list(request, agency: Agency):
     chosen = {name: filters.cleaned_data.get(name) or "" for name in filters.fields}
     scoped = _own_vouchers(request, agency)
     figures = selectors.agency_voucher_figures(agency)
-    qs = scoped
-    if chosen["q"]:
-        term = chosen["q"].strip()
-        code = codes.normalize(term)
-        condition = Q(person__name__icontains=term)
-        if code:
-            condition |= Q(code__icontains=code)
-        qs = qs.filter(condition)
-    counts = dict(qs.order_by().values_list("status").annotate(n=Count("pk")))
+    qs = selectors.agency_vouchers_search(scoped, chosen["q"])
+    counts = selectors.status_counts(qs)
     if chosen["status"]:
         qs = qs.filter(status=chosen["status"])
     page = Paginator(qs.order_by("-agency_chosen_at", "-id"), VOUCHERS_PER_PAGE).get_page(
