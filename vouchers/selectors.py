@@ -239,6 +239,11 @@ def settlement_lines(settlement: Settlement) -> QuerySet[Voucher]:
     )
 
 
+def statements_of_month(batch: VoucherBatch, month: dt.date) -> dict[int, Settlement]:
+    """The month's statements already drawn up, by agency id."""
+    return {s.agency_id: s for s in Settlement.objects.filter(batch=batch, month=month)}
+
+
 def settlement_candidates(batch: VoucherBatch, month: dt.date) -> list[dict]:
     """Per agency: verified, unsettled vouchers up to the month's end (what a statement would hold)."""
     end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)

@@ -193,3 +193,19 @@ def test_export_contains_the_statements(verified, org_a, org_b, reviewer, client
     assert len(rows) == 2
     statement = Settlement.objects.get(agency=org_b)
     assert statement.number in rows[1] and org_b.name in rows[1] and 1 in rows[1]
+
+
+def test_draw_page_names_the_statement_already_drawn_up_for_the_month(
+    verified, org_a, agency_a, reviewer, client_for
+):
+    first = services.settlement_create(actor=reviewer, batch=verified, agency=org_a, month=TODAY)
+    late = vb.issued(verified, reviewer)  # verified after org_a's statement: the next month's
+    vb.redeem(late, agency_a, factories.make_worker(org_a))
+    services.voucher_verify(actor=reviewer, voucher=late, passed=True)
+
+    response = client_for(reviewer).get(reverse(DRAW), {"batch": verified.pk, "month": MONTH})
+    row = next(r for r in response.context["rows"] if r["agency_id"] == org_a.pk)
+    assert row["statement"] == first and row["vouchers"] == 1
+    html = response.content.decode()
+    assert first.number in html
+    assert f'name="agency" value="{org_a.pk}"' not in html  # no second statement for the month

@@ -222,7 +222,7 @@ class SettlementAdmin(VoucherActionsMixin, AuditHistoryMixin, ExportXlsxMixin, a
         return TemplateResponse(request, "admin/vouchers/settlement/draw.html", context)
 
     def _candidates(self, batch, month):
-        existing = {s.agency_id: s for s in Settlement.objects.filter(batch=batch, month=month)}
+        existing = selectors.statements_of_month(batch, month)
         rows = []
         for row in selectors.settlement_candidates(batch, month):
             statement = existing.get(row["agency_id"])
