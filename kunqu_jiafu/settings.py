@@ -147,10 +147,31 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
-# Email: console by default, SMTP via EMAIL_URL (e.g. smtp+tls://user:pass@host:587).
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# Email: SMTP via EMAIL_URL (e.g. smtp+tls://user:pass@host:587) or EMAIL_HOST; with
+# neither, each message is written to a file under var/mail/ so the console stays readable.
+if env("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+elif env("EMAIL_HOST", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env("EMAIL_HOST")
+    EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+    EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = Path(env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail")))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="昆区家服 <noreply@kunqu-jiafu.local>")
-PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# The portal's public address, for links in e-mails, PDFs and QR codes (`make run` passes
+# http://HOST:PORT). PORTAL_BASE_URL is its older name, still read.
+SITE_URL = env("SITE_URL", default=env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")).rstrip(
+    "/"
+)
+PORTAL_BASE_URL = SITE_URL
+
+# The bureau's contact line on error pages. Set the real ones in the environment.
+BUREAU_PHONE = env("BUREAU_PHONE", default="0472-XXXXXXX")
+BUREAU_ADDRESS = env("BUREAU_ADDRESS", default="包头市昆都仑区（详细地址待局里确认）")
 
 # Cache (rate limits of the public pages): per process by default; CACHE_URL (e.g.
 # redis://127.0.0.1:6379/2) shares it between web workers so the limits hold across them.

@@ -31,3 +31,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
 ]
+
+# Chinese error pages: templates/400.html, 403.html, 403_csrf.html, 404.html, 500.html.
+handler404 = "kunqu_jiafu.web.errors.page_not_found"
