@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 
 from django.db import models
@@ -97,6 +98,16 @@ class Course(models.Model):
         return f"{self.name}（{self.starts_on:%Y-%m-%d}）"
 
 
+ENROLMENT_KEY_LENGTH = 12
+_KEY_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud, typed back
+
+
+def new_enrolment_key() -> str:
+    """The enrolment's own reference on exported rosters: random, unguessable, not the pk
+    (a roster carries it where the reader may not see the full ID number)."""
+    return "".join(secrets.choice(_KEY_ALPHABET) for _ in range(ENROLMENT_KEY_LENGTH))
+
+
 class Enrolment(models.Model):
     class Exam(models.TextChoices):
         NONE = "none", _("not examined")
@@ -118,6 +129,22 @@ class Enrolment(models.Model):
     certificate_number = models.CharField(_("certificate number"), max_length=40, blank=True)
     skill_level = models.CharField(_("skill appraisal level"), max_length=20, blank=True)
     certified_on = models.DateField(_("certified on"), null=True, blank=True)
+    key = models.CharField(
+        _("enrolment key"),
+        max_length=ENROLMENT_KEY_LENGTH,
+        unique=True,
+        default=new_enrolment_key,
+        editable=False,
+        help_text=_("The enrolment's reference on exported rosters, accepted back on import."),
+    )
+    street = models.ForeignKey(
+        Street,
+        verbose_name=_("trainee's street or town"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
 
     class Meta:
