@@ -1,6 +1,7 @@
 # 昆区家服 (kunqu_jiafu) — everyday commands.
 #
-#   make run    set everything up, migrate, load demo data, serve on http://127.0.0.1:8000
+#   make run    set everything up, migrate, load demo data, serve on http://$(HOST):$(PORT)
+#               (default 127.0.0.1:8000; e-mails are written to var/mail/)
 #   make test   set everything up (with the browser for e2e tests) and run pytest
 #
 # Always uses .venv/bin/python; no activated virtualenv is needed.
@@ -21,6 +22,8 @@ PYTEST_ARGS ?=
 SYSDEPS_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address in e-mail, PDF and QR links; `make run PORT=8001` links to port 8001.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: help setup sysdeps venv messages fonts run test worker beat lint fmt migrate demo \
 	collectstatic clean distclean
@@ -75,10 +78,12 @@ demo: migrate
 collectstatic: venv
 	$(MANAGE) collectstatic --noinput --verbosity 0
 
+# E-mails go to files under var/mail/ (unless EMAIL_URL is set); the demo summary is the
+# last thing printed before the server starts.
 run: setup migrate
-	$(MANAGE) load_demo
 	$(MANAGE) collectstatic --noinput --verbosity 0
-	$(MANAGE) runserver $(HOST):$(PORT)
+	SITE_URL='$(SITE_URL)' $(MANAGE) load_demo
+	SITE_URL='$(SITE_URL)' $(MANAGE) runserver $(HOST):$(PORT)
 
 define need_broker
 	@if [ -z "$${CELERY_BROKER_URL:-}" ] && ! grep -qs '^CELERY_BROKER_URL=.' .env; then \

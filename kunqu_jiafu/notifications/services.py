@@ -37,7 +37,7 @@ def notification_send_emails(ids: list[int]) -> int:
         )
         if not claimed or not notification.recipient.email:
             continue
-        link = f"{settings.PORTAL_BASE_URL}{notification.url}" if notification.url else ""
+        link = f"{settings.SITE_URL}{notification.url}" if notification.url else ""
         try:
             send_mail(
                 subject=f"【昆区家服】{notification.title}",

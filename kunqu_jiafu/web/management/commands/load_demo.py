@@ -1,8 +1,11 @@
 """Load demo accounts and data, once and idempotently (``make run`` calls it)."""
 
+from io import StringIO
+
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, OutputWrapper
 from django.db import transaction
 
 from kunqu_jiafu.accounts.models import User
@@ -19,8 +22,25 @@ STAFF = [
 class Command(BaseCommand):
     help = "加载演示账号与演示数据（可重复执行，不会重复创建）。"
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        # The apps' loaders write into a buffer that is printed after the transaction has
+        # committed, i.e. after the e-mails and documents queued on commit: the summary is
+        # the last thing `make run` shows before the server starts.
+        summary = StringIO()
+        with transaction.atomic():
+            self._load(OutputWrapper(summary))
+        self.stdout.write("")
+        self.stdout.write(self.style.MIGRATE_HEADING("演示数据摘要"))
+        self.stdout.write(summary.getvalue().rstrip("\n"))
+        self.stdout.write(f"网址：{settings.SITE_URL}/    后台：{settings.SITE_URL}/admin/")
+        mail_note = _mail_note()
+        if mail_note:
+            self.stdout.write(mail_note)
+        self.stdout.write(
+            self.style.SUCCESS(f"演示数据已就绪：账号见 README.md（密码 {DEMO_PASSWORD}）。")
+        )
+
+    def _load(self, out: OutputWrapper) -> None:
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser(
                 "admin", "admin@example.cn", DEMO_PASSWORD, full_name="系统管理员"
@@ -41,7 +61,11 @@ class Command(BaseCommand):
         for config in apps.get_app_configs():
             loader = getattr(config, "load_demo", None)
             if loader is not None:
-                loader(password=DEMO_PASSWORD, stdout=self.stdout)
-        self.stdout.write(
-            self.style.SUCCESS(f"演示数据已就绪：账号见 README.md（密码 {DEMO_PASSWORD}）。")
-        )
+                loader(password=DEMO_PASSWORD, stdout=out)
+
+
+def _mail_note() -> str:
+    """Where the e-mails of the demo went, so nobody looks for them on the console."""
+    if settings.EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":
+        return f"演示过程中发出的邮件未打印到控制台，已逐封写入 {settings.EMAIL_FILE_PATH}/ 目录。"
+    return ""
