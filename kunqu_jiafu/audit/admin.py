@@ -1,19 +1,67 @@
+from collections import Counter
+
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
 from django.template.response import TemplateResponse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from . import actions
 from .models import AuditEntry
+
+
+class ActionFilter(admin.SimpleListFilter):
+    """Filter by action, listed by Chinese name; the URL carries the code (?action=...)."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        codes = AuditEntry.objects.order_by().values_list("action", flat=True).distinct()
+        return sorted(((code, actions.label(code)) for code in codes), key=lambda c: c[1])
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(action=self.value())
+        return queryset
 
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "actor_label", "action", "object_repr", "reason")
-    list_filter = ("action", "content_type")
+    list_display = ("created_at", "actor_label", "action_name", "object_repr", "reason")
+    list_filter = (ActionFilter, "content_type")
     search_fields = ("action", "object_repr", "actor_label", "reason")
     date_hierarchy = "created_at"
     list_select_related = ("content_type",)
-    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+    fields = (
+        "created_at",
+        "actor",
+        "actor_label",
+        "action_name",
+        "action",
+        "content_type",
+        "object_id",
+        "object_repr",
+        "before",
+        "after",
+        "reason",
+        "prev_hash",
+        "entry_hash",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_name(self, obj):
+        return format_html('<span title="{}">{}</span>', obj.action, actions.label(obj.action))
+
+    def get_search_results(self, request, queryset, search_term):
+        filtered = queryset  # already narrowed by the list filters
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # Searching "审批通过" finds the entries whose action has that name.
+        codes = actions.codes_named_like(search_term)
+        if codes:
+            queryset |= filtered.filter(action__in=codes)
+        return queryset, may_have_duplicates
 
     def has_add_permission(self, request):
         return False
@@ -54,7 +102,18 @@ class AuditHistoryMixin:
         if obj is None or not self.has_view_or_change_permission(request, obj):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         entries = list(AuditEntry.objects.for_object(obj).select_related("actor").order_by("id"))
+        # The actions of this object's trail, by name, to filter on (?action=<code>).
+        counts = Counter(entry.action for entry in entries)
+        action_choices = sorted(
+            ((code, actions.label(code), n) for code, n in counts.items()), key=lambda c: c[1]
+        )
+        selected = request.GET.get("action", "")
+        if selected in counts:
+            entries = [entry for entry in entries if entry.action == selected]
+        else:
+            selected = ""
         for entry in entries:
+            entry.action_name = actions.label(entry.action)
             entry.changes = [
                 (_label(obj, key), old, new)
                 for key, old, new in _changes(entry.before, entry.after)
@@ -64,6 +123,8 @@ class AuditHistoryMixin:
             "title": _("History: %(object)s") % {"object": obj},
             "subtitle": None,
             "entries": entries,
+            "action_choices": action_choices,
+            "selected_action": selected,
             "object": obj,
             "opts": self.opts,
             "module_name": str(self.opts.verbose_name_plural),

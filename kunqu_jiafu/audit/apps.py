@@ -10,3 +10,8 @@ class AuditConfig(AppConfig):
         "业务经办": ["audit.view_auditentry"],
         "审批领导": ["audit.view_auditentry"],
     }
+
+    def ready(self):
+        from . import actions
+
+        actions.discover()
