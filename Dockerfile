@@ -9,6 +9,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # gettext: compilemessages. pango/pangoft2: WeasyPrint. harfbuzz-subset: fast font
 # subsetting (without it Chinese PDFs are 10-50x slower). wqy-microhei: Chinese font,
 # subset once at build time to var/fonts/kj-cjk.ttf by build_pdf_font (below).
+# hanazono: the fallback for rare characters in names (CJK Extension A/B).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         gettext \
@@ -16,6 +17,7 @@ RUN apt-get update \
         libpangoft2-1.0-0 \
         libharfbuzz-subset0 \
         fonts-wqy-microhei \
+        fonts-hanazono \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

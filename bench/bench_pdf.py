@@ -7,7 +7,9 @@ WeasyPrint in one process, taking turns:
 
 * Latin    English text in DejaVu Sans (@font-face, absolute file URL): the baseline;
 * CJK      Chinese text through ``render_pdf``: the GB2312 subset ``var/fonts/kj-cjk.ttf``;
-* CJK full Chinese text in the full WenQuanYi Micro Hei (.ttc, 5 MB), not subset first.
+* CJK full Chinese text in the full WenQuanYi Micro Hei (.ttc, 5 MB), not subset first;
+* CJK rare the same Chinese notice addressed to a name with CJK Extension A and B characters
+  (䶮, 𠮷), which come from the HanaMin fallback fonts (Debian ``fonts-hanazono``).
 
 Reports the median seconds per PDF and each median as a ratio of the Latin one. Target for
 CJK: at most 1.2x. Each variant keeps its fonts loaded between PDFs, as render_pdf does in
@@ -142,6 +144,14 @@ def cjk() -> bytes:
         return pdf.render_pdf(TEMPLATE, CJK)
 
 
+RARE_NAME = "包头市昆区刘䶮张𠮷家政服务有限公司"
+
+
+def cjk_rare() -> bytes:
+    with translation.override("zh-hans"):
+        return pdf.render_pdf(TEMPLATE, {**CJK, "addressee": RARE_NAME})
+
+
 def cjk_full() -> bytes:
     return pdf.html_to_pdf(cjk_html(), font_faces=FULL_FACES)
 
@@ -170,6 +180,7 @@ KEPT = {
     "Latin (DejaVu Sans)": latin,
     "CJK (GB2312 subset, render_pdf)": cjk,
     "CJK (full WenQuanYi Micro Hei)": cjk_full,
+    "Rare: CJK name with Extension A/B (HanaMin)": cjk_rare,
 }
 VARIANTS = {
     **KEPT,
@@ -229,6 +240,9 @@ def main() -> None:
     ratio = statistics.median(samples["CJK (GB2312 subset, render_pdf)"]) / baseline
     verdict = "within" if ratio <= 1.2 else "OVER"
     print(f"\nCJK / Latin = {ratio:.2f}x ({verdict} the 1.2x target)")
+    rare = statistics.median(samples["Rare: CJK name with Extension A/B (HanaMin)"])
+    verdict = "within" if rare / baseline <= 1.2 else "OVER"
+    print(f"CJK with rare characters / Latin = {rare / baseline:.2f}x ({verdict} the 1.2x target)")
     reloaded = statistics.median(samples["Latin (DejaVu Sans), fonts reloaded"])
     for name in KEPT:
         if name.startswith("CJK"):

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from kunqu_jiafu.documents import views as document_views
 from kunqu_jiafu.web import views as web_views
 
 from .api import urlpatterns as api_urlpatterns
@@ -20,6 +21,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("notifications/", web_views.notification_list, name="notifications"),
     path("files/", include("kunqu_jiafu.documents.urls")),
+    path("verify/", document_views.verify, name="verify"),
     path("portal/claims/", include("subsidies.urls")),
     path("portal/training/", include("training.urls")),
     path("portal/vouchers/", include("vouchers.urls")),

@@ -31,6 +31,7 @@ packages=(
   "libpangoft2-1.0-0       WeasyPrint (PDF notices)"
   "libharfbuzz-subset0     WeasyPrint font subsetting (without it PDFs are 10-50x slower, silently)"
   "fonts-wqy-microhei      Chinese font for PDFs and pages"
+  "fonts-hanazono          rare characters in PDFs (CJK Extension A/B: 䶮 𠮷), else boxes"
   "poppler-utils           pdftotext/pdffonts for the PDF tests, pdftoppm to look at notices"
 )
 if $want_test; then

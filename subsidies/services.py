@@ -657,6 +657,7 @@ def notice_render(notice_id: int) -> Notice:
     """Render (or re-render) a notice's PDF. Idempotent: the number never changes."""
     from kunqu_jiafu.documents.money import amount_in_capitals, format_yuan
     from kunqu_jiafu.documents.pdf import render_pdf
+    from kunqu_jiafu.documents.verification import pdf_context, verification_for
 
     notice = Notice.objects.select_related(
         "claim",
@@ -677,6 +678,15 @@ def notice_render(notice_id: int) -> Notice:
         "amount_figures": format_yuan(notice.amount) if notice.amount is not None else "",
         "amount_capitals": amount_in_capitals(notice.amount) if notice.amount is not None else "",
     }
+    verification = verification_for(
+        notice,
+        kind=str(notice.get_kind_display()),
+        number=notice.number,
+        agency=notice.claim.agency.name,
+        amount=notice.amount,
+        issued_on=notice.issued_on,
+    )
+    context.update(pdf_context(verification))
     pdf = render_pdf(template, context)
     with transaction.atomic():
         notice = Notice.objects.select_for_update().get(pk=notice_id)

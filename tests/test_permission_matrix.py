@@ -179,6 +179,7 @@ MATRIX: list[Row] = [
     R("documents:download",      "/files/{licence.uuid}/",                LOGIN,       NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
     R("documents:download",      "/files/{attachment_a.document.uuid}/",  LOGIN,       NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
     R("documents:download",      "/files/{notice_a.document.uuid}/",      LOGIN,       NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
+    R("verify",                  "/verify/",                              OK,          OK,          OK,          OK,          *STAFF_OK),  # public check of a document's code
     # --- agency portal (staff are sent to the admin; an account without agency to apply) -----
     R("portal:dashboard",        "/portal/",                              LOGIN,       TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
     R("portal:signup",           "/portal/signup/",                       OK,          TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME),

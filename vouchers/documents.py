@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from kunqu_jiafu.documents.money import amount_in_capitals, format_yuan
 from kunqu_jiafu.documents.pdf import render_pdf
 from kunqu_jiafu.documents.spreadsheets import print_landscape_one_page_wide, style_header_cell
+from kunqu_jiafu.documents.verification import pdf_context, verification_for
 
 from . import selectors
 from .models import Settlement, Voucher, VoucherBatch
@@ -100,7 +101,17 @@ def voucher_pdf(voucher: Voucher) -> bytes:
     voucher = Voucher.objects.select_related(
         "batch", "person", "agency", "application__target_group", "application__street"
     ).get(pk=voucher.pk)
-    return render_pdf("vouchers/pdf/voucher.html", voucher_context(voucher))
+    verification = verification_for(
+        voucher,
+        kind=str(_("Employment voucher")),
+        # The code redeems the voucher: the public check shows only its last four characters.
+        number=f"{voucher.batch} ****{voucher.code[-4:]}",
+        agency=voucher.agency.name if voucher.agency_id else "",
+        amount=voucher.face_value,
+        issued_on=_local_date(voucher.issued_at),
+    )
+    context = {**voucher_context(voucher), **pdf_context(verification)}
+    return render_pdf("vouchers/pdf/voucher.html", context)
 
 
 # --- the settlement statement (结算单) ---------------------------------------------------------
@@ -148,7 +159,17 @@ def _settlement(settlement: Settlement) -> Settlement:
 
 
 def settlement_pdf(settlement: Settlement) -> bytes:
-    return render_pdf("vouchers/pdf/settlement.html", settlement_context(_settlement(settlement)))
+    settlement = _settlement(settlement)
+    verification = verification_for(
+        settlement,
+        kind=str(_("Employment voucher settlement statement")),
+        number=settlement.number,
+        agency=settlement.agency.name,
+        amount=settlement.amount,
+        issued_on=_local_date(settlement.created_at),
+    )
+    context = {**settlement_context(settlement), **pdf_context(verification)}
+    return render_pdf("vouchers/pdf/settlement.html", context)
 
 
 def _autosize(sheet, widths: dict[int, float]) -> None:

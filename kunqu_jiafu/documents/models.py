@@ -74,3 +74,38 @@ class NoticeSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.series} {self.year}: {self.last_number}"
+
+
+class Verification(models.Model):
+    """The verification code printed on an issued document (notice, voucher, settlement
+    statement) and the few facts the public page ``/verify/`` confirms for it: the
+    document's kind and number, the agency, the amount and the date. Written by the app that
+    issues the document when it renders it (the core knows no app: the facts are copied
+    here, not read upwards); nothing personal is stored."""
+
+    code = models.CharField(_("verification code"), max_length=16, unique=True)
+    subject_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("document type")
+    )
+    subject_id = models.CharField(max_length=64)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    kind = models.CharField(_("document"), max_length=100)
+    number = models.CharField(_("document number"), max_length=60)
+    agency = models.CharField(_("agency"), max_length=200, blank=True)
+    amount = models.DecimalField(
+        _("amount (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    issued_on = models.DateField(_("date"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document verification code")
+        verbose_name_plural = _("document verification codes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id"], name="documents_verification_subject_uniq"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.number}"

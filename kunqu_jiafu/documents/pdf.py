@@ -7,9 +7,13 @@ Chinese is fast and never depends on fontconfig's guess:
   (``manage.py build_pdf_font``; built on first use if missing). WeasyPrint subsets every
   font it embeds on every PDF; a 1.2 MB font instead of the 5 MB original keeps a Chinese
   notice within ~1.1x of a Latin one (bench/bench_pdf.py).
-* Both fonts are referenced by ``@font-face`` with absolute file URLs; the full font is
+* All fonts are referenced by ``@font-face`` with absolute file URLs; the full font is
   the fallback for the rare characters outside GB2312 (some personal and company names),
-  so a name never prints as a box.
+  and HanaMin A/B (Debian ``fonts-hanazono``) the last fallback for CJK Extension A and B
+  (䶮, 𠮷), which WenQuanYi lacks, so a name never prints as a box. They are used whole:
+  WeasyPrint embeds a font only when a notice uses one of its characters, and then only
+  those glyphs, so an ordinary notice costs nothing more; subsetting HanaMin B to
+  Extension B would take about a minute and save a quarter of 30 MB.
 * WeasyPrint subsets with HarfBuzz when ``libharfbuzz-subset0`` is installed and silently
   falls back to fontTools, 10-50x slower, when it is not. We refuse to render instead.
 """
@@ -39,15 +43,21 @@ from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 
 # The bureau that issues every notice (a fixed domain name, not a translatable string).
-ISSUING_AUTHORITY = "昆都仑区人力资源和社会保障局"
+ISSUING_AUTHORITY = "包头市昆都仑区人力资源和社会保障局"
 
 SOURCE_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 SOURCE_FONT_PACKAGE = "fonts-wqy-microhei"
 HARFBUZZ_SUBSET_PACKAGE = "libharfbuzz-subset0"
+RARE_FONTS_PACKAGE = "fonts-hanazono"
+RARE_FONTS = (
+    "/usr/share/fonts/truetype/hanazono/HanaMinA.ttf",  # CJK Extension A (and some of B)
+    "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf",  # CJK Extension B to F
+)
 SUBSET_FONT_NAME = "kj-cjk.ttf"
 # Families the notice stylesheet may name; render_pdf defines them by @font-face.
 CJK_FAMILY = "KJ CJK"
 CJK_FALLBACK_FAMILY = "KJ CJK Full"
+CJK_RARE_FAMILIES = ("KJ CJK Ext A", "KJ CJK Ext B")
 # Bump when the recipe below changes, so existing builds are redone.
 _RECIPE_VERSION = 2
 
@@ -72,6 +82,11 @@ def font_dir() -> Path:
 
 def source_font_path() -> Path:
     return Path(getattr(settings, "PDF_CJK_SOURCE_FONT", SOURCE_FONT))
+
+
+def rare_font_paths() -> tuple[Path, ...]:
+    """The last fallbacks, for CJK Extension A and B (setting ``PDF_CJK_RARE_FONTS``)."""
+    return tuple(Path(p) for p in getattr(settings, "PDF_CJK_RARE_FONTS", RARE_FONTS))
 
 
 def subset_font_path() -> Path:
@@ -249,15 +264,29 @@ def ensure_pdf_ready() -> None:
                 f"PDF notices take 10-50x longer. Install it: apt-get install "
                 f"{HARFBUZZ_SUBSET_PACKAGE} (or run scripts/ensure-system-deps.sh)."
             )
+        missing = [path for path in rare_font_paths() if not path.is_file()]
+        if missing:
+            raise ImproperlyConfigured(
+                f"找不到生僻字（CJK 扩展 A、B 区，如“䶮”“𠮷”）所需的字体 "
+                f"{', '.join(map(str, missing))}：没有它，姓名中的生僻字在通知书上印成方框。"
+                f"请执行 apt-get install {RARE_FONTS_PACKAGE}（或运行 "
+                f"scripts/ensure-system-deps.sh）。\n"
+                f"The fonts for rare characters (CJK Extension A and B, e.g. 䶮 and 𠮷), "
+                f"{', '.join(map(str, missing))}, are missing: without them such names print "
+                f"as boxes. Install the Debian package {RARE_FONTS_PACKAGE} (apt-get install "
+                f"{RARE_FONTS_PACKAGE}, or run scripts/ensure-system-deps.sh)."
+            )
         build_subset_font()
         _ready = True
 
 
 def notice_font_faces() -> tuple[FontFace, ...]:
-    """The GB2312 subset for the text, the full font for the characters outside it."""
+    """The GB2312 subset for the text, the full font for the characters outside it, and
+    HanaMin A/B for CJK Extension A and B, in that order of preference."""
     return (
         FontFace(CJK_FAMILY, subset_font_path()),
         FontFace(CJK_FALLBACK_FAMILY, source_font_path()),
+        *(FontFace(f, p) for f, p in zip(CJK_RARE_FAMILIES, rare_font_paths(), strict=True)),
     )
 
 
@@ -373,7 +402,7 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     """Render ``template_name`` (usually extending ``documents/notice_base.html``) with
     ``context`` and return the PDF as bytes.
 
-    ``issuer`` defaults to 昆都仑区人力资源和社会保障局. Raises ImproperlyConfigured when
+    ``issuer`` defaults to 包头市昆都仑区人力资源和社会保障局 (the full name). Raises ImproperlyConfigured when
     ``libharfbuzz-subset0`` or the Chinese font is missing."""
     ensure_pdf_ready()
     context = {"issuer": ISSUING_AUTHORITY, **context}

@@ -1,9 +1,13 @@
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from .models import Document
 from .services import can_view_document
+from .verification import format_code, verification_lookup
 
 
 @login_required
@@ -21,4 +25,46 @@ def download(request, uuid):
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- /verify/: is this document genuine? -------------------------------------------------------
+
+# Failed checks tolerated per client address in VERIFY_WINDOW seconds (as the voucher lookup
+# does): enough for a clerk checking a pile of documents with typos, far too few to scan 2^80.
+VERIFY_FAILURE_LIMIT = 30
+VERIFY_WINDOW = 15 * 60
+
+
+def _verify_failures_key(request) -> str:
+    return f"documents.verify-failures.{request.META.get('REMOTE_ADDR') or 'unknown'}"
+
+
+@never_cache
+@require_GET
+def verify(request):
+    """Public: the kind, number, agency, amount and date of the document a code belongs to;
+    for any other code only that it was not found. Nothing personal is ever shown."""
+    text = request.GET.get("code", "")[:64]
+    context = {"code": text, "result": None, "not_found": False, "blocked": False}
+    status = 200
+    if text.strip():
+        key = _verify_failures_key(request)
+        if (cache.get(key) or 0) >= VERIFY_FAILURE_LIMIT:
+            context["blocked"] = True
+            status = 429
+        else:
+            found = verification_lookup(text)
+            if found is None:
+                if not cache.add(key, 1, VERIFY_WINDOW):
+                    try:
+                        cache.incr(key)
+                    except ValueError:  # expired between add and incr
+                        cache.add(key, 1, VERIFY_WINDOW)
+                context["not_found"] = True
+            else:
+                context["result"] = found
+                context["code"] = format_code(found.code)
+    response = render(request, "documents/verify.html", context, status=status)
+    response["X-Robots-Tag"] = "noindex"
     return response

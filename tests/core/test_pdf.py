@@ -253,5 +253,5 @@ def test_notice_pdf_carries_title_and_issuer_as_metadata(tmp_path):
     data = pdf.render_pdf("documents/sample_notice.html", sample_context())
     info = poppler("pdfinfo", data, tmp_path)
     assert re.search(r"^Title:\s+审批通知书 昆人社家补〔2026〕0001号$", info, re.M)
-    assert re.search(r"^Author:\s+昆都仑区人力资源和社会保障局$", info, re.M)
+    assert re.search(r"^Author:\s+包头市昆都仑区人力资源和社会保障局$", info, re.M)
     assert re.search(r"^Pages:\s+1$", info, re.M)
