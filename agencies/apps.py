@@ -2,7 +2,13 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 _MODELS = ("agency", "worker", "recognition", "employeesystemfiling")
-_REFERENCE = ("street", "businessformat", "agencypolicy", "agencystanding")
+_REFERENCE = (
+    "street",
+    "businessformat",
+    "agencypolicy",
+    "agencystanding",
+    "enterprisesizethreshold",
+)
 
 
 def _perms(*actions: str, models=_MODELS) -> list[str]:

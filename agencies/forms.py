@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
@@ -11,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kunqu_jiafu.accounts.models import User
+from kunqu_jiafu.people.phone import normalize_phone
 
 from . import rules
 from .models import Agency, BusinessFormat, EmployeeSystemFiling, Street, Worker
@@ -30,7 +29,6 @@ FILING_DECLARATIONS = (
 COMMON_JOBS = ("家政服务员", "养老护理员", "育婴员", "母婴护理员", "病患陪护员", "家务管理员")
 
 # Mobile (1xxxxxxxxxx) or landline with optional area code and extension.
-_PHONE_RE = re.compile(r"^(1\d{10}|(0\d{2,3}-?)?\d{7,8}(-\d{1,6})?)$")
 
 
 class DateInput(forms.DateInput):
@@ -41,12 +39,8 @@ class DateInput(forms.DateInput):
 
 
 def clean_phone(value: str) -> str:
-    value = re.sub(r"[\s()（）]", "", value or "")
-    if value and not _PHONE_RE.match(value):
-        raise ValidationError(
-            _("Please enter an 11-digit mobile number or a landline number such as 0472-1234567.")
-        )
-    return value
+    """One rule for every phone number: kunqu_jiafu.people.phone."""
+    return normalize_phone(value)
 
 
 class SignupForm(UserCreationForm):
@@ -234,3 +228,32 @@ class FilingForm(forms.Form):
 
     def declarations(self) -> dict[str, bool]:
         return {name: bool(self.cleaned_data.get(name)) for name in FILING_DECLARATIONS}
+
+
+class SizeBasisForm(forms.Form):
+    """The basis of the enterprise size: staff and yearly revenue of one year."""
+
+    size_staff = forms.IntegerField(
+        label=_("Staff (persons)"),
+        min_value=0,
+        max_value=10_000_000,
+        help_text=_("Average number of people employed in the year (从业人员)."),
+    )
+    size_revenue = forms.DecimalField(
+        label=_("Yearly revenue (10,000 yuan)"),
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("Operating revenue of the year in 10,000 yuan, e.g. 350.5 for 3,505,000 yuan."),
+    )
+    size_year = forms.IntegerField(
+        label=_("Year of the figures"),
+        min_value=1949,
+        max_value=9999,
+        help_text=_("Usually last year."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["size_year"].widget.attrs.update(max=timezone.localdate().year)
+        self.fields["size_revenue"].widget.attrs.update(inputmode="decimal")

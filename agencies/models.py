@@ -84,6 +84,45 @@ class AgencyPolicy(models.Model):
         return _("%(year)s policy") % {"year": self.year}
 
 
+class EnterpriseSize(models.TextChoices):
+    LARGE = "large", _("large enterprise")
+    MEDIUM = "medium", _("medium enterprise")
+    SMALL = "small", _("small enterprise")
+    MICRO = "micro", _("micro enterprise")
+
+
+class EnterpriseSizeThreshold(models.Model):
+    """企业规模划分标准: the lower bounds of a size (统计上大中小微型企业划分办法).
+
+    大型、中型和小型 must meet the lower bounds of BOTH figures, otherwise the enterprise
+    falls one size down; 微型 is whatever meets none of them, so it has no row."""
+
+    size = models.CharField(
+        _("enterprise size"),
+        max_length=10,
+        unique=True,
+        choices=[c for c in EnterpriseSize.choices if c[0] != EnterpriseSize.MICRO],
+    )
+    min_staff = models.PositiveIntegerField(_("staff at least (persons)"))
+    min_revenue = models.DecimalField(
+        _("yearly revenue at least (10,000 yuan)"), max_digits=12, decimal_places=2
+    )
+    note = models.CharField(_("basis of the figures"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("enterprise size threshold")
+        verbose_name_plural = _("enterprise size thresholds")
+        ordering = ["-min_staff", "-min_revenue"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_revenue__gte=0), name="sizethreshold_revenue_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_size_display())
+
+
 class Agency(models.Model):
     class Status(models.TextChoices):
         APPLYING = "applying", _("applying")
@@ -114,6 +153,15 @@ class Agency(models.Model):
     )
     status_reason = models.TextField(_("reason for the last decision"), blank=True)
     registered_on = models.DateField(_("registration date"), null=True, blank=True)
+    size_staff = models.PositiveIntegerField(
+        _("staff for the enterprise size (persons)"), null=True, blank=True
+    )
+    size_revenue = models.DecimalField(
+        _("yearly revenue (10,000 yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    size_year = models.PositiveSmallIntegerField(
+        _("year of the size figures"), null=True, blank=True
+    )
     alliance_member = models.BooleanField(_("member of the agency alliance"), default=False)
     alliance_joined_on = models.DateField(_("alliance join date"), null=True, blank=True)
     license = models.ForeignKey(
@@ -140,6 +188,14 @@ class Agency(models.Model):
                 condition=~Q(status__in=["registered", "suspended", "deregistered"])
                 | Q(registered_on__isnull=False),
                 name="agency_registered_has_date",
+            ),
+            # The size basis is recorded whole (staff, revenue and their year) or not at all.
+            models.CheckConstraint(
+                condition=Q(
+                    size_staff__isnull=True, size_revenue__isnull=True, size_year__isnull=True
+                )
+                | Q(size_staff__isnull=False, size_revenue__gte=0, size_year__isnull=False),
+                name="agency_size_basis_whole",
             ),
         ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 GREEN = "green"
 YELLOW = "yellow"
@@ -127,3 +128,33 @@ def filing_figures(
         if current and fact.social_insurance and contract_qualifies(fact, min_months):
             qualifying += 1
     return FilingFigures(total, contracted, insured, qualifying, min_workers, min_months)
+
+
+# --- enterprise size (统计上大中小微型企业划分办法) ---------------------------------------
+
+MICRO = "micro"
+
+
+@dataclass(frozen=True)
+class SizeThreshold:
+    size: str
+    min_staff: int
+    min_revenue: Decimal  # 10,000 yuan (万元)
+
+
+def enterprise_size(
+    staff: int | None, revenue: Decimal | None, thresholds: Iterable[SizeThreshold]
+) -> str | None:
+    """The size the basis gives, or None while staff or revenue is not recorded.
+
+    The classification's note decides the and/or: "大型、中型和小型企业须同时满足所列指标的
+    下限，否则下划一档；微型企业只须满足所列指标中的一项即可". So a size needs BOTH lower
+    bounds; the largest size whose two bounds are met wins; meeting no size's two bounds
+    (fewer than 10 staff OR revenue under 100 by default) is micro."""
+    if staff is None or revenue is None:
+        return None
+    ordered = sorted(thresholds, key=lambda t: (t.min_staff, t.min_revenue), reverse=True)
+    for threshold in ordered:
+        if staff >= threshold.min_staff and revenue >= threshold.min_revenue:
+            return threshold.size
+    return MICRO

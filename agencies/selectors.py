@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kunqu_jiafu.accounts.roles import is_agency_user, is_staff_member
 
@@ -16,6 +17,8 @@ from .models import (
     AgencyMembership,
     AgencyPolicy,
     EmployeeSystemFiling,
+    EnterpriseSize,
+    EnterpriseSizeThreshold,
     Recognition,
     Worker,
 )
@@ -282,3 +285,49 @@ def agency_is_filed(agency: Agency) -> bool:
     return EmployeeSystemFiling.objects.filter(
         agency=agency, status=EmployeeSystemFiling.Status.FILED
     ).exists()
+
+
+# --- enterprise size ----------------------------------------------------------------------
+
+
+def size_thresholds() -> list[rules.SizeThreshold]:
+    """The bureau's size thresholds (大/中/小型 lower bounds; 微型 is the rest), one query."""
+    return [
+        rules.SizeThreshold(size, staff, revenue)
+        for size, staff, revenue in EnterpriseSizeThreshold.objects.values_list(
+            "size", "min_staff", "min_revenue"
+        )
+    ]
+
+
+def agency_enterprise_size(
+    agency: Agency, thresholds: list[rules.SizeThreshold] | None = None
+) -> str | None:
+    """The agency's enterprise size code (large/medium/small/micro, EnterpriseSize), derived
+    from its recorded basis (staff, yearly revenue) and the bureau's thresholds; None while
+    the agency has not recorded its basis. 援企稳岗 (ui_refund) is for medium/small/micro."""
+    if thresholds is None:
+        thresholds = size_thresholds()
+    return rules.enterprise_size(agency.size_staff, agency.size_revenue, thresholds)
+
+
+def enterprise_size_label(size: str | None) -> str:
+    if size is None:
+        return str(_("not recorded"))
+    return str(EnterpriseSize(size).label)
+
+
+def size_threshold_rows() -> list[EnterpriseSizeThreshold]:
+    """The thresholds as the bureau keeps them, largest size first, for display."""
+    return list(EnterpriseSizeThreshold.objects.all())
+
+
+def worker_records_of_people(agency: Agency, person_ids) -> dict[int, list[Worker]]:
+    """Every record (current and past) of these people as workers of the agency, by person,
+    latest hire first; for subsidies that check a worker month by month."""
+    records: dict[int, list[Worker]] = {}
+    for worker in Worker.objects.filter(agency=agency, person_id__in=list(person_ids)).order_by(
+        "person_id", "-hired_on", "-id"
+    ):
+        records.setdefault(worker.person_id, []).append(worker)
+    return records

@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kunqu_jiafu.accounts.roles import ALL_ROLES
+from kunqu_jiafu.people.phone import PhoneField
 from kunqu_jiafu.workflow import available
 
 from . import rules, selectors, workflow
@@ -21,6 +22,7 @@ from .models import (
     Agency,
     BusinessFormat,
     EmployeeSystemFiling,
+    EnterpriseSize,
     Recognition,
     Street,
     Worker,
@@ -66,6 +68,8 @@ class AgencySerializer(serializers.ModelSerializer):
     format_names = serializers.SerializerMethodField()
     license_url = serializers.SerializerMethodField()
     available_actions = serializers.SerializerMethodField()
+    enterprise_size = serializers.SerializerMethodField()
+    enterprise_size_display = serializers.SerializerMethodField()
 
     class Meta:
         model = Agency
@@ -84,6 +88,11 @@ class AgencySerializer(serializers.ModelSerializer):
             "format_names",
             "founded_on",
             "employee_count",
+            "size_staff",
+            "size_revenue",
+            "size_year",
+            "enterprise_size",
+            "enterprise_size_display",
             "status",
             "status_display",
             "status_reason",
@@ -96,6 +105,29 @@ class AgencySerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def _size(self, agency: Agency) -> str | None:
+        # The thresholds are read once per response, not once per row.
+        thresholds = getattr(self.root, "_size_thresholds", None)
+        if thresholds is None:
+            thresholds = self.root._size_thresholds = selectors.size_thresholds()
+        return selectors.agency_enterprise_size(agency, thresholds)
+
+    @extend_schema_field(
+        serializers.ChoiceField(
+            choices=EnterpriseSize.choices,
+            allow_null=True,
+            help_text=gettext_lazy(
+                "Derived from size_staff and size_revenue (10,000 yuan) by the bureau's "
+                "thresholds; null while they are not recorded."
+            ),
+        )
+    )
+    def get_enterprise_size(self, agency: Agency) -> str | None:
+        return self._size(agency)
+
+    def get_enterprise_size_display(self, agency: Agency) -> str:
+        return selectors.enterprise_size_label(self._size(agency))
 
     def get_format_names(self, agency: Agency) -> list[str]:
         # Uses the prefetched formats: no query per row.
@@ -134,7 +166,7 @@ class AgencyInputSerializer(serializers.Serializer):
         label=gettext_lazy("legal representative"), max_length=50
     )
     contact_name = serializers.CharField(label=gettext_lazy("contact person"), max_length=50)
-    phone = serializers.CharField(label=gettext_lazy("contact phone"), max_length=20)
+    phone = PhoneField(label=gettext_lazy("contact phone"))
     address = serializers.CharField(label=gettext_lazy("address"), max_length=200)
     street = serializers.PrimaryKeyRelatedField(
         label=gettext_lazy("street or town"), queryset=Street.objects.filter(active=True)
@@ -342,9 +374,7 @@ class WorkerCreateSerializer(WorkerUpdateSerializer):
         help_text=gettext_lazy("18-character resident ID number."),
     )
     name = serializers.CharField(label=gettext_lazy("full name"), max_length=50)
-    phone = serializers.CharField(
-        label=gettext_lazy("phone"), max_length=20, required=False, allow_blank=True
-    )
+    phone = PhoneField(label=gettext_lazy("phone"), required=False, allow_blank=True)
 
     def __init__(self, *args, **kwargs):
         kwargs["partial"] = False

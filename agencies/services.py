@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import Group
@@ -18,6 +19,7 @@ from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, REVIEWER, has_role
 from kunqu_jiafu.documents.services import document_store
 from kunqu_jiafu.documents.sniff import JPEG, PDF, PNG
 from kunqu_jiafu.notifications.services import notify
+from kunqu_jiafu.people.phone import is_phone, normalize_phone, phone_message, phone_or_error
 from kunqu_jiafu.people.services import person_get_or_create
 from kunqu_jiafu.workflow import find
 
@@ -145,6 +147,12 @@ def _validate_agency_data(data: dict[str, Any]) -> None:
     count = data.get("employee_count")
     if isinstance(count, int) and count < 0:
         errors["employee_count"] = _("The number of employees cannot be negative.")
+    if data.get("phone") and "phone" not in errors:
+        # One rule for every phone number; the stored form is the normalised one.
+        if is_phone(data["phone"]):
+            data["phone"] = normalize_phone(data["phone"])
+        else:
+            errors["phone"] = phone_message()
     if errors:
         raise ValidationError(errors)
 
@@ -153,6 +161,7 @@ def applicant_signup(
     *, username: str, password: str, full_name: str, phone: str, email: str
 ) -> User:
     """A visitor creates the account they will apply with (validated by the signup form)."""
+    phone = phone_or_error(phone)
     with transaction.atomic():
         if User.objects.filter(username__iexact=username).exists():
             raise ValidationError({"username": _("This username is taken; please choose another.")})
@@ -362,6 +371,52 @@ def agency_set_alliance(
         agency.alliance_joined_on = joined_on if member else None
         agency.save(update_fields=["alliance_member", "alliance_joined_on", "updated_at"])
         audit.log(actor, agency, "agencies.agency.alliance", before=before, after=_snapshot(agency))
+    return agency
+
+
+MAX_SIZE_REVENUE = Decimal("9999999999.99")  # 10,000 yuan; the column's 12 digits
+
+
+def _size_snapshot(agency: Agency) -> dict[str, Any]:
+    return {
+        "size_staff": agency.size_staff,
+        "size_revenue": None if agency.size_revenue is None else str(agency.size_revenue),
+        "size_year": agency.size_year,
+        "enterprise_size": selectors.agency_enterprise_size(agency),
+    }
+
+
+def agency_size_set(
+    *, actor: User, agency: Agency, staff: int, revenue: Decimal, year: int
+) -> Agency:
+    """Record the basis of the agency's enterprise size: staff, yearly revenue (10,000 yuan)
+    and the year they are for. The size itself is derived (selectors.agency_enterprise_size)."""
+    _require(permissions.can_edit_agency(actor, agency))
+    errors: dict[str, str] = {}
+    this_year = timezone.localdate().year
+    if staff is None or staff < 0:
+        errors["size_staff"] = _("Please enter the number of staff, 0 or more.")
+    if revenue is None or revenue < 0 or revenue > MAX_SIZE_REVENUE:
+        errors["size_revenue"] = _(
+            "Please enter the yearly revenue in 10,000 yuan, 0 or more (e.g. 350.5)."
+        )
+    elif revenue != revenue.quantize(Decimal("0.01")):
+        errors["size_revenue"] = _("Please enter the revenue with at most two decimal places.")
+    first_year = agency.founded_on.year if agency.founded_on else 1949
+    if year is None or not first_year <= year <= this_year:
+        errors["size_year"] = _(
+            "Please enter the year the figures are for, between %(first)s and %(last)s."
+        ) % {"first": first_year, "last": this_year}
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        agency = Agency.objects.select_for_update().get(pk=agency.pk)
+        before = _size_snapshot(agency)
+        agency.size_staff, agency.size_revenue, agency.size_year = staff, revenue, year
+        agency.save(update_fields=["size_staff", "size_revenue", "size_year", "updated_at"])
+        audit.log(
+            actor, agency, "agencies.agency.size", before=before, after=_size_snapshot(agency)
+        )
     return agency
 
 

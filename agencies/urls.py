@@ -8,6 +8,7 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("apply/", views.apply, name="apply"),
     path("agency/edit/", views.agency_edit, name="agency_edit"),
+    path("agency/size/", views.agency_size, name="agency_size"),
     path("agency/reapply/", views.reapply, name="reapply"),
     path("workers/", views.workers, name="workers"),
     path("workers/add/", views.worker_add, name="worker_add"),

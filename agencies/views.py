@@ -34,6 +34,7 @@ from .forms import (
     AgencyForm,
     FilingForm,
     SignupForm,
+    SizeBasisForm,
     WorkerFilterForm,
     WorkerForm,
     WorkerImportForm,
@@ -162,12 +163,15 @@ def dashboard(request, agency: Agency):
     policy = selectors.policy_for_year()
     active = selectors.workers_for_user(user).filter(agency=agency, left_on__isnull=True)
     colours = selectors.worker_status_counts(active, policy=policy)
+    size = selectors.agency_enterprise_size(agency)
     return render(
         request,
         "agencies/dashboard.html",
         {
             "agency": agency,
             "formats": list(agency.formats.all()),
+            "size": size,
+            "size_label": selectors.enterprise_size_label(size),
             "recognitions": list(selectors.recognitions_for_user(user).filter(agency=agency)),
             "workers_total": sum(colours.values()),
             "worker_summary": [
@@ -225,6 +229,51 @@ def agency_edit(request, agency: Agency):
             "form": form,
             "read_only": read_only,
             "license_chosen": bool(request.FILES.get("license")),
+        },
+    )
+
+
+@agency_member
+@require_http_methods(["GET", "POST"])
+def agency_size(request, agency: Agency):
+    """The basis of the enterprise size (staff, revenue), and the size the thresholds give."""
+    allowed, reason = permissions.can_edit_agency(request.user, agency)
+    initial = {"size_staff": agency.size_staff, "size_revenue": agency.size_revenue}
+    initial["size_year"] = agency.size_year or timezone.localdate().year - 1
+    form = SizeBasisForm(posted(request), initial=initial)
+    if request.method == "POST":
+        if not allowed:
+            messages.error(request, reason)
+            return redirect("portal:agency_size")
+        if form.is_valid():
+            try:
+                services.agency_size_set(
+                    actor=request.user,
+                    agency=agency,
+                    staff=form.cleaned_data["size_staff"],
+                    revenue=form.cleaned_data["size_revenue"],
+                    year=form.cleaned_data["size_year"],
+                )
+            except ValidationError as exc:
+                show_service_errors(form, exc)
+            except PermissionDenied as exc:
+                messages.error(request, str(exc))
+                return redirect("portal:agency_size")
+            else:
+                messages.success(request, _("The enterprise size figures were saved."))
+                return redirect("portal:agency_size")
+    size = selectors.agency_enterprise_size(agency)
+    return render(
+        request,
+        "agencies/agency_size.html",
+        {
+            "agency": agency,
+            "form": form,
+            "can_edit": allowed,
+            "refusal": reason,
+            "size": size,
+            "size_label": selectors.enterprise_size_label(size),
+            "thresholds": selectors.size_threshold_rows(),
         },
     )
 

@@ -116,6 +116,7 @@ def _celery_eager_by_default(request):
 # Data migrations whose idempotent ``seed(apps, schema_editor)`` restores reference data.
 SEEDING_MIGRATIONS = (
     "agencies.migrations.0003_reference_data",
+    "agencies.migrations.0005_enterprise_size",
     "subsidies.migrations.0002_catalogue_2026",
     "subsidies.migrations.0003_training_from_records",
     "training.migrations.0002_seed",

@@ -185,6 +185,7 @@ MATRIX: list[Row] = [
     R("portal:signup",           "/portal/signup/",                       OK,          TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME),
     R("portal:apply",            "/portal/apply/",                        LOGIN,       OK,          TO_PORTAL,   TO_PORTAL,   *STAFF_TO_ADMIN),
     R("portal:agency_edit",      "/portal/agency/edit/",                  LOGIN,       TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
+    R("portal:agency_size",      "/portal/agency/size/",                  LOGIN,       TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
     R("portal:reapply",          "/portal/agency/reapply/",               *EVERYONE_405),  # a POST-only action
     R("portal:workers",          "/portal/workers/",                      LOGIN,       TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
     R("portal:worker_add",       "/portal/workers/add/",                  LOGIN,       TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
@@ -292,6 +293,8 @@ MATRIX: list[Row] = [
     *admin_model("agencies_agencypolicy", "{policy.pk}",
                  view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
     *admin_model("agencies_agencystanding", "{standing_a.pk}",
+                 view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    *admin_model("agencies_enterprisesizethreshold", "{size_threshold.pk}",
                  view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
     # --- admin: subsidies (claims are decided by review actions, never edited or deleted) ----
     *admin_model("subsidies_claim", "{claim_a.pk}",

@@ -37,6 +37,7 @@ from agencies.models import (
     AgencyStanding,
     BusinessFormat,
     EmployeeSystemFiling,
+    EnterpriseSizeThreshold,
     Recognition,
     Street,
     Worker,
@@ -205,6 +206,7 @@ def build_world() -> SimpleNamespace:
         street=Street.objects.order_by("code").first(),
         business_format=BusinessFormat.objects.order_by("pk").first(),
         policy=AgencyPolicy.objects.order_by("year").first(),
+        size_threshold=EnterpriseSizeThreshold.objects.order_by("pk").first(),
         group=Group.objects.get(name="机构用户"),
         document_type=ContentType.objects.get_for_model(Document),
         # Not used by anyone yet: for "add a worker" and "apply for an agency".

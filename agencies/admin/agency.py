@@ -100,6 +100,7 @@ class AgencyAdmin(
         "registered_on",
         "license_link",
         "workers_summary",
+        "enterprise_size_display",
         "created_at",
         "updated_at",
     )
@@ -150,6 +151,15 @@ class AgencyAdmin(
                 },
             ),
             (_("Business licence"), {"fields": licence}),
+            (
+                _("Enterprise size"),
+                {
+                    "fields": (
+                        ("size_staff", "size_revenue", "size_year"),
+                        "enterprise_size_display",
+                    )
+                },
+            ),
             (_("Agency alliance"), {"fields": (("alliance_member", "alliance_joined_on"),)}),
             (_("Workers"), {"fields": ("workers_summary",)}),
         )
@@ -218,6 +228,12 @@ class AgencyAdmin(
             document.original_name,
             filesizeformat(document.size),
         )
+
+    @admin.display(description=_("enterprise size"))
+    def enterprise_size_display(self, obj):
+        if obj.pk is None:
+            return "—"
+        return selectors.enterprise_size_label(selectors.agency_enterprise_size(obj))
 
     @admin.display(description=_("active workers"))
     def workers_summary(self, obj):

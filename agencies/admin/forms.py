@@ -17,6 +17,7 @@ AGENCY_DETAIL_FIELDS = (
     "address", "street", "formats", "founded_on", "employee_count",
 )  # fmt: skip
 ALLIANCE_FIELDS = ("alliance_member", "alliance_joined_on")
+SIZE_FIELDS = ("size_staff", "size_revenue", "size_year")
 
 
 class AgencyAdminForm(ServiceForm):
@@ -31,7 +32,7 @@ class AgencyAdminForm(ServiceForm):
 
     class Meta:
         model = Agency
-        fields = (*AGENCY_DETAIL_FIELDS, *ALLIANCE_FIELDS)
+        fields = (*AGENCY_DETAIL_FIELDS, *ALLIANCE_FIELDS, *SIZE_FIELDS)
         widgets = {
             "uscc_override_reason": forms.Textarea(attrs={"rows": 2}),
             "formats": forms.CheckboxSelectMultiple,
@@ -61,6 +62,14 @@ class AgencyAdminForm(ServiceForm):
                 override_reason=(data.get("uscc_override_reason") or "").strip()
                 if uscc_touched
                 else "",
+            )
+        if set(SIZE_FIELDS) & set(self.changed_data):
+            agency = services.agency_size_set(
+                actor=actor,
+                agency=agency,
+                staff=data.get("size_staff"),
+                revenue=data.get("size_revenue"),
+                year=data.get("size_year"),
             )
         if set(ALLIANCE_FIELDS) & set(self.changed_data):
             agency = services.agency_set_alliance(

@@ -10,6 +10,7 @@ from kunqu_jiafu.web.admin_kit.reference import ReferenceAdmin
 from ..models import (
     AgencyPolicy,
     BusinessFormat,
+    EnterpriseSizeThreshold,
     Street,
 )
 from .forms import (
@@ -67,3 +68,19 @@ class AgencyPolicyAdmin(ReferenceAdmin):
     @admin.display(description=_("stations target"))
     def station_target(self, obj):
         return f"{obj.target_stations_min}–{obj.target_stations_max}"
+
+
+@admin.register(EnterpriseSizeThreshold)
+class EnterpriseSizeThresholdAdmin(ReferenceAdmin):
+    list_display = ("size", "min_staff", "min_revenue", "note")
+    fields = ("size", "min_staff", "min_revenue", "note")
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "subtitle": _(
+                "Large, medium and small enterprises must meet both lower bounds, otherwise the "
+                "enterprise falls one size down; an enterprise that meets no size's bounds is micro."
+            ),
+        }
+        return super().changelist_view(request, extra_context)
