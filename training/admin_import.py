@@ -2,7 +2,9 @@
 
     class CourseAdmin(RosterImportAdminMixin, ..., admin.ModelAdmin): ...
 
-adds ``<id>/import-roster/`` (name ``admin:training_course_import_roster``) and
+adds ``<id>/import-roster/`` (name ``admin:training_course_import_roster``),
+``<id>/roster.xlsx`` (``admin:training_course_roster_export``, the roster in the import
+columns, to fill in and import again) and
 ``import-roster/template.xlsx`` (``admin:training_course_roster_template``). The flow is the
 portal's (``training.import_views.roster_import_flow``): preview, then confirm the same
 server-held file. Who may import is ``permissions.can_manage_course`` (reviewers and
@@ -17,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext
 
-from . import import_views, permissions, selectors
+from . import import_views, permissions, selectors, views
 
 
 class RosterImportAdminMixin:
@@ -28,6 +30,11 @@ class RosterImportAdminMixin:
                 "<path:object_id>/import-roster/",
                 self.admin_site.admin_view(self.roster_import_view),
                 name="{}_{}_import_roster".format(*info),
+            ),
+            path(
+                "<path:object_id>/roster.xlsx",
+                self.admin_site.admin_view(self.roster_export_view),
+                name="{}_{}_roster_export".format(*info),
             ),
             path(
                 "import-roster/template.xlsx",
@@ -54,6 +61,7 @@ class RosterImportAdminMixin:
             "opts": self.opts,
             "original": course,
             "template_url": reverse("admin:training_course_roster_template"),
+            "export_url": reverse("admin:training_course_roster_export", args=[course.pk]),
         }
         try:
             return import_views.roster_import_flow(
@@ -66,6 +74,13 @@ class RosterImportAdminMixin:
         except PermissionDenied as exc:
             messages.error(request, str(exc))
             return redirect(change_url)
+
+    def roster_export_view(self, request, object_id):
+        """The course's roster in the import columns (ID numbers as the user may see them)."""
+        course = get_object_or_404(selectors.courses_for_user(request.user), pk=object_id)
+        if not self.has_view_permission(request, course):
+            raise PermissionDenied
+        return views.roster_export_response(course, request.user)
 
     def roster_template_view(self, request):
         if not self.has_view_permission(request):

@@ -221,7 +221,11 @@ def roster_import(request, agency, pk: int):
             request,
             course,
             template_name="training/roster_import.html",
-            context={"agency": agency, "template_url": reverse("training:roster_template")},
+            context={
+                "agency": agency,
+                "template_url": reverse("training:roster_template"),
+                "export_url": reverse("training:roster_export", args=[course.pk]),
+            },
             done_url=reverse("training:course", args=[course.pk]),
         )
     except PermissionDenied as exc:

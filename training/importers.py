@@ -18,15 +18,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agencies.models import Street
 from kunqu_jiafu import audit
-from kunqu_jiafu.documents.spreadsheets import RowError, file_error, read_rows
+from kunqu_jiafu.documents.spreadsheets import RowError, file_error, read_sheet
 from kunqu_jiafu.people.crypto import blind_index
-from kunqu_jiafu.people.idcard import ParsedId
+from kunqu_jiafu.people.idcard import ParsedId, parse_id_number
 from kunqu_jiafu.people.models import Person
 from kunqu_jiafu.people.services import name_mismatch_message
 
@@ -37,16 +38,21 @@ from .roster_columns import (
     COLUMN_OF,
     COLUMNS,
     COMPLETED,
+    COURSE_NAME,
+    COURSE_START,
     DATA_SHEET_TITLE,
     EXAMPLE_ID_NUMBER,
+    HEADER_ALIASES,
+    HEADER_SCAN_ROWS,
     HEADERS,
     ID_NUMBER,
+    KEY,
     MAX_FILE_BYTES,
     MAX_ROWS,
     NAME,
     PERSON_FLAGS,
     RECORD_KEYS,
-    REQUIRED_HEADERS,
+    STREET,
 )
 from .roster_template import build_roster_template
 
@@ -82,6 +88,8 @@ class RosterPreview:
     places_left: int = 0
     errors: list[RowError] = field(default_factory=list)
     lines: list[PreviewLine] = field(default_factory=list)
+    header_row: int = 1
+    ignored: list[str] = field(default_factory=list)  # header cells of columns not imported
 
 
 @dataclass
@@ -112,7 +120,8 @@ class _Planned:
 def roster_preview(*, actor, course: Course, uploaded_file) -> RosterPreview:
     """Every problem of the file by row and column, and what the import would do."""
     _require(actor, course)
-    rows = _read(uploaded_file)
+    sheet = _read(uploaded_file)
+    rows = sheet.rows
     plan, errors, places_left = _plan(course, rows, lock=False, actor=actor)
     error_rows = {e.row for e in errors}
     planned = {item.row: item for item in plan}
@@ -140,13 +149,15 @@ def roster_preview(*, actor, course: Course, uploaded_file) -> RosterPreview:
         places_left=places_left,
         errors=errors,
         lines=lines,
+        header_row=sheet.header_row,
+        ignored=sheet.ignored,
     )
 
 
 def roster_import(*, actor, course: Course, uploaded_file) -> RosterResult:
     """Enrol and update the file's trainees, all or nothing, in one transaction."""
     _require(actor, course)
-    rows = _read(uploaded_file)
+    rows = _read(uploaded_file).rows
     with transaction.atomic():
         # The course row is locked until the writes commit: capacity holds against a
         # concurrent enrolment or import.
@@ -182,11 +193,13 @@ def _require(actor, course: Course) -> None:
         raise PermissionDenied(reason)
 
 
-def _read(uploaded_file) -> list[tuple[int, dict[str, Any]]]:
-    return read_rows(
+def _read(uploaded_file):
+    sheet = read_sheet(
         uploaded_file,
         headers=HEADERS,
-        required=REQUIRED_HEADERS,
+        required=(NAME,),
+        aliases=HEADER_ALIASES,
+        header_scan=HEADER_SCAN_ROWS,
         sheet_title=DATA_SHEET_TITLE,
         max_rows=MAX_ROWS,
         max_bytes=MAX_FILE_BYTES,
@@ -196,6 +209,16 @@ def _read(uploaded_file) -> list[tuple[int, dict[str, Any]]]:
         ),
         no_rows=_("The file contains no trainee rows; please fill them in from row 2."),
     )
+    present = sheet.rows[0][1].keys()
+    if ID_NUMBER not in present and KEY not in present:
+        raise file_error(
+            _(
+                "The header row (row %(row)s) has neither %(id)s nor %(key)s; please add the "
+                "column %(id)s, or upload the roster exported from the system, which has %(key)s."
+            )
+            % {"row": sheet.header_row, "id": ID_NUMBER, "key": KEY}
+        )
+    return sheet
 
 
 def _mask(number: str) -> str:
@@ -208,6 +231,14 @@ def _clean(row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     errors: dict[str, str] = {}
     for column in COLUMNS:
         if column.header not in row:
+            continue
+        if column.key == "id_number" and "*" in str(row[column.header] or ""):
+            # A masked number from an exported roster: the enrolment key stands for it.
+            if not str(row.get(KEY) or "").strip():
+                errors[column.header] = _(
+                    "This ID number is masked; enter the full number, or keep the column "
+                    "%(key)s of the roster exported from the system."
+                ) % {"key": KEY}
             continue
         try:
             value = column.widget.clean(row[column.header])
@@ -227,10 +258,12 @@ def _plan(
     # Three queries for the whole file.
     hashes = {blind_index(v["id_number"].number) for v, _e in cleaned if "id_number" in v}
     people = {p.id_hash: p for p in Person.objects.filter(id_hash__in=hashes)}
-    enrolments_qs = Enrolment.objects.filter(course=course)
+    enrolments_qs = Enrolment.objects.filter(course=course).select_related("person")
     if lock:
-        enrolments_qs = enrolments_qs.select_for_update()
+        enrolments_qs = enrolments_qs.select_for_update(of=("self",))
     enrolments = {e.person_id: e for e in enrolments_qs}
+    by_key = {e.key: e for e in enrolments.values()}
+    streets = _streets() if any("street" in v for v, _e in cleaned) else {}
     certificates = {v["certificate_number"] for v, _e in cleaned if "certificate_number" in v}
     certificate_holder = dict(
         Enrolment.objects.filter(certificate_number__in=certificates).values_list(
@@ -251,8 +284,37 @@ def _plan(
         name: str = values.get("name", "")
         if not name and NAME not in row_errors:
             row_errors[NAME] = _("Please fill in %(column)s.") % {"column": NAME}
-        if parsed is None and ID_NUMBER not in row_errors:
+        keyed = by_key.get(values["key"]) if "key" in values else None
+        if "key" in values and KEY not in row_errors:
+            if keyed is None:
+                row_errors[KEY] = _(
+                    "No trainee of this course has the %(key)s “%(value)s”; keep the number as "
+                    "the exported roster has it, or clear it and enter the full ID number."
+                ) % {"key": KEY, "value": values["key"]}
+            elif parsed is not None and keyed.person.id_hash != blind_index(parsed.number):
+                row_errors[ID_NUMBER] = _(
+                    "The ID number and the %(key)s belong to different trainees; please check "
+                    "the row against the exported roster."
+                ) % {"key": KEY}
+            elif parsed is None:
+                try:
+                    parsed = parse_id_number(keyed.person.id_number)
+                except ValidationError:  # a record kept before today's checks
+                    row_errors[KEY] = _(
+                        "The ID number on record for this trainee needs checking by the bureau; "
+                        "enter the full ID number in %(column)s."
+                    ) % {"column": ID_NUMBER}
+        if parsed is None and ID_NUMBER not in row_errors and KEY not in row_errors:
             row_errors[ID_NUMBER] = _("Please fill in %(column)s.") % {"column": ID_NUMBER}
+        _check_course(course, values, row_errors)
+        street = None
+        if "street" in values:
+            street = streets.get(_street_key(values["street"]))
+            if street is None:
+                row_errors[STREET] = _(
+                    "“%(value)s” is not a street or town of the district; please write it as "
+                    "the bureau names it, for example %(example)s."
+                ) % {"value": values["street"], "example": "昆北街道"}
 
         person = existing = None
         duplicate = False
@@ -271,6 +333,8 @@ def _plan(
             else:
                 seen_ids[parsed.number] = number
             person = people.get(blind_index(parsed.number))
+            if person is None and keyed is not None:
+                person = keyed.person
             if person is not None:
                 if name and person.name != name and NAME not in row_errors:
                     row_errors[NAME] = name_mismatch_message(person, actor)
@@ -293,7 +357,7 @@ def _plan(
                     )
 
         enrolment = existing if existing is not None else Enrolment(course=course)
-        before = [getattr(enrolment, key) for key in RECORD_KEYS]
+        before = [getattr(enrolment, key) for key in (*RECORD_KEYS, "street_id")]
         record = {key: getattr(enrolment, key) for key in RECORD_KEYS} | {
             key: values[key] for key in RECORD_KEYS if key in values
         }
@@ -326,6 +390,8 @@ def _plan(
             continue
         for key, value in record.items():
             setattr(enrolment, key, value)
+        if street is not None:
+            enrolment.street = street
         plan.append(
             _Planned(
                 row=number,
@@ -336,10 +402,38 @@ def _plan(
                 person=person,
                 enrolment=enrolment,
                 is_update=existing is not None,
-                changed=before != [getattr(enrolment, key) for key in RECORD_KEYS],
+                changed=before != [getattr(enrolment, key) for key in (*RECORD_KEYS, "street_id")],
             )
         )
     return plan, errors, places_left
+
+
+def _street_key(name: str) -> str:
+    return "".join(name.split()).removesuffix("街道办事处").removesuffix("街道")
+
+
+def _streets() -> dict[str, Street]:
+    """The district's streets and towns by name, also without 街道 (providers write 昆北)."""
+    found: dict[str, Street] = {}
+    for street in Street.objects.filter(active=True):
+        found[_street_key(street.name)] = street
+    return found
+
+
+def _check_course(course: Course, values: dict[str, Any], row_errors: dict[str, str]) -> None:
+    """A roster kept by a provider names its course on every row: it must be this course."""
+    if "course_name" in values and "".join(values["course_name"].split()) != "".join(
+        course.name.split()
+    ):
+        row_errors[COURSE_NAME] = _(
+            "This row is for the course “%(other)s”, but the file is being imported into "
+            "“%(course)s”; import that row into its own course or correct the name."
+        ) % {"other": values["course_name"], "course": course.name}
+    if "course_start" in values and values["course_start"] != course.starts_on:
+        row_errors[COURSE_START] = _(
+            "This row is for a class starting on %(other)s, but this course starts on "
+            "%(start)s; import that row into its own course or correct the date."
+        ) % {"other": values["course_start"].isoformat(), "start": course.starts_on.isoformat()}
 
 
 def _check_record(
@@ -461,5 +555,5 @@ def _write(plan: list[_Planned], course: Course) -> tuple[int, int, int]:
             item.enrolment.course = course
             new_enrolments.append(item.enrolment)
     Enrolment.objects.bulk_create(new_enrolments)
-    _save_existing(Enrolment, changed_enrolments, list(RECORD_KEYS))
+    _save_existing(Enrolment, changed_enrolments, [*RECORD_KEYS, "street"])
     return len(new_enrolments), updated, len(new_people)

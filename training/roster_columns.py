@@ -26,7 +26,9 @@ from .models import Enrolment
 
 NAME = "姓名"
 ID_NUMBER = "身份证号"
+KEY = "报名编号"
 PHONE = "联系电话"
+STREET = "所属街道"
 HARD_TO_EMPLOY = "就业困难人员"
 UNEMPLOYED = "失业人员"
 GRADUATE = "高校毕业生"
@@ -38,6 +40,8 @@ EXAM = "考核结果"
 CERTIFICATE_NUMBER = "证书编号"
 SKILL_LEVEL = "鉴定等级"
 CERTIFIED_ON = "发证日期"
+COURSE_NAME = "培训项目"
+COURSE_START = "开班日期"
 
 EXAM_RESULTS = {
     "合格": Enrolment.Exam.PASSED,
@@ -46,7 +50,28 @@ EXAM_RESULTS = {
 }
 _EXAM_ALIASES = {"通过": Enrolment.Exam.PASSED, "未通过": Enrolment.Exam.FAILED}
 
-REQUIRED_HEADERS = (NAME, ID_NUMBER)
+REQUIRED_HEADERS = (NAME, ID_NUMBER)  # red in the template; 报名编号 may stand for 身份证号
+# Other spellings seen in providers' own rosters.
+HEADER_ALIASES = {
+    "身份证号码": ID_NUMBER,
+    "公民身份号码": ID_NUMBER,
+    "身份证": ID_NUMBER,
+    "学员姓名": NAME,
+    "手机号": PHONE,
+    "手机号码": PHONE,
+    "联系方式": PHONE,
+    "电话": PHONE,
+    "街道": STREET,
+    "街镇": STREET,
+    "所属街镇": STREET,
+    "所在街道": STREET,
+    "培训项目名称": COURSE_NAME,
+    "培训班名称": COURSE_NAME,
+    "课程名称": COURSE_NAME,
+    "开班时间": COURSE_START,
+    "开课日期": COURSE_START,
+}
+HEADER_SCAN_ROWS = 10  # title rows above the header are skipped within the first rows
 MAX_ROWS = 10_000
 MAX_FILE_BYTES = 20 * 1024 * 1024
 DATA_SHEET_TITLE = "培训花名册"
@@ -105,6 +130,13 @@ class ExamWidget(widgets.Widget):
         return str(result)
 
 
+class KeyWidget(TextWidget):
+    """The enrolment key of an exported roster: no spaces, upper case."""
+
+    def clean(self, value, row=None, **kwargs) -> str:
+        return super().clean("".join(cell_text(value).split()).upper())
+
+
 class CodeWidget(TextWidget):
     """A certificate number: half-width, no spaces at all, upper case."""
 
@@ -123,7 +155,9 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column(NAME, "name", TextWidget(max_length=50)),
     Column(ID_NUMBER, "id_number", IdNumberWidget()),
+    Column(KEY, "key", KeyWidget(max_length=20)),
     Column(PHONE, "phone", PhoneWidget()),
+    Column(STREET, "street", TextWidget(max_length=50)),
     Column(HARD_TO_EMPLOY, "is_hard_to_employ", YesNoWidget()),
     Column(UNEMPLOYED, "is_unemployed", YesNoWidget()),
     Column(GRADUATE, "is_graduate", YesNoWidget()),
@@ -135,6 +169,8 @@ COLUMNS: tuple[Column, ...] = (
     Column(CERTIFICATE_NUMBER, "certificate_number", CodeWidget(max_length=40)),
     Column(SKILL_LEVEL, "skill_level", TextWidget(max_length=20)),
     Column(CERTIFIED_ON, "certified_on", ExcelDateWidget()),
+    Column(COURSE_NAME, "course_name", TextWidget(max_length=100)),
+    Column(COURSE_START, "course_start", ExcelDateWidget()),
 )
 HEADERS: tuple[str, ...] = tuple(c.header for c in COLUMNS)
 COLUMN_OF: dict[str, str] = {c.key: c.header for c in COLUMNS}

@@ -25,6 +25,8 @@ from .roster_columns import (
     CERTIFIED_ON,
     COMPLETED,
     COMPLETED_ON,
+    COURSE_NAME,
+    COURSE_START,
     DATA_SHEET_TITLE,
     EXAM,
     EXAM_RESULTS,
@@ -34,12 +36,14 @@ from .roster_columns import (
     HEADERS,
     HELP_SHEET_TITLE,
     ID_NUMBER,
+    KEY,
     LOW_INCOME,
     MAX_ROWS,
     NAME,
     PHONE,
     REQUIRED_HEADERS,
     SKILL_LEVEL,
+    STREET,
     UNEMPLOYED,
 )
 
@@ -54,7 +58,20 @@ _COLUMN_HELP = {
         gettext_lazy("18-character resident ID number; enter it as text. A final x is read as X."),
         EXAMPLE_ID_NUMBER,
     ),
+    KEY: (
+        14,
+        gettext_lazy(
+            "Filled in on a roster exported from the system; it stands for the ID number there. "
+            "Leave it empty for a new trainee."
+        ),
+        None,
+    ),
     PHONE: (15, gettext_lazy("Mobile or landline number."), "13900000000"),
+    STREET: (
+        14,
+        gettext_lazy("The street or town where the trainee lives, as the bureau names it."),
+        "昆北街道",
+    ),
     HARD_TO_EMPLOY: (13, _YES_NO, NO),
     UNEMPLOYED: (10, _YES_NO, YES),
     GRADUATE: (11, _YES_NO, NO),
@@ -78,9 +95,19 @@ _COLUMN_HELP = {
     ),
     SKILL_LEVEL: (10, gettext_lazy("For example 五级, 四级; needs a certificate number."), "四级"),
     CERTIFIED_ON: (12, _DATE, dt.date(2025, 7, 15)),
+    COURSE_NAME: (
+        24,
+        gettext_lazy("May be left empty; if filled in, it must be the name of this course."),
+        None,
+    ),
+    COURSE_START: (
+        12,
+        gettext_lazy("May be left empty; if filled in, it must be this course's start date."),
+        None,
+    ),
 }
-_DATE_COLUMNS = {COMPLETED_ON, CERTIFIED_ON}
-_TEXT_COLUMNS = {ID_NUMBER, PHONE, CERTIFICATE_NUMBER}
+_DATE_COLUMNS = {COMPLETED_ON, CERTIFIED_ON, COURSE_START}
+_TEXT_COLUMNS = {ID_NUMBER, KEY, PHONE, CERTIFICATE_NUMBER}
 _YES_NO_COLUMNS = (HARD_TO_EMPLOY, UNEMPLOYED, GRADUATE, LOW_INCOME, COMPLETED)
 
 
@@ -128,6 +155,16 @@ def _add_help_sheet(sheet, headers: list[str]) -> None:
         )
         % {"sheet": DATA_SHEET_TITLE},
         _("Row 2 is an example (grey): overwrite it with a real trainee or delete it."),
+        _(
+            "A roster exported from the system has these same columns: record attendance and "
+            "results in it and upload it again. Where it shows a masked ID number, the column "
+            "%(key)s identifies the trainee; leave it as it is."
+        )
+        % {"key": KEY},
+        _(
+            "Your own roster works too: a title row above the header row is skipped, and "
+            "columns the system does not know are listed in the preview and not imported."
+        ),
         _("Columns with a red header must be filled in."),
         _("Dates like 2025-06-30; 2025/6/30, 2025.6.30 and 2025年6月30日 are also accepted."),
         _(

@@ -6,7 +6,6 @@ found (404); bureau staff are sent to the admin, as in the rest of the portal.
 
 from __future__ import annotations
 
-from io import BytesIO
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -14,12 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from agencies.views import agency_member
 from kunqu_jiafu.documents.sniff import XLSX
@@ -28,6 +24,7 @@ from kunqu_jiafu.web.forms import posted, show_service_errors
 from . import permissions, selectors, services
 from .forms import CourseFilterForm, CourseForm, EnrolForm, PublicSignupForm, RecordForm
 from .models import Course
+from .roster_export import build_roster_export, roster_export_filename
 
 COURSES_PER_PAGE = 20
 ROSTER_PER_PAGE = 50
@@ -217,61 +214,21 @@ def enrolment_record(request, agency, pk: int, enrolment_pk: int):
     )
 
 
-def _yes_no(value: bool) -> str:
-    return _("Yes") if value else _("No")
-
-
-def roster_workbook(course: Course, enrolments, user) -> bytes:
-    """The roster as XLSX, ID numbers shown as the user may see them."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Roster")[:31]
-    headers = [
-        _("Full name"),
-        _("ID number"),
-        _("Phone"),
-        _("Hours attended"),
-        _("Completed"),
-        _("Completed on"),
-        _("Exam result"),
-        _("Certificate number"),
-        _("Skill appraisal level"),
-        _("Certified on"),
-    ]
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for e in enrolments:
-        sheet.append(
-            [
-                e.person.name,
-                e.person.id_for(user),
-                e.person.phone,
-                e.attended_hours,
-                _yes_no(e.completed),
-                e.completed_on,
-                e.get_exam_display(),
-                e.certificate_number,
-                e.skill_level,
-                e.certified_on,
-            ]
-        )
-    for column, width in zip("ABCDEFGHIJ", (10, 22, 14, 10, 8, 12, 10, 22, 12, 12), strict=True):
-        sheet.column_dimensions[column].width = width
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 @agency_member
 def roster_export(request, agency, pk: int):
+    """The roster in the import template's columns, to fill in and upload again."""
     course = _own_course(request, agency, pk)
-    enrolments = course.enrolments.select_related("person").order_by("id")
-    filename = f"{course.name}-{_('roster')}-{timezone.localdate():%Y%m%d}.xlsx"
+    return roster_export_response(course, request.user)
+
+
+def roster_export_response(course: Course, user) -> HttpResponse:
+    enrolments = course.enrolments.select_related("person", "street").order_by("id")
     return HttpResponse(
-        roster_workbook(course, enrolments, request.user),
+        build_roster_export(course, enrolments, user),
         content_type=XLSX,
-        headers={"Content-Disposition": content_disposition_header(True, filename)},
+        headers={
+            "Content-Disposition": content_disposition_header(True, roster_export_filename(course))
+        },
     )
 
 

@@ -30,6 +30,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from kunqu_jiafu.documents.sniff import LABELS, XLSX, sniff
 from kunqu_jiafu.people.idcard import ParsedId, normalize, parse_id_number
+from kunqu_jiafu.people.phone import normalize_phone
 
 YES, NO = "是", "否"
 
@@ -73,16 +74,14 @@ class TextWidget(widgets.CharWidget):
 
 
 class PhoneWidget(widgets.CharWidget):
-    _PHONE_RE = re.compile(r"^[\d+\-()]{5,20}$")
+    """One rule for every phone number: kunqu_jiafu.people.phone."""
 
     def clean(self, value, row=None, **kwargs) -> str:
-        text = re.sub(r"\s+", "", cell_text(value))
-        if text and not self._PHONE_RE.match(text):
-            raise ValueError(
-                _("“%(value)s” is not a phone number; please enter digits only (5-20).")
-                % {"value": text}
-            )
-        return text
+        text = cell_text(value)  # a number cell 13947201234.0 loses its ".0"
+        try:
+            return normalize_phone(text)
+        except ValidationError as exc:
+            raise ValueError(f"“{text}”：{' '.join(exc.messages)}") from None
 
 
 class IdNumberWidget(widgets.Widget):
@@ -266,7 +265,66 @@ def read_rows(
     too_many_rows: str,
     no_rows: str,
 ) -> list[tuple[int, dict[str, Any]]]:
-    """(Excel row number, {column: cell}) for every non-empty data row; file problems raise."""
+    """(Excel row number, {column: cell}) for every non-empty data row; file problems raise.
+    The header is row 1."""
+    return read_sheet(
+        uploaded_file,
+        headers=headers,
+        required=required,
+        sheet_title=sheet_title,
+        max_rows=max_rows,
+        max_bytes=max_bytes,
+        too_many_rows=too_many_rows,
+        no_rows=no_rows,
+    ).rows
+
+
+@dataclass
+class Sheet:
+    header_row: int  # as Excel shows it
+    rows: list[tuple[int, dict[str, Any]]]  # (Excel row number, {known column: cell})
+    ignored: list[str]  # header cells of columns the importer does not know
+
+
+def _header_key(value: Any) -> str:
+    """A header cell compared loosely: no spaces inside ("姓 名"), no "*", no "(必填)"."""
+    text = "".join(normalise_header(value).split())
+    for suffix in ("(必填)", "(选填)", "(可选)"):
+        text = text.removesuffix(suffix)
+    return text.strip("*")
+
+
+def _header_positions(
+    cells: tuple[Any, ...], known: dict[str, str]
+) -> tuple[dict[str, list[int]], list[str]]:
+    positions: dict[str, list[int]] = {}
+    ignored: list[str] = []
+    for index, value in enumerate(cells):
+        header = known.get(_header_key(value))
+        if header is not None:
+            positions.setdefault(header, []).append(index)
+        elif normalise_header(value):
+            ignored.append(normalise_header(value))
+    return positions, ignored
+
+
+def read_sheet(
+    uploaded_file,
+    *,
+    headers: Iterable[str],
+    required: Iterable[str],
+    sheet_title: str,
+    max_rows: int,
+    max_bytes: int,
+    too_many_rows: str,
+    no_rows: str,
+    aliases: dict[str, str] | None = None,
+    header_scan: int = 1,
+) -> Sheet:
+    """Like ``read_rows``, for files as people keep them: the header row is looked for in the
+    first ``header_scan`` rows (the row naming most known columns; title rows above it are
+    skipped), ``aliases`` map other spellings to the known headers, and header cells nobody
+    knows are reported in ``ignored`` rather than read."""
     if _file_size(uploaded_file) > max_bytes:
         raise file_error(
             _("The file is larger than %(size)s MB; please split it into smaller files.")
@@ -276,7 +334,7 @@ def read_rows(
     kind = sniff(uploaded_file)
     name = (getattr(uploaded_file, "name", "") or "").lower()
     if kind == XLSX:
-        table = _read_xlsx(uploaded_file, sheet_title, max_rows)
+        table = _read_xlsx(uploaded_file, sheet_title, max_rows + header_scan - 1)
     elif kind is None and name.endswith(".csv"):
         uploaded_file.seek(0)
         table = _read_csv(uploaded_file.read())
@@ -304,43 +362,58 @@ def read_rows(
             % {"kind": LABELS[kind]}
         )
 
-    if not table or not any(v not in (None, "") for v in table[0]):
+    if not table or not any(v not in (None, "") for v in table[0]) and header_scan <= 1:
         raise file_error(_("The sheet is empty; the first row must be the template's header row."))
-    known = set(headers)
-    positions: dict[str, int] = {}
-    for index, header in enumerate(normalise_header(v) for v in table[0]):
-        if header in known:
-            if header in positions:
-                raise file_error(
-                    _(
-                        "The column %(column)s appears twice in the header row; please keep only "
-                        "one."
-                    )
-                    % {"column": header}
-                )
-            positions[header] = index
+    known = {_header_key(h): h for h in headers}
+    known |= {_header_key(alias): h for alias, h in (aliases or {}).items()}
+    required = list(required)
+    best = (0, 0)  # (known columns, index); the first row wins a tie
+    for index, cells in enumerate(table[: max(header_scan, 1)]):
+        positions, _ignored = _header_positions(cells, known)
+        score = len(positions)
+        if score > best[0]:
+            best = (score, index)
+    header_index = best[1]
+    positions, ignored = _header_positions(table[header_index] if table else (), known)
+    for header, indexes in positions.items():
+        if len(indexes) > 1:
+            raise file_error(
+                _("The column %(column)s appears twice in the header row; please keep only one.")
+                % {"column": header}
+            )
     missing = [h for h in required if h not in positions]
     if missing:
+        if header_scan <= 1:
+            raise file_error(
+                _(
+                    "The header row (row 1) is missing these columns: %(columns)s. Please use "
+                    "the template and keep its header row unchanged."
+                )
+                % {"columns": "、".join(missing)}
+            )
         raise file_error(
             _(
-                "The header row (row 1) is missing these columns: %(columns)s. Please use the "
-                "template and keep its header row unchanged."
+                "No header row with the columns %(columns)s was found in the first %(rows)s rows. "
+                "Please keep one header row with these column names (the template's header row) "
+                "above the data."
             )
-            % {"columns": "、".join(missing)}
+            % {"columns": "、".join(missing), "rows": header_scan}
         )
 
+    columns = {h: indexes[0] for h, indexes in positions.items()}
     rows: list[tuple[int, dict[str, Any]]] = []
-    for number, values in enumerate(table[1:], start=2):
+    first = header_index + 1
+    for number, values in enumerate(table[first:], start=first + 1):
         if not any(v not in (None, "") and str(v).strip() for v in values):
             continue
         if len(rows) >= max_rows:
             raise file_error(too_many_rows % {"max": max_rows})
         rows.append(
-            (number, {h: values[i] if i < len(values) else None for h, i in positions.items()})
+            (number, {h: values[i] if i < len(values) else None for h, i in columns.items()})
         )
     if not rows:
         raise file_error(no_rows)
-    return rows
+    return Sheet(header_row=header_index + 1, rows=rows, ignored=ignored)
 
 
 # --- templates ---------------------------------------------------------------------------

@@ -473,8 +473,9 @@ def test_template_has_the_chinese_headers_and_round_trips(agency_a, course):
     sheet = workbook[col.DATA_SHEET_TITLE]
     headers = [c.value for c in sheet[1]]
     assert headers == [
-        "姓名", "身份证号", "联系电话", "就业困难人员", "失业人员", "高校毕业生", "低收入",
-        "出勤学时", "是否结业", "结业日期", "考核结果", "证书编号", "鉴定等级", "发证日期",
+        "姓名", "身份证号", "报名编号", "联系电话", "所属街道", "就业困难人员", "失业人员",
+        "高校毕业生", "低收入", "出勤学时", "是否结业", "结业日期", "考核结果", "证书编号",
+        "鉴定等级", "发证日期", "培训项目", "开班日期",
     ]  # fmt: skip
     assert col.HELP_SHEET_TITLE in workbook.sheetnames
 
@@ -492,6 +493,7 @@ def test_template_has_the_chinese_headers_and_round_trips(agency_a, course):
     enrolment = course.enrolments.select_related("person").get()
     assert enrolment.person.id_number == number
     assert enrolment.certificate_number == "S000015020300001"
+    assert enrolment.street.name == "昆北街道"  # the example's street
 
 
 # --- concurrency (PostgreSQL) -------------------------------------------------------------
