@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
 
 from agencies.permissions import user_agency_id
 from kunqu_jiafu.accounts.roles import is_agency_user, is_staff_member
 
-from .models import Course, Enrolment, TrainingSignup, TrainingTarget
+from .models import Course, CourseKind, Enrolment, TrainingSignup, TrainingTarget
 
 
 def courses_for_user(user) -> QuerySet[Course]:
@@ -53,7 +53,8 @@ def progress(year: int | None = None) -> dict:
     regular = done.filter(course__kind__is_manager_training=False)
     managers = done.filter(course__kind__is_manager_training=True)
     trained = regular.values("person").distinct().count()
-    street = Coalesce("course__street__name", "course__provider__street__name")
+    # The trainee's own street where the roster gave it, else where the course was held.
+    street = Coalesce("street__name", "course__street__name", "course__provider__street__name")
     return {
         "year": year,
         "target": target_for_year(year),
@@ -71,12 +72,13 @@ def progress(year: int | None = None) -> dict:
             .annotate(people=Count("person", distinct=True))
             .order_by("course__kind__name")
         ),
-        "by_street": list(
-            regular.annotate(street=street)
-            .values("street")
+        "by_street": [
+            {"street": row["street_name"], "people": row["people"]}
+            for row in regular.annotate(street_name=street)
+            .values("street_name")
             .annotate(people=Count("person", distinct=True))
-            .order_by("street")
-        ),
+            .order_by("street_name")
+        ],
     }
 
 
@@ -98,3 +100,25 @@ def enrolment_counts(courses: QuerySet[Course]) -> QuerySet[Course]:
         enrolled=Count("enrolments", distinct=True),
         completed_count=Count("enrolments", filter=Q(enrolments__completed=True), distinct=True),
     )
+
+
+# --- the public training page --------------------------------------------------------------
+
+
+def open_courses(today=None) -> QuerySet[Course]:
+    """Courses a resident can still join: planned or enrolling, not ended; places left."""
+    today = today or timezone.localdate()
+    return (
+        enrolment_counts(
+            Course.objects.filter(
+                status__in=(Course.Status.PLANNED, Course.Status.ENROLLING), ends_on__gte=today
+            ).select_related("kind", "provider")
+        )
+        .annotate(places_left=F("capacity") - F("enrolled"))
+        .order_by("starts_on", "id")
+    )
+
+
+def public_kinds() -> QuerySet[CourseKind]:
+    """The kinds of training residents may ask for (manager training is for agencies)."""
+    return CourseKind.objects.filter(active=True, is_manager_training=False)

@@ -182,3 +182,18 @@ def test_the_admin_preview_lists_the_ignored_columns(client_for, reviewer, cours
     body = response.content.decode()
     assert response.context["token"]
     assert 'data-testid="preview-ignored"' in body and "序号、备注" in body
+
+
+def test_training_progress_counts_trainees_by_their_own_street_where_the_roster_gave_it(
+    agency_a, course
+):
+    from agencies.models import Street
+    from training import selectors
+    from training.models import Enrolment
+
+    rows = _provider_rows(course, overrides={2: {"所属街道": "昆河镇"}})
+    assert imp.roster_import(actor=agency_a, course=course, uploaded_file=_file(_workbook(rows))).ok
+    Enrolment.objects.filter(course=course).update(completed=True, completed_on=course.ends_on)
+    by_street = {r["street"]: r["people"] for r in selectors.progress(2026)["by_street"]}
+    assert by_street == {"昆北街道": 2, "昆河镇": 1}
+    assert Street.objects.get(name="昆河镇")  # a real street of the district
