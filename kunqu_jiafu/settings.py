@@ -186,11 +186,17 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing after a commit must fail fast when the broker is away (the sweeps re-queue).
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
 # `make beat` runs these; without a broker nothing is scheduled (run the commands by hand).
 CELERY_BEAT_SCHEDULE = {
     "sweep-orphan-upload-files": {
         "task": "kunqu_jiafu.documents.tasks.sweep_orphan_upload_files",
         "schedule": 24 * 60 * 60,
+    },
+    "sweep-unrendered-notices": {
+        "task": "subsidies.tasks.sweep_unrendered_notices",
+        "schedule": 10 * 60,
     },
 }
 
