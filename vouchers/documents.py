@@ -24,6 +24,7 @@ from kunqu_jiafu.documents.money import amount_in_capitals, format_yuan
 from kunqu_jiafu.documents.pdf import render_pdf
 from kunqu_jiafu.documents.spreadsheets import print_landscape_one_page_wide, style_header_cell
 from kunqu_jiafu.documents.verification import pdf_context, verification_for
+from kunqu_jiafu.documents.xlsx import escape_formulas
 
 from . import selectors
 from .models import Settlement, Voucher, VoucherBatch
@@ -250,6 +251,7 @@ def settlement_xlsx(settlement: Settlement) -> bytes:
                 cell.number_format = "0.0"
             elif column == 9:
                 cell.number_format = MONEY_FORMAT
+    escape_formulas(sheet, min_row=header + 1)  # a holder's name stays text, even "=…"
     first, last = header + 1, max(row, header + 1)
     total_row = row + 1
     sheet.cell(row=total_row, column=1, value=_("Total"))

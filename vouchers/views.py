@@ -19,7 +19,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -27,6 +26,7 @@ from agencies import selectors as agency_selectors
 from agencies.models import Agency
 from agencies.views import agency_member
 from kunqu_jiafu.documents.sniff import XLSX
+from kunqu_jiafu.documents.xlsx import attachment_header
 from kunqu_jiafu.web.forms import posted
 
 from . import codes, selectors, services
@@ -233,7 +233,7 @@ def settlement_list(request, agency: Agency):
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = attachment_header(filename)
     response["Cache-Control"] = "private, no-store"
     return response
 

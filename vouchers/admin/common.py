@@ -10,11 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from kunqu_jiafu.documents.money import format_yuan
+from kunqu_jiafu.documents.xlsx import attachment_header
 from kunqu_jiafu.web.admin_kit.review import ReviewActionsMixin
 
 from .forms import ActionReasonForm
@@ -67,7 +67,7 @@ def message_of(exc: Exception) -> str:
 
 def file_response(content: bytes, filename: str, content_type: str, inline: bool = False):
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    response["Content-Disposition"] = attachment_header(filename, inline=inline)
     return response
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.http import content_disposition_header
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import XLSX
+
+from kunqu_jiafu.documents.xlsx import attachment_header, dataset_xlsx
 
 READ_ONLY_BUTTONS = {
     "show_save": False,
@@ -30,8 +32,19 @@ def status_badge(obj, tones: dict[str, str]) -> str:
     return badge(tones.get(obj.status, "muted"), obj.get_status_display())
 
 
+class TypedXLSX(XLSX):
+    """import-export's XLSX, written by documents.xlsx: typed cells (its own writer turns
+    every cell into text when it escapes formulas), the sheet named after the list."""
+
+    def export_data(self, dataset, **kwargs):
+        return dataset_xlsx(dataset, dataset.title or "")
+
+
 class ExportXlsxMixin(ExportMixin):
-    """Export the current (filtered) list as XLSX; never import through the admin."""
+    """Export the current (filtered) list as XLSX; never import through the admin.
+
+    The sheet is named after the list (the model's plural name), numbers and dates are typed
+    cells, and the file gets a Chinese name with an ASCII fallback."""
 
     export_resource = None
     skip_export_form = True
@@ -39,7 +52,7 @@ class ExportXlsxMixin(ExportMixin):
     change_list_template = "admin/kit/change_list.html"
 
     def get_export_formats(self):
-        return [XLSX]
+        return [TypedXLSX]
 
     def get_export_resource_classes(self, request):
         return [self.export_resource]
@@ -53,12 +66,25 @@ class ExportXlsxMixin(ExportMixin):
     def get_export_filename(self, request, queryset, file_format):
         return f"{self.opts.verbose_name_plural}-{timezone.localdate():%Y%m%d}.xlsx"
 
+    def get_export_sheet_title(self) -> str:
+        return str(self.opts.verbose_name_plural)
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        kwargs.pop("encoding", None)
+        # Native values (numbers, dates), not the widgets' text: the writer types the cells.
+        dataset = self.get_data_for_export(request, queryset, force_native_type=True, **kwargs)
+        dataset.title = self.get_export_sheet_title()
+        return file_format.export_data(dataset)
+
     def _do_file_export(self, file_format, request, queryset, export_form=None):
-        # import-export writes the file name raw into the header; a Chinese name needs
-        # RFC 6266 encoding (filename*=UTF-8''...) to reach the browser intact.
         response = super()._do_file_export(file_format, request, queryset, export_form)
-        response["Content-Disposition"] = content_disposition_header(
-            True, self.get_export_filename(request, queryset, file_format)
+        # import-export writes the file name raw into the header; a Chinese name needs
+        # RFC 5987 (filename*=UTF-8''...) and an ASCII fallback for older clients.
+        response["Content-Disposition"] = attachment_header(
+            self.get_export_filename(request, queryset, file_format),
+            fallback=f"{self.opts.model_name}-{timezone.localdate():%Y%m%d}.xlsx",
         )
         return response
 

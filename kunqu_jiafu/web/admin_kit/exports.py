@@ -6,9 +6,10 @@ are the translated labels, and the resource knows who exports (to mask ID number
 
 from __future__ import annotations
 
-from django.utils import timezone
 from import_export import resources
 from import_export.fields import Field
+
+from kunqu_jiafu.documents.xlsx import LocalTime
 
 
 class UserResource(resources.Resource):
@@ -27,5 +28,6 @@ def col(label, attribute=None, **kwargs) -> Field:
 
 
 def local_time(value) -> str:
-    """A timestamp as the bureau reads it in a spreadsheet: local time, to the minute."""
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+    """A timestamp as the bureau reads it: local time, to the minute. Text on a page; in an
+    XLSX export a real date-time cell (documents.xlsx.LocalTime)."""
+    return LocalTime(value) if value else ""

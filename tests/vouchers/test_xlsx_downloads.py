@@ -1,0 +1,71 @@
+"""The settlement statement and the progress workbook as downloaded: sheets named after their
+content, typed cells, a Chinese file name with an ASCII fallback, holder names never run as
+formulas (issue 9, XLSX exports)."""
+
+from __future__ import annotations
+
+import io
+
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests.core.test_xlsx_exports import file_names
+from tests.vouchers import test_documents as base
+from vouchers import documents
+from vouchers.documents import SETTLEMENT_HEADER_ROW
+
+batch, voucher, settlement = base.batch, base.voucher, base.settlement
+
+
+def test_settlement_xlsx_download_is_named_typed_and_chinese(settlement, reviewer, client_for):
+    response = client_for(reviewer).get(
+        reverse("admin:vouchers_settlement_xlsx", args=[settlement.pk])
+    )
+
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["结算单"]
+    sheet = book.active
+    first = sheet[SETTLEMENT_HEADER_ROW + 1]
+    assert first[0].data_type == "n"  # No.
+    assert first[4].is_date and first[4].number_format == "yyyy-mm-dd"  # service date
+    assert first[8].data_type == "n" and first[8].number_format == "#,##0.00"  # face value
+    plain, full = file_names(response)
+    assert full == documents.filename_for(settlement, "xlsx")
+    assert plain.isascii() and plain.endswith(".xlsx")
+
+
+def test_a_holder_named_like_a_formula_stays_text(settlement):
+    person = documents.selectors.settlement_lines(settlement)[0].person
+    person.name = '=HYPERLINK("http://x","点我")'
+    person.save(update_fields=["name"])
+
+    sheet = load_workbook(io.BytesIO(documents.settlement_xlsx(settlement))).active
+    cells = [
+        c
+        for row in sheet.iter_rows(min_row=SETTLEMENT_HEADER_ROW + 1)
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith("=HYPERLINK")
+    ]
+    assert cells and all(c.data_type == "s" for c in cells)
+    # The statement's own total is still a live formula.
+    assert any(
+        c.data_type == "f" and str(c.value).startswith("=SUM")
+        for row in sheet.iter_rows()
+        for c in row
+    )
+
+
+def test_progress_xlsx_download_has_named_sheets_and_an_ascii_fallback(
+    batch, settlement, approver, client_for
+):
+    response = client_for(approver).get(
+        reverse("admin:vouchers_progress_xlsx") + f"?batch={batch.pk}"
+    )
+
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    assert "Tablib Dataset" not in book.sheetnames and "Sheet" not in book.sheetnames
+    assert book.sheetnames[0] == "总体情况"
+    plain, full = file_names(response)
+    assert full.startswith("就业券进度-") and plain.isascii()
