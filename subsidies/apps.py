@@ -1,7 +1,17 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-_MODELS = ("claim", "claimtype", "specialfund", "notice", "claimattachment", "claimsubject")
+_MODELS = (
+    "claim",
+    "claimtype",
+    "specialfund",
+    "notice",
+    "claimattachment",
+    "claimsubject",
+    "awardpolicy",
+    "parameterflag",
+)
+_BUREAU_KEPT = ("claimtype", "specialfund", "awardpolicy", "parameterflag")
 
 
 def _perms(*actions: str, models=_MODELS) -> list[str]:
@@ -14,10 +24,10 @@ class SubsidiesConfig(AppConfig):
     role_permissions = {
         "业务经办": _perms("view")
         + ["subsidies.change_claim"]
-        + _perms("add", "change", models=("claimtype", "specialfund")),
+        + _perms("add", "change", models=_BUREAU_KEPT),
         "审批领导": _perms("view")
         + ["subsidies.change_claim"]
-        + _perms("add", "change", models=("claimtype", "specialfund")),
+        + _perms("add", "change", models=_BUREAU_KEPT),
         "统计查询": _perms("view"),
         "机构用户": [],
     }

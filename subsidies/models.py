@@ -318,3 +318,101 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class AwardPolicy(models.Model):
+    """The bureau's settings for the awards (奖补, 不超过10万元 each) of one policy year.
+
+    A year without a row reads as the defaults: one award of each kind a year, no yearly
+    total, 基本合格 not counted as 考评合格."""
+
+    class Limit(models.TextChoices):
+        EACH_KIND = "each_kind", _("one award of each kind a year")
+        ONE = "one", _("one award a year in all")
+
+    year = models.PositiveSmallIntegerField(_("policy year"), unique=True)
+    awards_per_year = models.CharField(
+        _("awards per agency and year"),
+        max_length=10,
+        choices=Limit.choices,
+        default=Limit.EACH_KIND,
+    )
+    yearly_total = models.DecimalField(
+        _("yearly total of awards per agency (yuan)"),
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ZERO)],
+        help_text=_("Empty: no yearly total."),
+    )
+    basic_pass_counts = models.BooleanField(
+        _("“basically passed” counts as passing the inspection"),
+        default=False,
+        help_text=_("Off: only “passed” in the annual inspection qualifies for an award."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("award settings")
+        verbose_name_plural = _("award settings")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {_('award settings')}"
+
+
+# How the catalogue names a calculator's parameters (the code name where none is given).
+PARAMETER_LABELS = {
+    "unit_amount": _("standard per head"),
+    "graduate_years": _("years after graduation that count as a graduate"),
+    "cap": _("upper limit"),
+    "rate": _("rate"),
+}
+
+
+class ParameterFlag(models.Model):
+    """A parameter of a claim type whose figure the plan does not give: shown as 待局里确认
+    until a bureau user confirms the value it has (who and when are recorded). Changing the
+    value afterwards makes it unconfirmed again."""
+
+    claim_type = models.ForeignKey(
+        ClaimType,
+        verbose_name=_("claim type"),
+        on_delete=models.CASCADE,
+        related_name="parameter_flags",
+    )
+    name = models.SlugField(_("parameter"), max_length=40)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    confirmed_value = models.JSONField(_("confirmed value"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("parameter to confirm")
+        verbose_name_plural = _("parameters to confirm")
+        ordering = ["claim_type__policy_year", "claim_type__sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim_type", "name"], name="parameter_flag_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_type.name}·{self.name}"
+
+    @property
+    def label(self) -> str:
+        return str(PARAMETER_LABELS.get(self.name, self.name))
+
+    @property
+    def current_value(self):
+        return (self.claim_type.parameters or {}).get(self.name)
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None and self.confirmed_value == self.current_value

@@ -364,9 +364,13 @@ class AgencyFacts:
     rating_excellent: bool
     recognitions: frozenset[str]  # kinds valid in the claim year
     recognitions_granted_this_year: frozenset[str]
+    # The inspection found 基本合格, which the year's award settings do not count as 合格.
+    inspection_basic_only: bool = False
 
 
-STATION_KINDS = frozenset({"centre", "station"})
+# The plan's 奖补 "对考评合格的家庭服务社区中心（站）": a centre and a station are two awards.
+CENTRE_KINDS = frozenset({"centre"})
+STATION_KINDS = frozenset({"station"})
 MARKET_KINDS = frozenset({"market"})
 BRAND_KINDS = frozenset({"city_brand", "top_hundred", "frontrunner"})
 
@@ -386,22 +390,33 @@ def _filed(f: AgencyFacts) -> list[str]:
     return reasons
 
 
+def _inspection(f: AgencyFacts) -> list[str]:
+    if f.inspection_passed:
+        return []
+    if f.inspection_basic_only:
+        return ["本年度年检复核结果为基本合格，按本年度奖补设置不视为考评合格"]
+    return ["须通过本年度年检复核"]
+
+
+def _centre(f: AgencyFacts) -> list[str]:
+    reasons = _registered(f)
+    if not f.recognitions & CENTRE_KINDS:
+        reasons.append("须为已认定（且未被撤销）的社区家庭服务中心")
+    return reasons + _inspection(f)
+
+
 def _station(f: AgencyFacts) -> list[str]:
     reasons = _registered(f)
     if not f.recognitions & STATION_KINDS:
-        reasons.append("须为已认定的社区家庭服务中心（站）")
-    if not f.inspection_passed:
-        reasons.append("须通过本年度年检复核")
-    return reasons
+        reasons.append("须为已认定（且未被撤销）的社区家庭服务站")
+    return reasons + _inspection(f)
 
 
 def _market(f: AgencyFacts) -> list[str]:
     reasons = _registered(f)
     if not f.recognitions & MARKET_KINDS:
-        reasons.append("须为已认定的家庭服务专业市场")
-    if not f.inspection_passed:
-        reasons.append("须通过本年度年检复核")
-    return reasons
+        reasons.append("须为已认定（且未被撤销）的家庭服务专业市场")
+    return reasons + _inspection(f)
 
 
 def _excellent(f: AgencyFacts) -> list[str]:
@@ -423,6 +438,7 @@ def _brand(f: AgencyFacts) -> list[str]:
 ELIGIBILITY: dict[str, Callable[[AgencyFacts], list[str]]] = {
     "registered": _registered,
     "filed_employee_system": _filed,
+    "recognised_centre_passed": _centre,
     "recognised_station_passed": _station,
     "recognised_market_passed": _market,
     "rated_excellent": _excellent,
@@ -432,3 +448,52 @@ ELIGIBILITY: dict[str, Callable[[AgencyFacts], list[str]]] = {
 
 def eligibility_problems(rule: str, facts: AgencyFacts) -> list[str]:
     return ELIGIBILITY[rule](facts)
+
+
+# --- awards: the year's settings (subsidies.models.AwardPolicy) --------------------------
+
+# The eligibility rules of the plan's awards "不超过10万元".
+AWARD_RULES = frozenset(
+    {
+        "recognised_centre_passed",
+        "recognised_station_passed",
+        "recognised_market_passed",
+        "rated_excellent",
+        "brand_this_year",
+    }
+)
+
+
+@dataclass(frozen=True)
+class AwardSettings:
+    one_award_a_year: bool = False  # default: one award of each kind a year
+    yearly_total: Decimal | None = None  # default: no total
+    basic_pass_counts: bool = False
+
+
+@dataclass(frozen=True)
+class AwardsGranted:
+    """The agency's other awards of the policy year that were approved (or paid)."""
+
+    names: tuple[str, ...] = ()
+    total: Decimal = Decimal("0.00")
+
+
+def award_limit_problems(
+    settings: AwardSettings, granted: AwardsGranted, amount: Decimal
+) -> list[str]:
+    """Why one more award of ``amount`` may not go to the agency this year (empty = may).
+    One award of each kind is held by the claim rule (one live claim per type and year)."""
+    problems = []
+    if settings.one_award_a_year and granted.names:
+        problems.append(
+            "按本年度奖补设置，每个机构每年只能获得一项奖补，本年度已获得："
+            + "、".join(granted.names)
+        )
+    if settings.yearly_total is not None and granted.total + amount > settings.yearly_total:
+        left = max(Decimal("0.00"), settings.yearly_total - granted.total)
+        problems.append(
+            f"按本年度奖补设置，每个机构每年奖补合计不超过 {yuan(settings.yearly_total)}；"
+            f"本年度已获 {yuan(granted.total)}，尚可获得 {yuan(left)}，本申请 {yuan(amount)} 超出"
+        )
+    return problems

@@ -15,7 +15,7 @@ from kunqu_jiafu.accounts.roles import is_agency_user, is_staff_member
 from training.models import Enrolment
 
 from . import rules
-from .models import Claim, ClaimSubject, ClaimType, Notice, SpecialFund
+from .models import AwardPolicy, Claim, ClaimSubject, ClaimType, Notice, ParameterFlag, SpecialFund
 
 
 def claims_for_user(user) -> QuerySet[Claim]:
@@ -41,8 +41,32 @@ def open_claim_types(year: int | None = None) -> QuerySet[ClaimType]:
     return ClaimType.objects.filter(active=True, policy_year=year).order_by("sort_order", "code")
 
 
+def award_policy(year: int) -> AwardPolicy:
+    """The year's award settings, or an unsaved row with the defaults."""
+    return AwardPolicy.objects.filter(year=year).first() or AwardPolicy(year=year)
+
+
+def award_settings(policy: AwardPolicy) -> rules.AwardSettings:
+    return rules.AwardSettings(
+        one_award_a_year=policy.awards_per_year == AwardPolicy.Limit.ONE,
+        yearly_total=policy.yearly_total,
+        basic_pass_counts=policy.basic_pass_counts,
+    )
+
+
+def _inspection_facts(standing, policy: AwardPolicy) -> dict[str, bool]:
+    """合格 passes; 基本合格 passes only when the year's award settings say so."""
+    basic = standing.inspection == standing.Inspection.BASICALLY_PASSED
+    return {
+        "inspection_passed": standing.inspection == standing.Inspection.PASSED
+        or (basic and policy.basic_pass_counts),
+        "inspection_basic_only": basic and not policy.basic_pass_counts,
+    }
+
+
 def agency_facts(agency: Agency, year: int) -> rules.AgencyFacts:
     standing = agency_selectors.standing_for(agency, year)
+    policy = award_policy(year)
     kinds = frozenset(
         agency_selectors.valid_recognitions(agency, year, Recognition.Kind.values).values_list(
             "kind", flat=True
@@ -57,7 +81,7 @@ def agency_facts(agency: Agency, year: int) -> rules.AgencyFacts:
         registered=agency.status == Agency.Status.REGISTERED,
         suspended=agency.status == Agency.Status.SUSPENDED,
         filed_employee_system=agency_selectors.agency_is_filed(agency),
-        inspection_passed=standing.inspection_passed,
+        **_inspection_facts(standing, policy),
         rating_excellent=standing.rating == standing.Rating.EXCELLENT,
         recognitions=kinds,
         recognitions_granted_this_year=granted,
@@ -72,6 +96,7 @@ def agency_facts_by_year(agency: Agency, years) -> dict[int, rules.AgencyFacts]:
     from agencies.models import AgencyStanding
 
     standings = {s.year: s for s in AgencyStanding.objects.filter(agency=agency, year__in=years)}
+    policies = {p.year: p for p in AwardPolicy.objects.filter(year__in=years)}
     valid = list(
         Recognition.objects.filter(agency=agency, status=Recognition.Status.VALID).values_list(
             "kind", "year", "valid_until"
@@ -86,7 +111,7 @@ def agency_facts_by_year(agency: Agency, years) -> dict[int, rules.AgencyFacts]:
             registered=agency.status == Agency.Status.REGISTERED,
             suspended=agency.status == Agency.Status.SUSPENDED,
             filed_employee_system=filed,
-            inspection_passed=standing.inspection_passed,
+            **_inspection_facts(standing, policies.get(year) or AwardPolicy(year=year)),
             rating_excellent=standing.rating == standing.Rating.EXCELLENT,
             # The same reading as agency_selectors.valid_recognitions.
             recognitions=frozenset(
@@ -211,3 +236,85 @@ def unclaimed_training_records(agency: Agency, claim_type: ClaimType) -> list[st
         for e in training_records(agency, claim_type).order_by("course_id", "id")
         if training_record_key(claim_type, e) not in taken
     ]
+
+
+# --- awards and the parameters awaiting the bureau's confirmation -------------------------
+
+
+def awards_granted(agency: Agency, year: int, exclude: Claim | None = None) -> rules.AwardsGranted:
+    """The agency's awards of the policy year approved or paid (not revoked or refused)."""
+    qs = Claim.objects.filter(
+        agency=agency,
+        claim_type__policy_year=year,
+        claim_type__eligibility__in=rules.AWARD_RULES,
+        status__in=[Claim.Status.APPROVED, Claim.Status.PAID],
+    )
+    if exclude is not None and exclude.pk:
+        qs = qs.exclude(pk=exclude.pk)
+    rows = list(qs.values_list("claim_type__name", "approved_amount"))
+    return rules.AwardsGranted(
+        names=tuple(name for name, _amount in rows),
+        total=sum((amount or Decimal("0.00") for _name, amount in rows), Decimal("0.00")),
+    )
+
+
+def claim_problems(claim: Claim, amount: Decimal | None = None) -> list[str]:
+    """Why the claim may not go on now: the type's eligibility read again from today's records
+    (a recognition revoked or a standing changed since submission stops it) and, for an award,
+    the year's award settings. ``amount``: the amount about to be approved."""
+    claim_type = claim.claim_type
+    problems = eligibility_for(claim.agency, claim_type)
+    if claim_type.eligibility in rules.AWARD_RULES:
+        settings = award_settings(award_policy(claim_type.policy_year))
+        granted = awards_granted(claim.agency, claim_type.policy_year, exclude=claim)
+        amount = claim.eligible_amount if amount is None else amount
+        problems += rules.award_limit_problems(settings, granted, amount)
+    return problems
+
+
+def parameter_flags(claim_types) -> dict[int, list[ParameterFlag]]:
+    """The flagged parameters of each claim type (confirmed or not), by claim type id."""
+    flags: dict[int, list[ParameterFlag]] = {}
+    for flag in ParameterFlag.objects.filter(claim_type__in=list(claim_types)).select_related(
+        "claim_type", "confirmed_by"
+    ):
+        flags.setdefault(flag.claim_type_id, []).append(flag)
+    return flags
+
+
+def parameter_flags_for_user(user) -> QuerySet[ParameterFlag]:
+    qs = ParameterFlag.objects.select_related("claim_type", "confirmed_by")
+    return qs if is_staff_member(user) else qs.none()
+
+
+def award_policies_for_user(user) -> QuerySet[AwardPolicy]:
+    return AwardPolicy.objects.all() if is_staff_member(user) else AwardPolicy.objects.none()
+
+
+# The plan's "一贴息七补贴一减免": one interest subsidy, seven grants, one exemption. The
+# employee-system benefits (措施2) and 援企稳岗 (措施3) are other measures of the plan.
+PLAN_HEADLINE = (
+    (ClaimType.Group.INTEREST, 1),
+    (ClaimType.Group.SEVEN, 7),
+    (ClaimType.Group.EXEMPTION, 1),
+)
+
+
+def catalogue_headline(claim_types) -> dict:
+    """How many open types sit under each of the plan's three headings, and whether they add
+    up to 一贴息七补贴一减免 (the page says so only when they do)."""
+    counts = {group: 0 for group in ClaimType.Group.values}
+    for claim_type in claim_types:
+        counts[claim_type.group] = counts.get(claim_type.group, 0) + 1
+    return {
+        "counts": [
+            (ClaimType.Group(group).label, counts[group], expected)
+            for group, expected in PLAN_HEADLINE
+        ],
+        "matches_plan": all(counts[group] == expected for group, expected in PLAN_HEADLINE),
+        "others": [
+            (ClaimType.Group(group).label, counts[group])
+            for group in ClaimType.Group.values
+            if group not in dict(PLAN_HEADLINE) and counts[group]
+        ],
+    }

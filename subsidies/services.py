@@ -28,7 +28,16 @@ from kunqu_jiafu.people.idcard import normalize as normalize_id
 from training.models import Enrolment
 
 from . import permissions, rules, selectors, workflow
-from .models import Claim, ClaimAttachment, ClaimSubject, ClaimType, Notice, SpecialFund
+from .models import (
+    AwardPolicy,
+    Claim,
+    ClaimAttachment,
+    ClaimSubject,
+    ClaimType,
+    Notice,
+    ParameterFlag,
+    SpecialFund,
+)
 
 ATTACHMENT_TYPES = (PDF, JPEG, PNG)
 # Subject keys are "<agency id>:<entry>" in a column of 80 characters.
@@ -184,7 +193,7 @@ def _record_subjects(
             str(e.pk): e
             for e in Enrolment.objects.filter(
                 pk__in=[int(t) for t in tokens], course__provider=agency
-            ).select_related("course", "person")
+            ).select_related("course__kind", "person")
         }
     else:
         found = {
@@ -228,8 +237,9 @@ def _record_subjects(
             {
                 "course": course.name,
                 "count": 0,
-                # Certification is paid at the type's standard; training at the course's.
-                "standard": "" if certificates else str(course.subsidy_standard),
+                # Certification is paid at the type's standard; training at the standard
+                # the bureau sets for the course's kind.
+                "standard": "" if certificates else str(course.kind.subsidy_standard),
             },
         )
         group["count"] += 1
@@ -459,6 +469,22 @@ def _issue_notice(claim: Claim, kind: str, *, amount: Decimal | None, reason: st
     return notice
 
 
+def _require_still_eligible(claim: Claim, amount: Decimal | None = None) -> None:
+    """First review and approval read the eligibility again: a recognition revoked or a
+    standing changed since submission stops the claim, with the reason. An award's yearly
+    settings are checked under a lock on the year's settings row, so two approvals for one
+    agency cannot both slip under its limit."""
+    if claim.claim_type.eligibility in rules.AWARD_RULES:
+        year = claim.claim_type.policy_year
+        AwardPolicy.objects.get_or_create(year=year)
+        AwardPolicy.objects.select_for_update().get(year=year)
+    problems = selectors.claim_problems(claim, amount)
+    if problems:
+        raise ValidationError(
+            _("The claim no longer meets the conditions: %(why)s") % {"why": "；".join(problems)}
+        )
+
+
 def claim_transition(
     *,
     actor: User,
@@ -501,9 +527,8 @@ def claim_transition(
                     claim.agency,
                     list(claim.subjects.filter(live=True).values_list("key", flat=True)),
                 )
-            problems = selectors.eligibility_for(claim.agency, claim.claim_type)
             calculation = _compute(claim.claim_type, claim.declared)
-            problems += calculation.problems
+            problems = selectors.claim_problems(claim, calculation.amount) + calculation.problems
             if problems:
                 raise ValidationError(
                     _("The claim cannot be submitted: %(why)s") % {"why": "；".join(problems)}
@@ -523,6 +548,7 @@ def claim_transition(
                 admin_link,
             )
         elif action == "first_pass":
+            _require_still_eligible(claim)
             claim.first_reviewed_by, claim.first_reviewed_at = actor, now
             notify(
                 _users(APPROVER),
@@ -553,6 +579,7 @@ def claim_transition(
                         )
                     }
                 )
+            _require_still_eligible(claim, amount)
             for fund in _lock_funds(claim):
                 if fund.remaining < amount:
                     raise ValidationError(
@@ -984,3 +1011,117 @@ def notice_regenerate(*, actor: User, notice: Notice) -> None:
         )
         notice_id = notice.pk
         transaction.on_commit(lambda: render_notice.delay(notice_id))
+
+
+# --- award settings and the parameters awaiting the bureau's confirmation --------------------
+
+AWARD_POLICY_FIELDS = ("awards_per_year", "yearly_total", "basic_pass_counts")
+
+
+def award_policy_save(
+    *, actor: User, year: int, data: dict, policy: AwardPolicy | None = None
+) -> AwardPolicy:
+    """Enter or change the award settings of a policy year."""
+    _require_bureau(actor)
+    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise ValidationError({"year": _("Enter the policy year, e.g. 2026.")})
+    errors: dict[str, str] = {}
+    if data.get("awards_per_year", AwardPolicy.Limit.EACH_KIND) not in AwardPolicy.Limit.values:
+        errors["awards_per_year"] = _("Choose how many awards an agency may receive a year.")
+    total = data.get("yearly_total")
+    if total in ("", None):
+        total = None
+    else:
+        try:
+            total = _parse_amount(total, "yearly_total")
+        except ValidationError as exc:
+            errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        existing = (
+            AwardPolicy.objects.select_for_update().filter(pk=policy.pk).first()
+            if policy is not None and policy.pk
+            else AwardPolicy.objects.select_for_update().filter(year=year).first()
+        )
+        obj = existing or AwardPolicy(year=year)
+        before = {f: getattr(obj, f) for f in AWARD_POLICY_FIELDS} if existing else None
+        obj.awards_per_year = data.get("awards_per_year", obj.awards_per_year)
+        obj.yearly_total = total
+        obj.basic_pass_counts = bool(data.get("basic_pass_counts", obj.basic_pass_counts))
+        try:
+            with transaction.atomic():
+                obj.save()
+        except IntegrityError:
+            raise ValidationError(
+                {"year": _("The award settings of %(year)s already exist.") % {"year": year}}
+            ) from None
+        audit.log(
+            actor,
+            obj,
+            f"subsidies.awardpolicy.{'updated' if existing else 'created'}",
+            before=before,
+            after={f: getattr(obj, f) for f in AWARD_POLICY_FIELDS},
+        )
+    return obj
+
+
+def parameter_flag(
+    *, actor: User, claim_type: ClaimType, name: str, note: str = ""
+) -> ParameterFlag:
+    """Mark a parameter of a claim type as a figure the bureau still has to confirm."""
+    _require_bureau(actor)
+    name = (name or "").strip()
+    if name not in (claim_type.parameters or {}):
+        raise ValidationError(
+            {
+                "name": _("%(type)s has no parameter “%(name)s”; it has: %(known)s.")
+                % {
+                    "type": claim_type,
+                    "name": name,
+                    "known": "、".join(claim_type.parameters or {}) or "—",
+                }
+            }
+        )
+    with transaction.atomic():
+        flag, created = ParameterFlag.objects.get_or_create(
+            claim_type=claim_type, name=name, defaults={"note": note}
+        )
+        if not created:
+            raise ValidationError({"name": _("This parameter is already marked for confirmation.")})
+        audit.log(
+            actor,
+            claim_type,
+            "subsidies.parameter.flagged",
+            after={"parameter": name, "value": flag.current_value},
+            reason=note,
+        )
+    return flag
+
+
+def parameter_confirm(*, actor: User, flag: ParameterFlag) -> ParameterFlag:
+    """A bureau user confirms the value the parameter has now (who and when are kept)."""
+    _require_bureau(actor)
+    with transaction.atomic():
+        flag = (
+            ParameterFlag.objects.select_for_update().select_related("claim_type").get(pk=flag.pk)
+        )
+        value = flag.current_value
+        if value in (None, ""):
+            raise ValidationError(
+                _("“%(name)s” has no value in %(type)s; enter it before confirming it.")
+                % {"name": flag.name, "type": flag.claim_type}
+            )
+        before = {"value": flag.confirmed_value, "confirmed_at": flag.confirmed_at}
+        flag.confirmed_value = value
+        flag.confirmed_by = actor
+        flag.confirmed_at = timezone.now()
+        flag.save(update_fields=["confirmed_value", "confirmed_by", "confirmed_at"])
+        audit.log(
+            actor,
+            flag.claim_type,
+            "subsidies.parameter.confirmed",
+            before=before,
+            after={"parameter": flag.name, "value": value},
+        )
+    return flag

@@ -27,6 +27,7 @@ from agencies.views import agency_member
 from kunqu_jiafu.accounts.roles import AGENCY_USER
 from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.web.forms import posted, show_service_errors
+from training import selectors as training_selectors
 
 from . import permissions, rules, selectors, services, workflow
 from .forms import (
@@ -77,6 +78,18 @@ def payment_rules(claim_type: ClaimType) -> list[str]:
             _("%(rate)s of the loan interest actually paid in the period")
             % {"rate": _percent(rate)}
         )
+        lines.append(
+            _("Never more than principal × annual rate × days of the period the loan ran ÷ 365")
+        )
+    elif calculator == "insured_months":
+        lines.append(
+            _(
+                "The employer's social insurance contributions actually paid, per listed worker "
+                "and month, for persons with employment difficulties and for college graduates "
+                "within %(n)s years of graduation"
+            )
+            % {"n": params.get("graduate_years", "")}
+        )
     elif calculator == "capped_award":
         lines.append(_("Up to %(cap)s") % {"cap": _yuan(cap or 0)})
         cap = None
@@ -92,13 +105,20 @@ def payment_rules(claim_type: ClaimType) -> list[str]:
                 _("%(amount)s per certificate of your trainees, from the training records")
                 % {"amount": _yuan(unit or 0)}
             )
-        else:
+        elif unit is not None:
             lines.append(
                 _(
                     "Each course's subsidy standard per trainee who completed it (at most "
                     "%(amount)s), from the training records"
                 )
-                % {"amount": _yuan(unit or 0)}
+                % {"amount": _yuan(unit)}
+            )
+        else:
+            lines.append(
+                _(
+                    "The bureau's standard for the course's kind, per trainee who completed "
+                    "it, from the training records"
+                )
             )
     elif calculator == "cost_per_head":
         lines.append(
@@ -189,12 +209,15 @@ def catalogue(request, agency: Agency):
     # One reading of the agency's facts for the whole page (selectors.eligibility_for reads
     # them once per type).
     facts = selectors.agency_facts(agency, year)
+    course_kinds = training_selectors.course_kind_standards()
+    award_policy = selectors.award_policy(year)
     live = {
         (c.claim_type_id, c.period): c
         for c in selectors.claims_for_user(request.user).filter(
             agency=agency, claim_type__in=types, status__in=Claim.LIVE
         )
     }
+    flags = selectors.parameter_flags(types)
     groups = []
     for group, label in ClaimType.Group.choices:
         cards = []
@@ -208,6 +231,13 @@ def catalogue(request, agency: Agency):
                     "problems": rules.eligibility_problems(claim_type.eligibility, facts),
                     "period": period,
                     "existing": live.get((claim_type.pk, period)),
+                    "flags": flags.get(claim_type.pk, []),
+                    "course_kinds": (
+                        course_kinds
+                        if selectors.from_training_records(claim_type)
+                        and claim_type.parameters.get("subject_kind") == ClaimSubject.Kind.ENROLMENT
+                        else None
+                    ),
                 }
             )
         if cards:
@@ -220,6 +250,8 @@ def catalogue(request, agency: Agency):
             "year": year,
             "other_years": [y for y in years if y != year],
             "groups": groups,
+            "headline": selectors.catalogue_headline(types),
+            "award_policy": award_policy,
             "open_count": len(types),
             "eligible_count": sum(1 for g in groups for c in g["cards"] if not c["problems"]),
         },

@@ -119,7 +119,9 @@ SEEDING_MIGRATIONS = (
     "agencies.migrations.0005_enterprise_size",
     "subsidies.migrations.0002_catalogue_2026",
     "subsidies.migrations.0003_training_from_records",
+    "subsidies.migrations.0005_catalogue_headline_and_flags",
     "training.migrations.0002_seed",
+    "training.migrations.0004_course_kind_standard",
     "vouchers.migrations.0002_seed",
 )
 

@@ -317,6 +317,12 @@ MATRIX: list[Row] = [
                  view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
     *admin_model("subsidies_specialfund", "{fund.pk}",
                  view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    # Award settings per year and figures awaiting the bureau's confirmation (confirmed by an
+    # action on the list; officials only read).
+    *admin_model("subsidies_awardpolicy", "{award_policy.pk}",
+                 view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    *admin_model("subsidies_parameterflag", "{parameter_flag.pk}",
+                 view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
     # Notices are issued by decisions: read-only pages for everyone.
     *admin_model("subsidies_notice", "{notice_a.pk}",
                  view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
@@ -696,7 +702,6 @@ NEW_COURSE = {
     "ends_on": "2026-12-20",
     "class_hours": "40",
     "capacity": "20",
-    "subsidy_standard": "800.00",
     "policy_year": "2026",
 }
 COURSE_CHANGE = {**NEW_COURSE, "name": "改名的培训班", "capacity": "25", "status": "enrolling"}
@@ -736,12 +741,14 @@ SIGNUP_AGAIN = {
 COURSE_KIND_CHANGE = {
     "code": "{course_kind.code}",
     "name": "篡改类别",
+    "subsidy_standard": "1500.00",
     "sort_order": "1",
     "active": "on",
 }
 NEW_COURSE_KIND = {
     "code": "matrix_kind",
     "name": "矩阵测试类别",
+    "subsidy_standard": "1500.00",
     "sort_order": "99",
     "active": "on",
 }

@@ -49,7 +49,15 @@ from kunqu_jiafu.documents.services import document_store
 from kunqu_jiafu.notifications.models import Notification
 from kunqu_jiafu.notifications.services import notify
 from subsidies import services as subsidies
-from subsidies.models import Claim, ClaimAttachment, ClaimType, Notice, SpecialFund
+from subsidies.models import (
+    AwardPolicy,
+    Claim,
+    ClaimAttachment,
+    ClaimType,
+    Notice,
+    ParameterFlag,
+    SpecialFund,
+)
 from tests import factories
 from training import services as training
 from training.models import Course, CourseKind, Enrolment, TrainingSignup, TrainingTarget
@@ -278,6 +286,8 @@ def _subsidies(org_a, agency_a, reviewer, approver, superuser) -> dict[str, obje
         # Open, and not claimed by A yet: for "file a new claim".
         "new_claim_type": ClaimType.objects.get(code="excellence_award", policy_year=2026),
         "fund": fund,
+        "award_policy": AwardPolicy.objects.get(year=2026),
+        "parameter_flag": ParameterFlag.objects.filter(claim_type__policy_year=2026).first(),
         "standing_a": standing,
         "claim_a": claim_a,
         "attachment_a": claim_a.attachments.order_by("pk").first(),

@@ -40,9 +40,57 @@ def _service_errors(form, exc: ValidationError) -> None:
 
 @admin.register(CourseKind)
 class CourseKindAdmin(ReferenceAdmin):
-    list_display = ("name", "code", "is_manager_training", "sort_order", "active")
+    list_display = (
+        "name",
+        "code",
+        "subsidy_standard",
+        "standard_status",
+        "is_manager_training",
+        "sort_order",
+        "active",
+    )
     list_filter = ("is_manager_training", "active")
     search_fields = ("code", "name")
+    fields = (
+        "code",
+        "name",
+        "subsidy_standard",
+        "standard_status",
+        "is_manager_training",
+        "sort_order",
+        "active",
+    )
+    readonly_fields = ("standard_status",)
+    actions = ("confirm_standards",)
+
+    @admin.display(description=_("standard confirmed"))
+    def standard_status(self, obj):
+        if obj.pk and obj.standard_is_confirmed:
+            return format_html(
+                '<span class="kj-ok">✓ {}</span>',
+                gettext("confirmed by %(who)s on %(when)s")
+                % {"who": obj.standard_confirmed_by, "when": short_date(obj.standard_confirmed_at)},
+            )
+        return format_html(
+            '<strong class="kj-pending" data-testid="unconfirmed">{}</strong>',
+            gettext("To be confirmed by the bureau"),
+        )
+
+    def has_confirm_permission(self, request):
+        return self.has_change_permission(request)
+
+    @admin.action(description=_("Confirm the subsidy standards"), permissions=["confirm"])
+    def confirm_standards(self, request, queryset):
+        done = []
+        for kind in queryset:
+            try:
+                services.course_kind_confirm_standard(actor=request.user, kind=kind)
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, f"{kind}：{' '.join(getattr(exc, 'messages', [str(exc)]))}")
+            else:
+                done.append(f"{kind.name} {kind.subsidy_standard}")
+        if done:
+            messages.success(request, gettext("Confirmed: %(list)s.") % {"list": "、".join(done)})
 
 
 @admin.register(TrainingTarget)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import secrets
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +21,28 @@ class CourseKind(models.Model):
     code = models.SlugField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=50, unique=True)
     is_manager_training = models.BooleanField(_("manager training (counted apart)"), default=False)
+    # The plan gives no figure: a bureau parameter, 待局里确认 until a bureau user confirms the
+    # value it has (changing it afterwards makes it unconfirmed again).
+    subsidy_standard = models.DecimalField(
+        _("training subsidy standard per trainee (yuan)"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0.00"))],
+        help_text=_("Paid per trainee who completed a course of this kind."),
+    )
+    standard_confirmed = models.DecimalField(
+        _("confirmed standard (yuan)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    standard_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("standard confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    standard_confirmed_at = models.DateTimeField(_("standard confirmed at"), null=True, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     active = models.BooleanField(_("in use"), default=True)
 
@@ -29,6 +53,13 @@ class CourseKind(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def standard_is_confirmed(self) -> bool:
+        return (
+            self.standard_confirmed_at is not None
+            and self.standard_confirmed == self.subsidy_standard
+        )
 
 
 class TrainingTarget(models.Model):
@@ -71,12 +102,6 @@ class Course(models.Model):
     ends_on = models.DateField(_("end date"))
     class_hours = models.PositiveSmallIntegerField(_("class hours"))
     capacity = models.PositiveIntegerField(_("capacity"))
-    subsidy_standard = models.DecimalField(
-        _("subsidy standard per trainee (yuan)"),
-        max_digits=10,
-        decimal_places=2,
-        default=Decimal("0.00"),
-    )
     policy_year = models.PositiveSmallIntegerField(_("policy year"))
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
@@ -96,6 +121,11 @@ class Course(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.starts_on:%Y-%m-%d}）"
+
+    @property
+    def subsidy_standard(self) -> Decimal:
+        """The bureau's standard of the course's kind; a provider does not set its own."""
+        return self.kind.subsidy_standard
 
 
 ENROLMENT_KEY_LENGTH = 12

@@ -102,6 +102,12 @@ def enrolment_counts(courses: QuerySet[Course]) -> QuerySet[Course]:
     )
 
 
+def course_kind_standards() -> list[CourseKind]:
+    """The course kinds in use with the bureau's training subsidy standard of each, and whether
+    a bureau user has confirmed it (the plan gives no figure)."""
+    return list(CourseKind.objects.filter(active=True).select_related("standard_confirmed_by"))
+
+
 # --- the public training page --------------------------------------------------------------
 
 

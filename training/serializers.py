@@ -48,6 +48,13 @@ class CourseSerializer(serializers.ModelSerializer):
     street_name = serializers.CharField(source="street.name", read_only=True, default="")
     status = CourseStatusField(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    subsidy_standard = serializers.DecimalField(
+        source="kind.subsidy_standard",
+        max_digits=10,
+        decimal_places=2,
+        read_only=True,
+        help_text=gettext_lazy("The bureau's standard for the course kind (yuan per trainee)."),
+    )
     enrolled = serializers.IntegerField(
         read_only=True, help_text=gettext_lazy("People enrolled in the course.")
     )
@@ -104,13 +111,6 @@ class CourseUpdateSerializer(serializers.Serializer):
     capacity = serializers.IntegerField(
         label=gettext_lazy("capacity"), min_value=1, max_value=100000
     )
-    subsidy_standard = serializers.DecimalField(
-        label=gettext_lazy("subsidy standard per trainee (yuan)"),
-        max_digits=10,
-        decimal_places=2,
-        min_value=0,
-        required=False,
-    )
     policy_year = serializers.IntegerField(
         label=gettext_lazy("policy year"), min_value=2000, max_value=2100
     )
@@ -122,6 +122,16 @@ class CourseUpdateSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         given = getattr(self, "initial_data", None) or {}
+        if "subsidy_standard" in given:
+            # The standard is the bureau's, per course kind; a provider does not set it.
+            raise serializers.ValidationError(
+                {
+                    "subsidy_standard": _(
+                        "The subsidy standard is set by the bureau for each course kind; "
+                        "leave it out."
+                    )
+                }
+            )
         fixed = [name for name in self.IMMUTABLE if name in given]
         if fixed:
             raise serializers.ValidationError(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from agencies.models import Agency, Street
 from kunqu_jiafu import audit
 from kunqu_jiafu.accounts.models import User
+from kunqu_jiafu.accounts.roles import APPROVER, REVIEWER, has_role, is_agency_user
 from kunqu_jiafu.people.models import Person
 from kunqu_jiafu.people.services import person_get_or_create
 
@@ -27,7 +28,6 @@ COURSE_FIELDS = (
     "ends_on",
     "class_hours",
     "capacity",
-    "subsidy_standard",
     "policy_year",
     "status",
 )
@@ -57,8 +57,6 @@ def _validate_course(data: dict[str, Any]) -> None:
         errors["capacity"] = _("The capacity must be at least 1.")
     if data.get("class_hours") is not None and data["class_hours"] <= 0:
         errors["class_hours"] = _("Enter the number of class hours.")
-    if data.get("subsidy_standard") is not None and data["subsidy_standard"] < 0:
-        errors["subsidy_standard"] = _("The subsidy standard cannot be negative.")
     if errors:
         raise ValidationError(errors)
 
@@ -248,3 +246,27 @@ def signup_enrol(*, actor: User, signup: TrainingSignup, course: Course) -> Enro
 
 def completion_date_default(course: Course) -> dt.date:
     return min(timezone.localdate(), course.ends_on)
+
+
+def course_kind_confirm_standard(*, actor: User, kind: CourseKind) -> CourseKind:
+    """A bureau user confirms the training subsidy standard a course kind has now (the plan
+    gives no figure); who and when are kept, and a later change makes it unconfirmed again."""
+    if is_agency_user(actor) or not has_role(actor, REVIEWER, APPROVER):
+        raise PermissionDenied(_("Only bureau staff confirm subsidy standards."))
+    with transaction.atomic():
+        kind = CourseKind.objects.select_for_update().get(pk=kind.pk)
+        before = {"standard": kind.standard_confirmed, "confirmed_at": kind.standard_confirmed_at}
+        kind.standard_confirmed = kind.subsidy_standard
+        kind.standard_confirmed_by = actor
+        kind.standard_confirmed_at = timezone.now()
+        kind.save(
+            update_fields=["standard_confirmed", "standard_confirmed_by", "standard_confirmed_at"]
+        )
+        audit.log(
+            actor,
+            kind,
+            "training.coursekind.standard_confirmed",
+            before=before,
+            after={"standard": kind.subsidy_standard},
+        )
+    return kind

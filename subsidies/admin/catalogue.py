@@ -16,9 +16,15 @@ from kunqu_jiafu.audit.admin import AuditHistoryMixin
 from kunqu_jiafu.web.admin_kit.common import ServiceSaveMixin, badge
 
 from .. import selectors, services
-from ..models import ClaimType, Notice, SpecialFund
+from ..models import AwardPolicy, ClaimType, Notice, ParameterFlag, SpecialFund
 from .claim import figure, fund_rows
-from .forms import CALCULATOR_LABELS, ClaimTypeForm, SpecialFundForm
+from .forms import (
+    CALCULATOR_LABELS,
+    AwardPolicyForm,
+    ClaimTypeForm,
+    ParameterFlagForm,
+    SpecialFundForm,
+)
 
 
 def _message(exc: Exception) -> str:
@@ -64,7 +70,10 @@ class ClaimTypeAdmin(AuditHistoryMixin, ServiceSaveMixin, admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         return (
             (None, {"fields": (("code", "policy_year"), "name", "group", "description")}),
-            (_("Amount rule"), {"fields": ("calculator", "parameters")}),
+            (
+                _("Amount rule"),
+                {"fields": ("calculator", "parameters", "parameter_flags_display")},
+            ),
             (
                 _("Who may claim, and what they send"),
                 {"fields": ("eligibility", "period_kind", "required_attachments")},
@@ -74,7 +83,14 @@ class ClaimTypeAdmin(AuditHistoryMixin, ServiceSaveMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Claims refer to a type by its code and year; next year's type is a copy.
-        return ("code", "policy_year") if obj is not None else ()
+        if obj is not None:
+            return ("code", "policy_year", "parameter_flags_display")
+        return ("parameter_flags_display",)
+
+    @admin.display(description=_("figures awaiting the bureau's confirmation"))
+    def parameter_flags_display(self, obj):
+        flags = list(obj.parameter_flags.select_related("confirmed_by")) if obj.pk else []
+        return render_to_string("admin/subsidies/parameter_flags.html", {"flags": flags})
 
     def has_delete_permission(self, request, obj=None):
         return False  # switch a type off with "open for claims" instead
@@ -263,4 +279,88 @@ class NoticeAdmin(admin.ModelAdmin):
                     done,
                 )
                 % {"count": done},
+            )
+
+
+# --- award settings and parameters awaiting confirmation ---------------------------------------
+
+
+@admin.register(AwardPolicy)
+class AwardPolicyAdmin(AuditHistoryMixin, ServiceSaveMixin, admin.ModelAdmin):
+    form = AwardPolicyForm
+    list_display = ("year", "awards_per_year", "yearly_total_display", "basic_pass_counts")
+    list_filter = ("awards_per_year", "basic_pass_counts")
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return selectors.award_policies_for_user(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("year",) if obj is not None else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a year without settings would fall back to the defaults unseen
+
+    @admin.display(description=_("yearly total per agency"), ordering="yearly_total")
+    def yearly_total_display(self, obj):
+        if obj.yearly_total is None:
+            return gettext("no total")
+        return figure(obj.yearly_total)
+
+
+@admin.register(ParameterFlag)
+class ParameterFlagAdmin(AuditHistoryMixin, ServiceSaveMixin, admin.ModelAdmin):
+    form = ParameterFlagForm
+    list_display = ("claim_type", "name", "value_display", "status_display", "note")
+    list_filter = ("claim_type__policy_year",)
+    search_fields = ("claim_type__name", "name")
+    actions = ("confirm_values",)
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return selectors.parameter_flags_for_user(request.user)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("claim_type", "name", "note")
+        return ("claim_type", "name", "value_display", "status_display", "note")
+
+    def get_readonly_fields(self, request, obj=None):
+        # A flag is confirmed by the action on the list, never typed in.
+        return self.get_fields(request, obj) if obj is not None else ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "claim_type":
+            kwargs["queryset"] = ClaimType.objects.order_by("-policy_year", "sort_order", "code")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_confirm_permission(self, request):
+        return _bureau(request)
+
+    @admin.display(description=_("current value"))
+    def value_display(self, obj):
+        value = obj.current_value
+        return "—" if value in (None, "") else str(value)
+
+    @admin.display(description=_("status"))
+    def status_display(self, obj):
+        return render_to_string("admin/subsidies/parameter_flags.html", {"flags": [obj]})
+
+    @admin.action(description=_("Confirm the current values"), permissions=["confirm"])
+    def confirm_values(self, request, queryset):
+        done = []
+        for flag in queryset.select_related("claim_type"):
+            try:
+                services.parameter_confirm(actor=request.user, flag=flag)
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, f"{flag}：{_message(exc)}")
+            else:
+                done.append(str(flag))
+        if done:
+            messages.success(
+                request,
+                gettext("Confirmed: %(list)s.") % {"list": "、".join(done)},
             )

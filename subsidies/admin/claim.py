@@ -211,7 +211,22 @@ class ClaimAdmin(ReviewActionsMixin, AuditHistoryMixin, ExportXlsxMixin, admin.M
 
     def review_refusal(self, request, obj, transition):
         allowed, reason = permissions.can_transition(request.user, obj, transition.action)
-        return "" if allowed else reason
+        if not allowed:
+            return reason
+        if transition.action in ("first_pass", "approve"):
+            # Eligibility is read again: a recognition revoked or a standing changed since
+            # submission stops the claim; the reviewer may still return or refuse it.
+            problems = self._current_problems(obj)
+            if problems:
+                return gettext("The claim no longer meets the conditions: %(why)s") % {
+                    "why": "；".join(problems)
+                }
+        return ""
+
+    def _current_problems(self, obj) -> list[str]:
+        if not hasattr(obj, "_current_problems"):
+            obj._current_problems = selectors.claim_problems(obj)
+        return obj._current_problems
 
     def review_form(self, request, obj, transition, data):
         if transition.action == "approve":
@@ -440,8 +455,16 @@ class ClaimAdmin(ReviewActionsMixin, AuditHistoryMixin, ExportXlsxMixin, admin.M
 
     @admin.display(description=_("eligibility"))
     def eligibility_display(self, obj):
+        # A claim awaiting a decision is checked against today's records, not only the notes
+        # kept when it was last saved.
+        current = (
+            self._current_problems(obj)
+            if obj.status in (Claim.Status.SUBMITTED, Claim.Status.FIRST_PASSED)
+            else None
+        )
         return render_to_string(
-            "admin/subsidies/claim/eligibility.html", {"notes": obj.eligibility_notes}
+            "admin/subsidies/claim/eligibility.html",
+            {"notes": obj.eligibility_notes, "current": current},
         )
 
     @admin.display(description=_("subsidised subjects"))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from kunqu_jiafu.web.admin_kit.forms import ReasonForm, ServiceForm
 
 from .. import rules, selectors, services
-from ..models import ClaimType, SpecialFund
+from ..models import AwardPolicy, ClaimType, ParameterFlag, SpecialFund
 
 CALCULATOR_LABELS = {
     "interest": _("interest actually paid × rate"),
@@ -26,7 +26,8 @@ CALCULATOR_LABELS = {
 ELIGIBILITY_LABELS = {
     "registered": _("registered agency, not suspended"),
     "filed_employee_system": _("filed employee-system enterprise"),
-    "recognised_station_passed": _("recognised centre or station that passed the inspection"),
+    "recognised_centre_passed": _("recognised centre that passed the inspection"),
+    "recognised_station_passed": _("recognised station that passed the inspection"),
     "recognised_market_passed": _("recognised professional market that passed the inspection"),
     "rated_excellent": _("rated excellent in the annual evaluation"),
     "brand_this_year": _("awarded a brand title this year"),
@@ -221,5 +222,57 @@ class SpecialFundForm(ServiceForm):
             year=fund.year if fund.pk else data["year"],
             claim_type=fund.claim_type if fund.pk else data.get("claim_type"),
             amount=data["amount"],
+            note=(data.get("note") or "").strip(),
+        )
+
+
+class AwardPolicyForm(ServiceForm):
+    """The award settings of a policy year."""
+
+    yearly_total = forms.DecimalField(
+        label=_("yearly total of awards per agency (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text=_("Empty: no yearly total."),
+        widget=forms.NumberInput(attrs={"step": "0.01", "class": "kj-amount"}),
+    )
+
+    class Meta:
+        model = AwardPolicy
+        fields = ("year", "awards_per_year", "yearly_total", "basic_pass_counts")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "year" in self.fields and not self.is_bound:
+            self.initial.setdefault("year", timezone.localdate().year)
+
+    def commit(self, actor) -> AwardPolicy:
+        data = self.cleaned_data
+        policy = self.instance if self.instance.pk else None
+        return services.award_policy_save(
+            actor=actor,
+            year=policy.year if policy else data["year"],
+            policy=policy,
+            data={name: data.get(name) for name in services.AWARD_POLICY_FIELDS},
+        )
+
+
+class ParameterFlagForm(ServiceForm):
+    """Mark a parameter of a claim type as a figure the bureau still has to confirm."""
+
+    class Meta:
+        model = ParameterFlag
+        fields = ("claim_type", "name", "note")
+
+    def commit(self, actor) -> ParameterFlag:
+        if self.instance.pk:
+            return self.instance  # read-only once made; confirmed by the list's action
+        data = self.cleaned_data
+        return services.parameter_flag(
+            actor=actor,
+            claim_type=data["claim_type"],
+            name=data["name"],
             note=(data.get("note") or "").strip(),
         )

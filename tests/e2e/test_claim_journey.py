@@ -95,18 +95,19 @@ def _training_records(user, agency, what: str) -> list[str]:
     claim lists (enrolment numbers or certificate numbers)."""
     done = dt.date(2026, 3, 20)
     enrolments = []
-    for n, standard in enumerate(("1500.00", "1000.00"), 1):
+    # The standard is the bureau's per course kind, not the provider's.
+    for n, (code, standard) in enumerate((("pre_job", "1500.00"), ("skill_up", "1000.00")), 1):
+        CourseKind.objects.filter(code=code).update(subsidy_standard=Decimal(standard))
         course = training_services.course_create(
             actor=user,
             provider=agency,
             data={
                 "name": f"2026年第{n}期家政服务员培训",
-                "kind": CourseKind.objects.get(code="pre_job"),
+                "kind": CourseKind.objects.get(code=code),
                 "starts_on": dt.date(2026, 3, 1),
                 "ends_on": done,
                 "class_hours": 40,
                 "capacity": 30,
-                "subsidy_standard": Decimal(standard),
                 "policy_year": 2026,
             },
         )

@@ -249,7 +249,7 @@ def test_agency_subsidy_lists_use_constant_queries(agency_a, org_a, reviewer, ap
     assert _queries(small) == _queries(large)
     assert large["/api/claims/"][1] == 50
     assert large["/api/claim-types/"][1] == 50
-    assert large["/api/claim-types/?year=2026"][1] == 12
+    assert large["/api/claim-types/?year=2026"][1] == 13
     # Only its own rows: 1,000 claims of A, not 2,000.
     assert client.get("/api/claims/").json()["count"] == 1000
 

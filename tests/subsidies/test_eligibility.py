@@ -20,7 +20,7 @@ GOOD = rules.AgencyFacts(
     filed_employee_system=True,
     inspection_passed=True,
     rating_excellent=True,
-    recognitions=frozenset({"station", "market"}),
+    recognitions=frozenset({"centre", "station", "market"}),
     recognitions_granted_this_year=frozenset({"city_brand"}),
 )
 
@@ -55,8 +55,20 @@ def test_employee_system_benefits_need_a_filing():
 def test_station_award_needs_a_recognised_station_that_passed_inspection():
     assert any("年检" in r for r in problems("recognised_station_passed", inspection_passed=False))
     no_station = problems("recognised_station_passed", recognitions=frozenset({"market"}))
-    assert any("社区家庭服务中心（站）" in r for r in no_station)
-    assert problems("recognised_station_passed", recognitions=frozenset({"centre"})) == []
+    assert any("社区家庭服务站" in r for r in no_station)
+    assert problems("recognised_station_passed", recognitions=frozenset({"station"})) == []
+
+
+def test_centre_and_station_are_two_awards_each_needing_its_own_recognition():
+    """ "对考评合格的家庭服务社区中心（站）…给予不超过10万元的奖补": a centre is not a station."""
+    centre_only, station_only = frozenset({"centre"}), frozenset({"station"})
+    assert problems("recognised_station_passed", recognitions=centre_only) == [
+        "须为已认定（且未被撤销）的社区家庭服务站"
+    ]
+    assert problems("recognised_centre_passed", recognitions=station_only) == [
+        "须为已认定（且未被撤销）的社区家庭服务中心"
+    ]
+    assert problems("recognised_centre_passed", recognitions=centre_only) == []
 
 
 def test_station_award_lists_every_missing_condition():
@@ -137,8 +149,13 @@ def test_station_without_a_passed_inspection_is_refused_the_award(org_a, reviewe
         actor=reviewer, agency=org_a, year=YEAR, inspection="failed", rating="none"
     )
     assert any("年检" in r for r in selectors.eligibility_for(org_a, kind))
+    # 基本合格 counts as 考评合格 only when the year's award settings say so (default: no).
     agency_services.standing_set(
         actor=reviewer, agency=org_a, year=YEAR, inspection="basically_passed", rating="none"
+    )
+    assert any("基本合格" in r for r in selectors.eligibility_for(org_a, kind))
+    agency_services.standing_set(
+        actor=reviewer, agency=org_a, year=YEAR, inspection="passed", rating="none"
     )
     assert selectors.eligibility_for(org_a, kind) == []
 
@@ -159,7 +176,7 @@ def test_revoked_station_recognition_does_not_count(org_a, reviewer):
         actor=reviewer, agency=org_a, year=YEAR, inspection="passed", rating="none"
     )
     reasons = selectors.eligibility_for(org_a, claim_type("station_award"))
-    assert any("社区家庭服务中心（站）" in r for r in reasons)
+    assert any("社区家庭服务站" in r for r in reasons)
 
 
 def test_market_award_needs_the_market_recognition(org_a, reviewer):

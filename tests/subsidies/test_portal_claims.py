@@ -130,7 +130,7 @@ def test_catalogue_groups_every_open_type_and_says_what_each_pays(client_for, ag
     response = client_for(agency_a).get(reverse("claims:catalogue"))
     groups = [g["code"] for g in response.context["groups"]]
     assert groups == ["interest", "seven", "exemption", "employee_system", "job_stability"]
-    assert sum(len(g["cards"]) for g in response.context["groups"]) == 12
+    assert sum(len(g["cards"]) for g in response.context["groups"]) == 13  # centre + station
     assert any("100,000 元" in line for line in card(response, "station_award")["pays"])
     assert any("50 元" in line for line in card(response, "fee_exemption")["pays"])
     assert any("50%" in line for line in card(response, "accident_insurance")["pays"])
@@ -167,7 +167,7 @@ def test_catalogue_query_count_does_not_grow_with_the_number_of_types(client_for
     ClaimType.objects.bulk_create(copies)
     with CaptureQueriesContext(connection) as twenty_four:
         response = client.get(reverse("claims:catalogue"))
-    assert sum(len(g["cards"]) for g in response.context["groups"]) == 24
+    assert sum(len(g["cards"]) for g in response.context["groups"]) == 26
     assert len(twenty_four) == len(twelve)
 
 

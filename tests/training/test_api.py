@@ -42,7 +42,6 @@ def _course_body(**extra) -> dict:
         "ends_on": "2026-05-20",
         "class_hours": 60,
         "capacity": 30,
-        "subsidy_standard": "1200.00",
         "policy_year": 2026,
     } | extra
 
@@ -123,7 +122,9 @@ def test_a_provider_plans_a_course_for_itself(agency_a, org_a, client_for):
     )
     assert response.status_code == 201, response.content
     course = Course.objects.get(pk=response.json()["id"])
-    assert course.provider == org_a and str(course.subsidy_standard) == "1200.00"
+    assert course.provider == org_a
+    # The standard is the bureau's for the course kind, shown but not set by the provider.
+    assert response.json()["subsidy_standard"] == str(course.kind.subsidy_standard)
     assert response.json()["enrolled"] == 0
     assert AuditEntry.objects.filter(action="training.course.created").count() == 1
 
@@ -349,3 +350,15 @@ def test_agencies_may_not_read_the_district_progress(agency_a, client_for):
 def test_a_bad_year_is_400(reviewer, client_for):
     response = client_for(reviewer).get("/api/training-progress/?year=abc")
     assert response.status_code == 400 and "year" in response.json()
+
+
+def test_a_provider_cannot_set_a_courses_subsidy_standard(client_for, agency_a, org_a):
+    """A course's subsidy standard comes from its course kind, set by the bureau."""
+    response = client_for(agency_a).post(
+        "/api/courses/",
+        _course_body(subsidy_standard="9999.00"),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "subsidy_standard" in str(response.json())
+    assert not Course.objects.filter(provider=org_a).exists()

@@ -1,5 +1,6 @@
 """Training and certification subsidy claims take their figures from the provider's records:
-completed enrolments (per course standard) and certificates, each claimed at most once."""
+completed enrolments (at the standard the bureau sets for each course kind) and certificates,
+each claimed at most once."""
 
 from __future__ import annotations
 
@@ -20,15 +21,21 @@ from training.models import CourseKind
 DONE = dt.date(2026, 3, 20)
 
 
+# A course's standard is its kind's (the bureau's), never the provider's: each test standard
+# is set on a kind of its own.
+KIND_FOR_STANDARD = {"1500.00": "pre_job", "800.00": "skill_up", "2000.00": "manager"}
+
+
 def _course(actor, provider, name="2026年第一期家政服务员培训", standard="1500.00", **extra):
+    code = KIND_FOR_STANDARD.get(standard, "women")
+    CourseKind.objects.filter(code=code).update(subsidy_standard=Decimal(standard))
     data = {
         "name": name,
-        "kind": CourseKind.objects.get(code="pre_job"),
+        "kind": CourseKind.objects.get(code=code),
         "starts_on": dt.date(2026, 3, 1),
         "ends_on": DONE,
         "class_hours": 40,
         "capacity": 50,
-        "subsidy_standard": Decimal(standard),
         "policy_year": 2026,
     } | extra
     return services.course_create(actor=actor, provider=provider, data=data)
@@ -76,14 +83,14 @@ def test_training_claim_sums_each_courses_standard_with_a_trace_line_per_course(
 
     claim = _claim(agency_a, org_a, "training_subsidy", [str(e.pk) for e in listed])
 
-    # 2 × 1,500 + 1 × 800 + 1 × 2,000 capped at the type's 1,500 = 5,300
-    assert claim.eligible_amount == Decimal("5300.00")
+    # 2 × 1,500 + 1 × 800 + 1 × 2,000: each course at its kind's standard, no other ceiling
+    assert claim.eligible_amount == Decimal("5800.00")
     assert claim.declared["count"] == "4"
     trace = "\n".join(claim.trace)
     assert "家政服务员培训：2 人 × 1,500.00 元 = 3,000.00 元" in trace
     assert "养老护理员培训：1 人 × 800.00 元 = 800.00 元" in trace
-    assert "家政经理人研修班：1 人 × 1,500.00 元" in trace and "高于政策标准" in trace
-    assert "合计 4 人，5,300.00 元" in trace
+    assert "家政经理人研修班：1 人 × 2,000.00 元 = 2,000.00 元" in trace
+    assert "合计 4 人，5,800.00 元" in trace
     subjects = list(claim.subjects.order_by("id"))
     assert [s.key for s in subjects] == [str(e.pk) for e in listed]
     assert {s.kind for s in subjects} == {ClaimSubject.Kind.ENROLMENT}
@@ -229,3 +236,13 @@ def test_the_claim_form_offers_the_unclaimed_enrolments_of_the_provider(
     )
     assert response.status_code == 302
     assert ClaimSubject.objects.get(key=str(ours.pk)).claim.eligible_amount == Decimal("1500.00")
+
+
+def test_the_provider_cannot_set_a_standard_the_kinds_standard_is_paid(agency_a, org_a):
+    """A course's subsidy standard comes from its course kind, not from the provider."""
+    course = _course(agency_a, org_a, "家政服务员培训", "1500.00", subsidy_standard="9999.00")
+    assert course.subsidy_standard == Decimal("1500.00")
+    trainee = _trainee(agency_a, course, "王芳")
+    CourseKind.objects.filter(code="pre_job").update(subsidy_standard=Decimal("1300.00"))
+    claim = _claim(agency_a, org_a, "training_subsidy", [str(trainee.pk)])
+    assert claim.eligible_amount == Decimal("1300.00")
