@@ -232,6 +232,7 @@ MATRIX: list[Row] = [
     # --- public voucher pages: no account needed. An application is unlocked in one browser
     # by its number and ID number together; without that nobody, staff included, reaches its
     # status, its voucher or its choice of agency (HOLDER_GETS: the household does) ----------
+    R("vouchers_public:index",   "/vouchers/",                            *EVERYONE_OK),
     R("vouchers_public:apply",   "/vouchers/apply/",                      *EVERYONE_OK),
     # The number is shown after applying in this browser only (held in its session).
     R("vouchers_public:apply_done", "/vouchers/apply/done/",              *(TO_VOUCHER_APPLY,) * 8),
@@ -242,6 +243,7 @@ MATRIX: list[Row] = [
     R("vouchers_public:choose_agency", "/vouchers/status/agency/",        *EVERYONE_405),  # POST-only
     R("vouchers_public:leave",   "/vouchers/status/leave/",               *EVERYONE_405),
     # --- public training sign-up: no account needed, so it is open to everyone -------------
+    R("training_signup:index",   "/training/",                            *EVERYONE_OK),
     R("training_signup:signup",  "/training/signup/",                     OK,          OK,          OK,          OK,          *STAFF_OK),
     R("training_signup:thanks",  "/training/signup/thanks/",              OK,          OK,          OK,          OK,          *STAFF_OK),
     # --- admin site -------------------------------------------------------------------------
@@ -337,6 +339,8 @@ MATRIX: list[Row] = [
                  view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
     R("admin:training_course_import_roster", "/admin/training/course/{course_a.pk}/import-roster/", *NO_ADMIN,              *REVIEWERS_ONLY),
     R("admin:training_course_roster_template", "/admin/training/course/import-roster/template.xlsx", *NO_ADMIN,             *STAFF_OK),
+    # The roster in the import columns; officials read it too (ID numbers as each may see).
+    R("admin:training_course_roster_export", "/admin/training/course/{course_a.pk}/roster.xlsx", *NO_ADMIN,                   *STAFF_OK),
     # Trainees are enrolled on a course (portal, import or sign-up), never added here.
     *admin_model("training_enrolment", "{enrolment_a.pk}",
                  view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
@@ -731,8 +735,11 @@ NEW_SIGNUP = {
     "street": "{street.pk}",
     "kinds": ["{course_kind.pk}"],
     "note": "",
+    "consent": "on",
 }
-# The resident of ``signup`` again, while that sign-up is still open: refused, on the field.
+# The resident of ``signup`` again, while that sign-up is still open: answered as a first
+# sign-up (the thanks page, so nobody learns that the ID number signed up before), nothing
+# written.
 SIGNUP_AGAIN = {
     **NEW_SIGNUP,
     "name": "{signup.person.name}",
@@ -896,10 +903,10 @@ WRITES: list[Write] = [
     W("training:course_enrol",     "post", "/portal/training/{course_a.pk}/enrol/",   NEW_TRAINEE,         LOGIN,       TO_APPLY,    SKIP,        NOT_FOUND,   TO_ADMIN, by="agency_a"),
     W("training:enrolment_record", "post", "/portal/training/{course_a.pk}/trainees/{enrolment_a.pk}/", RECORD, LOGIN,  TO_APPLY,    SKIP,        NOT_FOUND,   TO_ADMIN, by="agency_a"),
     W("training:roster_import",    "post", "/portal/training/{course_a.pk}/import/",  {},                  LOGIN,       TO_APPLY,    SKIP,        NOT_FOUND,   TO_ADMIN, by=None),
-    # The public sign-up is everyone's; signing up twice while the first is open is refused
-    # on the form (the page again, with the reason), nothing written.
+    # The public sign-up is everyone's; signing up twice while the first is open gets the
+    # first answer (the thanks page, which says nothing of the first), nothing written.
     W("training_signup:signup",    "post", "/training/signup/",                       NEW_SIGNUP,          SKIP,        SKIP,        SKIP,        SKIP,        SKIP,     by="anonymous"),
-    W("training_signup:signup",    "post", "/training/signup/",                       SIGNUP_AGAIN,        OK,          OK,          OK,          OK,          OK,       by=None),
+    W("training_signup:signup",    "post", "/training/signup/",                       SIGNUP_AGAIN,        *(GOES("/training/signup/thanks/"),) * 5,                    by=None),
     # --- admin: official reads only; nobody else without a bureau role gets in -------------
     W("admin:agencies_agency_change", "post", "/admin/agencies/agency/{org_a.pk}/change/", AGENCY_ADMIN_CHANGE, *NO_ADMIN,                                  DENIED,   by="reviewer"),
     W("admin:agencies_agency_review", "post", "/admin/agencies/agency/{org_a.pk}/review/suspend/", REASON,      *NO_ADMIN,                                  DENIED,   by="reviewer"),

@@ -115,6 +115,14 @@ class PublicSignupForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    consent = forms.BooleanField(
+        label=_("Consent to the use of personal details"),
+        help_text=_(
+            "I agree that the bureau uses these personal details to arrange training for me and "
+            "the subsidies that go with it, and passes my name and phone to the training "
+            "provider of the course I am placed in."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,12 +131,16 @@ class PublicSignupForm(forms.Form):
             active=True, is_manager_training=False
         )
         self.fields["name"].widget.attrs.update(autocomplete="name")
-        for name in ("name", "id_number", "phone", "street"):
+        for name in ("name", "id_number", "phone", "street", "consent"):
             self.fields[name].error_messages["required"] = {
                 "name": _("Please enter your full name."),
                 "id_number": _("Please enter your 18-character ID number."),
                 "phone": _("Please leave a phone number so the bureau can reach you."),
                 "street": _("Please choose the street or town where you live."),
+                "consent": _(
+                    "Please agree to the use of your personal details; without it the bureau "
+                    "cannot arrange training for you."
+                ),
             }[name]
 
     def clean_phone(self):

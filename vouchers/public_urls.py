@@ -8,6 +8,7 @@ from . import public_views
 app_name = "vouchers_public"
 
 urlpatterns = [
+    path("", public_views.landing, name="index"),
     path("apply/", public_views.apply, name="apply"),
     path("apply/done/", public_views.apply_done, name="apply_done"),
     path("status/", public_views.status, name="status"),

@@ -388,3 +388,20 @@ def leave(request):
     if request.POST.get("next") == "home":
         return redirect("home")
     return redirect("vouchers_public:status")
+
+
+# --- landing ---------------------------------------------------------------------------------
+
+
+@never_cache
+def landing(request):
+    """/vouchers/: what the voucher is, who qualifies, how to apply, what is left to issue."""
+    batch = selectors.current_batch()
+    context: dict = {"batch": batch, "groups": selectors.public_target_groups()}
+    if batch is not None:
+        context |= {
+            "left": max(batch.count - batch.issued_count, 0),
+            "open_batch": selectors.open_batch_for_applications(),
+            **_closed_context(),
+        }
+    return render(request, "vouchers/public/landing.html", context)

@@ -16,7 +16,15 @@ from kunqu_jiafu.accounts.roles import is_agency_user, is_staff_member
 from kunqu_jiafu.people.idcard import normalize as normalize_id
 from kunqu_jiafu.people.models import Person
 
-from .models import Application, Participation, Service, Settlement, Voucher, VoucherBatch
+from .models import (
+    Application,
+    Participation,
+    Service,
+    Settlement,
+    TargetGroup,
+    Voucher,
+    VoucherBatch,
+)
 
 USED_STATUSES = ("redeemed", "verified", "rejected", "reimbursed")
 VERIFIED_STATUSES = ("verified", "reimbursed")
@@ -372,3 +380,8 @@ def progress(batch: VoucherBatch | None = None) -> dict | None:
         "by_group": _grouped(batch, "application__target_group", "application__target_group__name"),
         "by_street": _grouped(batch, "application__street", "application__street__name"),
     }
+
+
+def public_target_groups() -> QuerySet[TargetGroup]:
+    """The groups whose households may apply, as the public page lists them."""
+    return TargetGroup.objects.filter(active=True).order_by("sort_order", "pk")

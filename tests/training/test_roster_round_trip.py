@@ -24,7 +24,7 @@ from training import roster_columns as col
 from training import services
 from training.models import Enrolment
 
-PHONES = ("13900000011", "13900000012", "04712345678")
+PHONES = ("13900000011", "13900000012", "13900000013")
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ def signup_post(**overrides) -> dict:
         "street": Street.objects.filter(active=True).first().pk,
         "kinds": [CourseKind.objects.get(code="pre_job").pk],
         "note": "希望周末上课",
+        "consent": "on",
     }
     data.update(overrides)
     return data
@@ -68,19 +69,42 @@ def test_signing_up_with_no_kind_ticked_asks_for_one(db, client):
 def test_an_empty_form_names_every_missing_field(db, client):
     response = client.post(URL, {})
     errors = response.context["form"].errors
-    assert set(errors) == {"name", "id_number", "phone", "street", "kinds"}
+    assert set(errors) == {"name", "id_number", "phone", "street", "kinds", "consent"}
     assert not TrainingSignup.objects.exists()
 
 
-def test_a_second_open_signup_of_the_same_person_is_refused(db, client):
+def test_a_second_open_signup_gets_the_first_answer_and_writes_no_second_row(db, client):
+    """Issue 9: "a repeat sign-up does not reveal that the ID signed up before"."""
+    number = factories.id_number()
+    first = client.post(URL, signup_post(id_number=number))
+    again = client.post(URL, signup_post(id_number=number, phone="13800000000", note="再报"))
+    assert again.status_code == first.status_code == 302
+    assert again["Location"] == first["Location"] == reverse("training_signup:thanks")
+    signup = TrainingSignup.objects.get()  # no duplicate row
+    assert signup.phone == "13912345678" and signup.note == "希望周末上课"  # nothing changed
+    assert AuditEntry.objects.filter(action="training.signup.created").count() == 1
+
+
+def test_a_public_signup_does_not_overwrite_the_phone_on_record(db, client):
     number = factories.id_number()
     client.post(URL, signup_post(id_number=number))
-    response = client.post(URL, signup_post(id_number=number))
+    signup = TrainingSignup.objects.get()
+    signup.status = TrainingSignup.Status.CLOSED
+    signup.save()
+    client.post(URL, signup_post(id_number=number, phone="13800000000"))
+    second = TrainingSignup.objects.get(status=TrainingSignup.Status.NEW)
+    assert second.phone == "13800000000"  # the new sign-up keeps the number given
+    assert second.person.phone == "13912345678"  # the person's record is not rewritten
+
+
+def test_signing_up_without_consent_is_refused_with_a_chinese_message(db, client):
+    data = signup_post()
+    del data["consent"]
+    response = client.post(URL, data, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 200
-    assert response.context["form"].errors["id_number"] == [
-        gettext("You have already signed up; the bureau will contact you.")
-    ]
-    assert TrainingSignup.objects.count() == 1
+    assert "consent" in response.context["form"].errors
+    assert "同意" in response.content.decode()
+    assert not TrainingSignup.objects.exists()
 
 
 def test_manager_training_is_not_offered_to_the_public(db, client):
