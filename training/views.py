@@ -1,4 +1,4 @@
-"""The training pages: the provider's courses in the agency portal and the public sign-up.
+"""The training pages: the provider's courses in the agency portal, the public page and sign-up.
 
 Thin views over services, selectors and permissions. Another agency's course is simply not
 found (404); bureau staff are sent to the admin, as in the rest of the portal.
@@ -6,14 +6,18 @@ found (404); bureau staff are sent to the admin, as in the rest of the portal.
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.views import agency_member
@@ -232,14 +236,70 @@ def roster_export_response(course: Course, user) -> HttpResponse:
     )
 
 
-# --- public sign-up -----------------------------------------------------------------------
+# --- public pages --------------------------------------------------------------------------
+
+# Sign-ups accepted per client address in SIGNUP_WINDOW seconds (a household or an office may
+# share an address, so not one), and per ID number (someone trying a person's number).
+SIGNUP_LIMIT_PER_ADDRESS = 100
+SIGNUP_LIMIT_PER_ID = 10
+SIGNUP_WINDOW = 60 * 60
+OPEN_COURSES_SHOWN = 10
 
 
+@never_cache
+def public_landing(request):
+    """/training/: what the training is, who it is for, how to sign up, courses open now."""
+    courses = selectors.open_courses()
+    year_progress = selectors.progress()
+    return render(
+        request,
+        "training/landing.html",
+        {
+            "kinds": selectors.public_kinds(),
+            "courses": courses[:OPEN_COURSES_SHOWN],
+            "courses_open": courses.count(),
+            "progress": year_progress,
+        },
+    )
+
+
+def _signup_counters(request, id_number: str) -> list[tuple[str, int]]:
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{id_number}".encode()).hexdigest()[:24]
+    address = request.META.get("REMOTE_ADDR") or "unknown"
+    return [
+        (f"training.signups.address.{address}", SIGNUP_LIMIT_PER_ADDRESS),
+        (f"training.signups.id.{digest}", SIGNUP_LIMIT_PER_ID),
+    ]
+
+
+def _over_limit(counters: list[tuple[str, int]]) -> bool:
+    """Counts this attempt; True when any counter is already at its limit."""
+    over = any((cache.get(key) or 0) >= limit for key, limit in counters)
+    if not over:
+        for key, _limit in counters:
+            if not cache.add(key, 1, SIGNUP_WINDOW):
+                try:
+                    cache.incr(key)
+                except ValueError:  # expired between add and incr
+                    cache.add(key, 1, SIGNUP_WINDOW)
+    return over
+
+
+@never_cache
 @require_http_methods(["GET", "POST"])
 def public_signup(request):
     form = PublicSignupForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if _over_limit(_signup_counters(request, data["id_number"])):
+            form.add_error(
+                None,
+                _(
+                    "Too many sign-ups from here in a short time. Please try again in an hour, "
+                    "or call the bureau's family services office."
+                ),
+            )
+            return render(request, "training/signup.html", {"form": form}, status=429)
         try:
             services.signup_create(
                 id_number=data["id_number"],
