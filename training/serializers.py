@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from agencies import selectors as agency_selectors
 from agencies.models import Agency, Street
+from kunqu_jiafu.people.phone import PhoneField
 
 from . import selectors
 from .models import Course, CourseKind, Enrolment
@@ -214,9 +215,7 @@ class EnrolmentCreateSerializer(serializers.Serializer):
         help_text=gettext_lazy("18-character resident ID number."),
     )
     name = serializers.CharField(label=gettext_lazy("full name"), max_length=50)
-    phone = serializers.CharField(
-        label=gettext_lazy("phone"), max_length=20, required=False, allow_blank=True
-    )
+    phone = PhoneField(label=gettext_lazy("phone"), required=False, allow_blank=True)
     is_hard_to_employ = serializers.BooleanField(
         label=gettext_lazy("person with employment difficulties"), required=False
     )

@@ -19,6 +19,7 @@ from rest_framework import serializers
 
 from agencies import selectors as agency_selectors
 from agencies.models import Agency, BusinessFormat, Street, Worker
+from kunqu_jiafu.people.phone import PhoneField
 
 from .models import (
     Application,
@@ -229,7 +230,7 @@ class VoucherApplicationCreateSerializer(serializers.Serializer):
         help_text=gettext_lazy("18-character resident ID number."),
     )
     name = serializers.CharField(label=gettext_lazy("full name"), max_length=50)
-    phone = serializers.CharField(label=gettext_lazy("phone"), max_length=20, allow_blank=True)
+    phone = PhoneField(label=gettext_lazy("phone"), allow_blank=True)
     address = serializers.CharField(label=gettext_lazy("address"), max_length=200, allow_blank=True)
     street = serializers.PrimaryKeyRelatedField(
         label=gettext_lazy("street or town"), queryset=Street.objects.all()

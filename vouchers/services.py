@@ -29,6 +29,7 @@ from kunqu_jiafu.documents import sniff
 from kunqu_jiafu.documents.numbering import format_notice_number, next_number
 from kunqu_jiafu.documents.services import document_attach, document_store
 from kunqu_jiafu.notifications.services import notify
+from kunqu_jiafu.people.phone import is_phone, normalize_phone, phone_message
 from kunqu_jiafu.people.services import person_get_or_create
 
 from . import codes, permissions, selectors
@@ -224,6 +225,10 @@ def application_create(
         errors["target_group"] = _("This target group no longer qualifies; choose another.")
     if not (phone or "").strip():
         errors["phone"] = _("Please leave a phone number so the bureau can reach you.")
+    elif not is_phone(phone):
+        errors["phone"] = phone_message()
+    else:
+        phone = normalize_phone(phone)
     if not (address or "").strip():
         errors["address"] = _("Enter the household's address; the service is given at home.")
     if actor is None and evidence is None:

@@ -8,6 +8,7 @@ from kunqu_jiafu.audit import log as audit_log
 
 from .idcard import parse_id_number
 from .models import Person
+from .phone import phone_or_error
 
 
 def name_mismatch_message(existing: Person, actor) -> str:
@@ -37,6 +38,7 @@ def person_get_or_create(*, id_number: str, name: str, phone: str = "", actor=No
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Please enter the person's name.")})
+    phone = phone_or_error(phone)
     existing = Person.objects.by_id_number(parsed.number).first()
     if existing is not None:
         if existing.name != name:
