@@ -27,6 +27,11 @@ ACTIONS = {
         "audit action", "Employee-system filing returned for correction"
     ),
     "agencies.filing.refuse": pgettext_lazy("audit action", "Employee-system filing refused"),
+    "agencies.filing.withdraw": pgettext_lazy("audit action", "Employee-system filing withdrawn"),
+    "agencies.filing.lapsed": pgettext_lazy("audit action", "Employee-system filing lapsed"),
+    "agencies.filing.renewed": pgettext_lazy(
+        "audit action", "Employee-system filing replaced by its renewal"
+    ),
     "agencies.standing.set": pgettext_lazy("audit action", "Yearly standing recorded"),
     "agencies.agency.size": pgettext_lazy("audit action", "Enterprise size recorded"),
 }

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kunqu_jiafu.people.models import Person
 
@@ -64,6 +65,32 @@ class AgencyPolicy(models.Model):
     health_check_valid_months = models.PositiveSmallIntegerField(
         _("health check valid for (months)"), default=12
     )
+    filing_valid_months = models.PositiveSmallIntegerField(
+        _("employee-system filing: valid for (months)"),
+        default=12,
+        help_text=_("A filing lapses at the end of this term unless it is renewed."),
+    )
+    filing_renewal_days = models.PositiveSmallIntegerField(
+        _("employee-system filing: renewal opens (days before the end)"),
+        default=90,
+        help_text=_("An agency may file for renewal this many days before its filing ends."),
+    )
+    target_centres_min = models.PositiveSmallIntegerField(
+        _("community service centres target (min)"),
+        default=0,
+        help_text=_(
+            "The plan sets no figure for centres; the station target counts stations only."
+        ),
+    )
+    target_centres_max = models.PositiveSmallIntegerField(
+        _("community service centres target (max)"), default=0
+    )
+    target_city_brands_min = models.PositiveSmallIntegerField(
+        _("Baotou distinctive housekeeping brands target (min)"), default=1
+    )
+    target_city_brands_max = models.PositiveSmallIntegerField(
+        _("Baotou distinctive housekeeping brands target (max)"), default=2
+    )
 
     class Meta:
         verbose_name = _("yearly agency policy")
@@ -77,6 +104,17 @@ class AgencyPolicy(models.Model):
             models.CheckConstraint(
                 condition=Q(target_stations_min__lte=models.F("target_stations_max")),
                 name="agencypolicy_station_target_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_centres_min__lte=models.F("target_centres_max")),
+                name="agencypolicy_centre_target_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_city_brands_min__lte=models.F("target_city_brands_max")),
+                name="agencypolicy_city_brand_target_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(filing_valid_months__gte=1), name="agencypolicy_filing_term_positive"
             ),
         ]
 
@@ -336,6 +374,9 @@ class EmployeeSystemFiling(models.Model):
         FILED = "filed", _("filed")
         RETURNED = "returned", _("returned for correction")
         REFUSED = "refused", _("refused")
+        RENEWED = "renewed", _("renewed")
+        LAPSED = "lapsed", _("lapsed")
+        WITHDRAWN = "withdrawn", pgettext_lazy("filing status", "withdrawn")
 
     agency = models.ForeignKey(
         Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="filings"
@@ -374,16 +415,42 @@ class EmployeeSystemFiling(models.Model):
     )
     decision_reason = models.TextField(_("reason"), blank=True)
     filed_on = models.DateField(_("filing date"), null=True, blank=True)
+    renews = models.ForeignKey(
+        "self",
+        verbose_name=_("renewal of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="renewals",
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    ended_on = models.DateField(
+        _("ended on"), null=True, blank=True, help_text=_("The first day it no longer applies.")
+    )
+    end_reason = models.TextField(_("why it ended"), blank=True)
+    end_figures = models.JSONField(_("figures when it ended"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("employee-system filing")
         verbose_name_plural = _("employee-system filings")
         ordering = ["-submitted_at", "-id"]
         constraints = [
+            # One filing waiting for the bureau, and one in force (a renewal waits beside it).
             models.UniqueConstraint(
                 fields=["agency"],
-                condition=Q(status__in=["submitted", "filed"]),
-                name="filing_one_live_per_agency",
+                condition=Q(status="submitted"),
+                name="filing_one_submitted_per_agency",
+            ),
+            models.UniqueConstraint(
+                fields=["agency"],
+                condition=Q(status="filed"),
+                name="filing_one_filed_per_agency",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["filed", "renewed", "lapsed", "withdrawn"])
+                | Q(valid_from__isnull=False, valid_until__gte=models.F("valid_from")),
+                name="filing_in_force_has_term",
             ),
         ]
 

@@ -158,3 +158,34 @@ def enterprise_size(
         if staff >= threshold.min_staff and revenue >= threshold.min_revenue:
             return threshold.size
     return MICRO
+
+
+# --- employee-system filing: term and validity ----------------------------------------------
+
+
+def filing_term(start: dt.date, months: int) -> tuple[dt.date, dt.date]:
+    """A filing valid for ``months`` from ``start``: the last day is the day before the
+    same date ``months`` later (one year from 2026-03-01 ends 2027-02-28)."""
+    return start, add_months(start, months) - dt.timedelta(days=1)
+
+
+def filing_last_day(valid_until: dt.date, ended_on: dt.date | None) -> dt.date:
+    """The last day a filing applied: its term, cut short by a withdrawal or a lapse."""
+    if ended_on is None:
+        return valid_until
+    return min(valid_until, ended_on - dt.timedelta(days=1))
+
+
+def period_covered(
+    periods: Iterable[tuple[dt.date, dt.date]], date_from: dt.date, date_to: dt.date
+) -> bool:
+    """Whether the periods (inclusive) together cover every day from date_from to date_to."""
+    day = date_from
+    for start, end in sorted(periods):
+        if start > day:
+            break
+        if end >= day:
+            day = end + dt.timedelta(days=1)
+        if day > date_to:
+            return True
+    return day > date_to

@@ -225,14 +225,17 @@ class Target:
 
 
 def yearly_targets(year: int | None = None) -> list[Target]:
+    """The plan's yearly targets: "每年新增家服机构5-10家，认定社区家庭服务站3-5个" (stations
+    only: a centre is not a station and has its own figure) and "力争打造包头市特色家政服务品牌
+    1-2户". Recognitions granted that year and not revoked count."""
     year = year or timezone.localdate().year
     policy = policy_for_year(year)
     new_agencies = Agency.objects.filter(registered_on__year=year).count()
-    stations = Recognition.objects.filter(
-        year=year,
-        kind__in=[Recognition.Kind.STATION, Recognition.Kind.CENTRE],
-        status=Recognition.Status.VALID,
-    ).count()
+    granted = Recognition.objects.filter(year=year, status=Recognition.Status.VALID).aggregate(
+        stations=Count("pk", filter=Q(kind=Recognition.Kind.STATION)),
+        centres=Count("pk", filter=Q(kind=Recognition.Kind.CENTRE)),
+        city_brands=Count("pk", filter=Q(kind=Recognition.Kind.CITY_BRAND)),
+    )
     return [
         Target(
             "本年新登记机构",
@@ -241,10 +244,22 @@ def yearly_targets(year: int | None = None) -> list[Target]:
             policy.target_new_agencies_max,
         ),
         Target(
-            "本年认定社区家庭服务中心（站）",
-            stations,
+            "本年认定社区家庭服务站",
+            granted["stations"],
             policy.target_stations_min,
             policy.target_stations_max,
+        ),
+        Target(
+            "本年认定社区家庭服务中心",
+            granted["centres"],
+            policy.target_centres_min,
+            policy.target_centres_max,
+        ),
+        Target(
+            "本年包头市特色家政服务品牌",
+            granted["city_brands"],
+            policy.target_city_brands_min,
+            policy.target_city_brands_max,
         ),
     ]
 
@@ -280,11 +295,41 @@ def valid_recognitions(agency: Agency, year: int, kinds) -> QuerySet[Recognition
     ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))
 
 
-def agency_is_filed(agency: Agency) -> bool:
-    """Whether the agency is a filed employee-system enterprise."""
+# Filings that applied for a time (a term from valid_from to valid_until, perhaps cut short).
+FILING_IN_FORCE_STATUSES = (
+    EmployeeSystemFiling.Status.FILED,
+    EmployeeSystemFiling.Status.RENEWED,
+    EmployeeSystemFiling.Status.LAPSED,
+    EmployeeSystemFiling.Status.WITHDRAWN,
+)
+
+
+def filing_periods(agency: Agency) -> list[tuple[dt.date, dt.date]]:
+    """The days the agency was (or will be) a filed employee-system enterprise."""
+    rows = EmployeeSystemFiling.objects.filter(
+        agency=agency, status__in=FILING_IN_FORCE_STATUSES, valid_from__isnull=False
+    ).values_list("valid_from", "valid_until", "ended_on")
+    periods = [(start, rules.filing_last_day(until, ended)) for start, until, ended in rows]
+    return sorted((start, end) for start, end in periods if end >= start)
+
+
+def filing_valid_on(agency: Agency, date_from: dt.date, date_to: dt.date | None = None) -> bool:
+    """Whether the agency's employee-system filing was valid on EVERY day from date_from to
+    date_to (a claim period; one day when date_to is omitted). A lapsed or withdrawn filing
+    still counts for the days it was in force; a renewal continues it without a gap."""
+    return rules.period_covered(filing_periods(agency), date_from, date_to or date_from)
+
+
+def filing_in_force(agency: Agency) -> EmployeeSystemFiling | None:
+    """The agency's filing with status 'filed' (its term may start after a renewed one's)."""
     return EmployeeSystemFiling.objects.filter(
         agency=agency, status=EmployeeSystemFiling.Status.FILED
-    ).exists()
+    ).first()
+
+
+def agency_is_filed(agency: Agency, on: dt.date | None = None) -> bool:
+    """Whether the agency is a filed employee-system enterprise today (or on a day)."""
+    return filing_valid_on(agency, on or timezone.localdate())
 
 
 # --- enterprise size ----------------------------------------------------------------------

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -133,7 +132,7 @@ class AgencySerializer(serializers.ModelSerializer):
         # Uses the prefetched formats: no query per row.
         return [f.name for f in agency.formats.all()]
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_license_url(self, agency: Agency) -> str | None:
         if agency.license_id is None:
             return None
@@ -451,6 +450,11 @@ class FilingSerializer(serializers.ModelSerializer):
             "decided_by_name",
             "decision_reason",
             "filed_on",
+            "renews",
+            "valid_from",
+            "valid_until",
+            "ended_on",
+            "end_reason",
         ]
         read_only_fields = fields
 

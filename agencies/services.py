@@ -23,7 +23,7 @@ from kunqu_jiafu.people.phone import is_phone, normalize_phone, phone_message, p
 from kunqu_jiafu.people.services import person_get_or_create
 from kunqu_jiafu.workflow import find
 
-from . import permissions, selectors, workflow
+from . import permissions, rules, selectors, workflow
 from .models import (
     Agency,
     AgencyMembership,
@@ -606,9 +606,19 @@ def filing_submit(
                     EmployeeSystemFiling.Status.RETURNED,
                 ],
             )
-            .order_by("-submitted_at")
+            .order_by("-submitted_at", "-id")
             .first()
         )
+        in_force = None
+        if existing is not None and existing.status == EmployeeSystemFiling.Status.FILED:
+            # A filing in force may be renewed in its last weeks; the renewal is a new filing.
+            in_force, existing = existing, None
+            opens = renewal_opens_on(in_force)
+            if timezone.localdate() < opens:
+                raise ValidationError(
+                    _("The agency's filing is valid until %(until)s; renewal opens on %(opens)s.")
+                    % {"until": in_force.valid_until, "opens": opens}
+                )
         if existing is not None and existing.status != EmployeeSystemFiling.Status.RETURNED:
             raise ValidationError(
                 _("The agency already has a filing that is %(status)s.")
@@ -622,7 +632,7 @@ def filing_submit(
                     if not value
                 }
             )
-        filing = existing or EmployeeSystemFiling(agency=agency)
+        filing = existing or EmployeeSystemFiling(agency=agency, renews=in_force)
         action = "resubmitted" if existing else "submitted"
         for name, value in declarations.items():
             setattr(filing, name, value)
@@ -671,6 +681,8 @@ def filing_decide(
         _require(permissions.can_transition_filing(actor, filing, action))
         declarations = {name: getattr(filing, name) for name in FILING_DECLARATIONS}
         return filing_submit(actor=actor, agency=filing.agency, declarations=declarations)
+    if action == "withdraw":
+        return filing_withdraw(actor=actor, filing=filing, reason=reason)
     with transaction.atomic():
         filing = (
             EmployeeSystemFiling.objects.select_for_update()
@@ -701,7 +713,7 @@ def filing_decide(
         filing.decided_by = actor
         filing.decision_reason = reason
         if transition.target == EmployeeSystemFiling.Status.FILED:
-            filing.filed_on = timezone.localdate()
+            _put_in_force(filing)
         filing.save()
         audit.log(
             actor,
@@ -718,6 +730,185 @@ def filing_decide(
             reverse("portal:filing"),
         )
     return filing
+
+
+def renewal_opens_on(filing: EmployeeSystemFiling) -> dt.date:
+    """The first day the agency may file to renew a filing in force."""
+    policy = selectors.policy_for_year(filing.valid_until.year)
+    return filing.valid_until - dt.timedelta(days=policy.filing_renewal_days)
+
+
+def _put_in_force(filing: EmployeeSystemFiling) -> None:
+    """An approved filing's term: from today, or, renewing one still in force, from the day
+    after that one ends (no gap, no overlap); the one renewed becomes 'renewed'."""
+    today = timezone.localdate()
+    start = today
+    previous = (
+        EmployeeSystemFiling.objects.select_for_update()
+        .filter(agency=filing.agency_id, status=EmployeeSystemFiling.Status.FILED)
+        .exclude(pk=filing.pk)
+        .first()
+    )
+    if previous is not None:
+        if previous.valid_until >= today:
+            start = previous.valid_until + dt.timedelta(days=1)
+        previous.status = EmployeeSystemFiling.Status.RENEWED
+        previous.save(update_fields=["status"])
+        audit.log(
+            None,
+            previous,
+            "agencies.filing.renewed",
+            before={"status": EmployeeSystemFiling.Status.FILED},
+            after={"status": previous.status, "renewed_by": filing.pk},
+        )
+    months = selectors.policy_for_year(start.year).filing_valid_months
+    filing.filed_on = today
+    filing.valid_from, filing.valid_until = rules.filing_term(start, months)
+
+
+def _figures_snapshot(figures) -> dict[str, int | bool]:
+    return {
+        "total_workers": figures.total_workers,
+        "contracted_workers": figures.contracted_workers,
+        "insured_workers": figures.insured_workers,
+        "qualifying_workers": figures.qualifying_workers,
+        "threshold_workers": figures.threshold_workers,
+        "threshold_months": figures.threshold_months,
+        "meets_threshold": figures.meets_threshold,
+    }
+
+
+def figures_text(figures: dict) -> str:
+    return _(
+        "%(qualifying)s qualifying workers (labour contract of at least %(months)s months with "
+        "social insurance) of the %(need)s needed; %(total)s active workers, %(insured)s insured."
+    ) % {
+        "qualifying": figures["qualifying_workers"],
+        "months": figures["threshold_months"],
+        "need": figures["threshold_workers"],
+        "total": figures["total_workers"],
+        "insured": figures["insured_workers"],
+    }
+
+
+def filing_withdraw(
+    *, actor: User | None, filing: EmployeeSystemFiling, reason: str = ""
+) -> EmployeeSystemFiling:
+    """Withdraw a filing in force: from today the agency is no longer an employee-system
+    enterprise. The nightly check does this (actor None) when the figures fall below the
+    threshold; bureau staff may do it with a reason. The agency is told the figures."""
+    with transaction.atomic():
+        filing = (
+            EmployeeSystemFiling.objects.select_for_update()
+            .select_related("agency")
+            .get(pk=filing.pk)
+        )
+        if actor is not None:
+            _require(permissions.can_transition_filing(actor, filing, "withdraw"))
+        if filing.status != EmployeeSystemFiling.Status.FILED:
+            raise ValidationError(
+                _("This action is not possible while the filing is %(status)s.")
+                % {"status": filing.get_status_display()}
+            )
+        reason = (reason or "").strip()
+        if actor is not None and not reason:
+            raise ValidationError({"reason": _("Please give the reason for the withdrawal.")})
+        today = timezone.localdate()
+        figures = _figures_snapshot(selectors.filing_figures_for(filing.agency))
+        text = _("Figures on %(date)s: %(figures)s") % {
+            "date": today.isoformat(),
+            "figures": figures_text(figures),
+        }
+        filing.status = EmployeeSystemFiling.Status.WITHDRAWN
+        filing.ended_on = today
+        filing.end_figures = figures
+        filing.end_reason = "\n".join(part for part in (reason, text) if part)
+        filing.save(update_fields=["status", "ended_on", "end_figures", "end_reason"])
+        # A renewed filing whose term still runs ends with it.
+        EmployeeSystemFiling.objects.filter(
+            agency=filing.agency,
+            status=EmployeeSystemFiling.Status.RENEWED,
+            valid_until__gte=today,
+            ended_on__isnull=True,
+        ).update(ended_on=today)
+        audit.log(
+            actor,
+            filing,
+            "agencies.filing.withdraw",
+            before={"status": EmployeeSystemFiling.Status.FILED},
+            after={"status": filing.status, "figures": figures},
+            reason=reason,
+        )
+        notify(
+            agency_users(filing.agency),
+            _("Employee-system filing withdrawn"),
+            _(
+                "From %(date)s %(name)s is no longer a filed employee-system enterprise and "
+                "cannot claim the employee-system benefits."
+            )
+            % {"date": today.isoformat(), "name": filing.agency.name}
+            + "\n"
+            + filing.end_reason,
+            reverse("portal:filing"),
+        )
+    return filing
+
+
+def filing_lapse(*, filing: EmployeeSystemFiling) -> EmployeeSystemFiling:
+    """A filing whose term has ended without renewal lapses (the nightly check)."""
+    with transaction.atomic():
+        filing = (
+            EmployeeSystemFiling.objects.select_for_update()
+            .select_related("agency")
+            .get(pk=filing.pk)
+        )
+        today = timezone.localdate()
+        if filing.status != EmployeeSystemFiling.Status.FILED or filing.valid_until >= today:
+            return filing  # renewed, withdrawn or still valid meanwhile: nothing to do
+        filing.status = EmployeeSystemFiling.Status.LAPSED
+        filing.ended_on = filing.valid_until + dt.timedelta(days=1)
+        filing.end_reason = _("The term ended on %(date)s and the filing was not renewed.") % {
+            "date": filing.valid_until.isoformat()
+        }
+        filing.save(update_fields=["status", "ended_on", "end_reason"])
+        audit.log(
+            None,
+            filing,
+            "agencies.filing.lapsed",
+            before={"status": EmployeeSystemFiling.Status.FILED},
+            after={"status": filing.status},
+        )
+        notify(
+            agency_users(filing.agency),
+            _("Employee-system filing lapsed"),
+            filing.end_reason
+            + "\n"
+            + _("File again on the filing page to receive the employee-system benefits."),
+            reverse("portal:filing"),
+        )
+    return filing
+
+
+def filings_check() -> dict[str, int]:
+    """The nightly check (celery beat, or ``manage.py check_filings``): filings past their
+    term lapse; filings in force whose worker figures no longer meet the threshold are
+    withdrawn with the figures. Each filing is handled in its own transaction."""
+    today = timezone.localdate()
+    done = {"lapsed": 0, "withdrawn": 0, "checked": 0}
+    filed = EmployeeSystemFiling.objects.filter(status=EmployeeSystemFiling.Status.FILED)
+    for filing in filed.filter(valid_until__lt=today).order_by("pk"):
+        if filing_lapse(filing=filing).status == EmployeeSystemFiling.Status.LAPSED:
+            done["lapsed"] += 1
+    policy = selectors.policy_for_year(today.year)
+    for filing in filed.filter(valid_until__gte=today).select_related("agency").order_by("pk"):
+        done["checked"] += 1
+        if not selectors.filing_figures_for(filing.agency, policy).meets_threshold:
+            try:
+                filing_withdraw(actor=None, filing=filing)
+            except ValidationError:
+                continue  # changed meanwhile (renewed or withdrawn by staff)
+            done["withdrawn"] += 1
+    return done
 
 
 def standing_set(

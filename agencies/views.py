@@ -521,10 +521,10 @@ def filing(request, agency: Agency):
     history = list(selectors.filings_for_user(user).filter(agency=agency)[:10])
     current = history[0] if history else None
     allowed, reason = permissions.can_submit_filing(user, agency)
-    closed = current is not None and current.status in (
-        EmployeeSystemFiling.Status.SUBMITTED,
-        EmployeeSystemFiling.Status.FILED,
-    )
+    in_force = next((f for f in history if f.status == EmployeeSystemFiling.Status.FILED), None)
+    renewal_opens = services.renewal_opens_on(in_force) if in_force else None
+    pending = any(f.status == EmployeeSystemFiling.Status.SUBMITTED for f in history)
+    closed = pending or (renewal_opens is not None and timezone.localdate() < renewal_opens)
     can_submit = allowed and not closed
     initial = {}
     if current is not None and current.status == EmployeeSystemFiling.Status.RETURNED:
@@ -552,6 +552,8 @@ def filing(request, agency: Agency):
             "agency": agency,
             "figures": selectors.filing_figures_for(agency, selectors.policy_for_year()),
             "current": current,
+            "in_force": in_force,
+            "renewal_opens": renewal_opens,
             "history": history[1:],
             "form": form,
             "can_submit": can_submit,

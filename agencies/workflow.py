@@ -30,6 +30,8 @@ FILING_TRANSITIONS = (
     Transition("return", F.SUBMITTED, F.RETURNED, STAFF, True, "退回补正"),
     Transition("refuse", F.SUBMITTED, F.REFUSED, STAFF, True, "不予备案"),
     Transition("resubmit", F.RETURNED, F.SUBMITTED, (AGENCY_USER,), False, "重新提交"),
+    # The nightly check withdraws below the threshold by itself; staff may withdraw with a reason.
+    Transition("withdraw", F.FILED, F.WITHDRAWN, STAFF, True, "撤销备案"),
 )
 
 

@@ -194,6 +194,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kunqu_jiafu.documents.tasks.sweep_orphan_upload_files",
         "schedule": 24 * 60 * 60,
     },
+    "check-employee-system-filings": {
+        "task": "agencies.tasks.check_filings",
+        "schedule": 24 * 60 * 60,
+    },
     "sweep-unrendered-notices": {
         "task": "subsidies.tasks.sweep_unrendered_notices",
         "schedule": 10 * 60,

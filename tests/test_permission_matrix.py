@@ -696,6 +696,12 @@ POLICY_CHANGE = {
     "filing_min_workers": "1",
     "filing_min_contract_months": "12",
     "health_check_valid_months": "12",
+    "target_centres_min": "0",
+    "target_centres_max": "0",
+    "target_city_brands_min": "1",
+    "target_city_brands_max": "2",
+    "filing_valid_months": "12",
+    "filing_renewal_days": "90",
 }
 STREET_CHANGE = {"code": "150203999", "name": "篡改街道", "sort_order": "1", "active": "on"}
 NEW_COURSE = {

@@ -21,6 +21,9 @@ FILING_TONES = {
     EmployeeSystemFiling.Status.FILED: "positive",
     EmployeeSystemFiling.Status.RETURNED: "warning",
     EmployeeSystemFiling.Status.REFUSED: "negative",
+    EmployeeSystemFiling.Status.RENEWED: "muted",
+    EmployeeSystemFiling.Status.LAPSED: "muted",
+    EmployeeSystemFiling.Status.WITHDRAWN: "negative",
 }
 RECOGNITION_TONES = {
     Recognition.Status.VALID: "positive",
@@ -35,5 +38,5 @@ AGENCY_ACTION_TONES = {
     "reject": "negative",
     "deregister": "negative",
 }
-FILING_ACTION_TONES = {"approve": "positive", "refuse": "negative"}
+FILING_ACTION_TONES = {"approve": "positive", "refuse": "negative", "withdraw": "negative"}
 RECOGNITION_ACTION_TONES = {"revoke": "negative"}

@@ -37,6 +37,7 @@ class EmployeeSystemFilingAdmin(
         "figures_display",
         "meets_threshold",
         "submitted_at",
+        "valid_until",
         "decided_by",
     )
     list_filter = ("status", "meets_threshold", SubmissionYearFilter)
@@ -72,6 +73,10 @@ class EmployeeSystemFilingAdmin(
         (
             _("Decision"),
             {"fields": ("decided_at", "decided_by", "decision_reason", "filed_on")},
+        ),
+        (
+            _("Term"),
+            {"fields": (("valid_from", "valid_until"), "renews", "ended_on", "end_reason")},
         ),
     )
 

@@ -176,8 +176,14 @@ class AgencyPolicyForm(forms.ModelForm):
             "target_new_agencies_max",
             "target_stations_min",
             "target_stations_max",
+            "target_centres_min",
+            "target_centres_max",
+            "target_city_brands_min",
+            "target_city_brands_max",
             "filing_min_workers",
             "filing_min_contract_months",
+            "filing_valid_months",
+            "filing_renewal_days",
             "health_check_valid_months",
         )
 
@@ -186,7 +192,11 @@ class AgencyPolicyForm(forms.ModelForm):
         for low, high in (
             ("target_new_agencies_min", "target_new_agencies_max"),
             ("target_stations_min", "target_stations_max"),
+            ("target_centres_min", "target_centres_max"),
+            ("target_city_brands_min", "target_city_brands_max"),
         ):
             if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
                 self.add_error(high, _("The maximum cannot be below the minimum."))
+        if data.get("filing_valid_months") == 0:
+            self.add_error("filing_valid_months", _("A filing must be valid for at least 1 month."))
         return data

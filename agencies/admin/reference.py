@@ -51,12 +51,20 @@ class AgencyPolicyAdmin(ReferenceAdmin):
                 "fields": (
                     ("target_new_agencies_min", "target_new_agencies_max"),
                     ("target_stations_min", "target_stations_max"),
+                    ("target_centres_min", "target_centres_max"),
+                    ("target_city_brands_min", "target_city_brands_max"),
                 )
             },
         ),
         (
             _("Employee-system filing threshold"),
-            {"fields": ("filing_min_workers", "filing_min_contract_months")},
+            {
+                "fields": (
+                    "filing_min_workers",
+                    "filing_min_contract_months",
+                    ("filing_valid_months", "filing_renewal_days"),
+                )
+            },
         ),
         (_("Workers"), {"fields": ("health_check_valid_months",)}),
     )

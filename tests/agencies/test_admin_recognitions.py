@@ -93,6 +93,12 @@ def test_reviewer_changes_the_yearly_policy_with_an_audit_entry(reviewer, client
         "filing_min_workers": 8,
         "filing_min_contract_months": 12,
         "health_check_valid_months": 12,
+        "target_centres_min": 0,
+        "target_centres_max": 0,
+        "target_city_brands_min": 1,
+        "target_city_brands_max": 2,
+        "filing_valid_months": 12,
+        "filing_renewal_days": 90,
     }
     assert client_for(reviewer).post(url, data).status_code == 302
     policy.refresh_from_db()
@@ -111,6 +117,12 @@ def test_policy_with_min_above_max_is_refused_with_a_clear_message(reviewer, cli
         "filing_min_workers": 10,
         "filing_min_contract_months": 12,
         "health_check_valid_months": 12,
+        "target_centres_min": 0,
+        "target_centres_max": 0,
+        "target_city_brands_min": 1,
+        "target_city_brands_max": 2,
+        "filing_valid_months": 12,
+        "filing_renewal_days": 90,
     }
     response = client_for(reviewer).post(reverse("admin:agencies_agencypolicy_add"), data)
     assert response.status_code == 200
@@ -128,3 +140,27 @@ def test_official_reads_reference_data_but_cannot_change_it(official, client_for
     )
     street.refresh_from_db()
     assert street.name != "改名"
+
+
+def test_centre_and_brand_targets_are_ranges_the_bureau_sets(reviewer, client_for):
+    data = {
+        "year": 2033,
+        "target_new_agencies_min": 5,
+        "target_new_agencies_max": 10,
+        "target_stations_min": 3,
+        "target_stations_max": 5,
+        "target_centres_min": 2,
+        "target_centres_max": 1,
+        "target_city_brands_min": 3,
+        "target_city_brands_max": 2,
+        "filing_min_workers": 10,
+        "filing_min_contract_months": 12,
+        "filing_valid_months": 0,
+        "filing_renewal_days": 90,
+        "health_check_valid_months": 12,
+    }
+    response = client_for(reviewer).post(reverse("admin:agencies_agencypolicy_add"), data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert {"target_centres_max", "target_city_brands_max", "filing_valid_months"} <= set(errors)
+    assert not AgencyPolicy.objects.filter(year=2033).exists()

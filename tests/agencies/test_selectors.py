@@ -225,11 +225,23 @@ def test_yearly_targets_count_registrations_and_stations_of_the_year(db):
     Recognition.objects.create(
         agency=station, kind="market", year=year, granted_on=dt.date(year, 3, 2)
     )
-    agencies_target, stations_target = selectors.yearly_targets(year)
+    Recognition.objects.create(
+        agency=factories.make_agency("四"), kind="centre", year=year, granted_on=dt.date(year, 4, 1)
+    )
+    agencies_target, stations_target, centres, brands = selectors.yearly_targets(year)
     assert (agencies_target.actual, agencies_target.minimum, agencies_target.maximum) == (2, 5, 10)
     assert agencies_target.percent == 40
     assert not agencies_target.reached
+    # "认定社区家庭服务站3-5个" counts stations only; the valid centre has its own figure.
     assert (stations_target.actual, stations_target.minimum) == (1, 3)
+    assert stations_target.label == "本年认定社区家庭服务站"
+    assert (centres.label, centres.actual) == ("本年认定社区家庭服务中心", 1)
+    # "力争打造包头市特色家政服务品牌1-2户"
+    assert (brands.actual, brands.minimum, brands.maximum) == (0, 1, 2)
+    Recognition.objects.create(
+        agency=station, kind="city_brand", year=year, granted_on=dt.date(year, 5, 1)
+    )
+    assert selectors.yearly_targets(year)[3].actual == 1
 
 
 def test_live_filing_ignores_refused_ones(org_a):

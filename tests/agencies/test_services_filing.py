@@ -46,9 +46,14 @@ def _qualifying(agency: Agency, n: int, **extra) -> list[Worker]:
 
 
 def _filing(agency: Agency, status: str, *, meets: bool = True) -> EmployeeSystemFiling:
+    term = {}
+    if status == EmployeeSystemFiling.Status.FILED:
+        today = timezone.localdate()
+        term = {"valid_from": today, "valid_until": today + dt.timedelta(days=365)}
     return EmployeeSystemFiling.objects.create(
         agency=agency,
         status=status,
+        **term,
         qualifying_workers=10 if meets else 2,
         threshold_workers=10,
         meets_threshold=meets,

@@ -386,6 +386,8 @@ def test_person_subjects_survive_an_update_of_another_figure(agency_a, org_a, ap
     EmployeeSystemFiling.objects.create(
         agency=org_a,
         status=EmployeeSystemFiling.Status.FILED,
+        valid_from=dt.date(2020, 1, 1),  # in force for every claim period of these tests
+        valid_until=dt.date(2099, 12, 31),
         signs_customer_contracts=True,
         dispatches_workers=True,
         pays_wages_directly=True,

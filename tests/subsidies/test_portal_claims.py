@@ -93,6 +93,8 @@ def file_employee_system(agency) -> None:
     EmployeeSystemFiling.objects.create(
         agency=agency,
         status=EmployeeSystemFiling.Status.FILED,
+        valid_from=dt.date(2020, 1, 1),  # in force for every claim period of these tests
+        valid_until=dt.date(2099, 12, 31),
         signs_customer_contracts=True,
         dispatches_workers=True,
         pays_wages_directly=True,

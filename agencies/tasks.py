@@ -1,0 +1,10 @@
+from celery import shared_task
+
+from .services import filings_check
+
+
+@shared_task
+def check_filings() -> dict[str, int]:
+    """Nightly (celery beat): filings past their term lapse, those below the threshold are
+    withdrawn with the figures; the agencies are notified."""
+    return filings_check()
