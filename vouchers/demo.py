@@ -173,6 +173,12 @@ def _demo_batch(reviewer: User | None) -> VoucherBatch | None:
     )
 
 
+def _green_on(workers: list[Worker], day: dt.date, n: int) -> Worker:
+    """The n-th (in turn) of the workers green on the service day: only they serve households."""
+    green = [w for w in workers if not services.worker_not_green(w, day)] or workers
+    return green[n % len(green)]
+
+
 def load(*, password: str, stdout) -> None:  # noqa: ARG001 - same hook signature
     reviewer = User.objects.filter(username="reviewer", is_active=True).first()
     approver = User.objects.filter(username="approver", is_active=True).first()
@@ -246,7 +252,11 @@ def load(*, password: str, stdout) -> None:  # noqa: ARG001 - same hook signatur
     )
 
     workers = {
-        m.agency.pk: list(Worker.objects.filter(agency=m.agency, left_on__isnull=True)[:6])
+        m.agency.pk: list(
+            Worker.objects.filter(agency=m.agency, left_on__isnull=True).select_related(
+                "person", "agency"
+            )
+        )
         for m in members
     }
     for n in range(CHOSEN):
@@ -275,7 +285,7 @@ def load(*, password: str, stdout) -> None:  # noqa: ARG001 - same hook signatur
             code=vouchers[n].code,
             service_date=service_date,
             kind=kind,
-            worker=workers[agency.pk][n % len(workers[agency.pk])],
+            worker=_green_on(workers[agency.pk], service_date, n),
             hours=Decimal("2.0") + Decimal("0.5") * (n % 4),
             note="上门服务，持券人签字确认",
             idempotency_key=f"demo-redeem-{n}",

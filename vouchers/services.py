@@ -22,7 +22,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, BusinessFormat, Street, Worker
-from agencies.selectors import agency_users
+from agencies.rules import GREEN
+from agencies.selectors import agency_users, worker_status
 from kunqu_jiafu import audit
 from kunqu_jiafu.accounts.models import User
 from kunqu_jiafu.documents import sniff
@@ -527,6 +528,18 @@ def voucher_choose_agency(
 # --- redemption (上门服务) -----------------------------------------------------------------------
 
 
+def worker_not_green(worker: Worker, on: dt.date) -> str:
+    """Why the worker may not be named on a home service of that day ("" when green): only
+    workers with green home-service status serve households."""
+    status = worker_status(worker, today=min(on, _today()))
+    if status.colour == GREEN:
+        return ""
+    return _(
+        "%(name)s's home-service status is %(status)s (%(reasons)s); only workers with green "
+        "status may be named on a service. Bring the records up to date first."
+    ) % {"name": worker.person.name, "status": status.label, "reasons": "、".join(status.reasons)}
+
+
 def _digest(payload: dict[str, Any]) -> str:
     return hashlib.sha256(
         json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False).encode()
@@ -595,13 +608,18 @@ def voucher_redeem(
     today = _today()
     if service_date > today:
         errors["service_date"] = _("The service date cannot be in the future.")
-    worker = Worker.objects.get(pk=worker.pk)  # its agency and leaving date now
+    # Its agency, leaving date and status now.
+    worker = Worker.objects.select_related("person", "agency").get(pk=worker.pk)
     if worker.agency_id != agency.pk:
         errors["worker"] = _("The worker must be one of your agency's workers.")
     elif worker.left_on and worker.left_on < service_date:
         errors["worker"] = _("This worker left the agency on %(date)s.") % {
             "date": date_format(worker.left_on)
         }
+    else:
+        not_green = worker_not_green(worker, service_date)
+        if not_green:
+            errors["worker"] = not_green
     if not kind.active:
         errors["kind"] = _("This service kind is no longer in use.")
     hours = Decimal(hours)
