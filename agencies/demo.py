@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -12,7 +13,16 @@ from kunqu_jiafu.accounts.models import User
 from kunqu_jiafu.accounts.roles import AGENCY_USER
 from kunqu_jiafu.people.models import Person
 
-from .models import Agency, AgencyMembership, BusinessFormat, Recognition, Street, Worker
+from . import rules, selectors
+from .models import (
+    Agency,
+    AgencyMembership,
+    BusinessFormat,
+    EmployeeSystemFiling,
+    Recognition,
+    Street,
+    Worker,
+)
 
 NAMES = [
     "王秀兰",
@@ -142,4 +152,55 @@ def load(*, password: str, stdout) -> None:
                 is_hard_to_employ=n in (2, 7),
                 is_graduate=n == 4,
             )
+        if agency.size_year is None:
+            # 甲: 12 staff, 380万元 (小型); 乙: 8 staff (微型).
+            Agency.objects.filter(pk=agency.pk).update(
+                size_staff=12 - 4 * index,
+                size_revenue=Decimal(["380.00", "95.50"][index]),
+                size_year=today.year - 1,
+            )
+        if index == 0:
+            _file_employee_system(agency, today)
     stdout.write(f"演示机构：{Agency.objects.count()} 家，从业人员：{Worker.objects.count()} 人。")
+
+
+def _file_employee_system(agency: Agency, today: dt.date) -> None:
+    """甲 has been a filed employee-system enterprise since March last year, renewed once."""
+    if EmployeeSystemFiling.objects.filter(agency=agency).exists():
+        return
+    figures = selectors.filing_figures_for(agency)
+    common = {
+        "agency": agency,
+        "signs_customer_contracts": True,
+        "dispatches_workers": True,
+        "pays_wages_directly": True,
+        "trains_continuously": True,
+        "total_workers": figures.total_workers,
+        "contracted_workers": figures.contracted_workers,
+        "insured_workers": figures.insured_workers,
+        "qualifying_workers": figures.qualifying_workers,
+        "threshold_workers": figures.threshold_workers,
+        "threshold_months": figures.threshold_months,
+        "meets_threshold": figures.meets_threshold,
+    }
+    first_from, first_until = rules.filing_term(dt.date(today.year - 1, 3, 1), 12)
+    first = EmployeeSystemFiling.objects.create(
+        **common,
+        status=EmployeeSystemFiling.Status.RENEWED,
+        submitted_at=timezone.make_aware(dt.datetime(today.year - 1, 2, 20, 10)),
+        decided_at=timezone.make_aware(dt.datetime(today.year - 1, 2, 27, 15)),
+        filed_on=dt.date(today.year - 1, 2, 27),
+        valid_from=first_from,
+        valid_until=first_until,
+    )
+    start, until = rules.filing_term(first_until + dt.timedelta(days=1), 12)
+    EmployeeSystemFiling.objects.create(
+        **common,
+        status=EmployeeSystemFiling.Status.FILED,
+        renews=first,
+        submitted_at=timezone.make_aware(dt.datetime(today.year, 1, 15, 9)),
+        decided_at=timezone.make_aware(dt.datetime(today.year, 1, 20, 16)),
+        filed_on=dt.date(today.year, 1, 20),
+        valid_from=start,
+        valid_until=until,
+    )
