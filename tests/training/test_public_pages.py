@@ -119,7 +119,8 @@ def test_vouchers_landing_is_public_with_the_figures_groups_and_links(db, client
     assert response.status_code == 200
     html = response.content.decode()
     assert response.context["left"] == 5000 - 37
-    assert 'data-testid="vouchers-left">4963<' in html
+    assert 'data-testid="vouchers-left">4,963<' in html
+    assert "1,000,000" in html  # the batch's total, grouped as money is written
     for group in TargetGroup.objects.filter(active=True):
         assert group.name in html
     assert reverse("vouchers_public:apply") in html
