@@ -990,11 +990,18 @@ def claim_type_copy(*, actor: User, claim_type: ClaimType, year: int | None = No
         )
     data = {name: copy.deepcopy(getattr(claim_type, name)) for name in CLAIM_TYPE_FIELDS}
     data.update(code=claim_type.code, policy_year=year)
-    return claim_type_save(
-        actor=actor,
-        data=data,
-        reason=_("Copied from %(type)s.") % {"type": claim_type},
-    )
+    with transaction.atomic():
+        made = claim_type_save(
+            actor=actor,
+            data=data,
+            reason=_("Copied from %(type)s.") % {"type": claim_type},
+        )
+        # A figure the bureau had to confirm is to be confirmed again for the new year.
+        ParameterFlag.objects.bulk_create(
+            ParameterFlag(claim_type=made, name=flag.name, note=flag.note)
+            for flag in claim_type.parameter_flags.all()
+        )
+    return made
 
 
 def notice_regenerate(*, actor: User, notice: Notice) -> None:

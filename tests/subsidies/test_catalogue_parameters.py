@@ -203,3 +203,14 @@ def test_the_course_kind_admin_marks_and_confirms_standards(client, reviewer, of
     kind.refresh_from_db()
     assert kind.standard_is_confirmed and kind.standard_confirmed_by == reviewer
     assert AuditEntry.objects.filter(action="training.coursekind.standard_confirmed").exists()
+
+
+def test_a_type_copied_to_the_next_year_keeps_its_figures_to_confirm_unconfirmed(approver):
+    kind = claim_type("health_check")
+    services.parameter_confirm(
+        actor=approver, flag=ParameterFlag.objects.get(claim_type=kind, name="unit_amount")
+    )
+    copied = services.claim_type_copy(actor=approver, claim_type=kind)
+    flag = ParameterFlag.objects.get(claim_type=copied, name="unit_amount")
+    assert copied.policy_year == YEAR + 1
+    assert flag.confirmed is False and flag.confirmed_by is None
