@@ -167,3 +167,27 @@ def test_the_workers_api_answers_400_for_not_a_phone(client_for, agency_a):
     body["phone"] = "139 4720 1234"
     response = client_for(agency_a).post("/api/workers/", body, content_type="application/json")
     assert response.status_code == 201, response.content
+
+
+@pytest.mark.django_db
+def test_the_worker_importer_names_the_row_and_column_and_stores_the_normalised_number(
+    agency_a, org_a
+):
+    from agencies import worker_columns as col
+    from agencies.models import Worker
+    from tests.agencies.test_worker_import import _import, _row, _xlsx
+
+    rows = [
+        _row(**{col.PHONE: "12345"}),
+        _row(**{col.NAME: "李娜", col.PHONE: "０４７２－１２３４５６７"}),
+    ]
+    result = _import(agency_a, org_a, _xlsx(rows))
+    assert [(e.row, e.field) for e in result.errors] == [(2, col.PHONE)]
+    assert "0472-1234567" in result.errors[0].message
+    assert not Worker.objects.filter(agency=org_a).exists()  # nothing written
+
+    rows[0][col.PHONE] = "139 4720 1234"
+    result = _import(agency_a, org_a, _xlsx(rows))
+    assert result.ok and result.created == 2
+    phones = set(Worker.objects.filter(agency=org_a).values_list("person__phone", flat=True))
+    assert phones == {"13947201234", "0472-1234567"}
