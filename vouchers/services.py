@@ -701,9 +701,21 @@ def voucher_redeem(
                     request_digest=digest,
                 )
         except IntegrityError:
+            # Either the voucher or the key was taken by a request that committed meanwhile.
+            # The key's owner decides: the same content is a replay, other content (another
+            # voucher even) is a reused key and this voucher was left untouched.
             replay = selectors.service_by_key(agency, key) if key else None
             if replay is not None and replay.request_digest == digest:
                 return replay, True
+            if replay is not None:
+                raise ValidationError(
+                    {
+                        "idempotency_key": _(
+                            "This Idempotency-Key was already used for another redemption; "
+                            "send a new key for a new request."
+                        )
+                    }
+                ) from None
             raise ValidationError(
                 {"code": _("This voucher was just redeemed by another request.")}
             ) from None

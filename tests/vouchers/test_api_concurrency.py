@@ -99,3 +99,27 @@ def test_concurrent_requests_reusing_a_key_for_other_content_are_422(world, monk
     refused = next(r for r in responses if r.status_code == 422)
     assert list(refused.json()) == ["idempotency_key"]
     assert Service.objects.count() == 1
+
+
+def test_one_key_sent_at_once_for_two_vouchers_tells_the_loser_the_key_was_reused(
+    world, monkeypatch
+):
+    """Issue 9: the loser's voucher was never touched, so "just redeemed by another request"
+    was false; the key is what clashed, and the loser is told so (422 under idempotency_key)."""
+    user, voucher, body = world
+    reviewer = factories.make_user("reviewer_race_2", "业务经办")
+    other_voucher = chosen(reviewer, voucher.agency)
+    other = body | {"code": other_voucher.display_code}
+    slowed(monkeypatch, selectors, "service_by_key")
+    results = run_together(
+        _call(_client(user), body, "one-key"), _call(_client(user), other, "one-key")
+    )
+    responses, errors = outcomes(results)
+    assert not errors, errors
+    assert sorted(r.status_code for r in responses) == [201, 422], [r.content for r in responses]
+    refused = next(r for r in responses if r.status_code == 422)
+    assert list(refused.json()) == ["idempotency_key"]
+    assert "Idempotency-Key" in refused.json()["idempotency_key"][0]
+    winner = Service.objects.get()
+    loser_pk = other_voucher.pk if winner.voucher_id == voucher.pk else voucher.pk
+    assert Voucher.objects.get(pk=loser_pk).status == Voucher.Status.ISSUED
