@@ -289,6 +289,7 @@ class NoticeAdmin(admin.ModelAdmin):
 class AwardPolicyAdmin(AuditHistoryMixin, ServiceSaveMixin, admin.ModelAdmin):
     form = AwardPolicyForm
     list_display = ("year", "awards_per_year", "yearly_total_display", "basic_pass_counts")
+    fields = ("year", "awards_per_year", "yearly_total", "basic_pass_counts")
     list_filter = ("awards_per_year", "basic_pass_counts")
     list_per_page = 50
 
