@@ -171,6 +171,8 @@ class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         }
         if rows is not None:
             body["rows"] = rows
+            body["header_row"] = result.header_row
+            body["ignored_columns"] = result.ignored
         return Response(body)
 
     def _present(self, course) -> dict:

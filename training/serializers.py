@@ -339,6 +339,14 @@ class RosterOutcomeSerializer(serializers.Serializer):
     ok = serializers.BooleanField()
     imported = serializers.BooleanField(help_text="是否已写入")
     rows = serializers.IntegerField(required=False)
+    header_row = serializers.IntegerField(
+        required=False, help_text="预览时：表头所在行号（其上方的标题行已跳过）"
+    )
+    ignored_columns = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="预览时：系统不识别、不导入的列",
+    )
     new = serializers.IntegerField(help_text="新报名人数")
     updated = serializers.IntegerField(help_text="已报名、本次更新记录的人数")
     new_people = serializers.IntegerField()

@@ -197,3 +197,15 @@ def test_training_progress_counts_trainees_by_their_own_street_where_the_roster_
     by_street = {r["street"]: r["people"] for r in selectors.progress(2026)["by_street"]}
     assert by_street == {"昆北街道": 2, "昆河镇": 1}
     assert Street.objects.get(name="昆河镇")  # a real street of the district
+
+
+def test_the_api_preview_names_the_header_row_and_the_ignored_columns(client_for, agency_a, course):
+    response = client_for(agency_a).post(
+        f"/api/courses/{course.pk}/roster/",
+        {"file": _file(_workbook(_provider_rows(course))), "confirm": "false"},
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["ok"] is True and body["new"] == 3
+    assert body["header_row"] == 2 and body["ignored_columns"] == ["序号", "备注"]
+    assert not course.enrolments.exists()
