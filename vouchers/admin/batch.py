@@ -76,7 +76,8 @@ class ParticipationInline(ReadOnlyInline):
     show_change_link = False  # the agency's name leads to its participation page
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("agency__street", "batch")
+        rows = super().get_queryset(request).select_related("agency__street", "batch")
+        return selectors.with_last_inspection(rows)
 
     @admin.display(description=_("agency"))
     def agency_link(self, obj):
@@ -97,7 +98,7 @@ class ParticipationInline(ReadOnlyInline):
 
     @admin.display(description=_("households may choose it"))
     def eligibility(self, obj):
-        eligible, reason = selectors.agency_eligibility(obj.batch, obj.agency)
+        eligible, reason = selectors.participation_eligibility(obj)
         if eligible:
             return badge("positive", gettext("eligible"))
         return format_html(
@@ -391,21 +392,20 @@ class ParticipationAdmin(
     def has_delete_permission(self, request, obj=None):
         return False  # an agency is taken out (not taking part), its history stays
 
+    def get_queryset(self, request):
+        # Each row's eligibility reads its agency's latest inspection from the same query.
+        rows = super().get_queryset(request).select_related(*self.list_select_related)
+        return selectors.with_last_inspection(rows)
+
+    @admin.display(description=_("households may choose it"))
+    def eligibility(self, obj):
+        eligible, reason = selectors.participation_eligibility(obj)
+        if eligible:
+            return badge("positive", gettext("eligible"))
+        return badge("negative", gettext("no"), reason)
+
     def get_list_display(self, request):
-        eligible_by_batch: dict[int, set[int]] = {}
-
-        @admin.display(description=_("households may choose it"))
-        def eligibility(obj):
-            # One query per batch on the page (not per row): the selector's eligible agencies.
-            if obj.batch_id not in eligible_by_batch:
-                eligible_by_batch[obj.batch_id] = set(
-                    selectors.eligible_agencies(obj.batch).values_list("pk", flat=True)
-                )
-            if obj.agency_id in eligible_by_batch[obj.batch_id]:
-                return badge("positive", gettext("eligible"))
-            return badge("negative", gettext("no"), gettext("Open the row to see why."))
-
-        return ("agency_name", "street", "batch", "joined", "active", eligibility, "note")
+        return ("agency_name", "street", "batch", "joined", "active", "eligibility", "note")
 
     def changelist_view(self, request, extra_context=None):
         add_url = reverse("admin:vouchers_participation_add_agencies")

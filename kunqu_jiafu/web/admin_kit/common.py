@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.forms.models import _get_foreign_key
 from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ExportMixin
@@ -110,6 +111,12 @@ class ReadOnlyInline(admin.TabularInline):
     max_num = 0
     can_delete = False
     show_change_link = True
+
+    def get_queryset(self, request):
+        # Each row's title (its __str__) names the parent: load the parent with the rows, or
+        # the page runs one query per row (tests/test_admin_query_counts.py).
+        fk = _get_foreign_key(self.parent_model, self.model, fk_name=self.fk_name)
+        return super().get_queryset(request).select_related(fk.name)
 
     def has_add_permission(self, request, obj=None):
         return False
