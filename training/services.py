@@ -196,7 +196,12 @@ def signup_create(
     kinds: list[CourseKind],
     note: str = "",
 ) -> TrainingSignup:
-    """A resident (no account) says which training they want."""
+    """A resident (no account) says which training they want.
+
+    A second sign-up while the first is still open changes nothing and is answered as the first
+    was: the public page must not tell whoever knows an ID number that its holder signed up. The
+    person's row is locked so two sign-ups at once still make one. A phone number already on
+    record is not overwritten from the public page; the sign-up keeps the one given."""
     if not kinds:
         raise ValidationError({"kinds": _("Tick at least one kind of training.")})
     if not (phone or "").strip():
@@ -206,15 +211,20 @@ def signup_create(
     phone = phone_or_error(phone)
     with transaction.atomic():
         try:
-            person = person_get_or_create(id_number=id_number, name=name, phone=phone)
+            person = person_get_or_create(id_number=id_number, name=name)
         except ValidationError as exc:
             raise ValidationError(
                 exc.message_dict if hasattr(exc, "error_dict") else {"id_number": exc.messages}
             ) from None
-        if TrainingSignup.objects.filter(person=person, status=TrainingSignup.Status.NEW).exists():
-            raise ValidationError(
-                {"id_number": _("You have already signed up; the bureau will contact you.")}
-            )
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if not person.phone:
+            person.phone = phone.strip()
+            person.save(update_fields=["phone", "updated_at"])
+        open_signup = TrainingSignup.objects.filter(
+            person=person, status=TrainingSignup.Status.NEW
+        ).first()
+        if open_signup is not None:
+            return open_signup  # nothing changes, so nothing is audited
         signup = TrainingSignup.objects.create(
             person=person, phone=phone.strip(), street=street, note=note
         )

@@ -1,5 +1,7 @@
 """The public training sign-up at /training/signup/ (no account)."""
 
+import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils.translation import gettext
 
@@ -119,3 +121,32 @@ def test_a_bad_id_number_and_no_kinds_are_reported_together(db, client):
     errors = response.context["form"].errors
     assert set(errors) == {"id_number", "kinds"}
     assert not TrainingSignup.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL (row locks and concurrent transactions)",
+)
+def test_two_simultaneous_sign_ups_of_one_person_make_one_row(transactional_db, monkeypatch):
+    from tests.concurrency import outcomes, run_together, slowed
+    from training import services
+
+    person = factories.make_person("并发报名")
+    slowed(monkeypatch, services, "person_get_or_create")  # both pass it before either locks
+    street = Street.objects.filter(active=True).first()
+    kind = CourseKind.objects.get(code="pre_job")
+
+    def sign_up():
+        return services.signup_create(
+            id_number=person.id_number,
+            name=person.name,
+            phone="13912345678",
+            street=street,
+            kinds=[kind],
+        )
+
+    oks, errors = outcomes(run_together(sign_up, sign_up))
+    assert not errors and len(oks) == 2
+    assert TrainingSignup.objects.filter(person=person).count() == 1
+    assert oks[0].pk == oks[1].pk  # both answered with the one sign-up
