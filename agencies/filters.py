@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import ValidationError
 
 from kunqu_jiafu.accounts.roles import can_see_full_id, is_agency_user
+from kunqu_jiafu.drf import YearFilter
 from kunqu_jiafu.people.models import Person
 
 from . import selectors
@@ -27,7 +28,7 @@ class AgencyFilter(django_filters.FilterSet):
     format = django_filters.NumberFilter(
         label=gettext_lazy("business format"), field_name="formats", distinct=True
     )
-    registered_year = django_filters.NumberFilter(
+    registered_year = YearFilter(
         label=gettext_lazy("registration year"), field_name="registered_on", lookup_expr="year"
     )
     alliance = django_filters.BooleanFilter(

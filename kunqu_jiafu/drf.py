@@ -9,16 +9,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.core.exceptions import NON_FIELD_ERRORS
+import django_filters
+from django import forms
+from django.conf import settings
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import permissions, viewsets
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ParseError, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from kunqu_jiafu.accounts.roles import (
     AGENCY_USER,
@@ -34,6 +44,19 @@ FORBIDDEN = OpenApiResponse(description="无权执行此操作（如统计查询
 NOT_FOUND = OpenApiResponse(description="对象不存在或不在当前用户可见范围内。")
 
 
+class YearFilter(django_filters.NumberFilter):
+    """A year in a query string (``?registered_year=2026``): a whole number from 1 to 9999, the
+    years a date can have. Anything else is a 400 under the parameter's name, never a 500 from
+    the database's date arithmetic (year 0, 10000, 1e16)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)
+
+
 def error_detail(exc: DjangoValidationError) -> dict[str, list[str]]:
     if hasattr(exc, "error_dict"):
         return {
@@ -41,6 +64,26 @@ def error_detail(exc: DjangoValidationError) -> dict[str, list[str]]:
             for field, messages in exc.message_dict.items()
         }
     return {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
+
+
+def exception_handler(exc, context):
+    """DRF's handler, and a request too large to read (too many form fields or files, a body
+    over the upload limit) answered like any other bad input: JSON under ``detail``, not
+    Django's HTML 400 page."""
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        exc = ParseError(
+            _(
+                "The request has too many form fields or files (at most %(fields)s fields and "
+                "%(files)s files). Send the data as JSON or in several requests."
+            )
+            % {
+                "fields": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+                "files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
+            }
+        )
+    elif isinstance(exc, RequestDataTooBig):
+        exc = ParseError(_("The request body is too large. Send smaller files or less data."))
+    return drf_exception_handler(exc, context)
 
 
 @contextmanager
@@ -89,3 +132,68 @@ class ScopedViewSet(viewsets.GenericViewSet):
             return super().get_object()
         except Http404:
             raise NotFound() from None
+
+
+# --- what errors look like, for the schema -------------------------------------------------------
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "拒绝的原因（中文），在 detail 下。",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+FIELD_ERRORS_SCHEMA = {
+    "type": "object",
+    "description": (
+        "输入有误：键是字段名（整体性的错误在 non_field_errors 下），值是该字段的错误说明列表"
+        "（中文）；嵌套对象的字段错误按同样的形状嵌套。请求体无法解析时说明在 detail 下。"
+    ),
+    "properties": {"detail": {"type": "string"}},
+    "additionalProperties": {
+        "anyOf": [
+            {"type": "array", "items": {"type": "string"}},
+            {"type": "object"},
+        ]
+    },
+}
+WRITE_METHODS = {"post", "put", "patch", "delete"}
+ERROR_DESCRIPTIONS = {
+    "400": BAD_INPUT.description,
+    "403": FORBIDDEN.description,
+    "404": NOT_FOUND.description,
+    "415": "请求体格式不受支持：此接口上传文件，请用 multipart/form-data。",
+}
+
+
+def document_errors(result, generator, request, public):
+    """drf-spectacular post-processing hook: every operation documents the errors it can give,
+    each with the body it really has. Any operation can refuse (403: signed out, wrong role);
+    one on an object or a page can miss it (404); a write or a filtered list can be refused
+    its input (400). Error codes an operation declares without a body get the real shape."""
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault("Error", ERROR_SCHEMA)
+    components.setdefault("FieldErrors", FIELD_ERRORS_SCHEMA)
+    error = {"$ref": "#/components/schemas/Error"}
+    field_errors = {"$ref": "#/components/schemas/FieldErrors"}
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses = operation["responses"]
+            params = {p["name"] for p in operation.get("parameters", ()) if p.get("in") == "query"}
+            wanted = {"403"}
+            if "{" in path or "page" in params:
+                wanted.add("404")
+            if method in WRITE_METHODS or params - {"search", "ordering", "page", "page_size"}:
+                wanted.add("400")
+            body = operation.get("requestBody", {}).get("content", {})
+            if body and "application/json" not in body:
+                wanted.add("415")  # a JSON body where the operation takes files
+            for code in wanted - set(responses):
+                responses[code] = {"description": str(ERROR_DESCRIPTIONS[code])}
+            for code, response in responses.items():
+                if not code.startswith("4") or response.get("content"):
+                    continue
+                schema = field_errors if code in {"400", "422"} else error
+                response["content"] = {"application/json": {"schema": schema}}
+    return result

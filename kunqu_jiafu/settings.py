@@ -218,6 +218,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "kunqu_jiafu.drf.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "昆区家服 API",
@@ -228,6 +229,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "kunqu_jiafu.drf.document_errors",
+    ],
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True

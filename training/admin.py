@@ -144,7 +144,8 @@ class StreetOfCourseFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         from agencies.models import Street
 
-        return [(s.pk, s.name) for s in Street.objects.filter(active=True)]
+        # Keys as text: the facet counts pass them back as the value ("显示计数" was a 500).
+        return [(str(s.pk), s.name) for s in Street.objects.filter(active=True)]
 
     def queryset(self, request, queryset):
         if not (self.value() or "").isdecimal():

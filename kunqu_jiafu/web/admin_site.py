@@ -11,6 +11,18 @@ class PortalAdminSite(admin.AdminSite):
     # The lists are wide (many columns, Chinese names); the app list is one click away.
     enable_nav_sidebar = False
 
+    def register(self, model_or_iterable, admin_class=None, **options):
+        super().register(model_or_iterable, admin_class, **options)
+        # Every changelist checks date parts in its query string (admin_kit.changelist), unless
+        # its ModelAdmin brings a changelist of its own.
+        from django.contrib.admin.views.main import ChangeList
+
+        from kunqu_jiafu.web.admin_kit.changelist import CheckedChangeList
+
+        for model_admin in self._registry.values():
+            if model_admin.get_changelist(None) is ChangeList:
+                model_admin.get_changelist = lambda request, **kwargs: CheckedChangeList
+
     def has_permission(self, request):
         # Staff flag alone is not enough: only bureau roles (or the set-up superuser) get in.
         from kunqu_jiafu.accounts.roles import is_staff_member

@@ -1,0 +1,55 @@
+"""The changelist every ModelAdmin of the portal's site uses: query-string lookups on parts of
+a date (``?hired_on__year=0``, the date hierarchy's ``created_at__year=1e16``) are checked
+before they reach the database. Django turns most bad lookups into its "incorrect parameters"
+page (``?e=1``), but a year of 0 or 10000 only fails while the SQL is written, and a year too
+large for ``datetime`` overflows: both were 500s."""
+
+from __future__ import annotations
+
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
+
+# The range each date part can take (Django's date transforms and ``datetime``).
+DATE_PARTS = {
+    "year": (1, 9999),
+    "iso_year": (1, 9999),
+    "quarter": (1, 4),
+    "month": (1, 12),
+    "week": (1, 53),
+    "day": (1, 31),
+    "week_day": (1, 7),
+    "iso_week_day": (1, 7),
+    "hour": (0, 23),
+    "minute": (0, 59),
+    "second": (0, 59),
+}
+
+
+def _date_part(key: str) -> tuple[int, int] | None:
+    """The range of the date part a lookup key names (``hired_on__year__gte`` → year)."""
+    parts = key.split("__")
+    for part in parts[-2:]:
+        if part in DATE_PARTS and len(parts) > 1:
+            return DATE_PARTS[part]
+    return None
+
+
+def check_date_parts(params) -> None:
+    """Raise IncorrectLookupParameters for a date part outside its range or not a number."""
+    for key in params:
+        bounds = _date_part(key)
+        if bounds is None:
+            continue
+        values = params.getlist(key) if hasattr(params, "getlist") else [params[key]]
+        for value in values:
+            for item in value if isinstance(value, list) else [value]:
+                text = str(item).strip()
+                low, high = bounds
+                if not (text.isascii() and text.isdecimal() and low <= int(text) <= high):
+                    raise IncorrectLookupParameters(f"{key}={item!r}")
+
+
+class CheckedChangeList(ChangeList):
+    def get_filters(self, request):
+        check_date_parts(request.GET)
+        return super().get_filters(request)
