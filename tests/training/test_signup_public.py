@@ -129,10 +129,13 @@ def test_a_bad_id_number_and_no_kinds_are_reported_together(db, client):
     reason="needs PostgreSQL (row locks and concurrent transactions)",
 )
 def test_two_simultaneous_sign_ups_of_one_person_make_one_row(transactional_db, monkeypatch):
+    from kunqu_jiafu.people.models import Person
     from tests.concurrency import outcomes, run_together, slowed
     from training import services
 
     person = factories.make_person("并发报名")
+    # A phone on record, so no write to the person row serialises the two by accident.
+    Person.objects.filter(pk=person.pk).update(phone="13900000009")
     slowed(monkeypatch, services, "person_get_or_create")  # both pass it before either locks
     street = Street.objects.filter(active=True).first()
     kind = CourseKind.objects.get(code="pre_job")
