@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import permissions
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
@@ -20,7 +21,7 @@ from vouchers.api import register as register_vouchers
     )
 )
 class TokenView(ObtainAuthToken):
-    pass
+    permission_classes = [permissions.AllowAny]  # as ObtainAuthToken's own (), said aloud
 
 
 router = DefaultRouter()

@@ -67,3 +67,21 @@ def test_too_many_form_fields_is_a_json_400_not_an_html_page(agency_a, client_fo
     detail = response.json()["detail"]
     assert str(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS) in detail
     assert "JSON" in detail
+
+
+@pytest.mark.parametrize(
+    ("key", "bounds"),
+    [
+        ("hired_on__year", (1, 9999)),
+        ("created_at__year__gte", (1, 9999)),
+        ("created_at__month", (1, 12)),
+        ("year__exact", None),  # a field called year, not a part of a date
+        ("year__isnull", None),
+        ("policy_year__exact", None),
+        ("month", None),  # a list filter's own parameter
+    ],
+)
+def test_changelists_check_only_parts_of_dates(key, bounds):
+    from kunqu_jiafu.web.admin_kit.changelist import _date_part
+
+    assert _date_part(key) == bounds

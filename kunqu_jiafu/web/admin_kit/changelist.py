@@ -25,12 +25,17 @@ DATE_PARTS = {
 }
 
 
+COMPARISONS = {"exact", "gt", "gte", "lt", "lte"}
+
+
 def _date_part(key: str) -> tuple[int, int] | None:
-    """The range of the date part a lookup key names (``hired_on__year__gte`` → year)."""
+    """The range of the date part a lookup key names (``hired_on__year``,
+    ``hired_on__year__gte``); a field merely called ``year`` (``year__exact``) is no part."""
     parts = key.split("__")
-    for part in parts[-2:]:
-        if part in DATE_PARTS and len(parts) > 1:
-            return DATE_PARTS[part]
+    if len(parts) >= 2 and parts[-1] in DATE_PARTS:
+        return DATE_PARTS[parts[-1]]
+    if len(parts) >= 3 and parts[-1] in COMPARISONS and parts[-2] in DATE_PARTS:
+        return DATE_PARTS[parts[-2]]
     return None
 
 
