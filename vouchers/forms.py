@@ -59,6 +59,16 @@ class ApplyForm(forms.Form):
         max_length=200,
         help_text=_("The service is given at this address."),
     )
+    head_id_number = forms.CharField(
+        label=_("Household head's ID number (if not you)"),
+        max_length=30,
+        required=False,
+        widget=ID_WIDGET,
+        help_text=_(
+            "One voucher is given per household: leave empty if you are the household head, "
+            "otherwise enter the head's 18-character ID number."
+        ),
+    )
     street = forms.ModelChoiceField(
         label=_("Street or town where you live"),
         queryset=Street.objects.none(),
@@ -91,8 +101,10 @@ class ApplyForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, per_household: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not per_household:  # the batch gives one voucher per person: no head asked
+            del self.fields["head_id_number"]
         self.fields["street"].queryset = Street.objects.filter(active=True)
         self.fields["target_group"].queryset = TargetGroup.objects.filter(active=True)
         self.fields["name"].widget.attrs.update(autocomplete="name")

@@ -45,6 +45,10 @@ class VoucherBatch(models.Model):
         OPEN = "open", pgettext_lazy("batch", "open")
         CLOSED = "closed", pgettext_lazy("batch", "closed")
 
+    class OnePer(models.TextChoices):
+        HOUSEHOLD = "household", _("household (head's ID number and address)")
+        PERSON = "person", _("person (the applicant's ID number)")
+
     year = models.PositiveSmallIntegerField(_("year"))
     name = models.CharField(_("batch name"), max_length=100)
     count = models.PositiveIntegerField(_("number of vouchers"), default=5000)
@@ -60,6 +64,16 @@ class VoucherBatch(models.Model):
     valid_until = models.DateField(_("vouchers valid until"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    one_per = models.CharField(
+        _("one voucher per"),
+        max_length=10,
+        choices=OnePer.choices,
+        default=OnePer.HOUSEHOLD,
+        help_text=_(
+            "Household: one voucher for all who live at the address under the same household "
+            "head. Person: one voucher per applicant's ID number."
+        ),
     )
     # Moved only by vouchers.services under this row's lock; CHECK constraints hold the caps.
     issued_count = models.PositiveIntegerField(_("vouchers out (issued, not voided)"), default=0)
@@ -183,6 +197,15 @@ class Application(models.Model):
     street = models.ForeignKey(
         Street, verbose_name=_("street or town"), on_delete=models.PROTECT, related_name="+"
     )
+    head_id_encrypted = models.TextField(
+        _("household head's ID number (encrypted)"),
+        blank=True,
+        editable=False,
+        help_text=_("Empty: the applicant is the household head."),
+    )
+    # Blind index of the household (head's ID number + normalised address), set when the batch
+    # gives one voucher per household: the unique constraints below hold it.
+    household_key = models.CharField(_("household key"), max_length=64, blank=True, editable=False)
     target_group = models.ForeignKey(
         TargetGroup,
         verbose_name=_("target group"),
@@ -240,6 +263,11 @@ class Application(models.Model):
                 condition=~Q(status="rejected"),
                 name="voucherapplication_once_per_household",
             ),
+            models.UniqueConstraint(
+                fields=["batch", "household_key"],
+                condition=~Q(status="rejected") & ~Q(household_key=""),
+                name="voucherapplication_once_per_household_key",
+            ),
             models.CheckConstraint(
                 condition=Q(status="submitted") | Q(decided_at__isnull=False),
                 name="voucherapplication_decision_dated",
@@ -271,6 +299,7 @@ class Voucher(models.Model):
     person = models.ForeignKey(
         Person, verbose_name=_("holder"), on_delete=models.PROTECT, related_name="vouchers"
     )
+    household_key = models.CharField(_("household key"), max_length=64, blank=True, editable=False)
     code = models.CharField(_("voucher code"), max_length=11, unique=True)
     face_value = models.DecimalField(_("face value (yuan)"), max_digits=10, decimal_places=2)
     status = models.CharField(
@@ -332,6 +361,11 @@ class Voucher(models.Model):
                 fields=["batch", "person"],
                 condition=~Q(status="voided"),
                 name="voucher_once_per_household",
+            ),
+            models.UniqueConstraint(
+                fields=["batch", "household_key"],
+                condition=~Q(status="voided") & ~Q(household_key=""),
+                name="voucher_once_per_household_key",
             ),
             models.UniqueConstraint(
                 fields=["application"],

@@ -129,7 +129,11 @@ def apply(request):
     batch = selectors.open_batch_for_applications()
     if batch is None:
         return render(request, "vouchers/public/apply_closed.html", _closed_context(), status=200)
-    form = ApplyForm(posted(request), posted_files(request))
+    form = ApplyForm(
+        posted(request),
+        posted_files(request),
+        per_household=batch.one_per == batch.OnePer.HOUSEHOLD,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -144,6 +148,7 @@ def apply(request):
                 evidence=data["evidence"],
                 note=data["note"],
                 actor=None,
+                head_id_number=data.get("head_id_number", ""),
             )
         except ValidationError as exc:
             show_service_errors(form, exc)

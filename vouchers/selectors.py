@@ -62,6 +62,15 @@ def live_application(batch: VoucherBatch, person: Person) -> Application | None:
     )
 
 
+def household_applied(batch: VoucherBatch, key: str) -> bool:
+    """Whether the household (its blind index) has a live application in the batch."""
+    return (
+        Application.objects.filter(batch=batch, household_key=key)
+        .exclude(status=Application.Status.REJECTED)
+        .exists()
+    )
+
+
 def application_lookup(number: str, id_number: str) -> Application | None:
     """The resident's status lookup: both the application number and the ID number must match."""
     number = (number or "").strip().upper().replace(" ", "")

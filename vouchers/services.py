@@ -30,6 +30,9 @@ from kunqu_jiafu.documents import sniff
 from kunqu_jiafu.documents.numbering import format_notice_number, next_number
 from kunqu_jiafu.documents.services import document_attach, document_store
 from kunqu_jiafu.notifications.services import notify
+from kunqu_jiafu.people import crypto
+from kunqu_jiafu.people.household import household_key
+from kunqu_jiafu.people.idcard import parse_id_number
 from kunqu_jiafu.people.phone import is_phone, normalize_phone, phone_message
 from kunqu_jiafu.people.services import person_get_or_create
 
@@ -60,6 +63,7 @@ BATCH_FIELDS = (
     "valid_from",
     "valid_until",
     "status",
+    "one_per",
 )
 
 
@@ -205,8 +209,10 @@ def application_create(
     evidence=None,
     note: str = "",
     actor: User | None = None,
+    head_id_number: str = "",
 ) -> Application:
-    """人员申报. ``actor`` None: the resident online (evidence required); a reviewer otherwise."""
+    """人员申报. ``actor`` None: the resident online (evidence required); a reviewer otherwise.
+    ``head_id_number``: the household head's, when not the applicant (per-household batches)."""
     if actor is not None:
         _require(permissions.can_handle(actor))
     today = _today()
@@ -237,6 +243,13 @@ def application_create(
             "Upload a photo or PDF of the evidence for the target group (e.g. the unemployment "
             "registration card)."
         )
+    head_encrypted, key, head_field = "", "", "id_number"
+    if batch.one_per == VoucherBatch.OnePer.HOUSEHOLD and not errors:
+        head, head_field = _household_head(id_number, head_id_number, errors)
+        if head:
+            key = household_key(head, address)
+            if head_field == "head_id_number":
+                head_encrypted = crypto.encrypt(head)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -275,6 +288,16 @@ def application_create(
                     }
                 }
             )
+        if key and selectors.household_applied(batch, key):
+            raise ValidationError(
+                {
+                    head_field: _(
+                        "This household (the same household head and address) already applied "
+                        "in %(batch)s; one voucher is given per household."
+                    )
+                    % {"batch": batch}
+                }
+            )
         document = None
         if evidence is not None:
             document = document_store(
@@ -293,6 +316,8 @@ def application_create(
                     phone=phone.strip(),
                     address=address.strip(),
                     street=street,
+                    head_id_encrypted=head_encrypted,
+                    household_key=key,
                     target_group=target_group,
                     evidence=document,
                     note=note,
@@ -301,7 +326,11 @@ def application_create(
                 )
         except IntegrityError:
             raise ValidationError(
-                {"id_number": _("This household has already applied in this batch.")}
+                {
+                    ("head_id_number" if head_encrypted else "id_number"): _(
+                        "This household has already applied in this batch."
+                    )
+                }
             ) from None
         if document is not None:
             document_attach(document, application)
@@ -312,6 +341,19 @@ def application_create(
             after={"number": number, "group": target_group.code, "channel": application.channel},
         )
     return application
+
+
+def _household_head(id_number: str, head_id_number: str, errors: dict) -> tuple[str, str]:
+    """The household head's normalised ID number and the field it came from ("" if invalid)."""
+    field = "head_id_number" if (head_id_number or "").strip() else "id_number"
+    try:
+        return parse_id_number(
+            head_id_number if field == "head_id_number" else id_number
+        ).number, field
+    except ValidationError as exc:
+        if field == "head_id_number":
+            errors[field] = _("Household head's ID number: %(error)s") % {"error": exc.messages[0]}
+        return "", field  # the applicant's own number is checked with the person below
 
 
 def application_decide(
@@ -399,6 +441,7 @@ def voucher_issue(*, actor: User, application: Application) -> Voucher:
                     batch=batch,
                     application=application,
                     person=application.person,
+                    household_key=application.household_key,
                     code=_new_code(),
                     face_value=batch.face_value,
                     issued_at=timezone.now(),
@@ -616,10 +659,6 @@ def voucher_redeem(
         errors["worker"] = _("This worker left the agency on %(date)s.") % {
             "date": date_format(worker.left_on)
         }
-    else:
-        not_green = worker_not_green(worker, service_date)
-        if not_green:
-            errors["worker"] = not_green
     if not kind.active:
         errors["kind"] = _("This service kind is no longer in use.")
     hours = Decimal(hours)
@@ -685,6 +724,11 @@ def voucher_redeem(
         eligible, reason = selectors.agency_eligibility(voucher.batch, agency)
         if not eligible:
             raise ValidationError({"code": reason})
+        # Only a worker green on the service day serves the household (after the voucher's
+        # and the agency's own refusals, which say more than the worker's status would).
+        not_green = worker_not_green(worker, service_date)
+        if not_green:
+            raise ValidationError({"worker": not_green})
         try:
             with transaction.atomic():
                 service = Service.objects.create(

@@ -26,6 +26,7 @@ def batch_post(batch: VoucherBatch, **overrides) -> dict:
         "year": batch.year,
         "name": batch.name,
         "status": batch.status,
+        "one_per": batch.one_per,
         "count": batch.count,
         "face_value": str(batch.face_value),
         "total": str(batch.total),

@@ -95,8 +95,11 @@ def test_an_expired_voucher_is_not_redeemed(chosen, agency_a, worker_a, monkeypa
 
     assert "expired" in message
     assert not Service.objects.exists()
-    # On its last day it is still good.
+    # On its last day it is still good (served by a worker who is green that day).
     monkeypatch.setattr(services, "_today", lambda: last_day)
+    type(worker_a).objects.filter(pk=worker_a.pk).update(
+        health_check_on=last_day - dt.timedelta(days=30), accident_insurance_until=last_day
+    )
     service, _ = _redeem(agency_a, chosen, worker_a, service_date=last_day)
     assert service.service_date == last_day
 

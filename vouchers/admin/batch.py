@@ -136,7 +136,7 @@ class VoucherBatchAdmin(
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
-            (None, {"fields": (("year", "name"), "status")}),
+            (None, {"fields": (("year", "name"), "status", "one_per")}),
             (
                 _("Vouchers and value"),
                 {"fields": (("count", "face_value", "total"),)},
