@@ -8,6 +8,7 @@ _REFERENCE = (
     "agencypolicy",
     "agencystanding",
     "enterprisesizethreshold",
+    "recognitionkind",
 )
 
 

@@ -13,7 +13,15 @@ from kunqu_jiafu.drf import YearFilter
 from kunqu_jiafu.people.models import Person
 
 from . import selectors
-from .models import Agency, BusinessFormat, EmployeeSystemFiling, Recognition, Street, Worker
+from .models import (
+    Agency,
+    BusinessFormat,
+    EmployeeSystemFiling,
+    Recognition,
+    Street,
+    Worker,
+    recognition_kind_choices,
+)
 from .serializers import STATUS_COLOURS
 
 
@@ -92,7 +100,7 @@ class WorkerFilter(django_filters.FilterSet):
 class RecognitionFilter(django_filters.FilterSet):
     agency = django_filters.NumberFilter(label=gettext_lazy("agency"), field_name="agency")
     kind = django_filters.MultipleChoiceFilter(
-        label=gettext_lazy("recognition"), choices=Recognition.Kind.choices
+        label=gettext_lazy("recognition"), choices=recognition_kind_choices
     )
     year = django_filters.NumberFilter(label=gettext_lazy("year"))
     status = django_filters.ChoiceFilter(

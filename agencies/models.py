@@ -1,12 +1,20 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import DatabaseError, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kunqu_jiafu.people.models import Person
+
+
+class CodeManager(models.Manager):
+    """Reference rows are found by their code, so ``loaddata`` of a fixture without primary
+    keys updates them in place."""
+
+    def get_by_natural_key(self, code: str):
+        return self.get(code=code)
 
 
 class Street(models.Model):
@@ -17,6 +25,8 @@ class Street(models.Model):
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     active = models.BooleanField(_("in use"), default=True)
 
+    objects = CodeManager()
+
     class Meta:
         verbose_name = _("street or town")
         verbose_name_plural = _("streets and towns")
@@ -24,6 +34,9 @@ class Street(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
 
 
 class BusinessFormat(models.Model):
@@ -35,6 +48,8 @@ class BusinessFormat(models.Model):
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     active = models.BooleanField(_("in use"), default=True)
 
+    objects = CodeManager()
+
     class Meta:
         verbose_name = _("business format")
         verbose_name_plural = _("business formats")
@@ -42,6 +57,9 @@ class BusinessFormat(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
 
 
 class AgencyPolicy(models.Model):
@@ -263,12 +281,67 @@ class AgencyMembership(models.Model):
         return f"{self.user} → {self.agency}"
 
 
+class RecognitionKind(models.Model):
+    """认定/称号: a recognition the bureau grants (reference data, seeded from
+    fixtures/agencies_recognition_kinds.json). Codes are kept: subsidy rules read them."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    basis = models.CharField(_("basis in the plan"), max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("in use"), default=True)
+
+    objects = CodeManager()
+
+    class Meta:
+        verbose_name = _("recognition kind")
+        verbose_name_plural = _("recognition kinds")
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+
+_KIND_CACHE: dict[str, object] = {"at": 0.0, "choices": None}
+KIND_CACHE_SECONDS = 60
+
+
+def recognition_kind_choices() -> list[tuple[str, str]]:
+    """The recognition kinds as choices, read from the table (cached briefly per process and
+    cleared whenever a kind is saved here)."""
+    import time
+
+    now = time.monotonic()
+    if _KIND_CACHE["choices"] is None or now - _KIND_CACHE["at"] > KIND_CACHE_SECONDS:
+        try:
+            choices = list(RecognitionKind.objects.values_list("code", "name"))
+        except DatabaseError:
+            # System checks and migrations run before the table exists: the seeded codes.
+            return list(Recognition.Kind.choices)
+        _KIND_CACHE["choices"], _KIND_CACHE["at"] = choices, now
+    return _KIND_CACHE["choices"]
+
+
+def clear_recognition_kind_cache(**kwargs) -> None:
+    _KIND_CACHE["choices"] = None
+
+
+models.signals.post_save.connect(clear_recognition_kind_cache, sender=RecognitionKind)
+models.signals.post_delete.connect(clear_recognition_kind_cache, sender=RecognitionKind)
+
+
 class Recognition(models.Model):
     class Kind(models.TextChoices):
+        """Codes of the seeded kinds that rules read (the names shown are the table's)."""
+
         CENTRE = "centre", _("community family service centre")
         STATION = "station", _("community family service station")
         MARKET = "market", _("family service professional market")
         TRAINING_BASE = "training_base", _("regional family service training demonstration base")
+        REGIONAL_BRAND = "regional_brand", _("regional well-known family service brand")
         CITY_BRAND = "city_brand", _("Baotou distinctive housekeeping brand")
         TOP_HUNDRED = "top_hundred", _("regional 'hundred households, ten strong'")
         FRONTRUNNER = "frontrunner", _("'front-runner' enterprise")
@@ -281,7 +354,7 @@ class Recognition(models.Model):
     agency = models.ForeignKey(
         Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="recognitions"
     )
-    kind = models.CharField(_("recognition"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("recognition"), max_length=30, choices=recognition_kind_choices)
     year = models.PositiveSmallIntegerField(_("year"))
     granted_on = models.DateField(_("granted on"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)

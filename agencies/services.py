@@ -30,6 +30,7 @@ from .models import (
     AgencyStanding,
     EmployeeSystemFiling,
     Recognition,
+    RecognitionKind,
     Worker,
 )
 from .selectors import agency_users
@@ -433,6 +434,10 @@ def recognition_grant(
         raise PermissionDenied(_("Only bureau staff grant recognitions."))
     if agency.status != Agency.Status.REGISTERED:
         raise ValidationError({"agency": _("Only a registered agency can be recognised.")})
+    if not RecognitionKind.objects.filter(code=kind, active=True).exists():
+        raise ValidationError(
+            {"kind": _("Choose a recognition from the list the bureau keeps (in use).")}
+        )
     if valid_until and valid_until < granted_on:
         raise ValidationError({"valid_until": _("The validity must end after the grant date.")})
     try:

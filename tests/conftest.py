@@ -117,6 +117,7 @@ def _celery_eager_by_default(request):
 SEEDING_MIGRATIONS = (
     "agencies.migrations.0003_reference_data",
     "agencies.migrations.0005_enterprise_size",
+    "agencies.migrations.0007_recognition_kinds",
     "subsidies.migrations.0002_catalogue_2026",
     "subsidies.migrations.0003_training_from_records",
     "subsidies.migrations.0005_catalogue_headline_and_flags",

@@ -39,6 +39,7 @@ from agencies.models import (
     EmployeeSystemFiling,
     EnterpriseSizeThreshold,
     Recognition,
+    RecognitionKind,
     Street,
     Worker,
 )
@@ -215,6 +216,7 @@ def build_world() -> SimpleNamespace:
         business_format=BusinessFormat.objects.order_by("pk").first(),
         policy=AgencyPolicy.objects.order_by("year").first(),
         size_threshold=EnterpriseSizeThreshold.objects.order_by("pk").first(),
+        recognition_kind=RecognitionKind.objects.order_by("pk").first(),
         group=Group.objects.get(name="机构用户"),
         document_type=ContentType.objects.get_for_model(Document),
         # Not used by anyone yet: for "add a worker" and "apply for an agency".

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency, Street
+from agencies.models import Agency, CodeManager, Street
 from kunqu_jiafu.people.models import Person
 
 
@@ -46,6 +46,8 @@ class CourseKind(models.Model):
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     active = models.BooleanField(_("in use"), default=True)
 
+    objects = CodeManager()  # loaddata of fixtures/training_course_kinds.json updates by code
+
     class Meta:
         verbose_name = _("course kind")
         verbose_name_plural = _("course kinds")
@@ -53,6 +55,9 @@ class CourseKind(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
 
     @property
     def standard_is_confirmed(self) -> bool:

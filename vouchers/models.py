@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from agencies.models import Agency, BusinessFormat, Street, Worker
+from agencies.models import Agency, BusinessFormat, CodeManager, Street, Worker
 from kunqu_jiafu.people.models import Person
 
 
@@ -30,6 +30,8 @@ class TargetGroup(models.Model):
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     active = models.BooleanField(_("in use"), default=True)
 
+    objects = CodeManager()  # loaddata of fixtures/vouchers_target_groups.json updates by code
+
     class Meta:
         verbose_name = _("target group")
         verbose_name_plural = _("target groups")
@@ -37,6 +39,9 @@ class TargetGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
 
 
 class VoucherBatch(models.Model):

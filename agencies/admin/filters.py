@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from .. import rules, selectors
-from ..models import Agency, EmployeeSystemFiling, Recognition
+from ..models import Agency, EmployeeSystemFiling, Recognition, RecognitionKind
 
 
 def _year(value) -> int | None:
@@ -40,10 +40,10 @@ class RecognitionKindFilter(admin.SimpleListFilter):
     parameter_name = "recognition"
 
     def lookups(self, request, model_admin):
-        return Recognition.Kind.choices
+        return list(RecognitionKind.objects.values_list("code", "name"))
 
     def queryset(self, request, queryset):
-        if self.value() not in Recognition.Kind.values:
+        if not self.value() or not RecognitionKind.objects.filter(code=self.value()).exists():
             return queryset
         held = Recognition.objects.filter(
             agency=OuterRef("pk"), kind=self.value(), status=Recognition.Status.VALID

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from kunqu_jiafu.web.admin_kit.forms import ServiceForm
 
 from .. import services
-from ..models import Agency, AgencyPolicy, Recognition, Worker
+from ..models import Agency, AgencyPolicy, Recognition, RecognitionKind, Worker
 
 AGENCY_DETAIL_FIELDS = (
     "name", "uscc", "uscc_override_reason", "legal_representative", "contact_name", "phone",
@@ -139,6 +139,11 @@ class RecognitionGrantForm(ServiceForm):
             self.fields["agency"].help_text = _("Only registered agencies can be recognised.")
         if "year" in self.fields and not self.is_bound:
             self.initial.setdefault("year", timezone.localdate().year)
+        if "kind" in self.fields:
+            # Only kinds in use are offered for a new grant (the bureau keeps the list).
+            self.fields["kind"].choices = [("", "---------")] + [
+                (kind.code, kind.name) for kind in RecognitionKind.objects.filter(active=True)
+            ]
 
     def commit(self, actor) -> Recognition:
         data = self.cleaned_data

@@ -11,6 +11,7 @@ from ..models import (
     AgencyPolicy,
     BusinessFormat,
     EnterpriseSizeThreshold,
+    RecognitionKind,
     Street,
 )
 from .forms import (
@@ -92,3 +93,14 @@ class EnterpriseSizeThresholdAdmin(ReferenceAdmin):
             ),
         }
         return super().changelist_view(request, extra_context)
+
+
+@admin.register(RecognitionKind)
+class RecognitionKindAdmin(ReferenceAdmin):
+    list_display = ("name", "code", "basis", "sort_order", "active")
+    list_filter = ("active",)
+    search_fields = ("code", "name")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Codes are what subsidy rules and earlier grants read: fixed once a kind exists.
+        return ("code",) if obj is not None else ()

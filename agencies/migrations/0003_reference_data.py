@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from kunqu_jiafu.reference_data import seed_fixture
+
 STREETS = [
     ("150203001", "少先路街道"), ("150203003", "沼潭街道"), ("150203004", "林荫路街道"),
     ("150203005", "友谊大街街道"), ("150203006", "阿尔丁大街街道"), ("150203007", "团结大街街道"),
@@ -15,15 +17,11 @@ FORMATS = [
 
 
 def seed(apps, schema_editor):
-    Street = apps.get_model("agencies", "Street")
-    BusinessFormat = apps.get_model("agencies", "BusinessFormat")
+    # The lists the bureau edits live in fixtures/ (the same rows as STREETS and FORMATS above,
+    # kept here as the record of what this migration first seeded).
+    seed_fixture(apps, "agencies_streets")
+    seed_fixture(apps, "agencies_business_formats")
     AgencyPolicy = apps.get_model("agencies", "AgencyPolicy")
-    for order, (code, name) in enumerate(STREETS, start=1):
-        Street.objects.update_or_create(code=code, defaults={"name": name, "sort_order": order})
-    for order, (code, name, key) in enumerate(FORMATS, start=1):
-        BusinessFormat.objects.update_or_create(
-            code=code, defaults={"name": name, "is_key_format": key, "sort_order": order}
-        )
     AgencyPolicy.objects.get_or_create(year=2026)
 
 
