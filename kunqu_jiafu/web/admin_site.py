@@ -13,15 +13,19 @@ class PortalAdminSite(admin.AdminSite):
 
     def register(self, model_or_iterable, admin_class=None, **options):
         super().register(model_or_iterable, admin_class, **options)
-        # Every changelist checks date parts in its query string (admin_kit.changelist), unless
-        # its ModelAdmin brings a changelist of its own.
-        from django.contrib.admin.views.main import ChangeList
-
-        from kunqu_jiafu.web.admin_kit.changelist import CheckedChangeList
+        # Every changelist checks date parts in its query string (admin_kit.changelist),
+        # whichever changelist class its ModelAdmin brings.
+        from kunqu_jiafu.web.admin_kit.changelist import checked
 
         for model_admin in self._registry.values():
-            if model_admin.get_changelist(None) is ChangeList:
-                model_admin.get_changelist = lambda request, **kwargs: CheckedChangeList
+            if not getattr(model_admin, "_date_parts_checked", False):
+                original = model_admin.get_changelist
+
+                def get_changelist(request, _original=original, **kwargs):
+                    return checked(_original(request, **kwargs))
+
+                model_admin.get_changelist = get_changelist
+                model_admin._date_parts_checked = True
 
     def has_permission(self, request):
         # Staff flag alone is not enough: only bureau roles (or the set-up superuser) get in.

@@ -54,7 +54,23 @@ def check_date_parts(params) -> None:
                     raise IncorrectLookupParameters(f"{key}={item!r}")
 
 
-class CheckedChangeList(ChangeList):
+class DatePartsChecked:
+    """Mixed into a changelist class: date parts are checked before the filters are built."""
+
     def get_filters(self, request):
         check_date_parts(request.GET)
         return super().get_filters(request)
+
+
+class CheckedChangeList(DatePartsChecked, ChangeList):
+    pass
+
+
+def checked(changelist_class: type[ChangeList]) -> type[ChangeList]:
+    """The changelist class with date parts checked (a third party's own class too, such as
+    DRF's token list)."""
+    if issubclass(changelist_class, DatePartsChecked):
+        return changelist_class
+    if changelist_class is ChangeList:
+        return CheckedChangeList
+    return type(f"Checked{changelist_class.__name__}", (DatePartsChecked, changelist_class), {})
