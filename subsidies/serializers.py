@@ -21,6 +21,9 @@ FIELD_KINDS = [
     ("money", gettext_lazy("amount in yuan")),
     ("count", gettext_lazy("whole number")),
     ("text", gettext_lazy("text")),
+    ("line", gettext_lazy("text on one line")),
+    ("date", gettext_lazy("date")),
+    ("percent", gettext_lazy("percentage")),
 ]
 MAX_SUBJECTS = 5000
 
@@ -476,10 +479,25 @@ class ClaimAttachmentInputSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            },
+            {"type": "array", "items": {"type": "string"}},
+        ]
+    }
+)
+class _DeclaredErrorsField(serializers.DictField):
+    """Errors of each declared figure, or (declared missing or not an object) a list."""
+
+
 class ClaimErrorSerializer(serializers.Serializer):
     """The shape of a 400: every key names the field at fault (only those at fault appear)."""
 
-    declared = serializers.DictField(
+    declared = _DeclaredErrorsField(
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text=gettext_lazy(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from agencies import selectors as agency_selectors
@@ -305,6 +305,7 @@ class StreetFigureSerializer(serializers.Serializer):
     people = serializers.IntegerField()
 
 
+@extend_schema_serializer(many=False)  # one object, though served by a viewset's ``list``
 class ProgressSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     target = serializers.IntegerField(help_text=gettext_lazy("People to train in the year."))

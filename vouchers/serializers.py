@@ -323,10 +323,12 @@ class VoucherSerializer(serializers.ModelSerializer):
     target_group_name = serializers.CharField(
         source="application.target_group.name", read_only=True
     )
-    agency_name = serializers.CharField(source="agency.name", read_only=True, default=None)
+    agency_name = serializers.CharField(
+        source="agency.name", read_only=True, default=None, allow_null=True
+    )
     service = serializers.SerializerMethodField()
     settlement_number = serializers.CharField(
-        source="settlement.number", read_only=True, default=None
+        source="settlement.number", read_only=True, default=None, allow_null=True
     )
     pdf_url = serializers.SerializerMethodField()
 
