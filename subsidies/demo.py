@@ -8,6 +8,7 @@ through the services, as bureau staff and the agency would do it in the browser.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
@@ -17,6 +18,7 @@ from agencies import selectors as agency_selectors
 from agencies import services as agency_services
 from agencies.models import Agency, AgencyMembership, EmployeeSystemFiling
 from kunqu_jiafu.accounts.models import User
+from kunqu_jiafu.people.services import person_set_target_groups
 
 from . import services
 from .models import Claim, ClaimType, SpecialFund
@@ -42,7 +44,16 @@ CLAIMS = [
     (
         "loan_interest",
         "2026Q1",
-        {"loan_amount": "300000.00", "interest_paid": "4321.09"},
+        {
+            "lender": "中国银行包头昆都仑支行",
+            "contract_number": "BT-CDB-2025-0612",
+            "loan_amount": "300000.00",
+            "annual_rate": "4.35",
+            "loan_start": "2025-06-12",
+            "loan_end": "2027-06-11",
+            # 300,000 × 4.35% × 90 days ÷ 365 = 3,217.81 is the most the quarter can cost.
+            "interest_paid": "3205.48",
+        },
         None,
         Claim.Status.PAID,
     ),
@@ -115,6 +126,47 @@ def _take_to(claim: Claim, status: str, *, agency_user, reviewer, approver) -> C
     return claim
 
 
+def _social_insurance_draft(agency: Agency, agency_user: User, reviewer: User) -> None:
+    """社会保险补贴 for 2026Q3: a worker the bureau recorded as 就业困难人员, three months of
+    employer contributions (a draft, so the agency can see how the list is written)."""
+    claim_type = ClaimType.objects.filter(
+        code="social_insurance", policy_year=YEAR, calculator="insured_months"
+    ).first()
+    if (
+        claim_type is None
+        or Claim.objects.filter(agency=agency, claim_type=claim_type, period=f"{YEAR}Q3").exists()
+    ):
+        return
+    worker = (
+        agency_selectors.active_workers(agency)
+        .filter(
+            social_insurance=True,
+            insured_since__lte=dt.date(YEAR, 7, 1),
+            hired_on__lte=dt.date(YEAR, 7, 1),
+        )
+        .select_related("person")
+        .order_by("id")
+        .first()
+    )
+    if worker is None:
+        return
+    person = person_set_target_groups(
+        actor=reviewer,
+        person=worker.person,
+        is_hard_to_employ=True,
+        is_graduate=worker.person.is_graduate,
+        graduated_on=worker.person.graduated_on,
+    )
+    services.claim_create(
+        actor=agency_user,
+        agency=agency,
+        claim_type=claim_type,
+        period=f"{YEAR}Q3",
+        declared={},
+        subjects=[f"{person.id_number} {YEAR}-{month:02d} 856.40" for month in (7, 8, 9)],
+    )
+
+
 def load(*, password: str, stdout) -> None:
     reviewer, approver = _staff("reviewer"), _staff("approver")
     membership = (
@@ -158,6 +210,8 @@ def load(*, password: str, stdout) -> None:
             subjects=subjects,
         )
         _take_to(claim, status, agency_user=agency_user, reviewer=reviewer, approver=approver)
+
+    _social_insurance_draft(agency, agency_user, reviewer)
 
     fund = SpecialFund.objects.get(year=YEAR, claim_type__isnull=True)
     stdout.write(

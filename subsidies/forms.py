@@ -53,6 +53,15 @@ SUBJECT_HELP = {
     ),
 }
 
+INSURED_MONTHS_CALCULATOR = "insured_months"
+INSURED_MONTHS_HELP = _(
+    "One line per worker and month: the worker's ID number, the month (2026-07) and the "
+    "employer's social insurance contribution actually paid for that month in yuan, e.g. "
+    "“150203199001011234 2026-07 856.40”. Only workers recorded as persons with employment "
+    "difficulties or as college graduates (within the years the bureau sets), hired and "
+    "insured by your agency in that month; each person and month is subsidised once."
+)
+
 RECORDS_HELP = {
     ClaimSubject.Kind.ENROLMENT: _(
         "Your agency's enrolments completed this policy year and not yet claimed are listed "
@@ -171,6 +180,18 @@ class ClaimForm(forms.Form):
             )
             if eligible:
                 self.fields["subjects"].initial = "\n".join(eligible)
+            if claim_type.calculator == INSURED_MONTHS_CALCULATOR:
+                # 社会保险补贴: one worker-month per line, with the contribution paid.
+                self.fields["subjects"].label = _("Worker-months claimed")
+                self.fields["subjects"].help_text = (
+                    INSURED_MONTHS_HELP
+                    if not keep_subjects
+                    else _(
+                        "Leave empty to keep the %(n)s worker-months listed now; to change the "
+                        "list, enter all of them again, one per line."
+                    )
+                    % {"n": keep_subjects}
+                )
 
     @staticmethod
     def _figure_field(spec: rules.Field) -> forms.Field:
@@ -182,9 +203,21 @@ class ClaimForm(forms.Form):
                 help_text=spec.help,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
+        if spec.kind == "line":
+            return DeclaredFigureField(
+                label=spec.label,
+                required=True,
+                max_length=rules.LINE_MAX_LENGTH,
+                help_text=spec.help,
+                widget=forms.TextInput(attrs={"autocomplete": "off"}),
+            )
         attrs = {"autocomplete": "off", "class": "figure"}
         if spec.kind == "money":
             attrs.update(inputmode="decimal", placeholder="0.00")
+        elif spec.kind == "percent":
+            attrs.update(inputmode="decimal", placeholder="3.85")
+        elif spec.kind == "date":
+            attrs.update(type="date", placeholder="2026-01-15")
         else:
             attrs.update(inputmode="numeric", pattern="[0-9]*", placeholder="0")
         return DeclaredFigureField(
@@ -208,8 +241,8 @@ class ClaimForm(forms.Form):
             if name in cleaned:
                 cleaned[name] = _fold(cleaned[name]) if spec.kind != "text" else cleaned[name]
         try:
-            rules.read_declared(
-                self.figures,
+            rules.read_figures(
+                self.claim_type.calculator,
                 {spec.name: cleaned.get(DECLARED_PREFIX + spec.name) for spec in self.figures},
             )
         except rules.DeclaredError as exc:

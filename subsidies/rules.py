@@ -8,6 +8,7 @@ Nothing here touches the database.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -38,7 +39,7 @@ class Field:
 
     name: str
     label: str
-    kind: str  # "money", "count", "text"
+    kind: str  # "money", "count", "text"; "line" (one required line), "date", "percent"
     help: str = ""
 
 
@@ -82,16 +83,70 @@ def _number(declared: Mapping, spec: Field) -> Decimal | int:
     return value
 
 
+LINE_MAX_LENGTH = 60
+# A yearly interest rate above this (in %) is a typo (a rate typed as 385 for 3.85).
+MAX_ANNUAL_RATE = Decimal("24")
+
+
+def _line(declared: Mapping, spec: Field) -> str:
+    value = str(declared.get(spec.name) or "").strip()
+    if not value:
+        raise DeclaredError({spec.name: f"请填写“{spec.label}”。"})
+    if len(value) > LINE_MAX_LENGTH:
+        raise DeclaredError({spec.name: f"“{spec.label}”最多 {LINE_MAX_LENGTH} 个字符。"})
+    return value
+
+
+def _date(declared: Mapping, spec: Field) -> dt.date:
+    raw = declared.get(spec.name)
+    if raw in (None, ""):
+        raise DeclaredError({spec.name: f"请填写“{spec.label}”。"})
+    try:
+        return dt.date.fromisoformat(str(raw).strip()[:10])
+    except ValueError:
+        raise DeclaredError(
+            {spec.name: f"“{spec.label}”须为日期，写作 2026-03-15 的形式。"}
+        ) from None
+
+
+def _percent(declared: Mapping, spec: Field) -> Decimal:
+    raw = declared.get(spec.name)
+    if raw in (None, ""):
+        raise DeclaredError({spec.name: f"请填写“{spec.label}”。"})
+    try:
+        value = Decimal(str(raw).replace("%", "").replace("％", "").strip())
+    except InvalidOperation:
+        raise DeclaredError({spec.name: f"“{spec.label}”须为数字（百分数，如 3.85）。"}) from None
+    if not value.is_finite():
+        raise DeclaredError({spec.name: f"“{spec.label}”须为数字（百分数，如 3.85）。"})
+    if value <= 0:
+        raise DeclaredError({spec.name: f"“{spec.label}”须大于 0。"})
+    if value > MAX_ANNUAL_RATE:
+        raise DeclaredError(
+            {
+                spec.name: f"“{spec.label}”为 {value}%，超过 {MAX_ANNUAL_RATE}%，请核对"
+                "（按百分数填写，如年利率 3.85% 填 3.85）。"
+            }
+        )
+    if value != value.quantize(Decimal("0.0001")):
+        raise DeclaredError({spec.name: f"“{spec.label}”最多保留四位小数。"})
+    return value
+
+
+_READERS = {"line": _line, "date": _date, "percent": _percent}
+
+
 def read_declared(fields: tuple[Field, ...], declared: Mapping) -> dict:
     """Parse every declared figure, collecting all errors at once."""
     values, errors = {}, {}
     for spec in fields:
         try:
-            values[spec.name] = (
-                _number(declared, spec)
-                if spec.kind != "text"
-                else str(declared.get(spec.name, "")).strip()
-            )
+            if spec.kind == "text":
+                values[spec.name] = str(declared.get(spec.name, "")).strip()
+            elif spec.kind in _READERS:
+                values[spec.name] = _READERS[spec.kind](declared, spec)
+            else:
+                values[spec.name] = _number(declared, spec)
         except DeclaredError as exc:
             errors.update(exc.errors)
     if errors:
@@ -115,17 +170,86 @@ def _cap(amount: Decimal, params: Mapping, trace: list[str]) -> Decimal:
 # --- calculators ---------------------------------------------------------------------
 
 
+def period_dates(period: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a claim period: 2026, 2026H1, 2026Q3 or 2026-03."""
+    period = period.strip().upper()
+    year = int(period[:4])
+    if len(period) == 4:
+        first, last = 1, 12
+    elif period[4] == "H":
+        first = 1 if period[5] == "1" else 7
+        last = first + 5
+    elif period[4] == "Q":
+        first = (int(period[5]) - 1) * 3 + 1
+        last = first + 2
+    else:
+        first = last = int(period[5:7])
+    end = dt.date(year + (last == 12), last % 12 + 1, 1) - dt.timedelta(days=1)
+    return dt.date(year, first, 1), end
+
+
+# 创业担保贷款贴息: the loan is recorded, and the subsidy never exceeds the interest the loan
+# can have cost over the days of the claim period it ran (principal × rate × days ÷ 365).
 INTEREST_FIELDS = (
+    Field("lender", "贷款银行（经办金融机构）", "line"),
+    Field("contract_number", "借款合同编号", "line"),
     Field("loan_amount", "创业担保贷款本金（元）", "money"),
+    Field("annual_rate", "贷款年利率（%）", "percent", "按借款合同填写百分数，如 3.85"),
+    Field("loan_start", "贷款起始日", "date", "借款合同约定的放款日"),
+    Field("loan_end", "贷款到期日", "date"),
     Field("interest_paid", "本期实际支付利息（元）", "money", "以银行利息回单为准"),
 )
 
 
-def interest(declared: Mapping, params: Mapping) -> Calculation:
-    v = read_declared(INTEREST_FIELDS, declared)
+def read_loan(declared: Mapping) -> dict:
+    """The loan's figures, with the checks that involve more than one figure."""
+    v, errors = {}, {}
+    for spec in INTEREST_FIELDS:  # one by one, so the checks below run on what did parse
+        try:
+            v.update(read_declared((spec,), declared))
+        except DeclaredError as exc:
+            errors.update(exc.errors)
+    if "loan_amount" in v and v["loan_amount"] <= 0:
+        errors["loan_amount"] = "“创业担保贷款本金（元）”须大于 0。"
+    if "loan_start" in v and "loan_end" in v and v["loan_end"] < v["loan_start"]:
+        errors["loan_end"] = "“贷款到期日”不能早于“贷款起始日”，请按借款合同核对。"
+    if errors:
+        raise DeclaredError(errors)
+    return v
+
+
+def interest(
+    declared: Mapping, params: Mapping, period: tuple[dt.date, dt.date] | None = None
+) -> Calculation:
+    v = read_loan(declared)
     rate = _param(params, "rate", "1")
-    amount = money(v["interest_paid"] * rate)
-    trace = [f"实际支付利息 {yuan(v['interest_paid'])} × 贴息比例 {percent(rate)} = {yuan(amount)}"]
+    paid = v["interest_paid"]
+    trace = [
+        f"贷款：{v['lender']}，合同 {v['contract_number']}，本金 {yuan(v['loan_amount'])}，"
+        f"年利率 {v['annual_rate']}%，{v['loan_start']} 至 {v['loan_end']}"
+    ]
+    if period is None:
+        raise DeclaredError({"loan_start": "未指定申报期间，无法计算计息天数。"})
+    start, end = max(v["loan_start"], period[0]), min(v["loan_end"], period[1])
+    days = (end - start).days + 1 if end >= start else 0
+    if days == 0:
+        trace.append(f"申报期间 {period[0]} 至 {period[1]} 与贷款期限无重叠，计息 0 天")
+        return Calculation(
+            money(0), trace, [f"贷款期限与申报期间 {period[0]} 至 {period[1]} 无重叠"]
+        )
+    ceiling = money(v["loan_amount"] * v["annual_rate"] / 100 * days / 365)
+    trace.append(
+        f"申报期间内计息 {days} 天（{start} 至 {end}）；利息上限 = 本金 {yuan(v['loan_amount'])} × "
+        f"年利率 {v['annual_rate']}% × {days} 天 ÷ 365 = {yuan(ceiling)}"
+    )
+    base = paid
+    if paid > ceiling:
+        trace.append(f"实际支付利息 {yuan(paid)} 高于利息上限，按上限 {yuan(ceiling)} 计")
+        base = ceiling
+    else:
+        trace.append(f"实际支付利息 {yuan(paid)}，未超过利息上限")
+    amount = money(base * rate)
+    trace.append(f"{yuan(base)} × 贴息比例 {percent(rate)} = {yuan(amount)}")
     return Calculation(_cap(amount, params, trace), trace)
 
 
@@ -291,14 +415,93 @@ def ui_refund(declared: Mapping, params: Mapping) -> Calculation:
     return Calculation(_cap(amount, params, trace), trace)
 
 
+# 社会保险补贴: "对备案的员工制家庭服务企业吸纳就业困难人员或高校毕业生就业并缴纳社会保险费的".
+# The claim lists worker-months with the employer contribution actually paid; the service
+# checks each against the records (insured_month_problems) and puts the accepted ones in
+# ``declared["rows"]`` ([{"person_id", "name", "month": "2026-07", "paid": "856.40"}]).
+MAX_MONTHLY_CONTRIBUTION = Decimal("20000")
+
+
+@dataclass(frozen=True)
+class InsuredMonth:
+    """What the records say about one worker in one claimed month."""
+
+    month: dt.date  # first day of the month
+    hard_to_employ: bool
+    graduate: bool
+    graduated_on: dt.date | None
+    hired_on: dt.date | None  # None: not a worker of the agency
+    left_on: dt.date | None
+    insured: bool
+    insured_since: dt.date | None
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def month_end(month: dt.date) -> dt.date:
+    return dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+def insured_month_problems(fact: InsuredMonth, graduate_years: int) -> list[str]:
+    """Why this worker-month may NOT be subsidised (empty = it may). A graduate counts while
+    the month begins no later than the graduate_years-th anniversary of graduation."""
+    reasons = []
+    last = month_end(fact.month)
+    if fact.hired_on is None:
+        return ["不是本机构登记的从业人员"]
+    if fact.hired_on > last:
+        reasons.append(f"该月尚未入职本机构（入职日期 {fact.hired_on}）")
+    if fact.left_on is not None and fact.left_on < fact.month:
+        reasons.append(f"该月前已离职（离职日期 {fact.left_on}）")
+    if not fact.insured or fact.insured_since is None or fact.insured_since > last:
+        reasons.append("人员信息显示该月未由本机构缴纳社会保险")
+    if not fact.hard_to_employ:
+        if not fact.graduate:
+            reasons.append("人员信息未登记为就业困难人员或高校毕业生")
+        elif fact.graduated_on is None:
+            reasons.append("高校毕业生未登记毕业日期，无法确认是否在毕业后规定年限内")
+        elif fact.month > _add_years(fact.graduated_on, graduate_years):
+            reasons.append(f"毕业日期 {fact.graduated_on}，该月已超过毕业后 {graduate_years} 年")
+    return reasons
+
+
+def insured_months(declared: Mapping, params: Mapping) -> Calculation:
+    """The employer contributions actually paid for the accepted worker-months, summed."""
+    rows = declared.get("rows")
+    if not isinstance(rows, list) or not rows:
+        raise DeclaredError({"rows": "请逐行列出人员、月份及单位实际缴纳的社会保险费。"})
+    trace, total = [], Decimal("0")
+    for row in rows:
+        paid = money(Decimal(str(row["paid"])))
+        total += paid
+        trace.append(f"{row['name']} {row['month']}：单位实际缴纳 {yuan(paid)}")
+    amount = money(total)
+    trace.append(f"合计 {len(rows)} 人月，{yuan(amount)}")
+    return Calculation(_cap(amount, params, trace), trace)
+
+
 @dataclass(frozen=True)
 class Calculator:
     fields: tuple[Field, ...]
-    compute: Callable[[Mapping, Mapping], Calculation]
+    compute: Callable[..., Calculation]
+    takes_period: bool = False  # compute(declared, params, (first day, last day))
+    # Parses the declared figures with checks across figures; default read_declared(fields).
+    read: Callable[[Mapping], dict] | None = None
+
+
+def read_figures(calculator: str, declared: Mapping) -> dict:
+    """The calculator's figures parsed, every error at once (forms call this too)."""
+    spec = CALCULATORS[calculator]
+    return spec.read(declared) if spec.read else read_declared(spec.fields, declared)
 
 
 CALCULATORS: dict[str, Calculator] = {
-    "interest": Calculator(INTEREST_FIELDS, interest),
+    "interest": Calculator(INTEREST_FIELDS, interest, takes_period=True, read=read_loan),
     "capped_award": Calculator(AWARD_FIELDS, capped_award),
     "per_head": Calculator(PER_HEAD_FIELDS, per_head),
     "per_enrolment": Calculator((), per_enrolment),
@@ -306,15 +509,21 @@ CALCULATORS: dict[str, Calculator] = {
     "fixed_per_unit": Calculator(UNIT_FIELDS, fixed_per_unit),
     "rate_of_amount": Calculator(RATE_FIELDS, rate_of_amount),
     "ui_refund": Calculator(UI_REFUND_FIELDS, ui_refund),
+    "insured_months": Calculator((), insured_months),
 }
 
 
-def calculate(calculator: str, declared: Mapping, params: Mapping) -> Calculation:
+def calculate(
+    calculator: str, declared: Mapping, params: Mapping, period: str | None = None
+) -> Calculation:
     spec = CALCULATORS[calculator]
     first = spec.fields[0] if spec.fields else RECORD_COUNT
     if not isinstance(declared, Mapping):
         raise DeclaredError({first.name: f"请填写“{first.label}”。"})
-    result = spec.compute(declared, params)
+    if spec.takes_period:
+        result = spec.compute(declared, params, period_dates(period) if period else None)
+    else:
+        result = spec.compute(declared, params)
     if result.amount > MAX_AMOUNT:
         # Each figure may be plausible while their product is not (count × unit).
         raise DeclaredError(
@@ -349,6 +558,9 @@ PARAMETERS: dict[str, dict[str, tuple[str, bool]]] = {
         "small_max_layoff_rate": ("rate", True),
         "small_enterprise_max_insured": ("count", True),
     },
+    # graduate_years: a graduate counts for this many years after graduation (the plan gives
+    # no figure: a bureau setting).
+    "insured_months": {"graduate_years": ("count", True), "cap": ("money", False)},
 }
 
 
@@ -366,6 +578,8 @@ class AgencyFacts:
     recognitions_granted_this_year: frozenset[str]
     # The inspection found 基本合格, which the year's award settings do not count as 合格.
     inspection_basic_only: bool = False
+    # large/medium/small/micro (agencies.selectors.agency_enterprise_size); None: not recorded
+    enterprise_size: str | None = None
 
 
 # The plan's 奖补 "对考评合格的家庭服务社区中心（站）": a centre and a station are two awards.
@@ -435,6 +649,19 @@ def _brand(f: AgencyFacts) -> list[str]:
     return reasons
 
 
+SMALL_MEDIUM_MICRO = frozenset({"medium", "small", "micro"})
+
+
+def _small_medium_micro(f: AgencyFacts) -> list[str]:
+    """援企稳岗: "对全区不裁员或少裁员的中小微家服企业"."""
+    reasons = _registered(f)
+    if f.enterprise_size is None:
+        reasons.append("请先在机构信息中登记企业规模（从业人员数和营业收入）")
+    elif f.enterprise_size not in SMALL_MEDIUM_MICRO:
+        reasons.append("本项仅限中型、小型、微型企业，本机构登记的企业规模为大型，不能申领")
+    return reasons
+
+
 ELIGIBILITY: dict[str, Callable[[AgencyFacts], list[str]]] = {
     "registered": _registered,
     "filed_employee_system": _filed,
@@ -443,6 +670,7 @@ ELIGIBILITY: dict[str, Callable[[AgencyFacts], list[str]]] = {
     "recognised_market_passed": _market,
     "rated_excellent": _excellent,
     "brand_this_year": _brand,
+    "small_medium_micro": _small_medium_micro,
 }
 
 

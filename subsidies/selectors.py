@@ -85,6 +85,7 @@ def agency_facts(agency: Agency, year: int) -> rules.AgencyFacts:
         rating_excellent=standing.rating == standing.Rating.EXCELLENT,
         recognitions=kinds,
         recognitions_granted_this_year=granted,
+        enterprise_size=agency_selectors.agency_enterprise_size(agency),
     )
 
 
@@ -103,6 +104,7 @@ def agency_facts_by_year(agency: Agency, years) -> dict[int, rules.AgencyFacts]:
         )
     )
     filed = agency_selectors.agency_is_filed(agency)
+    size = agency_selectors.agency_enterprise_size(agency)
     facts = {}
     for year in years:
         standing = standings.get(year) or AgencyStanding(agency=agency, year=year)
@@ -119,6 +121,7 @@ def agency_facts_by_year(agency: Agency, years) -> dict[int, rules.AgencyFacts]:
                 for kind, since, until in valid
                 if since <= year and (until is None or until >= start)
             ),
+            enterprise_size=size,
             recognitions_granted_this_year=frozenset(
                 kind for kind, since, _until in valid if since == year
             ),

@@ -27,7 +27,7 @@ from kunqu_jiafu.people.crypto import blind_index
 from kunqu_jiafu.people.idcard import normalize as normalize_id
 from training.models import Enrolment
 
-from . import permissions, rules, selectors, workflow
+from . import insured_months, permissions, rules, selectors, workflow
 from .models import (
     AwardPolicy,
     Claim,
@@ -102,9 +102,11 @@ def _check_period(claim_type: ClaimType, period: str) -> str:
     return period
 
 
-def _compute(claim_type: ClaimType, declared: dict) -> rules.Calculation:
+def _compute(claim_type: ClaimType, declared: dict, period: str) -> rules.Calculation:
     try:
-        return rules.calculate(claim_type.calculator, declared, claim_type.parameters)
+        return rules.calculate(
+            claim_type.calculator, declared, claim_type.parameters, period=period
+        )
     except rules.DeclaredError as exc:
         raise ValidationError(
             {f"declared.{name}": message for name, message in exc.errors.items()}
@@ -304,9 +306,12 @@ def claim_create(
     period = _check_period(claim_type, period)
     if selectors.from_training_records(claim_type):
         keys, declared = _record_subjects(claim_type, agency, subjects or [])
-        calculation = _compute(claim_type, declared)
+        calculation = _compute(claim_type, declared, period)
+    elif insured_months.is_insured_months(claim_type):
+        keys, declared = insured_months.rows_from_lines(claim_type, agency, period, subjects or [])
+        calculation = _compute(claim_type, declared, period)
     else:
-        calculation = _compute(claim_type, declared)
+        calculation = _compute(claim_type, declared, period)
         keys = _subject_keys(claim_type, agency, period, subjects or [])
     with transaction.atomic():
         claim = Claim(
@@ -346,9 +351,19 @@ def claim_update(
         if subjects is None:
             subjects = list(claim.subjects.filter(live=True).values_list("key", flat=True))
         keys, declared = _record_subjects(claim.claim_type, claim.agency, subjects)
-        calculation = _compute(claim.claim_type, declared)
+        calculation = _compute(claim.claim_type, declared, claim.period)
+    elif insured_months.is_insured_months(claim.claim_type):
+        # The list is the declaration: kept as it is when no new list is given.
+        keys, declared = (
+            insured_months.rows_again(claim.claim_type, claim.agency, claim.period, claim.declared)
+            if subjects is None
+            else insured_months.rows_from_lines(
+                claim.claim_type, claim.agency, claim.period, subjects
+            )
+        )
+        calculation = _compute(claim.claim_type, declared, claim.period)
     else:
-        calculation = _compute(claim.claim_type, declared)
+        calculation = _compute(claim.claim_type, declared, claim.period)
         keys = (
             None
             if subjects is None
@@ -527,7 +542,13 @@ def claim_transition(
                     claim.agency,
                     list(claim.subjects.filter(live=True).values_list("key", flat=True)),
                 )
-            calculation = _compute(claim.claim_type, claim.declared)
+            if insured_months.is_insured_months(claim.claim_type):
+                # The records may have changed since the draft (a worker left, insurance
+                # ended): every worker-month is checked again.
+                _keys, claim.declared = insured_months.rows_again(
+                    claim.claim_type, claim.agency, claim.period, claim.declared
+                )
+            calculation = _compute(claim.claim_type, claim.declared, claim.period)
             problems = selectors.claim_problems(claim, calculation.amount) + calculation.problems
             if problems:
                 raise ValidationError(

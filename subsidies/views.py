@@ -475,7 +475,7 @@ def _render_detail(
         problems = selectors.eligibility_for(agency, claim_type)
         try:
             problems += rules.calculate(
-                claim_type.calculator, claim.declared, claim_type.parameters
+                claim_type.calculator, claim.declared, claim_type.parameters, period=claim.period
             ).problems
         except rules.DeclaredError:
             problems.append(_("Some declared figures are missing or wrong; edit the claim."))

@@ -629,7 +629,15 @@ NEW_CLAIM_API = {
     "period": "2026",
     "declared": {"requested_amount": "50000.00", "basis": "2026年度业绩考评优秀"},
 }
-CLAIM_CHANGE = {"declared_loan_amount": "300000.00", "declared_interest_paid": "1234.56"}
+CLAIM_CHANGE = {
+    "declared_lender": "中国银行包头昆都仑支行",
+    "declared_contract_number": "BT-2025-0601",
+    "declared_loan_amount": "300000.00",
+    "declared_annual_rate": "6.00",
+    "declared_loan_start": "2025-06-01",
+    "declared_loan_end": "2027-05-31",
+    "declared_interest_paid": "1234.56",
+}
 APPROVAL = {"approved_amount": "4321.09", **REASON}
 PAYMENT = {"paid_on": "2026-11-02", "bank_reference": "BOC-2026-0001"}
 CLAIM_TYPE_CHANGE = {

@@ -96,7 +96,15 @@ PNG = (
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 # Agency A's claims are of this seeded type (quarterly, so four periods for four claims).
 CLAIM_TYPE = "loan_interest"
-LOAN = {"loan_amount": "300000.00", "interest_paid": "4321.09"}
+LOAN = {
+    "lender": "中国银行包头昆都仑支行",
+    "contract_number": "BT-2025-0601",
+    "loan_amount": "300000.00",
+    "annual_rate": "6.00",
+    "loan_start": "2025-06-01",
+    "loan_end": "2027-05-31",
+    "interest_paid": "4321.09",
+}
 # Strings only agency A's records contain: no page given to anyone outside A may show them.
 A_NAME = "甲家政服务有限公司"
 A_WORKER_NAME = "甲机构员工"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext
@@ -20,7 +21,7 @@ from kunqu_jiafu.audit.admin import AuditHistoryMixin
 from . import crypto
 from .idcard import normalize
 from .models import Person
-from .services import person_flag_identity
+from .services import person_flag_identity, person_set_target_groups, target_group_errors
 
 _ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
 
@@ -77,6 +78,20 @@ class IdentityProblemFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PersonAdminForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ("identity_problem", "is_hard_to_employ", "is_graduate", "graduated_on")
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, message in target_group_errors(
+            cleaned.get("is_graduate", False), cleaned.get("graduated_on")
+        ).items():
+            self.add_error(name, message)
+        return cleaned
+
+
 @admin.register(Person)
 class PersonAdmin(AuditHistoryMixin, ViewerMixin, admin.ModelAdmin):
     search_fields = ("name",)
@@ -89,19 +104,32 @@ class PersonAdmin(AuditHistoryMixin, ViewerMixin, admin.ModelAdmin):
         "birth_date",
         "area_known",
         "phone",
+        ("is_hard_to_employ", "is_graduate", "graduated_on"),
         "identity_problem",
         "created_at",
     )
+    form = PersonAdminForm
+    EDITABLE = ("identity_problem", "is_hard_to_employ", "is_graduate", "graduated_on")
 
     def get_readonly_fields(self, request, obj=None):
-        # Only the identity problem is ever edited here, and only through the service.
+        # Only the identity problem and the target groups (就业困难人员, 高校毕业生 with the
+        # graduation date, read by 社会保险补贴) are edited here, and only through services.
+        flat = [f for item in self.fields for f in (item if isinstance(item, tuple) else (item,))]
         if self.has_change_permission(request, obj):
-            return [f for f in self.fields if f != "identity_problem"]
-        return self.fields
+            return [f for f in flat if f not in self.EDITABLE]
+        return flat
 
     def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
         person_flag_identity(
-            actor=request.user, person=obj, problem=form.cleaned_data.get("identity_problem", "")
+            actor=request.user, person=obj, problem=data.get("identity_problem", "")
+        )
+        person_set_target_groups(
+            actor=request.user,
+            person=obj,
+            is_hard_to_employ=data.get("is_hard_to_employ", False),
+            is_graduate=data.get("is_graduate", False),
+            graduated_on=data.get("graduated_on"),
         )
 
     def has_change_permission(self, request, obj=None):

@@ -6,4 +6,7 @@ ACTIONS = {
     "people.person.created": pgettext_lazy("audit action", "Person record created"),
     "people.person.identity_flagged": pgettext_lazy("audit action", "Identity problem recorded"),
     "people.person.identity_cleared": pgettext_lazy("audit action", "Identity problem cleared"),
+    "people.person.target_groups_set": pgettext_lazy(
+        "audit action", "Employment difficulty or graduate status recorded"
+    ),
 }

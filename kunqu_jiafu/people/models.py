@@ -34,6 +34,8 @@ class Person(models.Model):
     is_hard_to_employ = models.BooleanField(_("person with employment difficulties"), default=False)
     is_unemployed = models.BooleanField(_("unemployed"), default=False)
     is_graduate = models.BooleanField(_("college graduate"), default=False)
+    # Subsidies for graduates run for a number of years after graduation (a bureau setting).
+    graduated_on = models.DateField(_("graduation date"), null=True, blank=True)
     is_low_income = models.BooleanField(_("low-income household"), default=False)
     identity_problem = models.TextField(
         _("identity problem"),

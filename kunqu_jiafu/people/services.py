@@ -94,3 +94,52 @@ def person_flag_identity(*, actor, person: Person, problem: str) -> Person:
             reason=problem,
         )
     return person
+
+
+def person_set_target_groups(
+    *, actor, person: Person, is_hard_to_employ: bool, is_graduate: bool, graduated_on=None
+) -> Person:
+    """Record whether a person is 就业困难人员 or 高校毕业生 (with the graduation date, which
+    decides whether graduate subsidies still apply): reviewers and approvers only."""
+    from django.core.exceptions import PermissionDenied
+
+    from kunqu_jiafu.accounts.roles import can_see_full_id
+
+    if not can_see_full_id(actor):
+        raise PermissionDenied(_("Only reviewers and approvers record a person's target groups."))
+    errors = target_group_errors(is_graduate, graduated_on)
+    if errors:
+        raise ValidationError(errors)
+    fields = ("is_hard_to_employ", "is_graduate", "graduated_on")
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        before = {name: getattr(person, name) for name in fields}
+        after = {
+            "is_hard_to_employ": bool(is_hard_to_employ),
+            "is_graduate": bool(is_graduate),
+            "graduated_on": graduated_on,
+        }
+        if before == after:
+            return person
+        for name, value in after.items():
+            setattr(person, name, value)
+        person.save(update_fields=[*fields, "updated_at"])
+        audit_log(actor, person, "people.person.target_groups_set", before=before, after=after)
+    return person
+
+
+def target_group_errors(is_graduate: bool, graduated_on) -> dict[str, str]:
+    """What is wrong with a graduation date (shared by the service and the admin form)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    if graduated_on is None:
+        return {}
+    if not isinstance(graduated_on, dt.date):
+        return {"graduated_on": _("Enter the graduation date, e.g. 2025-07-01.")}
+    if graduated_on > timezone.localdate():
+        return {"graduated_on": _("The graduation date cannot be in the future.")}
+    if not is_graduate:
+        return {"graduated_on": _("A graduation date is recorded only for a college graduate.")}
+    return {}

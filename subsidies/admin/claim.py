@@ -432,6 +432,18 @@ class ClaimAdmin(ReviewActionsMixin, AuditHistoryMixin, ExportXlsxMixin, admin.M
             raw = obj.declared.get(spec.name)
             rows.append((spec.label, self._figure(raw, spec.kind), spec.kind))
         known = {spec.name for spec in fields}
+        if obj.claim_type.calculator == "insured_months":
+            # 社会保险补贴: one row per worker-month with the employer contribution paid.
+            known.add("rows")
+            rows += [
+                (
+                    f"{row.get('name')} {row.get('month')}",
+                    self._figure(row.get("paid"), "money"),
+                    "money",
+                )
+                for row in obj.declared.get("rows") or []
+                if isinstance(row, dict)
+            ]
         rows += [(name, value, "text") for name, value in obj.declared.items() if name not in known]
         return render_to_string("admin/subsidies/claim/declared.html", {"rows": rows})
 

@@ -37,7 +37,9 @@ def test_demo_loads_every_account_and_area_and_a_second_run_adds_nothing(db, set
     call_command("load_demo", stdout=StringIO())
     first = _counts()
     assert first[0] == 2 and first[1] == 24
-    assert first[2] == 4 and first[3] == 2
+    # Claims: loan interest (paid), station award, accident insurance, fee exemption and the
+    # social-insurance draft of a 就业困难人员's three months.
+    assert first[2] == 5 and first[3] == 2
     assert first[4] == 2 and first[5] == 42
     for username in ("admin", "reviewer", "approver", "official", "agency_a", "agency_b"):
         assert authenticate(username=username, password="Demo@2026") is not None, username

@@ -24,7 +24,21 @@ PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pag
 
 # What an agency would type for each claim type: declared figures, subject list, eligible amount.
 EXAMPLES = {
-    "loan_interest": ({"loan_amount": "100000", "interest_paid": "3650.50"}, None, "3650.50"),
+    # The loan is recorded; 850 is below its cost over any quarter (100,000 × 3.65% × 90 ÷ 365
+    # = 900), so it is paid in full.
+    "loan_interest": (
+        {
+            "lender": "中国银行包头昆都仑支行",
+            "contract_number": "BT-2026-0088",
+            "loan_amount": "100000",
+            "annual_rate": "3.65",
+            "loan_start": "2026-01-01",
+            "loan_end": "2027-12-31",
+            "interest_paid": "850.00",
+        },
+        None,
+        "850.00",
+    ),
     "station_award": ({"requested_amount": "80000", "basis": "2026年认定文件"}, None, "80000.00"),
     "market_award": ({"requested_amount": "120000", "basis": "认定文件"}, None, "100000.00"),
     "excellence_award": ({"requested_amount": "50000", "basis": "考评优秀"}, None, "50000.00"),
@@ -33,7 +47,8 @@ EXAMPLES = {
     # 1,500 and 1,000 yuan per trainee; two certificates at the type's 500 yuan.
     "training_subsidy": ({}, "enrolments", "2500.00"),
     "certification_subsidy": ({}, "certificates", "1000.00"),
-    "social_insurance": ({"base_amount": "8000"}, "workers", "8000.00"),
+    # Two 就业困难人员 workers, this month, 4,000 of employer contributions each.
+    "social_insurance": ({}, "worker_months", "8000.00"),
     "ui_refund": (
         {
             "premiums_last_year": "12000",
@@ -70,6 +85,9 @@ def _qualified_agency():
     """An agency that may claim every type: registered, filed, inspected, rated, recognised."""
     today = timezone.localdate()
     agency = factories.make_agency("包头市昆区全优家政服务有限公司")
+    # A small enterprise (失业保险费返还 is for 中小微 only): 20 staff, 3,000,000 yuan revenue.
+    agency.size_staff, agency.size_revenue, agency.size_year = 20, Decimal("300"), 2025
+    agency.save()
     user = factories.make_agency_user("quanyou", agency)
     workers = [factories.make_worker(agency, is_hard_to_employ=True) for _ in range(2)]
     EmployeeSystemFiling.objects.create(
@@ -148,6 +166,12 @@ def test_claim_goes_from_draft_to_paid_in_the_browser(code, browser, live_server
     declared, subjects, expected = EXAMPLES[code]
     if subjects == "workers":
         subjects = [w.person.id_number for w in workers]
+    elif subjects == "worker_months":
+        month = f"{timezone.localdate():%Y-%m}"
+        for worker in workers:  # the person record says 就业困难人员
+            worker.person.is_hard_to_employ = True
+            worker.person.save()
+        subjects = [f"{w.person.id_number} {month} 4000.00" for w in workers]
     elif subjects in ("enrolments", "certificates"):
         subjects = _training_records(agency_user, agency, subjects)
 

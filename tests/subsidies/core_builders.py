@@ -22,14 +22,23 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 # A declaration the catalogue's calculator accepts, per seeded claim type.
 DECLARED = {
-    "loan_interest": {"loan_amount": "300000.00", "interest_paid": "4321.09"},
+    "loan_interest": {
+        "lender": "中国银行包头昆都仑支行",
+        "contract_number": "BT-2025-0601",
+        "loan_amount": "300000.00",
+        "annual_rate": "6.00",
+        "loan_start": "2025-06-01",
+        "loan_end": "2027-05-31",
+        "interest_paid": "4321.09",
+    },
     "station_award": {"requested_amount": "80000.00", "basis": "昆人社发〔2026〕12号认定"},
     "market_award": {"requested_amount": "80000.00", "basis": "认定文件"},
     "excellence_award": {"requested_amount": "50000.00", "basis": "2026年度考评优秀"},
     "brand_award": {"requested_amount": "60000.00", "basis": "包头市特色家政服务品牌"},
     "training_subsidy": {"count": "2", "unit_amount": "1500.00"},
     "certification_subsidy": {"count": "2", "unit_amount": "500.00"},
-    "social_insurance": {"base_amount": "6000.00"},
+    # Figures come from the listed worker-months (subjects), not from declared fields.
+    "social_insurance": {},
     "ui_refund": {
         "premiums_last_year": "12000.00",
         "insured_end_last_year": "40",

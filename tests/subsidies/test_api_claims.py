@@ -20,7 +20,15 @@ from tests import factories
 
 JSON = "application/json"
 PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-LOAN = {"loan_amount": "300000.00", "interest_paid": "4321.09"}
+LOAN = {
+    "lender": "中国银行包头昆都仑支行",
+    "contract_number": "BT-2025-0601",
+    "loan_amount": "300000.00",
+    "annual_rate": "6.00",
+    "loan_start": "2025-06-01",
+    "loan_end": "2027-05-31",
+    "interest_paid": "4321.09",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -118,10 +126,10 @@ def test_agency_files_a_claim_and_two_staff_decide_and_pay_it(
     }
 
     # Change one figure; the other keeps its value and the amount is recomputed.
-    response = patch(agency, f"/api/claims/{claim_id}/", {"declared": {"interest_paid": "5000"}})
+    response = patch(agency, f"/api/claims/{claim_id}/", {"declared": {"interest_paid": "4400"}})
     assert response.status_code == 200, response.json()
-    assert response.json()["declared"] == {"loan_amount": "300000.00", "interest_paid": "5000"}
-    assert response.json()["eligible_amount"] == "5000.00"
+    assert response.json()["declared"] == {**LOAN, "interest_paid": "4400"}
+    assert response.json()["eligible_amount"] == "4400.00"
 
     for code in ("loan_contract", "interest_receipt"):
         response = agency.post(
@@ -146,20 +154,20 @@ def test_agency_files_a_claim_and_two_staff_decide_and_pay_it(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = transition(
-            client_for(approver), Claim(pk=claim_id), action="approve", approved_amount="4800.00"
+            client_for(approver), Claim(pk=claim_id), action="approve", approved_amount="4300.00"
         )
     assert response.status_code == 200, response.json()
     body = response.json()
     assert body["status"] == "approved"
-    assert body["approved_amount"] == "4800.00"
+    assert body["approved_amount"] == "4300.00"
     [notice] = body["notices"]
     assert notice["kind"] == "approval"
     assert notice["number"] == "昆人社家补〔2026〕0001号"
-    assert notice["amount"] == "4800.00"
+    assert notice["amount"] == "4300.00"
     assert notice["download_url"] is None  # not rendered yet
     assert queued == [notice["id"]]
     fund.refresh_from_db()
-    assert fund.committed == Decimal("4800.00")
+    assert fund.committed == Decimal("4300.00")
 
     response = transition(
         client_for(reviewer),
@@ -281,15 +289,15 @@ def test_period_of_the_wrong_shape_is_400_on_period(agency_a, loan_type, client_
 @pytest.mark.parametrize(
     ("declared", "field"),
     [
-        ({"loan_amount": "300000", "interest_paid": "abc"}, "interest_paid"),
-        ({"loan_amount": "300000", "interest_paid": "-5"}, "interest_paid"),
-        ({"loan_amount": "300000", "interest_paid": "1.234"}, "interest_paid"),
-        ({"loan_amount": "300000"}, "interest_paid"),
-        ({"loan_amount": "", "interest_paid": "10"}, "loan_amount"),
-        ({"loan_amount": "300000", "interest_paid": "NaN"}, "interest_paid"),
-        ({"loan_amount": "300000", "interest_paid": "Infinity"}, "interest_paid"),
-        ({"loan_amount": "300000", "interest_paid": "1e400"}, "interest_paid"),
-        ({"loan_amount": "300000", "interest_paid": "99999999999999999"}, "interest_paid"),
+        ({**LOAN, "interest_paid": "abc"}, "interest_paid"),
+        ({**LOAN, "interest_paid": "-5"}, "interest_paid"),
+        ({**LOAN, "interest_paid": "1.234"}, "interest_paid"),
+        ({k: v for k, v in LOAN.items() if k != "interest_paid"}, "interest_paid"),
+        ({**LOAN, "loan_amount": "", "interest_paid": "10"}, "loan_amount"),
+        ({**LOAN, "interest_paid": "NaN"}, "interest_paid"),
+        ({**LOAN, "interest_paid": "Infinity"}, "interest_paid"),
+        ({**LOAN, "interest_paid": "1e400"}, "interest_paid"),
+        ({**LOAN, "interest_paid": "99999999999999999"}, "interest_paid"),
     ],
 )
 def test_bad_declared_figure_is_400_naming_it(declared, field, agency_a, loan_type, client_for):
@@ -302,7 +310,8 @@ def test_bad_declared_figure_is_400_naming_it(declared, field, agency_a, loan_ty
 
 
 def test_declared_number_too_large_for_a_float_is_400_naming_it(agency_a, loan_type, client_for):
-    body = f'{{"claim_type": {loan_type.pk}, "declared": {{"loan_amount": 1, "interest_paid": 1e400}}}}'
+    loan = json.dumps({k: v for k, v in LOAN.items() if k != "interest_paid"})[1:-1]
+    body = f'{{"claim_type": {loan_type.pk}, "declared": {{{loan}, "interest_paid": 1e400}}}}'
     response = client_for(agency_a).post("/api/claims/", body, content_type=JSON)
     assert response.status_code == 400
     assert list(response.json()["declared"]) == ["interest_paid"]
@@ -311,7 +320,9 @@ def test_declared_number_too_large_for_a_float_is_400_naming_it(agency_a, loan_t
 
 def test_declared_figures_may_be_json_numbers(agency_a, loan_type, client_for):
     response = create(
-        client_for(agency_a), loan_type, declared={"loan_amount": 300000, "interest_paid": 12.5}
+        client_for(agency_a),
+        loan_type,
+        declared={**LOAN, "loan_amount": 300000, "interest_paid": 12.5},
     )
     assert response.status_code == 201, response.json()
     assert response.json()["eligible_amount"] == "12.50"
@@ -603,7 +614,15 @@ def test_claim_types_show_fields_attachments_and_eligibility_for_the_agency(
     loan = rows["loan_interest"]
     assert loan["group"] == "interest"
     assert loan["period_kind"] == "quarter"
-    assert [f["name"] for f in loan["declared_fields"]] == ["loan_amount", "interest_paid"]
+    assert [f["name"] for f in loan["declared_fields"]] == [
+        "lender",
+        "contract_number",
+        "loan_amount",
+        "annual_rate",
+        "loan_start",
+        "loan_end",
+        "interest_paid",
+    ]
     assert loan["declared_fields"][1]["label"] == "本期实际支付利息（元）"
     assert loan["declared_fields"][1]["kind"] == "money"
     assert loan["required_attachments"][0] == {"code": "loan_contract", "label": "创业担保贷款合同"}

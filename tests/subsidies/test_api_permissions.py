@@ -22,7 +22,15 @@ from subsidies.models import Claim, ClaimAttachment, ClaimType, Notice, SpecialF
 
 ACTORS = ("anonymous", "agency_a", "agency_b", "reviewer", "approver", "official")
 PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-LOAN = {"loan_amount": "300000.00", "interest_paid": "4321.09"}
+LOAN = {
+    "lender": "中国银行包头昆都仑支行",
+    "contract_number": "BT-2025-0601",
+    "loan_amount": "300000.00",
+    "annual_rate": "6.00",
+    "loan_start": "2025-06-01",
+    "loan_end": "2027-05-31",
+    "interest_paid": "4321.09",
+}
 
 
 def pdf() -> SimpleUploadedFile:

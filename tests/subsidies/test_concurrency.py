@@ -20,6 +20,7 @@ from subsidies.models import Claim, ClaimSubject, Notice, SpecialFund
 from tests import factories
 from tests.concurrency import outcomes, run_together, slowed
 from tests.subsidies.core_builders import (
+    DECLARED,
     PDF_BYTES,
     claim_type,
     draft,
@@ -177,7 +178,7 @@ def test_two_simultaneous_drafts_for_the_same_period_make_one_claim(monkeypatch)
             agency=org,
             claim_type=kind,
             period="2026Q1",
-            declared={"loan_amount": "300000", "interest_paid": "1000"},
+            declared={**DECLARED["loan_interest"], "interest_paid": "1000"},
         )
 
     oks, errors = outcomes(run_together(create, create))

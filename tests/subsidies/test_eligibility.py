@@ -22,6 +22,7 @@ GOOD = rules.AgencyFacts(
     rating_excellent=True,
     recognitions=frozenset({"centre", "station", "market"}),
     recognitions_granted_this_year=frozenset({"city_brand"}),
+    enterprise_size="small",
 )
 
 

@@ -17,8 +17,19 @@ UI = {
 }
 
 
+# A loan whose cost over 2026Q1 (90 days) is 300,000 × 6% × 90 ÷ 365 = 4,438.36.
+LOAN = {
+    "lender": "中国银行包头昆都仑支行",
+    "contract_number": "BT-2025-0601",
+    "loan_amount": "300000",
+    "annual_rate": "6",
+    "loan_start": "2025-06-01",
+    "loan_end": "2027-05-31",
+}
+
+
 def calc(name: str, declared: dict, params: dict) -> rules.Calculation:
-    return rules.calculate(name, declared, params)
+    return rules.calculate(name, declared, params, period="2026Q1")
 
 
 def declared_error(name: str, declared: dict, params: dict) -> dict[str, str]:
@@ -49,11 +60,16 @@ def test_every_calculator_has_labelled_fields_and_compute():
         "fixed_per_unit",
         "rate_of_amount",
         "ui_refund",
-    }
+        "insured_months",
+    } | ({"per_exemption"} & set(rules.CALCULATORS))
     for name, calculator in rules.CALCULATORS.items():
-        # per_enrolment reads the provider's training records: nothing is declared by hand.
-        assert calculator.fields or name == "per_enrolment"
-        assert all(f.label and f.kind in ("money", "count", "text") for f in calculator.fields)
+        # per_enrolment reads the provider's training records, insured_months the listed
+        # worker-months: nothing is declared by hand.
+        assert calculator.fields or name in ("per_enrolment", "insured_months", "per_exemption")
+        assert all(
+            f.label and f.kind in ("money", "count", "text", "line", "date", "percent")
+            for f in calculator.fields
+        )
         assert callable(calculator.compute)
 
 
@@ -61,18 +77,18 @@ def test_every_calculator_has_labelled_fields_and_compute():
 
 
 def test_interest_subsidy_pays_all_interest_paid_with_a_chinese_trace():
-    result = calc("interest", {"loan_amount": "300000", "interest_paid": "4321.09"}, {"rate": "1"})
+    result = calc("interest", {**LOAN, "interest_paid": "4321.09"}, {"rate": "1"})
     assert result.amount == Decimal("4321.09")
     assert result.problems == []
-    assert "4,321.09 元" in result.trace[0]
-    assert "100%" in result.trace[0]
-    assert "贴息比例" in result.trace[0]
+    assert "4,321.09 元" in result.trace[-1]
+    assert "100%" in result.trace[-1]
+    assert "贴息比例" in result.trace[-1]
 
 
 def test_interest_subsidy_is_capped_when_a_cap_is_set():
     result = calc(
         "interest",
-        {"loan_amount": "300000", "interest_paid": "4321.09"},
+        {**LOAN, "interest_paid": "4321.09"},
         {"rate": "1", "cap": "4000"},
     )
     assert result.amount == Decimal("4000.00")
@@ -80,9 +96,7 @@ def test_interest_subsidy_is_capped_when_a_cap_is_set():
 
 
 def test_interest_subsidy_below_the_cap_is_not_capped():
-    result = calc(
-        "interest", {"loan_amount": "1", "interest_paid": "3999.99"}, {"rate": "1", "cap": "4000"}
-    )
+    result = calc("interest", {**LOAN, "interest_paid": "3999.99"}, {"rate": "1", "cap": "4000"})
     assert result.amount == Decimal("3999.99")
     assert not any("按上限" in line for line in result.trace)
 

@@ -48,7 +48,7 @@ def test_agency_saves_a_draft_with_the_computed_amount_and_trace(agency_a, org_a
     claim = create(agency_a, org_a)
     assert claim.status == S.DRAFT
     assert claim.eligible_amount == Decimal("4321.09")
-    assert claim.trace and "4,321.09 元" in claim.trace[0]
+    assert claim.trace and "4,321.09 元" in claim.trace[-1]
     assert claim.eligibility_notes == []
     assert claim.created_by == agency_a
     entry = AuditEntry.objects.for_object(claim).get()
@@ -99,7 +99,11 @@ def test_a_closed_claim_type_takes_no_claims(agency_a, org_a):
 
 def test_bad_declared_figures_come_back_per_field_and_nothing_is_saved(agency_a, org_a):
     errors = errors_of(
-        lambda: create(agency_a, org_a, declared={"loan_amount": "abc", "interest_paid": "-5"})
+        lambda: create(
+            agency_a,
+            org_a,
+            declared={**DECLARED["loan_interest"], "loan_amount": "abc", "interest_paid": "-5"},
+        )
     )
     assert set(errors) == {"declared.loan_amount", "declared.interest_paid"}
     assert "创业担保贷款本金" in errors["declared.loan_amount"][0]
@@ -249,46 +253,8 @@ def _insured_worker(agency, name="王芳"):
     return person
 
 
-def test_social_insurance_subjects_are_the_agencys_workers(agency_a, org_a):
-    file_employee_system(org_a)
-    people = [_insured_worker(org_a, "王芳"), _insured_worker(org_a, "李娜")]
-    numbers = [p.id_number for p in people]
-    claim = create(agency_a, org_a, "social_insurance", subjects=numbers)
-    assert sorted(claim.subjects.values_list("label", flat=True)) == ["李娜", "王芳"]
-    # Keys never carry the ID number itself.
-    assert not any(
-        n in key for n in numbers for key in claim.subjects.values_list("key", flat=True)
-    )
-
-
-def test_social_insurance_refuses_people_who_are_not_its_workers(agency_a, org_a, org_b):
-    mine = _insured_worker(org_a)
-    theirs = _insured_worker(org_b, "赵敏")
-    stranger = factories.id_number()
-    errors = errors_of(
-        lambda: create(
-            agency_a,
-            org_a,
-            "social_insurance",
-            subjects=[mine.id_number, theirs.id_number, stranger],
-        )
-    )
-    assert list(errors) == ["subjects"]
-    assert theirs.id_number in errors["subjects"][0] and stranger in errors["subjects"][0]
-    assert mine.id_number not in errors["subjects"][0]
-    assert not Claim.objects.exists()
-
-
-def test_a_person_is_subsidised_once_per_period_across_agencies(agency_a, org_a, agency_b, org_b):
-    person = _insured_worker(org_a)
-    factories.make_worker(org_b, person=person)
-    create(agency_a, org_a, "social_insurance", subjects=[person.id_number])
-    errors = errors_of(
-        lambda: create(agency_b, org_b, "social_insurance", subjects=[person.id_number])
-    )
-    assert "subjects" in errors and person.name in errors["subjects"][0]
-    # Another quarter is another subsidy.
-    assert create(agency_b, org_b, "social_insurance", period="2026Q2", subjects=[person.id_number])
+# 社会保险补贴's worker-months (workers of the agency, refused reasons, once per person-month
+# across agencies): tests/subsidies/test_social_insurance.py.
 
 
 def test_health_check_count_must_match_the_people_listed(agency_a, org_a):
@@ -311,7 +277,9 @@ def test_health_check_count_must_match_the_people_listed(agency_a, org_a):
 def test_agency_updates_its_draft_and_the_amount_is_recomputed(agency_a, org_a):
     claim = create(agency_a, org_a)
     claim = services.claim_update(
-        actor=agency_a, claim=claim, declared={"loan_amount": "1", "interest_paid": "100.50"}
+        actor=agency_a,
+        claim=claim,
+        declared={**DECLARED["loan_interest"], "interest_paid": "100.50"},
     )
     assert claim.eligible_amount == Decimal("100.50")
     entry = AuditEntry.objects.for_object(claim).order_by("-id").first()
@@ -331,7 +299,7 @@ def test_a_submitted_claim_cannot_be_changed(agency_a, org_a):
 def test_a_returned_claim_can_be_corrected_and_resubmitted(agency_a, org_a, reviewer):
     claim = move(reviewer, submitted(agency_a, org_a), "return", reason="利息金额有误")
     claim = services.claim_update(
-        actor=agency_a, claim=claim, declared={"loan_amount": "1", "interest_paid": "4000"}
+        actor=agency_a, claim=claim, declared={**DECLARED["loan_interest"], "interest_paid": "4000"}
     )
     claim = move(agency_a, claim, "resubmit")
     assert claim.status == S.SUBMITTED
@@ -348,7 +316,9 @@ def test_bad_figures_in_an_update_leave_the_claim_as_it_was(agency_a, org_a):
     claim = create(agency_a, org_a)
     errors = errors_of(
         lambda: services.claim_update(
-            actor=agency_a, claim=claim, declared={"loan_amount": "1", "interest_paid": "1.001"}
+            actor=agency_a,
+            claim=claim,
+            declared={**DECLARED["loan_interest"], "interest_paid": "1.001"},
         )
     )
     assert list(errors) == ["declared.interest_paid"]
