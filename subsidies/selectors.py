@@ -64,7 +64,15 @@ def _inspection_facts(standing, policy: AwardPolicy) -> dict[str, bool]:
     }
 
 
-def agency_facts(agency: Agency, year: int) -> rules.AgencyFacts:
+def _filed(agency: Agency, period: str | None) -> bool:
+    """Filed on every day of the claim period (agencies.selectors.filing_valid_on); without a
+    period (the catalogue, before a claim exists), filed today."""
+    if period is None:
+        return agency_selectors.agency_is_filed(agency)
+    return agency_selectors.filing_valid_on(agency, *rules.period_dates(period))
+
+
+def agency_facts(agency: Agency, year: int, period: str | None = None) -> rules.AgencyFacts:
     standing = agency_selectors.standing_for(agency, year)
     policy = award_policy(year)
     kinds = frozenset(
@@ -80,7 +88,7 @@ def agency_facts(agency: Agency, year: int) -> rules.AgencyFacts:
     return rules.AgencyFacts(
         registered=agency.status == Agency.Status.REGISTERED,
         suspended=agency.status == Agency.Status.SUSPENDED,
-        filed_employee_system=agency_selectors.agency_is_filed(agency),
+        filed_employee_system=_filed(agency, period),
         **_inspection_facts(standing, policy),
         rating_excellent=standing.rating == standing.Rating.EXCELLENT,
         recognitions=kinds,
@@ -130,12 +138,16 @@ def agency_facts_by_year(agency: Agency, years) -> dict[int, rules.AgencyFacts]:
 
 
 def eligibility_for(
-    agency: Agency, claim_type: ClaimType, facts: rules.AgencyFacts | None = None
+    agency: Agency,
+    claim_type: ClaimType,
+    facts: rules.AgencyFacts | None = None,
+    period: str | None = None,
 ) -> list[str]:
-    """Reasons the agency may not claim this type; pass ``facts`` (from
-    ``agency_facts_by_year``) to check a whole list without a query per type."""
+    """Reasons the agency may not claim this type (for the claim ``period`` when given);
+    pass ``facts`` (from ``agency_facts_by_year``) to check a whole list without a query
+    per type."""
     if facts is None:
-        facts = agency_facts(agency, claim_type.policy_year)
+        facts = agency_facts(agency, claim_type.policy_year, period)
     return rules.eligibility_problems(claim_type.eligibility, facts)
 
 
@@ -266,7 +278,7 @@ def claim_problems(claim: Claim, amount: Decimal | None = None) -> list[str]:
     (a recognition revoked or a standing changed since submission stops it) and, for an award,
     the year's award settings. ``amount``: the amount about to be approved."""
     claim_type = claim.claim_type
-    problems = eligibility_for(claim.agency, claim_type)
+    problems = eligibility_for(claim.agency, claim_type, period=claim.period)
     if claim_type.eligibility in rules.AWARD_RULES:
         settings = award_settings(award_policy(claim_type.policy_year))
         granted = awards_granted(claim.agency, claim_type.policy_year, exclude=claim)

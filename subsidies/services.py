@@ -321,7 +321,8 @@ def claim_create(
             declared=dict(declared),
             eligible_amount=calculation.amount,
             trace=calculation.trace,
-            eligibility_notes=selectors.eligibility_for(agency, claim_type) + calculation.problems,
+            eligibility_notes=selectors.eligibility_for(agency, claim_type, period=period)
+            + calculation.problems,
             created_by=actor,
         )
         try:
@@ -383,7 +384,8 @@ def claim_update(
         claim.eligible_amount = calculation.amount
         claim.trace = calculation.trace
         claim.eligibility_notes = (
-            selectors.eligibility_for(claim.agency, claim.claim_type) + calculation.problems
+            selectors.eligibility_for(claim.agency, claim.claim_type, period=claim.period)
+            + calculation.problems
         )
         claim.save()
         if keys is None:
