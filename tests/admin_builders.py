@@ -251,14 +251,16 @@ def _agencies(world, rows, related):
     Recognition.objects.bulk_create(
         Recognition(agency=focus, kind=kind, year=year, granted_on=dt.date(year, 4, 1))
         for kind, year in itertools.islice(
-            itertools.product(Recognition.Kind.values, range(2000, 2100)), related
+            # past years only, every kind at both sizes: the rows differ in number, not in kind
+            ((k, y) for y, k in itertools.product(range(1800, 2000), Recognition.Kind.values)),
+            related,
         )
     )
     EmployeeSystemFiling.objects.bulk_create(
         _filing(focus, status="refused") for _ in range(min(related, 200))
     )
     AgencyStanding.objects.bulk_create(
-        AgencyStanding(agency=focus, year=year) for year in range(1900, 1900 + min(related, 200))
+        AgencyStanding(agency=focus, year=year) for year in range(1700, 1700 + min(related, 200))
     )
     return focus
 
@@ -621,7 +623,16 @@ def _parameter_flags(world, rows, related):
     return made[0]
 
 
+def _recognition_kinds(world, rows, related):
+    model = _model("agencies.RecognitionKind")
+    made = model.objects.bulk_create(
+        model(code=f"rk-{k}", name=f"测试称号{k}") for k in (_n() for _ in range(rows))
+    )
+    return made[0]
+
+
 BUILDERS: dict[str, Callable] = {
+    "agencies.RecognitionKind": _recognition_kinds,
     "agencies.EnterpriseSizeThreshold": _size_thresholds,
     "subsidies.AwardPolicy": _award_policies,
     "subsidies.ParameterFlag": _parameter_flags,
