@@ -69,7 +69,7 @@ CLAIMS = [
         "fee_exemption",
         "2026-10",
         {"count": "3"},
-        ["KQ-2026-1001", "KQ-2026-1002", "KQ-2026-1003"],
+        "exemptions",  # three household services, made by _exemption_lines
         Claim.Status.DRAFT,
     ),
 ]
@@ -79,6 +79,46 @@ _STEPS = [
     Claim.Status.APPROVED,
     Claim.Status.PAID,
 ]
+
+
+# Household heads of the demo exemptions (checksum-valid numbers of no real person) and the
+# covered services they received in October 2026.
+_HOUSEHOLDS = [
+    ("15020319520314002", "昆区钢铁大街58号院3栋2单元501", "少先路街道", "2026-10-08", "家庭保洁"),
+    (
+        "15020319480921003",
+        "昆区阿尔丁大街16号1栋102",
+        "阿尔丁大街街道",
+        "2026-10-12",
+        "居家养老照料",
+    ),
+    ("15020319600505004", "昆区友谊大街23号6栋3单元402", "友谊大街街道", "2026-10-20", "家电清洗"),
+]
+
+
+def _exemption_lines(agency: Agency) -> list[str]:
+    """The demo exemptions, served by a worker of the agency green on every service date."""
+    import datetime as dt
+
+    from stdnum.cn import ric
+
+    days = [dt.date.fromisoformat(row[3]) for row in _HOUSEHOLDS]
+    worker = next(
+        (
+            w
+            for w in agency_selectors.active_workers(agency).select_related("person", "agency")
+            if all(agency_selectors.worker_status(w, today=d).colour == "green" for d in days)
+        ),
+        None,
+    )
+    if worker is None:
+        return []
+    return [
+        "\t".join([body + ric.calc_check_digit(body + "0"), address, street, day, kind])
+        + "\t"
+        + worker.person.id_number
+        for body, address, street, day, kind in _HOUSEHOLDS
+    ]
 
 
 def _staff(username: str) -> User | None:
@@ -201,6 +241,10 @@ def load(*, password: str, stdout) -> None:
             continue
         if Claim.objects.filter(agency=agency, claim_type=claim_type, period=period).exists():
             continue
+        if subjects == "exemptions":
+            subjects = _exemption_lines(agency)
+            if not subjects:
+                continue
         claim = services.claim_create(
             actor=agency_user,
             agency=agency,

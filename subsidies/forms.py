@@ -53,6 +53,15 @@ SUBJECT_HELP = {
     ),
 }
 
+EXEMPTION_CALCULATOR = "per_exemption"
+EXEMPTION_HELP = _(
+    "One exempted household service per line, six columns separated by tabs (paste the rows "
+    "from a spreadsheet) or commas: household head's ID number, address, street, service date "
+    "(2026-03-05), service kind from the bureau's list, the worker's ID number. The worker must "
+    "have green status on the service date; the same household, day and service kind is exempted "
+    "once, by any agency."
+)
+
 INSURED_MONTHS_CALCULATOR = "insured_months"
 INSURED_MONTHS_HELP = _(
     "One line per worker and month: the worker's ID number, the month (2026-07) and the "
@@ -140,6 +149,9 @@ class ClaimForm(forms.Form):
         self.claim_type = claim_type
         self.figures = rules.CALCULATORS[claim_type.calculator].fields
         self.subject_kind = (claim_type.parameters or {}).get("subject_kind") or ""
+        exemption = claim_type.calculator == EXEMPTION_CALCULATOR
+        if exemption:
+            self.subject_kind = self.subject_kind or ClaimSubject.Kind.ORDER
         self.keep_subjects = keep_subjects
         if with_period:
             field = self.fields["period"]
@@ -162,13 +174,24 @@ class ClaimForm(forms.Form):
                     if eligible
                     else RECORDS_NONE.get(self.subject_kind, "")
                 )
+            if exemption:
+                help_text = EXEMPTION_HELP
             if keep_subjects:
-                help_text = _(
-                    "Leave empty to keep the %(n)s people listed now; to change the list, enter "
-                    "all of them again, one ID number per line."
+                help_text = (
+                    _(
+                        "Leave empty to keep the %(n)s exemptions listed now; to change the "
+                        "list, enter all of them again, one per line."
+                    )
+                    if exemption
+                    else _(
+                        "Leave empty to keep the %(n)s people listed now; to change the list, "
+                        "enter all of them again, one ID number per line."
+                    )
                 ) % {"n": keep_subjects}
             self.fields["subjects"] = forms.CharField(
-                label=SUBJECT_LABELS.get(self.subject_kind, _("Subsidised items")),
+                label=_("Exempted household services")
+                if exemption
+                else SUBJECT_LABELS.get(self.subject_kind, _("Subsidised items")),
                 required=required,
                 help_text=help_text,
                 error_messages={

@@ -416,3 +416,7 @@ class ParameterFlag(models.Model):
     @property
     def confirmed(self) -> bool:
         return self.confirmed_at is not None and self.confirmed_value == self.current_value
+
+
+# 居民家庭服务费用减免 lives in its own module; imported here so Django registers its models.
+from .exemption_models import ExemptionServiceKind, FeeExemption  # noqa: E402, F401

@@ -352,6 +352,20 @@ def fixed_per_unit(declared: Mapping, params: Mapping) -> Calculation:
     return Calculation(_cap(amount, params, trace), trace)
 
 
+# 居民家庭服务费用减免: the count is that of the exemptions listed on the claim (each a household,
+# a day and a covered service, checked by subsidies.exemptions); the agency types no figure.
+EXEMPTION_COUNT = Field("count", "减免户次（按所列减免记录）", "count")
+
+
+def per_exemption(declared: Mapping, params: Mapping) -> Calculation:
+    """The unit amount (50 元, "给予居民家庭50元服务费用减免") per valid exemption listed."""
+    count = read_declared((EXEMPTION_COUNT,), declared)["count"]
+    unit = _param(params, "unit_amount", "0")
+    amount = money(unit * count)
+    trace = [f"{count} 户次 × {yuan(unit)} = {yuan(amount)}"]
+    return Calculation(_cap(amount, params, trace), trace)
+
+
 RATE_FIELDS = (Field("base_amount", "已缴纳金额（元）", "money"),)
 
 
@@ -507,6 +521,7 @@ CALCULATORS: dict[str, Calculator] = {
     "per_enrolment": Calculator((), per_enrolment),
     "cost_per_head": Calculator(COST_PER_HEAD_FIELDS, cost_per_head),
     "fixed_per_unit": Calculator(UNIT_FIELDS, fixed_per_unit),
+    "per_exemption": Calculator((), per_exemption),
     "rate_of_amount": Calculator(RATE_FIELDS, rate_of_amount),
     "ui_refund": Calculator(UI_REFUND_FIELDS, ui_refund),
     "insured_months": Calculator((), insured_months),
@@ -546,6 +561,11 @@ PARAMETERS: dict[str, dict[str, tuple[str, bool]]] = {
     "per_enrolment": {"unit_amount": ("money", False), "cap": ("money", False)},
     "cost_per_head": {"unit_amount": ("money", True), "cap": ("money", False)},
     "fixed_per_unit": {"unit_amount": ("money", True), "cap": ("money", False)},
+    "per_exemption": {
+        "unit_amount": ("money", True),
+        "per_household_per_year": ("count", False),
+        "cap": ("money", False),
+    },
     "rate_of_amount": {
         "rate": ("rate", False),
         "cap": ("money", False),

@@ -28,6 +28,7 @@ from kunqu_jiafu.people.idcard import normalize as normalize_id
 from training.models import Enrolment
 
 from . import insured_months, permissions, rules, selectors, workflow
+from .exemptions import exemptions_parse, exemptions_retire, exemptions_store, is_exemption_type
 from .models import (
     AwardPolicy,
     Claim,
@@ -304,8 +305,14 @@ def claim_create(
     if not claim_type.active:
         raise ValidationError({"claim_type": _("This claim type is not open for claims.")})
     period = _check_period(claim_type, period)
+    entries = None  # fee exemptions: the listed household services
     if selectors.from_training_records(claim_type):
         keys, declared = _record_subjects(claim_type, agency, subjects or [])
+        calculation = _compute(claim_type, declared, period)
+    elif is_exemption_type(claim_type):
+        entries = exemptions_parse(claim_type, agency, period, subjects or [])
+        keys = [(entry.subject_key, entry.label) for entry in entries]
+        declared = {"count": str(len(entries))}
         calculation = _compute(claim_type, declared, period)
     elif insured_months.is_insured_months(claim_type):
         keys, declared = insured_months.rows_from_lines(claim_type, agency, period, subjects or [])
@@ -338,6 +345,8 @@ def claim_create(
                 }
             ) from None
         _set_subjects(claim, keys)
+        if entries is not None:
+            exemptions_store(claim, entries)
         audit.log(actor, claim, "subsidies.claim.created", after=_snapshot(claim))
     return claim
 
@@ -347,7 +356,14 @@ def claim_update(
 ) -> Claim:
     """Change a draft's figures; ``subjects=None`` keeps the current list of subjects."""
     _require(permissions.can_edit_claim(actor, claim))
-    if selectors.from_training_records(claim.claim_type):
+    entries = None  # fee exemptions: the listed household services (None: kept)
+    if is_exemption_type(claim.claim_type):
+        if subjects is not None:
+            entries = exemptions_parse(claim.claim_type, claim.agency, claim.period, subjects)
+        declared = {"count": str(len(entries))} if entries is not None else dict(claim.declared)
+        calculation = _compute(claim.claim_type, declared, claim.period)
+        keys = None if entries is None else [(e.subject_key, e.label) for e in entries]
+    elif selectors.from_training_records(claim.claim_type):
         # The figures are read again from the records, also when the list is kept.
         if subjects is None:
             subjects = list(claim.subjects.filter(live=True).values_list("key", flat=True))
@@ -391,6 +407,8 @@ def claim_update(
         if keys is None:
             keys = list(claim.subjects.filter(live=True).values_list("key", "label"))
         _set_subjects(claim, keys)
+        if entries is not None:
+            exemptions_store(claim, entries)
         audit.log(actor, claim, "subsidies.claim.updated", before=before, after=_snapshot(claim))
     return claim
 
@@ -628,6 +646,7 @@ def claim_transition(
         elif action == "reject":
             claim.decided_by, claim.decided_at = actor, now
             claim.subjects.update(live=False)
+            exemptions_retire(claim)
             _issue_notice(claim, Notice.Kind.REJECTION, amount=None, reason=reason)
             notify(
                 agency_users(claim.agency),
@@ -666,6 +685,7 @@ def claim_transition(
             )
         elif action == "revoke":
             claim.subjects.update(live=False)
+            exemptions_retire(claim)
             if claim.status == Claim.Status.PAID:
                 claim.recovery_amount = claim.approved_amount
             elif claim.fund_id:
@@ -682,6 +702,7 @@ def claim_transition(
             )
         elif action == "withdraw":
             claim.subjects.update(live=False)
+            exemptions_retire(claim)
 
         claim.status = transition.target
         claim.last_reason = reason

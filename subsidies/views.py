@@ -125,6 +125,19 @@ def payment_rules(claim_type: ClaimType) -> list[str]:
             _("The actual cost, at most %(amount)s per worker checked")
             % {"amount": _yuan(unit or 0)}
         )
+    elif calculator == "per_exemption":
+        lines.append(
+            _(
+                "%(amount)s per exempted household service: a household, day and service kind "
+                "is paid once, by any agency"
+            )
+            % {"amount": _yuan(unit or 0)}
+        )
+        if params.get("per_household_per_year") not in (None, ""):
+            lines.append(
+                _("At most %(n)s exemptions per household a year")
+                % {"n": params["per_household_per_year"]}
+            )
     elif calculator == "fixed_per_unit":
         lines.append(_("%(amount)s per household service order") % {"amount": _yuan(unit or 0)})
     elif calculator == "rate_of_amount":
@@ -163,10 +176,27 @@ def _needs(claim_type: ClaimType) -> dict:
 
     kind = (claim_type.parameters or {}).get("subject_kind")
     figures = [spec.label for spec in rules.CALCULATORS[claim_type.calculator].fields]
+    if claim_type.calculator == "per_exemption":
+        return {
+            "figures": [_("None: the exempted household services you list below")],
+            "attachments": [label for _code, label in claim_type.required_attachments],
+            "subjects": _("Exempted household services"),
+        }
     return {
-        "figures": figures or [_("None: the figures come from your training records")],
+        "figures": figures
+        or [
+            _("None: the worker-months you list below")
+            if claim_type.calculator == "insured_months"
+            else _("None: the figures come from your training records")
+        ],
         "attachments": [label for _code, label in claim_type.required_attachments],
-        "subjects": SUBJECT_LABELS.get(kind, "") if kind else "",
+        "subjects": (
+            _("Worker-months claimed")
+            if claim_type.calculator == "insured_months"
+            else SUBJECT_LABELS.get(kind, "")
+            if kind
+            else ""
+        ),
     }
 
 
@@ -331,7 +361,11 @@ def claim_edit(request, agency: Agency, pk: int):
     subjects = list(claim.subjects.filter(live=True))
     # Order and certificate numbers are shown again; ID numbers are not (they are shown
     # masked to agencies), so a list of people is kept unless it is entered anew.
-    keep = len(subjects) if kind == ClaimSubject.Kind.PERSON else 0
+    keep = (
+        len(subjects)
+        if kind == ClaimSubject.Kind.PERSON or claim_type.calculator == "per_exemption"
+        else 0
+    )
     initial = {f"declared_{name}": value for name, value in (claim.declared or {}).items()}
     if kind and not keep:
         initial["subjects"] = (

@@ -122,6 +122,7 @@ SEEDING_MIGRATIONS = (
     "subsidies.migrations.0003_training_from_records",
     "subsidies.migrations.0005_catalogue_headline_and_flags",
     "subsidies.migrations.0006_rules_to_the_plan",
+    "subsidies.migrations.0007_fee_exemptions",
     "training.migrations.0002_seed",
     "training.migrations.0004_course_kind_standard",
     "vouchers.migrations.0002_seed",

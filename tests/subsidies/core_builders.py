@@ -56,6 +56,27 @@ PERIOD = {
 }
 
 
+def exemption_lines(agency: Agency, n: int = 2, *, day: dt.date = dt.date(YEAR, 3, 5)) -> list[str]:
+    """n valid fee-exemption lines (n households, one service each) served by a new green worker
+    of the agency: head's ID number, address, street, date, service kind, worker's ID number."""
+    from tests import factories
+
+    worker = factories.make_worker(agency)
+    return [
+        "\t".join(
+            [
+                factories.id_number(),
+                f"昆区钢铁大街{i + 1}号",
+                "少先路街道",
+                f"{day:%Y-%m-%d}",
+                "家庭保洁",
+                worker.person.id_number,
+            ]
+        )
+        for i in range(n)
+    ]
+
+
 def seed_catalogue() -> None:
     """Transactional tests flush the database; put the seeded catalogue back."""
     importlib.import_module("subsidies.migrations.0002_catalogue_2026").seed(apps, None)

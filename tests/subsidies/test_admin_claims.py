@@ -240,7 +240,7 @@ def test_revoking_an_unpaid_approval_gives_the_money_back_to_the_fund(
 
 def test_reviewer_first_passes_several_claims_at_once(reviewer, agency_a, org_a, fund, client_for):
     one = b.submitted(agency_a, org_a, "loan_interest")
-    two = b.submitted(agency_a, org_a, "fee_exemption", subjects=["DD-1", "DD-2"])
+    two = b.submitted(agency_a, org_a, "fee_exemption", subjects=b.exemption_lines(org_a))
     url = reverse("admin:subsidies_claim_changelist")
     response = client_for(reviewer).post(
         url,
@@ -298,7 +298,7 @@ def test_official_reads_the_queue_but_has_no_actions_and_posts_are_forbidden(
 
 def test_queue_lists_the_longest_waiting_claim_first(reviewer, agency_a, org_a, fund, client_for):
     newer = b.submitted(agency_a, org_a, "loan_interest")
-    older = b.submitted(agency_a, org_a, "fee_exemption", subjects=["DD-8", "DD-9"])
+    older = b.submitted(agency_a, org_a, "fee_exemption", subjects=b.exemption_lines(org_a))
     Claim.objects.filter(pk=older.pk).update(submitted_at=timezone.now() - dt.timedelta(days=9))
     draft = b.draft(agency_a, org_a, "ui_refund")
     response = client_for(reviewer).get(reverse("admin:subsidies_claim_changelist"))

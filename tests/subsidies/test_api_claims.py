@@ -17,6 +17,7 @@ from kunqu_jiafu.documents.services import document_store
 from subsidies import permissions, services, tasks
 from subsidies.models import Claim, ClaimAttachment, ClaimType, Notice, SpecialFund
 from tests import factories
+from tests.subsidies.core_builders import exemption_lines
 
 JSON = "application/json"
 PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -362,35 +363,32 @@ def test_period_and_type_cannot_be_changed_by_patch(agency_a, org_a, loan_type, 
     assert "period" in response.json()
 
 
-def test_subjects_are_kept_when_only_a_figure_changes(agency_a, org_a, client_for):
+def test_fee_exemptions_are_entered_through_the_api_and_kept_when_no_list_is_sent(
+    agency_a, org_a, client_for
+):
     fee = ClaimType.objects.get(code="fee_exemption", policy_year=2026)
     client = client_for(agency_a)
+    lines = exemption_lines(org_a, 3)
     response = post(
         client,
         "/api/claims/",
-        {
-            "claim_type": fee.pk,
-            "period": "2026-03",
-            "declared": {"count": "2"},
-            "subjects": ["DD-001", "DD-002"],
-        },
+        {"claim_type": fee.pk, "period": "2026-03", "declared": {}, "subjects": lines[:2]},
     )
     assert response.status_code == 201, response.json()
     assert response.json()["eligible_amount"] == "100.00"
-    assert [s["label"] for s in response.json()["subjects"]] == ["DD-001", "DD-002"]
+    labels = [s["label"] for s in response.json()["subjects"]]
+    assert len(labels) == 2 and all(label.startswith("*" * 14) for label in labels)
+    assert lines[0].split("\t")[0] not in json.dumps(response.json())  # the head's ID: masked
     claim_id = response.json()["id"]
-    # The count no longer matches the list: refused on subjects, nothing changed.
-    response = patch(client, f"/api/claims/{claim_id}/", {"declared": {"count": "3"}})
-    assert response.status_code == 400
-    assert "subjects" in response.json()
-    response = patch(
-        client,
-        f"/api/claims/{claim_id}/",
-        {"declared": {"count": "3"}, "subjects": ["DD-001", "DD-002", "DD-003"]},
-    )
+    response = patch(client, f"/api/claims/{claim_id}/", {"declared": {}})
+    assert response.status_code == 200, response.json()
+    assert response.json()["eligible_amount"] == "100.00"
+    response = patch(client, f"/api/claims/{claim_id}/", {"subjects": lines})
     assert response.status_code == 200, response.json()
     assert response.json()["eligible_amount"] == "150.00"
     assert len(response.json()["subjects"]) == 3
+    bad = patch(client, f"/api/claims/{claim_id}/", {"subjects": ["only one column"]})
+    assert bad.status_code == 400 and "subjects" in bad.json()
 
 
 def test_person_subjects_survive_an_update_of_another_figure(agency_a, org_a, approver, client_for):
@@ -623,8 +621,8 @@ def test_claim_types_show_fields_attachments_and_eligibility_for_the_agency(
         "loan_end",
         "interest_paid",
     ]
-    assert loan["declared_fields"][1]["label"] == "本期实际支付利息（元）"
-    assert loan["declared_fields"][1]["kind"] == "money"
+    assert loan["declared_fields"][-1]["label"] == "本期实际支付利息（元）"
+    assert loan["declared_fields"][-1]["kind"] == "money"
     assert loan["required_attachments"][0] == {"code": "loan_contract", "label": "创业担保贷款合同"}
     assert loan["eligible"] is True
     assert loan["ineligible_reasons"] == []

@@ -16,7 +16,8 @@ from django.core.exceptions import ValidationError
 from kunqu_jiafu import celery_app
 from kunqu_jiafu.documents.models import NoticeSequence
 from subsidies import permissions, selectors, services
-from subsidies.models import Claim, ClaimSubject, Notice, SpecialFund
+from subsidies.exemption_models import FeeExemption
+from subsidies.models import Claim, Notice, SpecialFund
 from tests import factories
 from tests.concurrency import outcomes, run_together, slowed
 from tests.subsidies.core_builders import (
@@ -24,6 +25,7 @@ from tests.subsidies.core_builders import (
     PDF_BYTES,
     claim_type,
     draft,
+    exemption_lines,
     first_passed,
     fund,
     seed_catalogue,
@@ -147,7 +149,7 @@ def test_concurrent_rejections_number_their_notices_without_gaps(monkeypatch):
     codes = ["loan_interest", "ui_refund", "loan_interest", "ui_refund", "fee_exemption"]
     claims = []
     for (user, org), code in zip(pairs, codes + ["loan_interest"], strict=True):
-        subjects = ["DD-1", "DD-2"] if code == "fee_exemption" else None
+        subjects = exemption_lines(org) if code == "fee_exemption" else None
         claims.append(
             services.claim_transition(
                 actor=user, claim=draft(user, org, code, subjects=subjects), action="submit"
@@ -189,28 +191,71 @@ def test_two_simultaneous_drafts_for_the_same_period_make_one_claim(monkeypatch)
     assert Claim.objects.filter(agency=org, claim_type=kind, period="2026Q1").count() == 1
 
 
-def test_two_claims_listing_the_same_order_at_once_subsidise_it_once(monkeypatch):
-    ((user, org),) = _agencies(1)
+def test_two_agencies_listing_the_same_household_day_and_kind_at_once_are_paid_once(monkeypatch):
+    """The plan's 50 元 per household service: the same household, day and kind is never paid
+    twice, by any agency, even when both claims are saved at the same moment."""
+    (user_a, org_a), (user_b, org_b) = _agencies(2)
+    head = factories.id_number()
+    lines = {}
+    for org in (org_a, org_b):
+        worker = factories.make_worker(org)
+        lines[org.pk] = (
+            f"{head}\t昆区友谊大街8号\t少先路街道\t2026-03-05\t家庭保洁\t{worker.person.id_number}"
+        )
     slowed(monkeypatch, selectors, "eligibility_for")
 
-    def create(period):
+    def create(user, org):
         return lambda: draft(
             user,
             org,
             "fee_exemption",
-            period=period,
-            declared={"count": "2"},
-            subjects=["DD-0001", f"DD-{period}"],
+            period="2026-03",
+            declared={},
+            subjects=[lines[org.pk]],
             attach=False,
         )
 
-    oks, errors = outcomes(run_together(create("2026-03"), create("2026-04")))
+    oks, errors = outcomes(run_together(create(user_a, org_a), create(user_b, org_b)))
 
-    assert len(oks) == 1 and len(errors) == 1
+    assert len(oks) == 1 and len(errors) == 1, errors
     assert isinstance(errors[0], ValidationError)
-    assert "DD-0001" in errors[0].message_dict["subjects"][0]
+    assert head[-4:] in errors[0].message_dict["subjects"][0]
     assert Claim.objects.count() == 1  # the loser left nothing behind
-    assert ClaimSubject.objects.filter(key__endswith=":DD-0001", live=True).count() == 1
+    assert FeeExemption.objects.filter(live=True).count() == 1
+
+
+def test_the_yearly_number_per_household_holds_when_agencies_claim_at_once(monkeypatch):
+    """Two agencies each list the household's last allowed exemption of the year at once (on
+    different days): the count is read and written under the household's lock, one wins."""
+    kind = claim_type("fee_exemption")
+    kind.parameters = {**kind.parameters, "per_household_per_year": 1}
+    kind.save()
+    (user_a, org_a), (user_b, org_b) = _agencies(2)
+    head = factories.id_number()
+    lines = {}
+    for org, day in ((org_a, "2026-03-05"), (org_b, "2026-03-06")):
+        worker = factories.make_worker(org)
+        lines[org.pk] = (
+            f"{head}\t昆区友谊大街8号\t少先路街道\t{day}\t家庭保洁\t{worker.person.id_number}"
+        )
+    slowed(monkeypatch, selectors, "eligibility_for")
+
+    def create(user, org):
+        return lambda: draft(
+            user,
+            org,
+            "fee_exemption",
+            period="2026-03",
+            declared={},
+            subjects=[lines[org.pk]],
+            attach=False,
+        )
+
+    oks, errors = outcomes(run_together(create(user_a, org_a), create(user_b, org_b)))
+
+    assert len(oks) == 1 and len(errors) == 1, errors
+    assert "1" in errors[0].message_dict["subjects"][0]
+    assert FeeExemption.objects.filter(live=True).count() == 1
 
 
 def test_fund_set_and_an_approval_at_once_never_leave_the_fund_overspent(monkeypatch):

@@ -4,6 +4,7 @@ resubmit, withdraw, notices and the scoping of claims to their agency."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -20,6 +21,7 @@ from kunqu_jiafu.documents.services import document_store
 from subsidies import selectors, services
 from subsidies.models import Claim, ClaimAttachment, ClaimSubject, ClaimType, Notice
 from tests import factories
+from tests.subsidies.core_builders import exemption_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -61,11 +63,20 @@ def new_url(code: str) -> str:
     return reverse("claims:new") + f"?type={claim_type(code).pk}"
 
 
-def fee_exemption_post(**overrides) -> dict:
+def lines_for(agency, period: str | None = None, n: int = 2) -> list[str]:
+    """n exempted household services on the first day of the period (this month by default)."""
+    period = period or selectors.current_period(claim_type("fee_exemption"))
+    return exemption_lines(agency, n, day=dt.date(int(period[:4]), int(period[5:7]), 1))
+
+
+def fee_exemption_post(agency, **overrides) -> dict:
     data = {
         "period": selectors.current_period(claim_type("fee_exemption")),
-        "declared_count": "2",
-        "subjects": "DD2026110001\nDD2026110002",
+        "subjects": "\n".join(
+            lines_for(
+                agency, p if re.match(r"^\d{4}-\d{2}$", p := overrides.get("period", "")) else None
+            )
+        ),
     }
     data.update(overrides)
     return data
@@ -73,13 +84,16 @@ def fee_exemption_post(**overrides) -> dict:
 
 def draft(user, agency, code="fee_exemption", *, period=None, declared=None, subjects=None):
     kind = claim_type(code)
+    period = period or selectors.current_period(kind)
+    if subjects is None and code == "fee_exemption":
+        subjects = lines_for(agency, period)
     return services.claim_create(
         actor=user,
         agency=agency,
         claim_type=kind,
-        period=period or selectors.current_period(kind),
+        period=period,
         declared=declared if declared is not None else {"count": "2"},
-        subjects=subjects if subjects is not None else ["DD-1", "DD-2"],
+        subjects=subjects,
     )
 
 
@@ -138,9 +152,10 @@ def test_catalogue_groups_every_open_type_and_says_what_each_pays(client_for, ag
     assert any("50%" in line for line in card(response, "accident_insurance")["pays"])
     ui_refund = " ".join(card(response, "ui_refund")["pays"])
     assert "5.5%" in ui_refund and "20%" in ui_refund and "30" in ui_refund
+    assert any("12" in line for line in card(response, "fee_exemption")["pays"])  # a year
     needs = card(response, "fee_exemption")["needs"]
     assert needs["attachments"] == ["服务订单及减免明细"]
-    assert needs["figures"] == ["减免户次（服务订单数）"]
+    assert len(needs["figures"]) == 1 and "培训" not in needs["figures"][0]  # none typed
     assert needs["subjects"]
 
 
@@ -190,44 +205,54 @@ def test_new_claim_form_is_made_for_the_type(client_for, agency_a):
     assert 'inputmode="decimal"' in html and 'inputmode="numeric"' in html
 
 
-def test_new_claim_form_asks_for_the_order_numbers_when_the_type_has_a_subject_list(
-    client_for, agency_a
-):
+def test_new_claim_form_asks_for_the_exempted_household_services(client_for, agency_a):
     form = client_for(agency_a).get(new_url("fee_exemption")).context["form"]
-    assert "subjects" in form.fields
+    assert list(form.fields) == ["period", "subjects"]
+    assert "ID number" in str(form.fields["subjects"].help_text) or "身份证" in str(
+        form.fields["subjects"].help_text
+    )
     assert "2026-" in form.fields["period"].help_text
 
 
-def test_agency_creates_a_fee_exemption_claim_with_two_orders_and_sees_100_yuan(
+def test_agency_creates_a_fee_exemption_claim_with_two_households_and_sees_100_yuan(
     client_for, agency_a, org_a
 ):
     client = client_for(agency_a)
-    response = client.post(new_url("fee_exemption"), fee_exemption_post())
+    data = fee_exemption_post(org_a)
+    heads = [line.split("\t")[0] for line in data["subjects"].splitlines()]
+    response = client.post(new_url("fee_exemption"), data)
     claim = Claim.objects.get(agency=org_a)
     assert response.status_code == 302
     assert response["Location"] == reverse("claims:detail", args=[claim.pk])
     assert claim.status == Claim.Status.DRAFT
     assert claim.eligible_amount == Decimal("100.00")
     assert claim.trace == ["2 户次 × 50.00 元 = 100.00 元"]
-    assert sorted(claim.subjects.values_list("label", flat=True)) == [
-        "DD2026110001",
-        "DD2026110002",
-    ]
+    labels = sorted(claim.subjects.values_list("label", flat=True))
+    assert [label[:18] for label in labels] == sorted("*" * 14 + h[-4:] for h in heads)
     detail = client.get(response["Location"])
     html = detail.content.decode()
+    assert heads[0][-4:] in html and heads[0] not in html  # masked for the agency
     assert "2 户次 × 50.00 元 = 100.00 元" in html
     assert "100.00" in html
     assert [row["actor"] for row in detail.context["timeline"]] == [str(agency_a)]
 
 
-def test_full_width_figures_and_order_numbers_are_read_as_half_width(client_for, agency_a, org_a):
-    client_for(agency_a).post(
-        new_url("fee_exemption"),
-        fee_exemption_post(declared_count="２", subjects="ＤＤ０１\n\n  ＤＤ０２  \n"),
+def test_full_width_digits_and_commas_in_the_list_are_read_as_half_width(
+    client_for, agency_a, org_a
+):
+    lines = lines_for(org_a)
+    wide = "\n\n".join(
+        "，".join(line.split("\t")).translate(
+            {ord(d): chr(ord("０") + int(d)) for d in "0123456789"}
+        )
+        for line in lines
     )
+    response = client_for(agency_a).post(
+        new_url("fee_exemption"), fee_exemption_post(org_a, subjects=wide)
+    )
+    assert response.status_code == 302, response.context["form"].errors
     claim = Claim.objects.get(agency=org_a)
     assert claim.eligible_amount == Decimal("100.00")
-    assert sorted(claim.subjects.values_list("label", flat=True)) == ["DD01", "DD02"]
 
 
 @pytest.mark.parametrize(
@@ -273,17 +298,22 @@ def test_bad_declared_figures_are_shown_on_their_fields_and_nothing_is_written(
     assert AuditEntry.objects.count() == audit_before
 
 
-def test_a_count_that_does_not_match_the_order_list_is_shown_on_the_list(client_for, agency_a):
+def test_a_bad_line_of_the_list_is_named_on_the_list(client_for, agency_a, org_a):
+    lines = lines_for(org_a)
+    lines[1] = lines[1].replace("家庭保洁", "遛狗")
     response = client_for(agency_a).post(
-        new_url("fee_exemption"), fee_exemption_post(declared_count="3")
+        new_url("fee_exemption"), fee_exemption_post(org_a, subjects="\n".join(lines))
     )
     assert list(response.context["form"].errors) == ["subjects"]
+    message = response.context["form"].errors["subjects"][0]
+    assert "遛狗" in message and ("第2行" in message or "Line 2" in message)
     assert not Claim.objects.exists()
 
 
 def test_a_period_in_the_wrong_format_is_shown_on_the_period(client_for, agency_a):
     response = client_for(agency_a).post(
-        new_url("fee_exemption"), fee_exemption_post(period="2026年3月")
+        new_url("fee_exemption"),
+        fee_exemption_post(agency_a.agency_membership.agency, period="2026年3月"),
     )
     assert list(response.context["form"].errors) == ["period"]
     assert "2026-03" in response.context["form"].errors["period"][0]
@@ -296,7 +326,7 @@ def test_a_second_claim_for_the_same_type_and_period_is_refused_on_the_period(
     first = draft(agency_a, org_a)
     response = client_for(agency_a).post(
         new_url("fee_exemption"),
-        fee_exemption_post(period=first.period, subjects="DD-9\nDD-10"),
+        fee_exemption_post(org_a, period=first.period),
     )
     assert response.status_code == 200
     assert list(response.context["form"].errors) == ["period"]
@@ -304,16 +334,21 @@ def test_a_second_claim_for_the_same_type_and_period_is_refused_on_the_period(
     assert Claim.objects.count() == 1
 
 
-def test_an_order_already_subsidised_by_another_claim_is_refused_on_the_list(
-    client_for, agency_a, org_a
+def test_a_household_service_already_exempted_by_another_agency_is_refused_on_the_list(
+    client_for, agency_a, org_a, agency_b, org_b
 ):
-    draft(agency_a, org_a, period="2026-01", subjects=["DD-1", "DD-2"])
-    response = client_for(agency_a).post(
-        new_url("fee_exemption"), fee_exemption_post(period="2026-02", subjects="DD-2\nDD-3")
+    taken = lines_for(org_a, "2026-02")
+    draft(agency_a, org_a, period="2026-02", subjects=taken)
+    head = taken[1].split("\t")[0]
+    worker = factories.make_worker(org_b)
+    again = "\t".join([*taken[1].split("\t")[:5], worker.person.id_number])
+    response = client_for(agency_b).post(
+        new_url("fee_exemption"),
+        fee_exemption_post(org_b, period="2026-02", subjects=again),
     )
     errors = response.context["form"].errors
     assert list(errors) == ["subjects"]
-    assert "DD-2" in errors["subjects"][0]
+    assert head[-4:] in errors["subjects"][0] and head not in errors["subjects"][0]
     assert Claim.objects.count() == 1
     assert ClaimSubject.objects.count() == 2
 
@@ -334,17 +369,22 @@ def test_new_claim_without_a_type_goes_to_the_catalogue_and_an_unknown_type_is_4
 # --- edit -----------------------------------------------------------------------------------
 
 
-def test_editing_a_draft_recomputes_the_amount_and_shows_the_orders_again(
+def test_editing_a_draft_keeps_the_list_or_takes_a_new_one_and_recomputes(
     client_for, agency_a, org_a
 ):
     claim = draft(agency_a, org_a)
     client = client_for(agency_a)
-    form = client.get(reverse("claims:edit", args=[claim.pk])).context["form"]
-    assert form.initial["subjects"].splitlines() == ["DD-1", "DD-2"]
+    page = client.get(reverse("claims:edit", args=[claim.pk]))
+    form = page.context["form"]
+    assert not form.initial.get("subjects")  # ID numbers are not shown back in full
     assert "period" not in form.fields
+    response = client.post(reverse("claims:edit", args=[claim.pk]), {"subjects": ""})
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.eligible_amount == Decimal("100.00") and claim.subjects.count() == 2
     response = client.post(
         reverse("claims:edit", args=[claim.pk]),
-        {"declared_count": "3", "subjects": "DD-1\nDD-2\nDD-3"},
+        {"subjects": "\n".join(lines_for(org_a, claim.period, 3))},
     )
     assert response.status_code == 302
     claim.refresh_from_db()
@@ -581,8 +621,22 @@ def test_agency_withdraws_a_draft_with_a_note_and_the_orders_are_free_again(
     assert claim.status == Claim.Status.WITHDRAWN
     assert claim.last_reason == "订单号填错，重新申请"
     assert not claim.subjects.filter(live=True).exists()
-    # The same period and orders can be claimed again.
-    response = client.post(new_url("fee_exemption"), fee_exemption_post(subjects="DD-1\nDD-2"))
+    assert not claim.fee_exemptions.filter(live=True).exists()
+    # The same period and household services can be claimed again.
+    again = "\n".join(
+        "\t".join(
+            [
+                e.head_id_number,
+                e.address,
+                e.street.name,
+                f"{e.service_date:%Y-%m-%d}",
+                e.service_kind.name,
+                e.worker.person.id_number,
+            ]
+        )
+        for e in claim.fee_exemptions.all()
+    )
+    response = client.post(new_url("fee_exemption"), fee_exemption_post(org_a, subjects=again))
     assert response.status_code == 302
     assert Claim.objects.filter(status=Claim.Status.DRAFT).count() == 1
 
@@ -638,8 +692,8 @@ def test_agency_b_gets_404_on_every_url_of_agency_a_claim(client_for, agency_a, 
 
 
 def test_an_attachment_of_another_claim_is_404_under_this_claim(client_for, agency_a, org_a):
-    first = draft(agency_a, org_a, period="2026-01", subjects=["A-1", "A-2"])
-    second = draft(agency_a, org_a, period="2026-02", subjects=["B-1", "B-2"])
+    first = draft(agency_a, org_a, period="2026-01")
+    second = draft(agency_a, org_a, period="2026-02")
     attachment = services.claim_attach(
         actor=agency_a, claim=first, code="orders", upload=pdf_upload()
     )

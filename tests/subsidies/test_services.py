@@ -18,6 +18,7 @@ from tests.subsidies.core_builders import (
     DECLARED,
     claim_type,
     draft,
+    exemption_lines,
     file_employee_system,
     fund,
     move,
@@ -153,37 +154,30 @@ def test_a_withdrawn_or_rejected_claim_frees_its_period(end, agency_a, org_a, re
     assert Claim.objects.filter(period="2026Q1").count() == 2
 
 
-# --- subjects: each person or order subsidised once -----------------------------------------
+# --- subjects: each person or household service subsidised once -----------------------------
+# 居民家庭服务费用减免 in full (household, day and kind once by any agency, the yearly number,
+# green workers, encrypted storage): tests/subsidies/test_fee_exemptions.py.
 
 
-def test_fee_exemption_lists_its_orders(agency_a, org_a):
-    claim = create(
-        agency_a, org_a, "fee_exemption", period="2026-03", subjects=["DD-001", " DD-002 ", ""]
-    )
-    assert sorted(claim.subjects.values_list("label", flat=True)) == ["DD-001", "DD-002"]
+def test_fee_exemption_lists_its_household_services(agency_a, org_a):
+    lines = exemption_lines(org_a)
+    claim = create(agency_a, org_a, "fee_exemption", period="2026-03", subjects=[*lines, ""])
+    assert claim.subjects.count() == 2 and claim.fee_exemptions.count() == 2
     assert claim.eligible_amount == Decimal("100.00")
 
 
-def test_order_count_must_match_the_list(agency_a, org_a):
-    errors = errors_of(
-        lambda: create(agency_a, org_a, "fee_exemption", period="2026-03", subjects=["DD-001"])
-    )
-    assert list(errors) == ["subjects"]
-    assert not Claim.objects.exists()
-
-
-def test_orders_given_as_text_are_split_into_lines(agency_a, org_a):
-    claim = create(agency_a, org_a, "fee_exemption", period="2026-03", subjects="DD-001\nDD-002\n")
+def test_household_services_given_as_text_are_split_into_lines(agency_a, org_a):
+    text = "\n".join(exemption_lines(org_a)) + "\n"
+    claim = create(agency_a, org_a, "fee_exemption", period="2026-03", subjects=text)
     assert claim.subjects.count() == 2
 
 
-def test_a_list_naming_an_order_twice_is_refused(agency_a, org_a):
+def test_a_list_naming_a_household_service_twice_is_refused(agency_a, org_a):
+    (line,) = exemption_lines(org_a, 1)
     errors = errors_of(
-        lambda: create(
-            agency_a, org_a, "fee_exemption", period="2026-03", subjects=["DD-1", "DD-1"]
-        )
+        lambda: create(agency_a, org_a, "fee_exemption", period="2026-03", subjects=[line, line])
     )
-    assert "subjects" in errors
+    assert list(errors) == ["subjects"]
 
 
 def test_subject_kinds_need_a_list(agency_a, org_a):
@@ -191,55 +185,60 @@ def test_subject_kinds_need_a_list(agency_a, org_a):
     assert list(errors) == ["subjects"]
 
 
-def test_an_overlong_order_number_is_refused(agency_a, org_a):
+def test_an_overlong_address_is_refused(agency_a, org_a):
+    (line,) = exemption_lines(org_a, 1)
+    parts = line.split("\t")
+    parts[1] = "长" * 201
     errors = errors_of(
         lambda: create(
-            agency_a,
-            org_a,
-            "fee_exemption",
-            period="2026-03",
-            subjects=["D" * 200, "DD-2"],
+            agency_a, org_a, "fee_exemption", period="2026-03", subjects=["\t".join(parts)]
         )
     )
-    assert list(errors) == ["subjects"]
+    assert list(errors) == ["subjects"] and "200" in errors["subjects"][0]
 
 
-def test_an_order_is_subsidised_only_once(agency_a, org_a):
-    create(agency_a, org_a, "fee_exemption", period="2026-03", subjects=["DD-001", "DD-002"])
+def test_a_household_service_is_subsidised_only_once(agency_a, org_a, agency_b, org_b):
+    first, untaken = exemption_lines(org_a)
+    create(agency_a, org_a, "fee_exemption", period="2026-03", subjects=[first])
+    (own,) = exemption_lines(org_b, 1)
+    worker_b = own.split("\t")[5]
+    listed = ["\t".join([*line.split("\t")[:5], worker_b]) for line in (untaken, first)]
     errors = errors_of(
-        lambda: create(
-            agency_a, org_a, "fee_exemption", period="2026-04", subjects=["DD-002", "DD-003"]
-        )
+        lambda: create(agency_b, org_b, "fee_exemption", period="2026-03", subjects=listed)
     )
     assert list(errors) == ["subjects"]
-    assert "DD-002" in errors["subjects"][0]
-    assert "DD-003" not in errors["subjects"][0]
+    assert first.split("\t")[0][-4:] in errors["subjects"][0]
+    assert untaken.split("\t")[0][-4:] not in errors["subjects"][0]
     assert Claim.objects.count() == 1  # the second draft was not half-saved
 
 
-def test_two_agencies_may_use_the_same_order_number(agency_a, org_a, agency_b, org_b):
-    create(agency_a, org_a, "fee_exemption", period="2026-03", subjects=["DD-1", "DD-2"])
-    claim = create(agency_b, org_b, "fee_exemption", period="2026-03", subjects=["DD-1", "DD-2"])
-    assert claim.subjects.count() == 2
+def test_two_agencies_may_not_claim_the_same_household_service(agency_a, org_a, agency_b, org_b):
+    """Issue 9: "the same order number is paid again at another agency" (it was before)."""
+    (line,) = exemption_lines(org_a, 1)
+    create(agency_a, org_a, "fee_exemption", period="2026-03", subjects=[line])
+    (own,) = exemption_lines(org_b, 1)
+    same = "\t".join([*line.split("\t")[:5], own.split("\t")[5]])  # B's own worker
+    errors = errors_of(
+        lambda: create(agency_b, org_b, "fee_exemption", period="2026-03", subjects=[same])
+    )
+    assert list(errors) == ["subjects"]
+    assert not Claim.objects.filter(agency=org_b).exists()
 
 
-def test_a_rejected_claim_frees_its_orders(agency_a, org_a, reviewer):
-    first = draft(agency_a, org_a, "fee_exemption", period="2026-03", subjects=["DD-1", "DD-2"])
-    move(reviewer, move(agency_a, first, "submit"), "reject", reason="订单重复")
+def test_a_rejected_claim_frees_its_household_services(agency_a, org_a, reviewer):
+    lines = exemption_lines(org_a)
+    first = draft(agency_a, org_a, "fee_exemption", period="2026-03", subjects=lines)
+    move(reviewer, move(agency_a, first, "submit"), "reject", reason="减免记录重复")
     assert not ClaimSubject.objects.filter(claim=first, live=True).exists()
-    again = create(agency_a, org_a, "fee_exemption", period="2026-04", subjects=["DD-1", "DD-2"])
+    assert not first.fee_exemptions.filter(live=True).exists()
+    again = create(agency_a, org_a, "fee_exemption", period="2026-03", subjects=lines)
     assert again.subjects.filter(live=True).count() == 2
 
 
-def test_a_withdrawn_claim_frees_its_orders(agency_a, org_a):
-    first = draft(agency_a, org_a, "fee_exemption", period="2026-03", subjects=["DD-1", "DD-2"])
-    move(agency_a, first, "withdraw")
-    again = create(agency_a, org_a, "fee_exemption", period="2026-04", subjects=["DD-1", "DD-2"])
-    assert again.subjects.count() == 2
-
-
-def test_the_database_refuses_to_subsidise_an_order_twice(agency_a, org_a):
-    claim = create(agency_a, org_a, "fee_exemption", period="2026-03", subjects=["DD-1", "DD-2"])
+def test_the_database_refuses_to_subsidise_a_subject_twice(agency_a, org_a):
+    claim = create(
+        agency_a, org_a, "fee_exemption", period="2026-03", subjects=exemption_lines(org_a)
+    )
     subject = claim.subjects.first()
     with pytest.raises(IntegrityError), transaction.atomic():
         ClaimSubject.objects.create(
