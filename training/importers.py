@@ -27,7 +27,7 @@ from agencies.models import Street
 from kunqu_jiafu import audit
 from kunqu_jiafu.documents.spreadsheets import RowError, file_error, read_sheet
 from kunqu_jiafu.people.crypto import blind_index
-from kunqu_jiafu.people.idcard import ParsedId, parse_id_number
+from kunqu_jiafu.people.idcard import ParsedId, mask, parse_id_number
 from kunqu_jiafu.people.models import Person
 from kunqu_jiafu.people.services import name_mismatch_message
 
@@ -222,7 +222,7 @@ def _read(uploaded_file):
 
 
 def _mask(number: str) -> str:
-    return f"{number[:4]}{'*' * 10}{number[-4:]}"
+    return mask(number)
 
 
 def _clean(row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:

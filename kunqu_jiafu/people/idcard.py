@@ -98,7 +98,12 @@ def _area_known(number: str) -> bool:
 
 
 def mask(number: str) -> str:
-    """Show the first four and last four characters: 1502**********123X."""
-    if len(number) < 8:
+    """Only the last four characters: **************123X.
+
+    DOMAIN.md: "Show only the last four characters to everyone but reviewers and approvers":
+    the first digits are the area code and, with a birth date beside them, give most of the
+    number back.
+    """
+    if len(number) <= 4:
         return "*" * len(number)
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+    return "*" * (len(number) - 4) + number[-4:]

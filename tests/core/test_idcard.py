@@ -127,9 +127,21 @@ def test_factory_numbers_are_valid():
     assert parse_id_number(id_number(birth="19700101", sex="M")).sex == "M"
 
 
-def test_mask_keeps_the_first_and_last_four_characters():
-    assert mask("15020319850315123X") == "1502**********123X"
+def test_mask_shows_only_the_last_four_characters():
+    # DOMAIN.md: "Show only the last four characters (`**************123X`) to everyone but
+    # reviewers and approvers, and never a birth date beside a masked number: a mask plus a
+    # birth date gives the whole number back."
+    assert mask("15020319850315123X") == "**************123X"
     assert len(mask("15020319850315123X")) == 18
+    # Neither the area code nor any digit of the birth date survives.
+    assert "1502" not in mask("15020319850315123X")
+    assert "1985" not in mask("15020319850315123X")
+
+
+def test_mask_of_short_values_hides_everything():
+    assert mask("") == ""
+    assert mask("123X") == "****"
+    assert mask("12345") == "*2345"
 
 
 def test_non_ascii_digits_that_survive_normalising_are_refused():

@@ -54,11 +54,12 @@ def test_birth_date_and_sex_are_derived_from_the_number(db):
     assert person.sex == Person.Sex.MALE
 
 
-def test_masked_form_shows_first_and_last_four(db):
+def test_masked_form_shows_only_the_last_four(db):
+    # DOMAIN.md: "Show only the last four characters (`**************123X`)".
     number = "11010519491231002X"
     person = person_get_or_create(id_number=number, name="李明")
-    assert person.id_masked == "1101**********002X"
-    assert str(person) == "李明（1101**********002X）"
+    assert person.id_masked == "**************002X"
+    assert str(person) == "李明（**************002X）"
 
 
 def test_reviewer_and_approver_see_the_full_number(db, reviewer, approver):
