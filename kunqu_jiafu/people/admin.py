@@ -111,6 +111,13 @@ class PersonAdmin(AuditHistoryMixin, ViewerMixin, admin.ModelAdmin):
     form = PersonAdminForm
     EDITABLE = ("identity_problem", "is_hard_to_employ", "is_graduate", "graduated_on")
 
+    def get_fields(self, request, obj=None):
+        # DOMAIN.md: "never a birth date beside a masked number: a mask plus a birth date
+        # gives the whole number back." Only those who see the full number see the date.
+        if can_see_full_id(request.user):
+            return self.fields
+        return tuple(f for f in self.fields if f != "birth_date")
+
     def get_readonly_fields(self, request, obj=None):
         # Only the identity problem and the target groups (就业困难人员, 高校毕业生 with the
         # graduation date, read by 社会保险补贴) are edited here, and only through services.
@@ -142,7 +149,9 @@ class PersonAdmin(AuditHistoryMixin, ViewerMixin, admin.ModelAdmin):
         def id_number(person):
             return person.id_for(user)
 
-        return ("name", id_number, "sex", "birth_date", "area_known", "created_at")
+        if can_see_full_id(user):
+            return ("name", id_number, "sex", "birth_date", "area_known", "created_at")
+        return ("name", id_number, "sex", "area_known", "created_at")
 
     def get_search_results(self, request, queryset, search_term):
         found = search_by_id_number(request, queryset, search_term)

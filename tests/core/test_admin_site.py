@@ -57,6 +57,36 @@ def test_person_admin_masks_ids_for_official_and_never_shows_the_stored_columns(
         assert person.id_hash not in page and person.id_encrypted not in page
 
 
+def test_person_admin_shows_no_birth_date_beside_a_masked_number(
+    official, reviewer, approver, client_for
+):
+    # DOMAIN.md: "never a birth date beside a masked number: a mask plus a birth date gives
+    # the whole number back." 统计查询 sees the mask, so no birth date (list, page, sort).
+    person = factories.make_person("王芳")
+    number = person.id_number
+    birth = person.birth_date
+    shapes = (birth.isoformat(), f"{birth.year}年{birth.month}月{birth.day}日", number[6:14])
+    changelist = reverse("admin:people_person_changelist")
+    url = reverse("admin:people_person_change", args=[person.pk])
+    for page in (
+        client_for(official).get(changelist).content.decode(),
+        client_for(official).get(url).content.decode(),
+    ):
+        assert mask(number) in page
+        assert not any(shape in page for shape in shapes), shapes
+    official_list = client_for(official).get(changelist)
+    assert "birth_date" not in official_list.context["cl"].list_display
+    # Reviewers and approvers see the full number, and may see the birth date beside it.
+    for user in (reviewer, approver):
+        listed = client_for(user).get(changelist)
+        assert "birth_date" in listed.context["cl"].list_display
+        page = client_for(user).get(url)
+        assert "birth_date" in page.context["adminform"].form.fields or "birth_date" in str(
+            page.context["adminform"].readonly_fields
+        )
+        assert number in page.content.decode()
+
+
 def test_person_admin_is_read_only_and_searchable_by_id_for_reviewers(
     reviewer, official, client_for
 ):
