@@ -606,7 +606,10 @@ class AgencyFacts:
 CENTRE_KINDS = frozenset({"centre"})
 STATION_KINDS = frozenset({"station"})
 MARKET_KINDS = frozenset({"market"})
-BRAND_KINDS = frozenset({"city_brand", "top_hundred", "frontrunner"})
+# 品牌称号 the plan names: 自治区家庭服务知名品牌 ("培育一批自治区家庭服务知名品牌"),
+# 包头市特色家政服务品牌, 自治区"百户十强" and 领跑者企业 (codes as in
+# fixtures/agencies_recognition_kinds.json).
+BRAND_KINDS = frozenset({"regional_brand", "city_brand", "top_hundred", "frontrunner"})
 
 
 def _registered(f: AgencyFacts) -> list[str]:
@@ -664,7 +667,8 @@ def _brand(f: AgencyFacts) -> list[str]:
     reasons = _registered(f)
     if not f.recognitions_granted_this_year & BRAND_KINDS:
         reasons.append(
-            "须在本年度获得品牌称号（包头市特色家政服务品牌、自治区“百户十强”或“领跑者”企业）"
+            "须在本年度获得品牌称号（自治区家庭服务知名品牌、包头市特色家政服务品牌、"
+            "自治区“百户十强”或“领跑者”企业）"
         )
     return reasons
 

@@ -99,8 +99,13 @@ def test_brand_award_needs_a_brand_title_granted_this_year():
         problems("brand_this_year", recognitions_granted_this_year=frozenset({"station"}))
         == reasons
     )
-    for kind in ("city_brand", "top_hundred", "frontrunner"):
+    for kind in ("regional_brand", "city_brand", "top_hundred", "frontrunner"):
         assert problems("brand_this_year", recognitions_granted_this_year=frozenset({kind})) == []
+    # A training base is a recognition but not a brand title.
+    assert (
+        problems("brand_this_year", recognitions_granted_this_year=frozenset({"training_base"}))
+        == reasons
+    )
 
 
 # --- facts read from the agencies area ----------------------------------------------------
@@ -208,6 +213,17 @@ def test_brand_granted_this_year_qualifies_but_last_years_does_not(org_a, org_b)
     _recognise(org_b, Recognition.Kind.CITY_BRAND, YEAR - 1)
     assert selectors.eligibility_for(org_a, kind) == []
     assert any("品牌称号" in r for r in selectors.eligibility_for(org_b, kind))
+
+
+def test_regional_brand_title_counts_for_the_brand_award(org_a, org_b):
+    # Plan: "培育一批自治区家庭服务知名品牌" and "对……获评品牌称号的机构给予不超过10万元的奖补资金支持":
+    # 自治区家庭服务知名品牌 (code regional_brand in fixtures/agencies_recognition_kinds.json)
+    # is a brand title.
+    kind = claim_type("brand_award")
+    _recognise(org_a, Recognition.Kind.REGIONAL_BRAND, YEAR)
+    _recognise(org_b, Recognition.Kind.REGIONAL_BRAND, YEAR - 1)
+    assert selectors.eligibility_for(org_a, kind) == []
+    assert any("自治区家庭服务知名品牌" in r for r in selectors.eligibility_for(org_b, kind))
 
 
 def test_agency_facts_read_the_standing_of_the_year(org_a, reviewer):
