@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from agencies.models import Agency
 from agencies.views import agency_member
 from kunqu_jiafu.accounts.roles import AGENCY_USER
+from kunqu_jiafu.audit import actions as audit_actions
 from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.web.forms import posted, show_service_errors
 from training import selectors as training_selectors
@@ -469,7 +470,8 @@ def _timeline(claim: Claim) -> list[dict]:
             }
         rows.append(
             {
-                "label": TIMELINE_LABELS.get(verb, entry.action),
+                # A step without a label of its own reads the audit registry's name.
+                "label": TIMELINE_LABELS.get(verb) or audit_actions.label(entry.action),
                 "tone": TIMELINE_TONES.get(verb, ""),
                 "at": entry.created_at,
                 "actor": entry.actor_label,

@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kunqu_jiafu.audit import actions as audit_actions
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
 from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.people.admin import ViewerMixin, search_by_id_number
@@ -104,7 +105,8 @@ def history(obj, vouchers=()) -> list[dict]:
     return [
         {
             "when": local_time(e.created_at),
-            "what": HISTORY_LABELS.get(e.action, e.action),
+            # A step without a label of its own reads the audit registry's name.
+            "what": HISTORY_LABELS.get(e.action) or audit_actions.label(e.action),
             "who": _actor(e),
             "reason": e.reason,
         }
