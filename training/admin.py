@@ -72,7 +72,7 @@ class CourseKindAdmin(ReferenceAdmin):
                 % {"who": obj.standard_confirmed_by, "when": short_date(obj.standard_confirmed_at)},
             )
         return format_html(
-            '<strong class="kj-pending" data-testid="unconfirmed">{}</strong>',
+            '<strong class="kj-unconfirmed" data-testid="unconfirmed">{}</strong>',
             gettext("To be confirmed by the bureau"),
         )
 

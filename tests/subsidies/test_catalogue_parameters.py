@@ -214,3 +214,28 @@ def test_a_type_copied_to_the_next_year_keeps_its_figures_to_confirm_unconfirmed
     flag = ParameterFlag.objects.get(claim_type=copied, name="unit_amount")
     assert copied.policy_year == YEAR + 1
     assert flag.confirmed is False and flag.confirmed_by is None
+
+
+def test_the_unconfirmed_badge_has_an_amber_look_in_the_admin_and_on_the_portal(
+    client, reviewer, agency_a
+):
+    # Issue 9: 待局里确认 "on the catalogue and in the admin until a bureau user confirms it":
+    # a badge of its own (amber), not plain bold text.
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    client.force_login(reviewer)
+    kind = claim_type("certification_subsidy")
+    for url in (f"/admin/subsidies/claimtype/{kind.pk}/change/", "/admin/training/coursekind/"):
+        page = client.get(url).content.decode()
+        assert re.search(r'class="kj-unconfirmed" data-testid="unconfirmed">待局里确认', page), url
+        rule = re.search(r"\.kj-unconfirmed\{([^}]*)\}", page)
+        assert rule and "--kj-amber-bg" in rule.group(1) and "--kj-amber)" in rule.group(1)
+    client.force_login(agency_a)
+    page = client.get(f"/portal/claims/catalogue/?year={YEAR}").content.decode()
+    assert '<span class="badge warning">待局里确认' in page and "css/portal.css" in page
+    css = (Path(settings.BASE_DIR) / "static/css/portal.css").read_text(encoding="utf-8")
+    rule = re.search(r"\.badge\.warning \{([^}]*)\}", css)
+    assert rule and "#fef3c7" in rule.group(1)  # amber background
