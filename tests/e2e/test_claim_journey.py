@@ -39,6 +39,7 @@ EXAMPLES = {
         None,
         "850.00",
     ),
+    "centre_award": ({"requested_amount": "90000", "basis": "2026年认定文件"}, None, "90000.00"),
     "station_award": ({"requested_amount": "80000", "basis": "2026年认定文件"}, None, "80000.00"),
     "market_award": ({"requested_amount": "120000", "basis": "认定文件"}, None, "100000.00"),
     "excellence_award": ({"requested_amount": "50000", "basis": "考评优秀"}, None, "50000.00"),
@@ -60,7 +61,8 @@ EXAMPLES = {
     ),
     "accident_insurance": ({"base_amount": "3000"}, None, "1500.00"),
     "health_check": ({"count": "2", "actual_cost": "350"}, "workers", "350.00"),
-    "fee_exemption": ({"count": "2"}, ["DD20261101", "DD20261102"], "100.00"),
+    # Two households served today by a green worker of the agency: 2 × 50.00.
+    "fee_exemption": ({}, "exemptions", "100.00"),
 }
 
 
@@ -103,7 +105,12 @@ def _qualified_agency():
         filed_on=today,
         meets_threshold=True,
     )
-    for kind in (Recognition.Kind.STATION, Recognition.Kind.MARKET, Recognition.Kind.CITY_BRAND):
+    for kind in (
+        Recognition.Kind.CENTRE,
+        Recognition.Kind.STATION,
+        Recognition.Kind.MARKET,
+        Recognition.Kind.CITY_BRAND,
+    ):
         Recognition.objects.create(
             agency=agency, kind=kind, year=2026, granted_on=dt.date(2026, 3, 1)
         )
@@ -174,6 +181,21 @@ def test_claim_goes_from_draft_to_paid_in_the_browser(code, browser, live_server
         subjects = [f"{w.person.id_number} {month} 4000.00" for w in workers]
     elif subjects in ("enrolments", "certificates"):
         subjects = _training_records(agency_user, agency, subjects)
+    elif subjects == "exemptions":
+        # head's ID number, address, street, service date, covered service, worker's ID number
+        subjects = [
+            "\t".join(
+                [
+                    factories.id_number(),
+                    f"昆区钢铁大街{i + 1}号",
+                    "少先路街道",
+                    f"{timezone.localdate():%Y-%m-%d}",
+                    "家庭保洁",
+                    workers[0].person.id_number,
+                ]
+            )
+            for i in range(2)
+        ]
 
     # The agency files the claim from the catalogue.
     page = _login(browser, base, agency_user.username, factories.PASSWORD)
