@@ -131,14 +131,16 @@ def _scenarios(schema):
                 for actor in ("agency_a", "reviewer", "approver"):
                     scenarios.append([(actor, method, filled, NOT_AN_OBJECT, {})])
                     scenarios.append([(actor, method, filled, MULTIPART_NOTHING, {})])
-            if "Idempotency-Key" in headers:
+            if "Idempotency-Key" in headers or "422" in operation.get("responses", {}):
                 same_key = {"HTTP_IDEMPOTENCY_KEY": "contract-test"}
                 mine = [
-                    row for row in writes if row.method == method and _matches(template, row.url)
+                    r for r in writes if r.method == method and r.by and _matches(template, r.url)
                 ]
-                scenarios.append(
-                    [(row.by or "agency_a", method, row.url, row.data, same_key) for row in mine]
-                )
+                for row in mine[:1]:
+                    # The same key again with other content (a note added): the key is reused.
+                    other = {**row.data, "note": "contract-test"}
+                    first = (row.by, method, row.url, row.data, same_key)
+                    scenarios.append([first, (row.by, method, row.url, other, same_key)])
     return scenarios
 
 
@@ -217,6 +219,9 @@ def test_every_api_answer_is_as_the_schema_documents(world, db, schema):  # noqa
                 unexercised.append(f"{method.upper()} {template}: never succeeded")
             # Lists need not refuse a filter value (not every filter can be wrong).
             required = {403, 404, 409, 422} if method == "get" else {400, 403, 404, 409, 422}
+            if "{" not in template:
+                # A list's 404 (no batch at all, a page past the end) needs another world.
+                required.discard(404)
             for code in documented & required - statuses:
                 unexercised.append(f"{method.upper()} {template}: {code} never seen")
     assert not unexercised, "\n".join(unexercised)
