@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Street, Worker
+from agencies.models import CodeManager, Street, Worker
 from kunqu_jiafu.people import crypto
 from kunqu_jiafu.people.household import mask_id
 
@@ -28,6 +28,9 @@ class ExemptionServiceKind(models.Model):
     active = models.BooleanField(_("covered"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    # loaddata of fixtures/subsidies_exemption_service_kinds.json updates by code
+    objects = CodeManager()
+
     class Meta:
         verbose_name = _("covered household service")
         verbose_name_plural = _("covered household services")
@@ -35,6 +38,9 @@ class ExemptionServiceKind(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
 
 
 class FeeExemption(models.Model):

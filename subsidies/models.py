@@ -8,6 +8,9 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -15,6 +18,14 @@ from agencies.models import Agency
 
 ZERO = Decimal("0.00")
 MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class ClaimTypeManager(models.Manager):
+    """A claim type is found by code and policy year, so ``loaddata`` of a year's catalogue
+    (fixtures/claim_catalogue_<year>.json, no primary keys) updates the same rows in place."""
+
+    def get_by_natural_key(self, code: str, policy_year: int):
+        return self.get(code=code, policy_year=policy_year)
 
 
 class ClaimType(models.Model):
@@ -53,6 +64,8 @@ class ClaimType(models.Model):
     active = models.BooleanField(_("open for claims"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    objects = ClaimTypeManager()
+
     class Meta:
         verbose_name = _("claim type")
         verbose_name_plural = _("claim types")
@@ -63,6 +76,9 @@ class ClaimType(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.policy_year}）"
+
+    def natural_key(self) -> tuple[str, int]:
+        return (self.code, self.policy_year)
 
 
 class SpecialFund(models.Model):
@@ -320,6 +336,11 @@ class Notice(models.Model):
         return self.number
 
 
+class AwardPolicyManager(models.Manager):
+    def get_by_natural_key(self, year: int):
+        return self.get(year=year)
+
+
 class AwardPolicy(models.Model):
     """The bureau's settings for the awards (奖补, 不超过10万元 each) of one policy year.
 
@@ -352,6 +373,8 @@ class AwardPolicy(models.Model):
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = AwardPolicyManager()
+
     class Meta:
         verbose_name = _("award settings")
         verbose_name_plural = _("award settings")
@@ -359,6 +382,9 @@ class AwardPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {_('award settings')}"
+
+    def natural_key(self) -> tuple[int]:
+        return (self.year,)
 
 
 # How the catalogue names a calculator's parameters (the code name where none is given).
@@ -368,6 +394,11 @@ PARAMETER_LABELS = {
     "cap": _("upper limit"),
     "rate": _("rate"),
 }
+
+
+class ParameterFlagManager(models.Manager):
+    def get_by_natural_key(self, code: str, policy_year: int, name: str):
+        return self.get(claim_type__code=code, claim_type__policy_year=policy_year, name=name)
 
 
 class ParameterFlag(models.Model):
@@ -394,6 +425,8 @@ class ParameterFlag(models.Model):
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 
+    objects = ParameterFlagManager()
+
     class Meta:
         verbose_name = _("parameter to confirm")
         verbose_name_plural = _("parameters to confirm")
@@ -404,6 +437,11 @@ class ParameterFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim_type.name}·{self.name}"
+
+    def natural_key(self) -> tuple[str, int, str]:
+        return (*self.claim_type.natural_key(), self.name)
+
+    natural_key.dependencies = ["subsidies.claimtype"]
 
     @property
     def label(self) -> str:
@@ -416,6 +454,31 @@ class ParameterFlag(models.Model):
     @property
     def confirmed(self) -> bool:
         return self.confirmed_at is not None and self.confirmed_value == self.current_value
+
+
+@receiver(pre_save, sender=ParameterFlag)
+def _loaddata_keeps_confirmations(sender, instance, raw=False, **kwargs):
+    """A catalogue fixture carries no confirmations (who confirmed what is the bureau's record,
+    not the file's): ``loaddata`` of it keeps those the database holds. A confirmation still
+    counts only while the parameter keeps the confirmed value (``confirmed``)."""
+    if not raw or instance.pk is None or instance.confirmed_at is not None:
+        return
+    held = (
+        sender._default_manager.filter(pk=instance.pk)
+        .values("confirmed_value", "confirmed_by_id", "confirmed_at")
+        .first()
+    )
+    if held:
+        instance.confirmed_value = held["confirmed_value"]
+        instance.confirmed_by_id = held["confirmed_by_id"]
+        instance.confirmed_at = held["confirmed_at"]
+
+
+@receiver(pre_save, sender=AwardPolicy)
+def _loaddata_stamps_award_settings(sender, instance, raw=False, **kwargs):
+    """A raw save (``loaddata``) skips ``auto_now``; the fixture carries no time stamp."""
+    if raw and instance.updated_at is None:
+        instance.updated_at = timezone.now()
 
 
 # 居民家庭服务费用减免 lives in its own module; imported here so Django registers its models.

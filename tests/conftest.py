@@ -123,9 +123,12 @@ SEEDING_MIGRATIONS = (
     "subsidies.migrations.0005_catalogue_headline_and_flags",
     "subsidies.migrations.0006_rules_to_the_plan",
     "subsidies.migrations.0007_fee_exemptions",
+    "subsidies.migrations.0008_catalogue_from_fixture",
     "training.migrations.0002_seed",
     "training.migrations.0004_course_kind_standard",
+    "training.migrations.0005_course_kinds_from_fixture",
     "vouchers.migrations.0002_seed",
+    "vouchers.migrations.0005_target_groups_from_fixture",
 )
 
 

@@ -17,6 +17,7 @@ from agencies import services
 from agencies.models import BusinessFormat, Recognition, RecognitionKind, Street
 from kunqu_jiafu.reference_data import FIXTURES_DIR, fixture_entries
 from subsidies import rules as subsidy_rules
+from subsidies.models import ExemptionServiceKind
 from training.models import CourseKind
 from vouchers.models import TargetGroup
 
@@ -29,7 +30,10 @@ AGENCY_FIXTURES = {
     # Seeded by the training and vouchers migrations; the fixture must not drift from them.
     "training_course_kinds": CourseKind,
     "vouchers_target_groups": TargetGroup,
+    "subsidies_exemption_service_kinds": ExemptionServiceKind,
 }
+# Checked in tests/subsidies/test_catalogue_fixture.py (claim types, flags, award settings).
+CATALOGUE_FIXTURES = {"claim_catalogue_2026"}
 
 
 def _rows(model, fields) -> dict[str, dict]:
@@ -137,4 +141,4 @@ def test_reviewer_edits_a_kind_name_in_the_admin_but_not_its_code(reviewer, clie
 
 def test_every_fixture_file_is_checked_here():
     files = {path.stem for path in FIXTURES_DIR.glob("*.json")}
-    assert files == set(AGENCY_FIXTURES)
+    assert files == set(AGENCY_FIXTURES) | CATALOGUE_FIXTURES
