@@ -10,8 +10,16 @@ _MODELS = (
     "claimsubject",
     "awardpolicy",
     "parameterflag",
+    "exemptionservicekind",
+    "feeexemption",
 )
-_BUREAU_KEPT = ("claimtype", "specialfund", "awardpolicy", "parameterflag")
+_BUREAU_KEPT = (
+    "claimtype",
+    "specialfund",
+    "awardpolicy",
+    "parameterflag",
+    "exemptionservicekind",
+)
 
 
 def _perms(*actions: str, models=_MODELS) -> list[str]:

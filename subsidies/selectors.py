@@ -333,3 +333,17 @@ def catalogue_headline(claim_types) -> dict:
             if group not in dict(PLAN_HEADLINE) and counts[group]
         ],
     }
+
+
+def fee_exemptions_for_user(user):
+    """The fee exemptions a user may read: staff see all, an agency its own claims', others none."""
+    from .exemption_models import FeeExemption
+
+    qs = FeeExemption.objects.select_related(
+        "claim", "claim__agency", "street", "service_kind", "worker", "worker__person"
+    )
+    if is_staff_member(user):
+        return qs
+    if is_agency_user(user):
+        return qs.filter(claim__agency_id=user_agency_id(user))
+    return qs.none()

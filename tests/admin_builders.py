@@ -631,7 +631,45 @@ def _recognition_kinds(world, rows, related):
     return made[0]
 
 
+def _exemption_kinds(world, rows, related):
+    model = _model("subsidies.ExemptionServiceKind")
+    made = model.objects.bulk_create(
+        model(code=f"ek-{k}", name=f"测试服务{k}") for k in (_n() for _ in range(rows))
+    )
+    return made[0]
+
+
+def _fee_exemptions(world, rows, related):
+    from kunqu_jiafu.people import crypto
+
+    model = _model("subsidies.FeeExemption")
+    kind = _model("subsidies.ExemptionServiceKind").objects.order_by("pk").first()
+    claim = _claims_for(world, 1)[0]
+    address = crypto.encrypt("昆区少先路3号楼2单元501")
+    # One household per row: a birth day of its own (the walk may add 1,000).
+    heads = [
+        factories.id_number(birth=f"{dt.date(1940, 1, 1) + dt.timedelta(days=_n()):%Y%m%d}", seq=7)
+        for _ in range(rows)
+    ]
+    made = model.objects.bulk_create(
+        model(
+            claim=claim,
+            head_id_encrypted=crypto.encrypt(head),
+            head_id_hash=crypto.blind_index(head),
+            address_encrypted=address,
+            street=world.street,
+            service_date=TODAY,
+            service_kind=kind,
+            worker=world.worker,
+        )
+        for head in heads
+    )
+    return made[0]
+
+
 BUILDERS: dict[str, Callable] = {
+    "subsidies.ExemptionServiceKind": _exemption_kinds,
+    "subsidies.FeeExemption": _fee_exemptions,
     "agencies.RecognitionKind": _recognition_kinds,
     "agencies.EnterpriseSizeThreshold": _size_thresholds,
     "subsidies.AwardPolicy": _award_policies,

@@ -327,6 +327,11 @@ MATRIX: list[Row] = [
                  view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
     *admin_model("subsidies_parameterflag", "{parameter_flag.pk}",
                  view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    # 居民家庭服务费用减免: the bureau's covered services (reference data) and a read-only list.
+    *admin_model("subsidies_exemptionservicekind", "{exemption_kind.pk}",
+                 view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    *admin_model("subsidies_feeexemption", "{fee_exemption_a.pk}",
+                 view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
     # Notices are issued by decisions: read-only pages for everyone.
     *admin_model("subsidies_notice", "{notice_a.pk}",
                  view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),

@@ -231,6 +231,7 @@ def build_world() -> SimpleNamespace:
         new_id=factories.id_number(birth="19900101"),
         new_uscc=factories.credit_code(),
         **subsidy,
+        **_exemption(subsidy["claim_a"], worker_a),
         **courses,
         **voucher_objects,
     )
@@ -307,6 +308,27 @@ def _subsidies(org_a, agency_a, reviewer, approver, superuser) -> dict[str, obje
         "approved_a": approved_a,
         "notice_a": notice_a,
     }
+
+
+def _exemption(claim, worker) -> dict[str, object]:
+    """One fee exemption on A's draft claim (stored directly: the admin only reads it) and the
+    bureau's first covered service."""
+    from kunqu_jiafu.people import crypto
+    from subsidies.exemption_models import ExemptionServiceKind, FeeExemption
+
+    kind = ExemptionServiceKind.objects.order_by("sort_order", "pk").first()
+    head = factories.id_number(birth="19600101")
+    exemption = FeeExemption.objects.create(
+        claim=claim,
+        head_id_encrypted=crypto.encrypt(head),
+        head_id_hash=crypto.blind_index(head),
+        address_encrypted=crypto.encrypt("昆区少先路3号楼2单元501"),
+        street=Street.objects.order_by("code").first(),
+        service_date=dt.date(2026, 1, 5),
+        service_kind=kind,
+        worker=worker,
+    )
+    return {"exemption_kind": kind, "fee_exemption_a": exemption}
 
 
 def _training(org_a, agency_a, person_a) -> dict[str, object]:

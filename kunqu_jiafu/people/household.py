@@ -28,3 +28,11 @@ def mask_id(number: str) -> str:
     """Only the last four characters, as DOMAIN.md asks: **************123X."""
     number = normalize_id(number)
     return "*" * max(len(number) - 4, 0) + number[-4:]
+
+
+def mask_address(address: str) -> str:
+    """The first six characters (district and street, as a rule) and the rest hidden."""
+    address = (address or "").strip()
+    if len(address) <= 6:
+        return "*" * len(address)
+    return address[:6] + "*" * min(len(address) - 6, 8)

@@ -6,4 +6,4 @@ the review queue, catalogue.py the claim types, special funds and notices, forms
 action and service forms, exports.py the ledger (台账).
 """
 
-from . import catalogue, claim  # noqa: F401  (registers the admins)
+from . import catalogue, claim, exemption  # noqa: F401  (registers the admins)

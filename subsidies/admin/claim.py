@@ -19,12 +19,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kunqu_jiafu.accounts.roles import can_see_full_id
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
+from kunqu_jiafu.people.household import mask_address
 from kunqu_jiafu.people.models import Person
 from kunqu_jiafu.web.admin_kit.common import READ_ONLY_BUTTONS, ExportXlsxMixin, badge
 from kunqu_jiafu.web.admin_kit.review import ReviewActionsMixin
 
 from .. import permissions, rules, selectors, services, workflow
+from ..exemptions import is_exemption_type
 from ..models import Claim, ClaimSubject, ClaimType
 from .exports import ClaimLedgerExport
 from .forms import ApproveForm, PayForm
@@ -309,6 +312,8 @@ class ClaimAdmin(ReviewActionsMixin, AuditHistoryMixin, ExportXlsxMixin, admin.M
         ]
         if subjects:
             fieldsets.append((_("Subsidised subjects"), {"fields": ("subjects_display",)}))
+        if obj is not None and is_exemption_type(obj.claim_type):
+            fieldsets.append((_("Fee exemptions"), {"fields": ("exemptions_display",)}))
         fieldsets += [
             (_("Attachments"), {"fields": ("attachments_display",)}),
             (
@@ -500,6 +505,29 @@ class ClaimAdmin(ReviewActionsMixin, AuditHistoryMixin, ExportXlsxMixin, admin.M
         return render_to_string(
             "admin/subsidies/claim/subjects.html",
             {"rows": rows, "kind": subjects[0].get_kind_display() if subjects else ""},
+        )
+
+    @admin.display(description=_("fee exemptions"))
+    def exemptions_display(self, obj):
+        viewer = getattr(obj, "_viewer", None)
+        full = viewer is not None and can_see_full_id(viewer)
+        rows = [
+            {
+                "service_date": e.service_date,
+                "head_id": e.head_id_number if full else e.head_id_masked,
+                "address": e.address if full else mask_address(e.address),
+                "street": e.street.name,
+                "kind": e.service_kind.name,
+                "worker": e.worker.person.name,
+                "live": e.live,
+            }
+            for e in obj.fee_exemptions.select_related("street", "service_kind", "worker__person")
+        ]
+        list_url = (
+            reverse("admin:subsidies_feeexemption_changelist") + f"?claim__id__exact={obj.pk}"
+        )
+        return render_to_string(
+            "admin/subsidies/claim/exemptions.html", {"rows": rows, "list_url": list_url}
         )
 
     @admin.display(description=_("attachments"))
