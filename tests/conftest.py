@@ -156,3 +156,12 @@ def _reference_data_after_flush(request):
     request.getfixturevalue("transactional_db")
     for module in SEEDING_MIGRATIONS:
         importlib.import_module(module).seed(apps, None)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (``make test`` runs two processes), tests that start a real Celery
+    worker share one broker queue: they all go to one process (``--dist loadgroup``), so no
+    worker ever takes a task queued by the other process's test against its own database."""
+    for item in items:
+        if item.get_closest_marker("celery_worker"):
+            item.add_marker(pytest.mark.xdist_group("celery_worker"))

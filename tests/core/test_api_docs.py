@@ -31,7 +31,8 @@ API_PATHS = {
 
 
 @pytest.fixture
-def clean_stats():
+def clean_stats(db):
+    # Recognition kinds are reference data: the schema lists those in the database.
     GENERATOR_STATS.reset()
     yield GENERATOR_STATS
     GENERATOR_STATS.reset()

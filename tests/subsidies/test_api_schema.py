@@ -25,7 +25,9 @@ SUBSIDY_PATHS = {
 
 
 @pytest.fixture
-def schema():
+def schema(db):
+    # Recognition kinds are reference data the bureau edits: the schema lists those in the
+    # database, so generating it reads the database.
     GENERATOR_STATS.reset()
     generated = SchemaGenerator().get_schema(request=None, public=True)
     yield generated
