@@ -18,6 +18,9 @@ MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.requirements.stamp
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k vouchers -x"`.
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one per core, at most 4; `make test PYTEST_WORKERS=0` runs
+# in this process. Tests that start a real Celery worker stay in one process (loadgroup).
+PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
 # `make test` passes --test so Chromium is installed for the Playwright tests.
 SYSDEPS_ARGS ?=
 HOST ?= 127.0.0.1
@@ -107,7 +110,7 @@ beat: setup
 # pytest's own exit status fails the target (make itself then exits 2).
 test: SYSDEPS_ARGS = --test
 test: setup
-	@rc=0; $(VENV)/bin/pytest $(PYTEST_ARGS) || rc=$$?; \
+	@rc=0; $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest 退出码 5：没有收集到任何测试 (no tests were collected)" >&2; fi; \
 	exit $$rc
 

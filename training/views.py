@@ -230,9 +230,7 @@ def roster_export_response(course: Course, user) -> HttpResponse:
     return HttpResponse(
         build_roster_export(course, enrolments, user),
         content_type=XLSX,
-        headers={
-            "Content-Disposition": attachment_header(roster_export_filename(course))
-        },
+        headers={"Content-Disposition": attachment_header(roster_export_filename(course))},
     )
 
 
