@@ -64,6 +64,9 @@ def _agencies(n: int):
     pairs = []
     for i in range(n):
         org = factories.make_agency(f"并发家政{i:02d}")
+        # A small enterprise (援企稳岗 is for 中小微 only): 20 staff, 200万元 last year.
+        org.size_staff, org.size_revenue, org.size_year = 20, Decimal("200"), 2025
+        org.save(update_fields=["size_staff", "size_revenue", "size_year"])
         pairs.append((factories.make_agency_user(f"race_agency{i:02d}", org), org))
     return pairs
 
