@@ -107,8 +107,13 @@ def _scenarios(schema):
         scenarios += [[(actor, row.method, row.url, row.data, {})] for actor in everyone]
         if row.by:
             scenarios.append([(row.by, row.method, row.url, row.data, {})] * 2)
+    rows = [*matrix.MATRIX, *writes]
     for template, operations in schema["paths"].items():
-        filled = re.sub(r"\{[^}]+\}", "{org_a.pk}", template)
+        # The object an operation acts on: a matrix URL of the same route names the right one
+        # (a claim's, a course's pk); org_a's pk only where no row names the route, since
+        # another object with that number exists only by chance (sequences are not reset).
+        named = [r.url for r in rows if ".json" not in r.url and _matches(template, r.url)]
+        filled = named[0].split("?")[0] if named else re.sub(r"\{[^}]+\}", "{org_a.pk}", template)
         missing = re.sub(r"\{[^}]+\}", "999999999", template)
         for method, operation in operations.items():
             if method not in METHODS:
