@@ -24,7 +24,7 @@ from kunqu_jiafu.documents.money import amount_in_capitals, format_yuan
 from kunqu_jiafu.documents.pdf import render_pdf
 from kunqu_jiafu.documents.spreadsheets import print_landscape_one_page_wide, style_header_cell
 from kunqu_jiafu.documents.verification import pdf_context, verification_for
-from kunqu_jiafu.documents.xlsx import escape_formulas
+from kunqu_jiafu.documents.xlsx import escape_formulas, set_cell
 
 from . import selectors
 from .models import Settlement, Voucher, VoucherBatch
@@ -368,7 +368,8 @@ def progress_xlsx(batch: VoucherBatch) -> bytes:
                 item["reimbursed_amount"],
             ]
             for column, value in enumerate(values, start=1):
-                cell = sheet.cell(row=row, column=column, value=value)
+                # set_cell keeps a name typed as "=…" text; only the totals below are formulas.
+                cell = set_cell(sheet, row, column, value)
                 if column in (4, 8):
                     cell.number_format = MONEY_FORMAT
         if figures[key]:

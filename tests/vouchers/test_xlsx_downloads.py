@@ -69,3 +69,32 @@ def test_progress_xlsx_download_has_named_sheets_and_an_ascii_fallback(
     assert book.sheetnames[0] == "总体情况"
     plain, full = file_names(response)
     assert full.startswith("就业券进度-") and plain.isascii()
+
+
+def test_progress_xlsx_keeps_a_group_named_like_a_formula_as_text(batch, monkeypatch):
+    """A target group or street typed as "=…" by a bureau user reaches the progress workbook as
+    text; the total rows stay live SUM formulas."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from vouchers import documents, selectors
+
+    real = selectors.progress
+
+    def progress_with_a_formula_name(the_batch):
+        figures = real(the_batch)
+        row = dict.fromkeys(("applications", "issued", "redeemed", "verified", "reimbursed"), 1) | {
+            "issued_amount": 200,
+            "reimbursed_amount": 200,
+        }
+        figures["by_group"] = [*figures["by_group"], {**row, "name": '=HYPERLINK("http://x","y")'}]
+        return figures
+
+    monkeypatch.setattr(documents.selectors, "progress", progress_with_a_formula_name)
+    book = load_workbook(io.BytesIO(documents.progress_xlsx(batch)))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    named = [c for c in cells if isinstance(c.value, str) and c.value.startswith("=HYPERLINK")]
+    assert named and all(c.data_type == "s" for c in named)
+    sums = [c for c in cells if isinstance(c.value, str) and c.value.startswith("=SUM(")]
+    assert sums and all(c.data_type == "f" for c in sums)
