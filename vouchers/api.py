@@ -242,7 +242,9 @@ class VoucherApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
         description=(
             "业务经办、审批领导代居民录入（柜台或电话）。batch 缺省为当前批次。"
             "证明材料可选，用 multipart/form-data 上传（PDF、JPEG、PNG）。"
-            "同一户（身份证号）同一批次只能有一份有效申报。"
+            "同一人同一批次只能有一份有效申报；按户发放的批次（one_per = household）须填写户主身份证号"
+            "（head_id_number，申请人即户主时填本人身份证号），户主身份证号与地址相同即为同一户，"
+            "每户只能有一份有效申报。"
         ),
         tags=[TAG_APPLICATIONS],
         request={
@@ -275,6 +277,8 @@ class VoucherApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
                 target_group=data["target_group"],
                 evidence=data.get("evidence"),
                 note=data.get("note", ""),
+                head_id_number=data.get("head_id_number", ""),
+                head_required=True,
             )
         return Response(self._present(application), status=status.HTTP_201_CREATED)
 

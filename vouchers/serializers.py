@@ -231,7 +231,27 @@ class VoucherApplicationCreateSerializer(serializers.Serializer):
     )
     name = serializers.CharField(label=gettext_lazy("full name"), max_length=50)
     phone = PhoneField(label=gettext_lazy("phone"), allow_blank=True)
-    address = serializers.CharField(label=gettext_lazy("address"), max_length=200, allow_blank=True)
+    address = serializers.CharField(
+        label=gettext_lazy("address"),
+        max_length=200,
+        allow_blank=True,
+        help_text=gettext_lazy(
+            "The household's address; with the household head's ID number it identifies the "
+            "household."
+        ),
+    )
+    head_id_number = serializers.CharField(
+        label=gettext_lazy("household head's ID number"),
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=gettext_lazy(
+            "Required when the batch gives one voucher per household (one_per = household): "
+            "the household head's 18-character ID number, the applicant's own when they are "
+            "the head. Ignored in per-person batches."
+        ),
+    )
     street = serializers.PrimaryKeyRelatedField(
         label=gettext_lazy("street or town"), queryset=Street.objects.all()
     )

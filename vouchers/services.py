@@ -210,9 +210,12 @@ def application_create(
     note: str = "",
     actor: User | None = None,
     head_id_number: str = "",
+    head_required: bool = False,
 ) -> Application:
     """人员申报. ``actor`` None: the resident online (evidence required); a reviewer otherwise.
-    ``head_id_number``: the household head's, when not the applicant (per-household batches)."""
+    ``head_id_number``: the household head's, when not the applicant (per-household batches).
+    ``head_required``: the staff faces (admin, API) always state the head in a per-household
+    batch, the applicant's own number when they are the head, so no entry skips the rule."""
     if actor is not None:
         _require(permissions.can_handle(actor))
     today = _today()
@@ -244,7 +247,13 @@ def application_create(
             "registration card)."
         )
     head_encrypted, key, head_field = "", "", "id_number"
-    if batch.one_per == VoucherBatch.OnePer.HOUSEHOLD and not errors:
+    per_household = batch.one_per == VoucherBatch.OnePer.HOUSEHOLD
+    if per_household and head_required and not (head_id_number or "").strip():
+        errors["head_id_number"] = _(
+            "Enter the household head's ID number (the applicant's own when they are the head): "
+            "%(batch)s gives one voucher per household."
+        ) % {"batch": batch}
+    if per_household and not errors:
         head, head_field = _household_head(id_number, head_id_number, errors)
         if head:
             key = household_key(head, address)

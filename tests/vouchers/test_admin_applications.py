@@ -28,9 +28,12 @@ def review_url(application: Application, action: str) -> str:
 
 
 def add_post(batch: VoucherBatch, **overrides) -> dict:
+    """The applicant is the household head unless the test names another."""
+    applicant = vb.household_id()
     data = {
         "batch": batch.pk,
-        "id_number": vb.household_id(),
+        "id_number": applicant,
+        "head_id_number": applicant,
         "name": "刘桂英",
         "phone": "13912345678",
         "address": "昆都仑区钢铁大街5号",

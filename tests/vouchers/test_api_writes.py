@@ -95,6 +95,7 @@ def _application_body(**extra) -> dict:
         "name": "李桂兰",
         "phone": "13800000000",
         "address": "昆区钢铁大街1号",
+        "head_id_number": factories.id_number(),
         "street": street().pk,
         "target_group": group().pk,
     } | extra

@@ -127,3 +127,97 @@ def test_the_public_form_asks_for_the_head_only_when_the_batch_is_per_household(
     VoucherBatch.objects.filter(pk=batch.pk).update(one_per=VoucherBatch.OnePer.PERSON)
     page = client.get("/vouchers/apply/")
     assert "head_id_number" not in page.context["form"].fields
+
+
+# --- the staff faces: the admin's entry form and the API ask for the head -----------------------
+
+ADD_URL = "/admin/vouchers/application/add/"
+API_URL = "/api/voucher-applications/"
+
+
+def _staff_entry(batch, **extra) -> dict:
+    data = {
+        "batch": batch.pk,
+        "id_number": b.household_id(),
+        "name": "刘桂英",
+        "phone": "13912345678",
+        "address": ADDRESS,
+        "street": b.street().pk,
+        "target_group": b.group().pk,
+        "note": "",
+    }
+    return data | extra
+
+
+def _admin_add(client, batch, **extra):
+    return client.post(ADD_URL, _staff_entry(batch, **extra))
+
+
+def _api_create(client, batch, **extra):
+    return client.post(API_URL, _staff_entry(batch, **extra), content_type="application/json")
+
+
+def test_the_admin_refuses_a_per_household_entry_without_the_head_on_its_field(
+    reviewer, client_for
+):
+    batch = b.batch()
+    response = _admin_add(client_for(reviewer), batch, head_id_number=" ")
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["head_id_number"]
+    assert "户主身份证号" in errors["head_id_number"][0]
+    assert not Application.objects.exists()
+
+
+def test_the_admin_refuses_a_second_application_from_the_same_household(reviewer, client_for):
+    batch = b.batch()
+    client = client_for(reviewer)
+    head = b.household_id()
+    assert _admin_add(client, batch, id_number=head, head_id_number=head).status_code == 302
+    # Another member of the household, the address written with other spaces.
+    again = _admin_add(client, batch, head_id_number=head, address="昆区少先路 12号院3栋 2单元501")
+    assert again.status_code == 200
+    errors = again.context["adminform"].form.errors
+    assert list(errors) == ["head_id_number"] and "每户" in errors["head_id_number"][0]
+    application = Application.objects.get(batch=batch)
+    assert application.household_key == household_key(head, ADDRESS)
+
+
+def test_the_admin_asks_no_head_in_a_per_person_batch(reviewer, client_for):
+    batch = b.batch(one_per=VoucherBatch.OnePer.PERSON)
+    client = client_for(reviewer)
+    head = b.household_id()
+    assert _admin_add(client, batch, id_number=head).status_code == 302
+    assert _admin_add(client, batch, head_id_number=head).status_code == 302
+    assert set(Application.objects.values_list("household_key", flat=True)) == {""}
+
+
+def test_the_api_refuses_a_per_household_entry_without_the_head_on_its_field(reviewer, client_for):
+    batch = b.batch()
+    response = _api_create(client_for(reviewer), batch)
+    assert response.status_code == 400
+    body = response.json()
+    assert list(body) == ["head_id_number"] and "户主身份证号" in body["head_id_number"][0]
+    assert not Application.objects.exists()
+
+
+def test_the_api_refuses_a_second_application_from_the_same_household(reviewer, client_for):
+    batch = b.batch()
+    client = client_for(reviewer)
+    head = b.household_id()
+    first = _api_create(client, batch, id_number=head, head_id_number=head)
+    assert first.status_code == 201, first.content
+    again = _api_create(client, batch, head_id_number=head)
+    assert again.status_code == 400
+    assert list(again.json()) == ["head_id_number"]
+    assert Application.objects.filter(batch=batch).count() == 1
+    assert Application.objects.get().household_key == household_key(head, ADDRESS)
+
+
+def test_the_api_takes_every_member_in_a_per_person_batch(reviewer, client_for):
+    batch = b.batch(one_per=VoucherBatch.OnePer.PERSON)
+    client = client_for(reviewer)
+    head = b.household_id()
+    assert _api_create(client, batch, id_number=head).status_code == 201
+    assert _api_create(client, batch, head_id_number=head).status_code == 201
+    assert set(Application.objects.values_list("household_key", flat=True)) == {""}

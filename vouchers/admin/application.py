@@ -55,6 +55,7 @@ ADD_FIELDS = (
     "id_number",
     "name",
     "phone",
+    "head_id_number",
     "address",
     "street",
     "target_group",

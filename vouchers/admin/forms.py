@@ -134,6 +134,16 @@ class ApplicationAddForm(ServiceForm):
         help_text=_("18 characters; full-width digits and a lower-case x are accepted."),
     )
     name = forms.CharField(label=_("full name"), max_length=50)
+    head_id_number = forms.CharField(
+        label=_("household head's ID number"),
+        max_length=30,
+        required=False,
+        help_text=_(
+            "Required when the batch gives one voucher per household: the household head's "
+            "18-character ID number (the applicant's own when they are the head). With the "
+            "address below it identifies the household."
+        ),
+    )
     evidence_file = forms.FileField(
         label=_("evidence"),
         required=False,
@@ -148,6 +158,7 @@ class ApplicationAddForm(ServiceForm):
         "id_number",
         "name",
         "phone",
+        "head_id_number",
         "address",
         "street",
         "target_group",
@@ -191,6 +202,8 @@ class ApplicationAddForm(ServiceForm):
             evidence=data.get("evidence_file"),
             note=data.get("note") or "",
             actor=actor,
+            head_id_number=data.get("head_id_number") or "",
+            head_required=True,
         )
 
 
