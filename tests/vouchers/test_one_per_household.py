@@ -13,8 +13,9 @@ from django.db import IntegrityError, transaction
 from kunqu_jiafu.people import crypto
 from kunqu_jiafu.people.household import household_key
 from tests.vouchers import core_builders as b
-from vouchers import services
 from vouchers.models import Application, Voucher, VoucherBatch
+from vouchers.services.applications import application_create, application_decide
+from vouchers.services.issue import voucher_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ ADDRESS = "昆区少先路12号院3栋2单元501"
 
 
 def _apply(batch, reviewer, id_number, *, head="", address=ADDRESS):
-    return services.application_create(
+    return application_create(
         batch=batch,
         id_number=id_number,
         name="李桂兰",
@@ -82,7 +83,7 @@ def test_a_rejected_application_frees_the_household(reviewer):
     batch = b.batch()
     head = b.household_id()
     first = _apply(batch, reviewer, head)
-    services.application_decide(actor=reviewer, application=first, approve=False, reason="材料不全")
+    application_decide(actor=reviewer, application=first, approve=False, reason="材料不全")
     again = _apply(batch, reviewer, b.household_id(), head=head)
     assert again.household_key == first.household_key
 
@@ -90,9 +91,9 @@ def test_a_rejected_application_frees_the_household(reviewer):
 def test_the_database_holds_one_live_application_and_one_voucher_per_household(reviewer):
     batch = b.batch()
     head = b.household_id()
-    voucher = services.voucher_issue(
+    voucher = voucher_issue(
         actor=reviewer,
-        application=services.application_decide(
+        application=application_decide(
             actor=reviewer, application=_apply(batch, reviewer, head), approve=True
         ),
     )
@@ -100,7 +101,7 @@ def test_the_database_holds_one_live_application_and_one_voucher_per_household(r
     other = b.apply(batch, reviewer)
     with pytest.raises(IntegrityError), transaction.atomic():
         Application.objects.filter(pk=other.pk).update(household_key=voucher.household_key)
-    approved = services.application_decide(actor=reviewer, application=other, approve=True)
+    approved = application_decide(actor=reviewer, application=other, approve=True)
     Application.objects.filter(pk=approved.pk).update(status="approved")
     with pytest.raises(IntegrityError), transaction.atomic():
         Voucher.objects.create(
