@@ -158,6 +158,13 @@ def _api_create(client, batch, **extra):
     return client.post(API_URL, _staff_entry(batch, **extra), content_type="application/json")
 
 
+def test_the_admin_entry_form_asks_for_the_household_head(reviewer, client_for):
+    page = client_for(reviewer).get(ADD_URL)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="head_id_number"' in html and "户主身份证号码" in html
+
+
 def test_the_admin_refuses_a_per_household_entry_without_the_head_on_its_field(
     reviewer, client_for
 ):
