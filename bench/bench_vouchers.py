@@ -123,13 +123,13 @@ def baseline_issue(batch, reviewer, applications) -> float:
 
 
 def service_issue(reviewer, applications) -> tuple[float, int]:
-    from vouchers import services
+    from vouchers.services.issue import voucher_issue
 
     with CaptureQueriesContext(connection) as queries:
-        services.voucher_issue(actor=reviewer, application=applications[0])
+        voucher_issue(actor=reviewer, application=applications[0])
     start = time.perf_counter()
     for application in applications[1:]:
-        services.voucher_issue(actor=reviewer, application=application)
+        voucher_issue(actor=reviewer, application=application)
     per_call = (time.perf_counter() - start) / (len(applications) - 1)
     return per_call * len(applications), len(queries)
 
@@ -171,10 +171,10 @@ def baseline_redeem(vouchers, agency, agency_user, worker, kind) -> float:
 
 
 def service_redeem(vouchers, agency_user, worker, kind) -> tuple[float, int]:
-    from vouchers import services
+    from vouchers.services.redemption import voucher_redeem
 
     def redeem(voucher):
-        services.voucher_redeem(
+        voucher_redeem(
             actor=agency_user,
             code=voucher.code,
             service_date=timezone.localdate(),
@@ -272,8 +272,9 @@ def main() -> None:
     celery_app.conf.task_always_eager = True
     try:
         from tests.vouchers import core_builders as b
-        from vouchers import services
         from vouchers.models import Voucher
+        from vouchers.services.settlement import settlement_create
+        from vouchers.services.verification import voucher_verify
 
         reviewer = factories.make_user("bench_reviewer", "业务经办")
         agency = factories.make_agency("基准家政服务有限公司")
@@ -289,10 +290,8 @@ def main() -> None:
             if i < 8:
                 b.redeem(voucher, agency_user, worker)
             if i < 6:
-                services.voucher_verify(actor=reviewer, voucher=voucher, passed=True)
-        services.settlement_create(
-            actor=reviewer, batch=batch, agency=agency, month=timezone.localdate()
-        )
+                voucher_verify(actor=reviewer, voucher=voucher, passed=True)
+        settlement_create(actor=reviewer, batch=batch, agency=agency, month=timezone.localdate())
         at_10 = lists(reviewer, agency_user, args.repeat)
 
         n = args.n

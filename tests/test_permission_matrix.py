@@ -878,6 +878,7 @@ NEW_BATCH = {
 NEW_VOUCHER_APPLICATION = {
     "batch": "{voucher_batch.pk}",
     "id_number": "{new_household_id}",
+    "head_id_number": "{new_household_id}",
     "name": "柜台代录居民",
     "phone": "13800000006",
     "address": "昆都仑区钢铁大街2号",

@@ -63,7 +63,6 @@ from tests import factories
 from training import services as training
 from training.models import Course, CourseKind, Enrolment, TrainingSignup, TrainingTarget
 from vouchers import public_views as voucher_pages
-from vouchers import services as vouchers
 from vouchers.models import (
     Application,
     FollowUp,
@@ -74,6 +73,17 @@ from vouchers.models import (
     Voucher,
     VoucherBatch,
 )
+from vouchers.services.applications import (
+    APPLICATION_SERIES,
+    application_create,
+    application_decide,
+)
+from vouchers.services.batches import batch_save, participation_set
+from vouchers.services.choice import voucher_choose_agency
+from vouchers.services.issue import voucher_issue
+from vouchers.services.redemption import voucher_redeem
+from vouchers.services.settlement import settlement_create
+from vouchers.services.verification import followup_record, voucher_verify
 
 ACTORS = (
     "anonymous",
@@ -398,7 +408,7 @@ def _vouchers(org_a, org_b, agency_a, worker_a, reviewer, approver) -> dict[str,
     this_month = today.replace(day=1)
     last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
     month_before = (last_month - dt.timedelta(days=1)).replace(day=1)
-    batch = vouchers.batch_save(
+    batch = batch_save(
         actor=reviewer,
         data={
             "year": today.year,
@@ -413,10 +423,10 @@ def _vouchers(org_a, org_b, agency_a, worker_a, reviewer, approver) -> dict[str,
             "status": VoucherBatch.Status.OPEN,
         },
     )
-    participation_a = vouchers.participation_set(actor=reviewer, batch=batch, agency=org_a)
-    vouchers.participation_set(actor=reviewer, batch=batch, agency=org_b)
+    participation_a = participation_set(actor=reviewer, batch=batch, agency=org_a)
+    participation_set(actor=reviewer, batch=batch, agency=org_b)
     # The look-up form shows JQ<year>-00001 as its example: no application of A's has it.
-    next_number(vouchers.APPLICATION_SERIES, batch.year)
+    next_number(APPLICATION_SERIES, batch.year)
     group = TargetGroup.objects.get(code="unemployed")
     street = Street.objects.order_by("code").first()
     kind = BusinessFormat.objects.order_by("pk").first()
@@ -424,7 +434,7 @@ def _vouchers(org_a, org_b, agency_a, worker_a, reviewer, approver) -> dict[str,
 
     def apply() -> Application:
         n = next(households)
-        return vouchers.application_create(
+        return application_create(
             batch=batch,
             id_number=factories.id_number(birth=f"19{60 + n}0101"),
             name=f"{HOLDER_NAME}{n}",
@@ -436,18 +446,18 @@ def _vouchers(org_a, org_b, agency_a, worker_a, reviewer, approver) -> dict[str,
         )
 
     def approve(application: Application) -> Application:
-        return vouchers.application_decide(actor=reviewer, application=application, approve=True)
+        return application_decide(actor=reviewer, application=application, approve=True)
 
     def issue(served_on: dt.date | None = None) -> Voucher:
-        voucher = vouchers.voucher_issue(actor=reviewer, application=approve(apply()))
+        voucher = voucher_issue(actor=reviewer, application=approve(apply()))
         if served_on is not None:
             moment = timezone.make_aware(dt.datetime.combine(served_on, dt.time(9, 0)))
             Voucher.objects.filter(pk=voucher.pk).update(issued_at=moment)
         # The household chose A on the status page.
-        return vouchers.voucher_choose_agency(voucher=voucher, agency=org_a)
+        return voucher_choose_agency(voucher=voucher, agency=org_a)
 
     def redeem(voucher: Voucher, served_on: dt.date) -> Voucher:
-        vouchers.voucher_redeem(
+        voucher_redeem(
             actor=agency_a,
             code=voucher.code,
             service_date=served_on,
@@ -459,23 +469,21 @@ def _vouchers(org_a, org_b, agency_a, worker_a, reviewer, approver) -> dict[str,
 
     def verified(served_on: dt.date) -> Voucher:
         voucher = redeem(issue(served_on), served_on)
-        return vouchers.voucher_verify(actor=reviewer, voucher=voucher, passed=True)
+        return voucher_verify(actor=reviewer, voucher=voucher, passed=True)
 
     application_a = apply()
     approved_application_a = approve(apply())
     voucher_a = issue()
     redeemed_a = redeem(issue(), today)
-    followup_a = vouchers.followup_record(
+    followup_a = followup_record(
         actor=reviewer, voucher=redeemed_a, called_on=today, reached=True, satisfaction=5
     )
     verified_a = verified(today)
     settled_a = verified(last_month)
-    settlement_a = vouchers.settlement_create(
-        actor=reviewer, batch=batch, agency=org_a, month=last_month
-    )
+    settlement_a = settlement_create(actor=reviewer, batch=batch, agency=org_a, month=last_month)
     verified(month_before)
     # Drawn up by the approver, who therefore may not record its payment (four eyes).
-    own_settlement_a = vouchers.settlement_create(
+    own_settlement_a = settlement_create(
         actor=approver, batch=batch, agency=org_a, month=month_before
     )
     holders = Voucher.objects.filter(batch=batch).select_related("person")

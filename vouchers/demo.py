@@ -26,8 +26,23 @@ from agencies.models import AgencyMembership, Street, Worker
 from kunqu_jiafu.accounts.models import User
 from kunqu_jiafu.people.models import Person
 
-from . import selectors, services
-from .models import Application, Participation, Settlement, TargetGroup, Voucher, VoucherBatch
+from . import selectors
+from .models import (
+    Application,
+    Participation,
+    Service,
+    Settlement,
+    TargetGroup,
+    Voucher,
+    VoucherBatch,
+)
+from .services.applications import application_create, application_decide
+from .services.batches import batch_save, participation_set
+from .services.choice import voucher_choose_agency
+from .services.issue import application_approve_and_issue, voucher_void
+from .services.redemption import voucher_redeem, worker_not_green
+from .services.settlement import settlement_create, settlement_mark_paid
+from .services.verification import followup_record, voucher_verify
 
 YEAR = 2026
 BATCH_NAME = "促进就业券"
@@ -142,8 +157,8 @@ def _apply(n: int, batch: VoucherBatch, reviewer: User, streets, groups, online:
     }
     if online:
         upload = SimpleUploadedFile(f"证明材料{n}.png", _PNG, content_type="image/png")
-        return services.application_create(**kwargs, evidence=upload)
-    return services.application_create(**kwargs, actor=reviewer, note="社区窗口代为申报")
+        return application_create(**kwargs, evidence=upload)
+    return application_create(**kwargs, actor=reviewer, note="社区窗口代为申报")
 
 
 def _demo_batch(reviewer: User | None) -> VoucherBatch | None:
@@ -156,7 +171,7 @@ def _demo_batch(reviewer: User | None) -> VoucherBatch | None:
     current = VoucherBatch.objects.filter(year=today.year, name=BATCH_NAME).first()
     if current is not None or reviewer is None or today.year <= YEAR:
         return current or seeded
-    return services.batch_save(
+    return batch_save(
         actor=reviewer,
         data={
             "year": today.year,
@@ -175,7 +190,7 @@ def _demo_batch(reviewer: User | None) -> VoucherBatch | None:
 
 def _green_on(workers: list[Worker], day: dt.date, n: int) -> Worker:
     """The n-th (in turn) of the workers green on the service day: only they serve households."""
-    green = [w for w in workers if not services.worker_not_green(w, day)] or workers
+    green = [w for w in workers if not worker_not_green(w, day)] or workers
     return green[n % len(green)]
 
 
@@ -193,14 +208,7 @@ def load(*, password: str, stdout) -> None:  # noqa: ARG001 - same hook signatur
         stdout.write("演示就业券数据：缺少演示账号、机构或 2026 年批次，已跳过。")
         return
     members = [memberships["agency_a"], memberships["agency_b"]]
-    for member in members:
-        taking_part = Participation.objects.filter(
-            batch=batch, agency=member.agency, active=True
-        ).exists()
-        if not taking_part and member.agency.status == member.agency.Status.REGISTERED:
-            services.participation_set(
-                actor=reviewer, batch=batch, agency=member.agency, note="演示：首批签约机构"
-            )
+    _take_part(batch, members, reviewer)
     _ensure_groups()
 
     first = Person.objects.by_id_number(_id(0)).first()
@@ -211,46 +219,90 @@ def load(*, password: str, stdout) -> None:  # noqa: ARG001 - same hook signatur
     today = timezone.localdate()
     opens = max(batch.valid_from, batch.applications_open_on)
     can_issue = batch.status == VoucherBatch.Status.OPEN and opens <= today <= batch.valid_until
-    online_open = batch.applications_open_on <= today <= batch.applications_close_on
     if batch.status != VoucherBatch.Status.OPEN:
         stdout.write("演示就业券数据：2026 年批次未开放，已跳过申报。")
         return
+    applications = _applications(batch, reviewer, today)
+    if not can_issue:
+        stdout.write("演示就业券数据：今天不在就业券有效期内，只加载了申报。")
+        _report(batch, stdout)
+        return
+    vouchers = _issue(applications, reviewer, opens, today)
+    _choose(vouchers, members, reviewer)
+    services_done = _redeem(vouchers, members, opens, today)
+    _follow_up(vouchers, services_done, reviewer, today)
+    _verify(vouchers, reviewer)
+    _settle(batch, members, reviewer, approver, today)
+    _report(batch, stdout)
+
+
+def _take_part(batch: VoucherBatch, members: list[AgencyMembership], reviewer: User) -> None:
+    """Both demo agencies take part in the batch (once)."""
+    for member in members:
+        taking_part = Participation.objects.filter(
+            batch=batch, agency=member.agency, active=True
+        ).exists()
+        if not taking_part and member.agency.status == member.agency.Status.REGISTERED:
+            participation_set(
+                actor=reviewer, batch=batch, agency=member.agency, note="演示：首批签约机构"
+            )
+
+
+def _applications(batch: VoucherBatch, reviewer: User, today: dt.date) -> list[Application]:
+    """Every demo household applies (every other one online while applications are open); some
+    are approved only, the last ones rejected with a reason."""
+    online_open = batch.applications_open_on <= today <= batch.applications_close_on
     streets = list(Street.objects.filter(active=True)[:8])
     groups = {g.code: g for g in TargetGroup.objects.filter(active=True)}
-
     applications = [
         _apply(n, batch, reviewer, streets, groups, online=online_open and n % 2 == 0)
         for n in range(APPLICATIONS)
     ]
     for n in APPROVED_ONLY:
-        services.application_decide(actor=reviewer, application=applications[n], approve=True)
+        application_decide(actor=reviewer, application=applications[n], approve=True)
     for n in range(54, APPLICATIONS):
-        services.application_decide(
+        application_decide(
             actor=reviewer,
             application=applications[n],
             approve=False,
             reason=REJECTIONS[n % len(REJECTIONS)],
         )
-    if not can_issue:
-        stdout.write("演示就业券数据：今天不在就业券有效期内，只加载了申报。")
-        _report(batch, stdout)
-        return
+    return applications
 
-    # Issued over the past ~three months (never before the batch opens), oldest first.
-    def issued_on(n: int) -> dt.date:
-        return max(opens, today - dt.timedelta(days=95 - n))
 
+def _issued_on(n: int, opens: dt.date, today: dt.date) -> dt.date:
+    """Issued over the past ~three months (never before the batch opens), oldest first."""
+    return max(opens, today - dt.timedelta(days=95 - n))
+
+
+def _issue(
+    applications: list[Application], reviewer: User, opens: dt.date, today: dt.date
+) -> list[Voucher]:
     vouchers = []
     for n in range(ISSUED):
-        voucher = services.application_approve_and_issue(
-            actor=reviewer, application=applications[n]
-        )
-        _backdate(voucher, issued_on(n))
+        voucher = application_approve_and_issue(actor=reviewer, application=applications[n])
+        _backdate(voucher, _issued_on(n, opens, today))
         vouchers.append(voucher)
-    services.voucher_void(
-        actor=reviewer, voucher=vouchers[VOIDED], reason="持券人已迁出本区，申请作废。"
-    )
+    voucher_void(actor=reviewer, voucher=vouchers[VOIDED], reason="持券人已迁出本区，申请作废。")
+    return vouchers
 
+
+def _choose(vouchers: list[Voucher], members: list[AgencyMembership], reviewer: User) -> None:
+    for n in range(CHOSEN):
+        member = members[n % 2]
+        # Most holders choose on the status page; every third one at the bureau's counter.
+        actor = reviewer if n % 3 == 0 else None
+        voucher_choose_agency(voucher=vouchers[n], agency=member.agency, actor=actor)
+        # Chosen two days after the (back-dated) issue, so before the service below.
+        issued_at = Voucher.objects.values_list("issued_at", flat=True).get(pk=vouchers[n].pk)
+        Voucher.objects.filter(pk=vouchers[n].pk).update(
+            agency_chosen_at=min(issued_at + dt.timedelta(days=2), timezone.now())
+        )
+
+
+def _redeem(
+    vouchers: list[Voucher], members: list[AgencyMembership], opens: dt.date, today: dt.date
+) -> list[Service]:
     workers = {
         m.agency.pk: list(
             Worker.objects.filter(agency=m.agency, left_on__isnull=True).select_related(
@@ -259,17 +311,6 @@ def load(*, password: str, stdout) -> None:  # noqa: ARG001 - same hook signatur
         )
         for m in members
     }
-    for n in range(CHOSEN):
-        member = members[n % 2]
-        # Most holders choose on the status page; every third one at the bureau's counter.
-        actor = reviewer if n % 3 == 0 else None
-        services.voucher_choose_agency(voucher=vouchers[n], agency=member.agency, actor=actor)
-        # Chosen two days after the (back-dated) issue, so before the service below.
-        issued_at = Voucher.objects.values_list("issued_at", flat=True).get(pk=vouchers[n].pk)
-        Voucher.objects.filter(pk=vouchers[n].pk).update(
-            agency_chosen_at=min(issued_at + dt.timedelta(days=2), timezone.now())
-        )
-
     services_done = []
     for n in range(REDEEMED):
         member = members[n % 2]
@@ -277,10 +318,13 @@ def load(*, password: str, stdout) -> None:  # noqa: ARG001 - same hook signatur
         # Services from about 75 to 12 days ago: they fall into the last three months.
         service_date = min(
             today,
-            max(issued_on(n) + dt.timedelta(days=5), today - dt.timedelta(days=75 - 3 * n)),
+            max(
+                _issued_on(n, opens, today) + dt.timedelta(days=5),
+                today - dt.timedelta(days=75 - 3 * n),
+            ),
         )
         kind = agency.formats.filter(active=True).order_by("sort_order", "pk").first()
-        service, _replayed = services.voucher_redeem(
+        service, _replayed = voucher_redeem(
             actor=member.user,
             code=vouchers[n].code,
             service_date=service_date,
@@ -291,11 +335,16 @@ def load(*, password: str, stdout) -> None:  # noqa: ARG001 - same hook signatur
             idempotency_key=f"demo-redeem-{n}",
         )
         services_done.append(service)
+    return services_done
 
+
+def _follow_up(
+    vouchers: list[Voucher], services_done: list[Service], reviewer: User, today: dt.date
+) -> None:
     for n in range(FOLLOWED_UP):
         called_on = min(today, services_done[n].service_date + dt.timedelta(days=3))
         if n == 5:
-            services.followup_record(
+            followup_record(
                 actor=reviewer,
                 voucher=vouchers[n],
                 called_on=called_on,
@@ -305,7 +354,7 @@ def load(*, password: str, stdout) -> None:  # noqa: ARG001 - same hook signatur
             )
             called_on = min(today, called_on + dt.timedelta(days=1))
         satisfaction = (5, 4, 5, 3, 5)[n % 5]
-        services.followup_record(
+        followup_record(
             actor=reviewer,
             voucher=vouchers[n],
             called_on=called_on,
@@ -314,21 +363,20 @@ def load(*, password: str, stdout) -> None:  # noqa: ARG001 - same hook signatur
             remarks=SATISFACTION_REMARKS[satisfaction],
         )
 
+
+def _verify(vouchers: list[Voucher], reviewer: User) -> None:
     for n in range(VERIFIED):
         if n == FAILED:
-            services.voucher_verify(
+            voucher_verify(
                 actor=reviewer,
                 voucher=vouchers[n],
                 passed=False,
                 note="回访中持券人表示服务时长不足 1 小时，与登记的服务时长不符。",
             )
         else:
-            services.voucher_verify(
+            voucher_verify(
                 actor=reviewer, voucher=vouchers[n], passed=True, note="回访核实，服务属实。"
             )
-
-    _settle(batch, members, reviewer, approver, today)
-    _report(batch, stdout)
 
 
 def _settle(batch, members, reviewer, approver, today) -> None:
@@ -353,11 +401,11 @@ def _settle(batch, members, reviewer, approver, today) -> None:
             month = _month_start(past[-1]) if past else this_month
         if Settlement.objects.filter(batch=batch, agency=member.agency, month=month).exists():
             continue
-        settlement = services.settlement_create(
+        settlement = settlement_create(
             actor=reviewer, batch=batch, agency=member.agency, month=month
         )
         if index == 0:
-            services.settlement_mark_paid(
+            settlement_mark_paid(
                 actor=approver,
                 settlement=settlement,
                 paid_on=today,

@@ -19,6 +19,8 @@ from django.utils.translation import pgettext_lazy
 from agencies.models import Agency, BusinessFormat, CodeManager, Street, Worker
 from kunqu_jiafu.people.models import Person
 
+from .codes import display
+
 
 class TargetGroup(models.Model):
     """七类特定群体: 城镇失业人员, 就业困难人员, 劳动模范 … (data; the bureau completes the list)."""
@@ -401,14 +403,10 @@ class Voucher(models.Model):
         ]
 
     def __str__(self) -> str:
-        from .codes import display
-
         return display(self.code)
 
     @property
     def display_code(self) -> str:
-        from .codes import display
-
         return display(self.code)
 
 

@@ -31,9 +31,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kunqu_jiafu.web.forms import posted, posted_files, show_service_errors
 
-from . import selectors, services
+from . import selectors
 from .forms import AgencyFilterForm, ApplyForm, ChooseAgencyForm, LookupForm
 from .models import Application, Voucher
+from .services.applications import application_create
+from .services.choice import voucher_choose_agency
 
 # How long a successful lookup unlocks the application in this browser.
 ACCESS_SECONDS = 30 * 60
@@ -137,7 +139,7 @@ def apply(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            application = services.application_create(
+            application = application_create(
                 batch=batch,
                 id_number=data["id_number"],
                 name=data["name"],
@@ -366,7 +368,7 @@ def choose_agency(request):
         return redirect(back)
     agency = form.cleaned_data["agency"]
     try:
-        services.voucher_choose_agency(voucher=voucher, agency=agency, actor=None)
+        voucher_choose_agency(voucher=voucher, agency=agency, actor=None)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -16,6 +16,7 @@ from kunqu_jiafu.accounts.roles import is_agency_user, is_staff_member
 from kunqu_jiafu.people.idcard import normalize as normalize_id
 from kunqu_jiafu.people.models import Person
 
+from . import codes
 from .models import (
     Application,
     Participation,
@@ -126,8 +127,6 @@ def agency_vouchers_search(qs: QuerySet[Voucher], term: str) -> QuerySet[Voucher
     term = (term or "").strip()
     if not term:
         return qs
-    from . import codes
-
     condition = Q(person__name__icontains=term)
     code = codes.normalize(term)
     if code:

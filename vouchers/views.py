@@ -29,9 +29,10 @@ from kunqu_jiafu.documents.sniff import XLSX
 from kunqu_jiafu.documents.xlsx import attachment_header
 from kunqu_jiafu.web.forms import posted
 
-from . import codes, selectors, services
+from . import codes, selectors
 from .forms import RedeemForm, VoucherFilterForm
 from .models import Settlement, Voucher
+from .services.redemption import voucher_redeem
 
 VOUCHERS_PER_PAGE = 20
 SETTLEMENTS_PER_PAGE = 20
@@ -131,7 +132,7 @@ def redeem(request, agency: Agency):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            service, replayed = services.voucher_redeem(
+            service, replayed = voucher_redeem(
                 actor=request.user,
                 code=data["code"],
                 service_date=data["service_date"],

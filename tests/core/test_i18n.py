@@ -637,19 +637,21 @@ def voucher_programme(reviewer, org_a, agency_a):
     from django.utils import timezone
 
     from tests.vouchers import core_builders as vb
-    from vouchers import services as voucher_services
+    from vouchers.services.choice import voucher_choose_agency
+    from vouchers.services.settlement import settlement_create
+    from vouchers.services.verification import voucher_verify
 
     batch = factories.keep_seeded_batch_current()
     vb.join(batch, org_a, reviewer)
     household = vb.household_id()
     waiting = vb.issued(batch, reviewer, id_number=household, name="刘志强")
-    voucher_services.voucher_choose_agency(voucher=waiting, agency=org_a)
+    voucher_choose_agency(voucher=waiting, agency=org_a)
     served = vb.issued(batch, reviewer, name="王秀英")
     vb.redeem(
         served, agency_a, factories.make_worker(org_a, person=factories.make_person("王秀兰"))
     )
-    voucher_services.voucher_verify(actor=reviewer, voucher=served, passed=True)
-    settlement = voucher_services.settlement_create(
+    voucher_verify(actor=reviewer, voucher=served, passed=True)
+    settlement = settlement_create(
         actor=reviewer, batch=batch, agency=org_a, month=timezone.localdate()
     )
     waiting.refresh_from_db()

@@ -19,8 +19,8 @@ from training import serializers as training_serializers
 from training import services as training_services
 from training.forms import PublicSignupForm
 from training.models import CourseKind
-from vouchers import serializers as voucher_serializers
 from vouchers.forms import ApplyForm
+from vouchers.serializers import applications as voucher_serializers
 
 GOOD = [
     ("13947201234", "13947201234"),

@@ -26,8 +26,9 @@ from PIL import Image, ImageDraw
 
 from agencies.models import BusinessFormat, Street
 from tests import factories
-from vouchers import codes, services
+from vouchers import codes
 from vouchers.models import Application, FollowUp, Settlement, TargetGroup, Voucher
+from vouchers.services.batches import participation_set
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -139,7 +140,7 @@ def test_voucher_goes_from_online_application_to_reimbursement(browser, live_ser
     reviewer = factories.make_user("reviewer", "业务经办", full_name="赵经办")
     factories.make_user("approver", "审批领导", full_name="孙领导")
     factories.make_user("official", "统计查询", full_name="周统计")
-    services.participation_set(actor=reviewer, batch=batch, agency=agency)
+    participation_set(actor=reviewer, batch=batch, agency=agency)
     group = TargetGroup.objects.get(code="unemployed")
     housekeeping = BusinessFormat.objects.get(code="housekeeping")
     id_number = factories.id_number(birth="19680412", sex="F")

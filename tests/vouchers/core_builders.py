@@ -12,8 +12,12 @@ from django.utils import timezone, translation
 
 from agencies.models import BusinessFormat, Street
 from tests import factories
-from vouchers import services
 from vouchers.models import Application, TargetGroup, Voucher, VoucherBatch
+from vouchers.services.applications import application_create, application_decide
+from vouchers.services.batches import participation_set
+from vouchers.services.choice import voucher_choose_agency
+from vouchers.services.issue import voucher_issue
+from vouchers.services.redemption import voucher_redeem
 
 _household = itertools.count(1)
 
@@ -73,7 +77,7 @@ def apply(
     on_street: Street | None = None,
 ) -> Application:
     """A reviewer enters the household's application at the counter (no upload needed)."""
-    return services.application_create(
+    return application_create(
         batch=the_batch,
         id_number=id_number or household_id(),
         name=name,
@@ -87,21 +91,21 @@ def apply(
 
 def approved(the_batch: VoucherBatch, actor, **kwargs) -> Application:
     application = apply(the_batch, actor, **kwargs)
-    return services.application_decide(actor=actor, application=application, approve=True)
+    return application_decide(actor=actor, application=application, approve=True)
 
 
 def issued(the_batch: VoucherBatch, actor, **kwargs) -> Voucher:
-    return services.voucher_issue(actor=actor, application=approved(the_batch, actor, **kwargs))
+    return voucher_issue(actor=actor, application=approved(the_batch, actor, **kwargs))
 
 
 def join(the_batch: VoucherBatch, agency, actor) -> None:
-    services.participation_set(actor=actor, batch=the_batch, agency=agency)
+    participation_set(actor=actor, batch=the_batch, agency=agency)
 
 
 def redeem(voucher: Voucher, agency_user, worker, *, on: dt.date | None = None, key: str = ""):
     """The household chose the worker's agency, which records the service; returns the service."""
-    services.voucher_choose_agency(voucher=voucher, agency=worker.agency)
-    service, _replayed = services.voucher_redeem(
+    voucher_choose_agency(voucher=voucher, agency=worker.agency)
+    service, _replayed = voucher_redeem(
         actor=agency_user,
         code=voucher.code,
         service_date=on or timezone.localdate(),

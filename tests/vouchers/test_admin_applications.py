@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 from kunqu_jiafu.audit.models import AuditEntry
 from tests.vouchers import core_builders as vb
-from vouchers import services
 from vouchers.models import Application, Voucher, VoucherBatch
+from vouchers.services.applications import application_decide
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -28,9 +28,12 @@ def review_url(application: Application, action: str) -> str:
 
 
 def add_post(batch: VoucherBatch, **overrides) -> dict:
+    """The applicant is the household head unless the test names another."""
+    applicant = vb.household_id()
     data = {
         "batch": batch.pk,
-        "id_number": vb.household_id(),
+        "id_number": applicant,
+        "head_id_number": applicant,
         "name": "刘桂英",
         "phone": "13912345678",
         "address": "昆都仑区钢铁大街5号",
@@ -201,9 +204,7 @@ def test_change_page_shows_the_evidence_link_and_the_history(reviewer, client_fo
     client = client_for(reviewer)
     client.post(reverse("admin:vouchers_application_add"), data)
     application = Application.objects.get(batch=batch)
-    services.application_decide(
-        actor=reviewer, application=application, approve=False, reason="材料不全"
-    )
+    application_decide(actor=reviewer, application=application, approve=False, reason="材料不全")
     html = client.get(
         reverse("admin:vouchers_application_change", args=[application.pk])
     ).content.decode()
@@ -336,9 +337,7 @@ def test_search_by_number_name_and_id_number(reviewer, official, client_for):
 def test_export_contains_the_filtered_rows(reviewer, official, client_for):
     batch = vb.batch()
     rejected = vb.apply(batch, reviewer, name="赵红")
-    services.application_decide(
-        actor=reviewer, application=rejected, approve=False, reason="不符合"
-    )
+    application_decide(actor=reviewer, application=rejected, approve=False, reason="不符合")
     waiting = vb.apply(batch, reviewer, name="钱芳")
     url = reverse("admin:vouchers_application_export") + "?status__exact=submitted"
 

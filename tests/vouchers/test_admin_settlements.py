@@ -13,8 +13,10 @@ from openpyxl import load_workbook
 
 from tests import factories
 from tests.vouchers import core_builders as vb
-from vouchers import selectors, services
+from vouchers import selectors
 from vouchers.models import Settlement, Voucher
+from vouchers.services.settlement import settlement_create
+from vouchers.services.verification import voucher_verify
 
 TODAY = timezone.localdate()
 MONTH = f"{TODAY:%Y-%m}"
@@ -33,7 +35,7 @@ def verified(org_a, org_b, agency_a, agency_b, reviewer):
         for _i in range(n):
             voucher = vb.issued(batch, reviewer)
             vb.redeem(voucher, users[org], workers[org])
-            services.voucher_verify(actor=reviewer, voucher=voucher, passed=True)
+            voucher_verify(actor=reviewer, voucher=voucher, passed=True)
     return batch
 
 
@@ -77,9 +79,7 @@ def test_draw_up_for_one_agency_then_for_all(verified, org_a, org_b, reviewer, c
 def test_statement_page_lists_its_vouchers_and_downloads(
     verified, org_a, reviewer, official, client_for
 ):
-    settlement = services.settlement_create(
-        actor=reviewer, batch=verified, agency=org_a, month=TODAY
-    )
+    settlement = settlement_create(actor=reviewer, batch=verified, agency=org_a, month=TODAY)
     client = client_for(reviewer)
     page = client.get(reverse("admin:vouchers_settlement_change", args=[settlement.pk]))
     html = page.content.decode()
@@ -100,9 +100,7 @@ def test_statement_page_lists_its_vouchers_and_downloads(
 
 
 def test_approver_records_the_payment(verified, org_a, reviewer, approver, client_for):
-    settlement = services.settlement_create(
-        actor=reviewer, batch=verified, agency=org_a, month=TODAY
-    )
+    settlement = settlement_create(actor=reviewer, batch=verified, agency=org_a, month=TODAY)
     client = client_for(approver)
     url = reverse("admin:vouchers_settlement_review", args=[settlement.pk, "mark_paid"])
     page = client.get(reverse("admin:vouchers_settlement_change", args=[settlement.pk]))
@@ -120,9 +118,7 @@ def test_approver_records_the_payment(verified, org_a, reviewer, approver, clien
 def test_payment_date_in_the_future_is_refused_on_the_field(
     verified, org_a, reviewer, approver, client_for
 ):
-    settlement = services.settlement_create(
-        actor=reviewer, batch=verified, agency=org_a, month=TODAY
-    )
+    settlement = settlement_create(actor=reviewer, batch=verified, agency=org_a, month=TODAY)
     url = reverse("admin:vouchers_settlement_review", args=[settlement.pk, "mark_paid"])
     later = (TODAY + dt.timedelta(days=3)).isoformat()
     response = client_for(approver).post(url, {"paid_on": later})
@@ -132,9 +128,7 @@ def test_payment_date_in_the_future_is_refused_on_the_field(
 
 
 def test_the_author_may_not_record_the_payment(verified, org_a, approver, client_for):
-    settlement = services.settlement_create(
-        actor=approver, batch=verified, agency=org_a, month=TODAY
-    )
+    settlement = settlement_create(actor=approver, batch=verified, agency=org_a, month=TODAY)
     client = client_for(approver)
     page = client.get(reverse("admin:vouchers_settlement_change", args=[settlement.pk]))
     button = page.context["review_buttons"][0]
@@ -152,9 +146,7 @@ def test_the_author_may_not_record_the_payment(verified, org_a, approver, client
 
 
 def test_a_reviewer_is_not_offered_the_payment(verified, org_a, reviewer, client_for):
-    settlement = services.settlement_create(
-        actor=reviewer, batch=verified, agency=org_a, month=TODAY
-    )
+    settlement = settlement_create(actor=reviewer, batch=verified, agency=org_a, month=TODAY)
     client = client_for(reviewer)
     page = client.get(reverse("admin:vouchers_settlement_change", args=[settlement.pk]))
     assert page.context["review_buttons"] == []
@@ -167,9 +159,7 @@ def test_a_reviewer_is_not_offered_the_payment(verified, org_a, reviewer, client
 def test_official_reads_statements_but_draws_up_and_pays_nothing(
     verified, org_a, reviewer, official, client_for
 ):
-    settlement = services.settlement_create(
-        actor=reviewer, batch=verified, agency=org_a, month=TODAY
-    )
+    settlement = settlement_create(actor=reviewer, batch=verified, agency=org_a, month=TODAY)
     client = client_for(official)
     listing = client.get(reverse("admin:vouchers_settlement_changelist"))
     assert listing.status_code == 200 and listing.context["draw_url"] == ""
@@ -184,7 +174,7 @@ def test_official_reads_statements_but_draws_up_and_pays_nothing(
 
 def test_export_contains_the_statements(verified, org_a, org_b, reviewer, client_for):
     for org in (org_a, org_b):
-        services.settlement_create(actor=reviewer, batch=verified, agency=org, month=TODAY)
+        settlement_create(actor=reviewer, batch=verified, agency=org, month=TODAY)
     response = client_for(reviewer).get(
         reverse("admin:vouchers_settlement_export") + f"?agency__id__exact={org_b.pk}"
     )
@@ -198,10 +188,10 @@ def test_export_contains_the_statements(verified, org_a, org_b, reviewer, client
 def test_draw_page_names_the_statement_already_drawn_up_for_the_month(
     verified, org_a, agency_a, reviewer, client_for
 ):
-    first = services.settlement_create(actor=reviewer, batch=verified, agency=org_a, month=TODAY)
+    first = settlement_create(actor=reviewer, batch=verified, agency=org_a, month=TODAY)
     late = vb.issued(verified, reviewer)  # verified after org_a's statement: the next month's
     vb.redeem(late, agency_a, factories.make_worker(org_a))
-    services.voucher_verify(actor=reviewer, voucher=late, passed=True)
+    voucher_verify(actor=reviewer, voucher=late, passed=True)
 
     response = client_for(reviewer).get(reverse(DRAW), {"batch": verified.pk, "month": MONTH})
     row = next(r for r in response.context["rows"] if r["agency_id"] == org_a.pk)

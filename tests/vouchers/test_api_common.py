@@ -12,8 +12,14 @@ from django.utils import timezone
 
 from agencies.models import BusinessFormat, Street
 from tests import factories
-from vouchers import services
 from vouchers.models import Application, Service, Settlement, TargetGroup, Voucher, VoucherBatch
+from vouchers.services.applications import application_create, application_decide
+from vouchers.services.batches import participation_set
+from vouchers.services.choice import voucher_choose_agency
+from vouchers.services.issue import voucher_issue
+from vouchers.services.redemption import voucher_redeem
+from vouchers.services.settlement import settlement_create
+from vouchers.services.verification import voucher_verify
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -60,13 +66,13 @@ def kind() -> BusinessFormat:
 
 
 def join(reviewer, agency, the_batch: VoucherBatch | None = None) -> None:
-    services.participation_set(actor=reviewer, batch=the_batch or batch(), agency=agency)
+    participation_set(actor=reviewer, batch=the_batch or batch(), agency=agency)
 
 
 def application(
     reviewer, *, the_batch=None, name="李桂兰", number=None, group_code="unemployed", street_at=0
 ) -> Application:
-    return services.application_create(
+    return application_create(
         actor=reviewer,
         batch=the_batch or batch(),
         id_number=number or factories.id_number(),
@@ -80,23 +86,23 @@ def application(
 
 def approved(reviewer, **kwargs) -> Application:
     app = application(reviewer, **kwargs)
-    return services.application_decide(actor=reviewer, application=app, approve=True)
+    return application_decide(actor=reviewer, application=app, approve=True)
 
 
 def issued(reviewer, **kwargs) -> Voucher:
-    return services.voucher_issue(actor=reviewer, application=approved(reviewer, **kwargs))
+    return voucher_issue(actor=reviewer, application=approved(reviewer, **kwargs))
 
 
 def chosen(reviewer, agency, **kwargs) -> Voucher:
     """An issued voucher whose holder chose ``agency`` (taken into the programme first)."""
     join(reviewer, agency, kwargs.get("the_batch"))
     voucher = issued(reviewer, **kwargs)
-    return services.voucher_choose_agency(voucher=voucher, agency=agency)
+    return voucher_choose_agency(voucher=voucher, agency=agency)
 
 
 def redeemed(reviewer, agency_user, agency, *, worker=None, **kwargs) -> tuple[Voucher, Service]:
     voucher = chosen(reviewer, agency, **kwargs)
-    service, _replayed = services.voucher_redeem(
+    service, _replayed = voucher_redeem(
         actor=agency_user,
         code=voucher.code,
         service_date=timezone.localdate(),
@@ -110,12 +116,12 @@ def redeemed(reviewer, agency_user, agency, *, worker=None, **kwargs) -> tuple[V
 
 def verified(reviewer, agency_user, agency, **kwargs) -> Voucher:
     voucher, _service = redeemed(reviewer, agency_user, agency, **kwargs)
-    return services.voucher_verify(actor=reviewer, voucher=voucher, passed=True)
+    return voucher_verify(actor=reviewer, voucher=voucher, passed=True)
 
 
 def settlement(reviewer, agency_user, agency, **kwargs) -> Settlement:
     verified(reviewer, agency_user, agency, **kwargs)
-    return services.settlement_create(
+    return settlement_create(
         actor=reviewer, batch=batch(), agency=agency, month=timezone.localdate()
     )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.vouchers.test_api_common import application, issued, small_batch, verified
-from vouchers import services
+from vouchers.services.issue import voucher_void
 
 
 @pytest.mark.parametrize("actor", ["reviewer", "approver", "official"])
@@ -16,7 +16,7 @@ def test_progress_of_the_current_batch_equals_the_records(
     verified(reviewer, agency_a, org_a, group_code="hard_to_employ")
     issued(reviewer, group_code="unemployed")
     voided = issued(reviewer, group_code="unemployed")
-    services.voucher_void(actor=reviewer, voucher=voided, reason="误发")
+    voucher_void(actor=reviewer, voucher=voided, reason="误发")
     application(reviewer, group_code="model_worker")  # waiting
     body = client_for(request.getfixturevalue(actor)).get("/api/vouchers/progress/").json()
     assert body["batch"]["name"] == "2026年促进就业券"

@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from tests import factories
 from tests.vouchers.test_api_common import chosen, kind, post
-from vouchers import codes, services
+from vouchers import codes
 from vouchers.models import Service, Voucher
+from vouchers.services.verification import voucher_verify
 
 URL = "/api/vouchers/redeem/"
 
@@ -87,7 +88,7 @@ def test_a_replay_after_verification_still_returns_the_first_body(
     voucher, worker = setting
     client = client_for(agency_a)
     first = _redeem(client, _body(voucher, worker), key="late-retry")
-    services.voucher_verify(actor=reviewer, voucher=voucher, passed=True)
+    voucher_verify(actor=reviewer, voucher=voucher, passed=True)
     again = _redeem(client, _body(voucher, worker), key="late-retry")
     assert again.status_code == 200 and again.content == first.content
 

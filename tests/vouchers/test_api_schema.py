@@ -98,3 +98,11 @@ def test_redemption_documents_the_idempotency_key_and_every_answer(schema):
     assert "idempotency_key" in responses["422"]["description"]
     assert "code" in responses["400"]["description"]
     assert "Idempotency-Key" in operation["description"]
+
+
+def test_the_application_form_documents_the_household_head(schema):
+    body = schema["paths"]["/api/voucher-applications/"]["post"]["requestBody"]["content"]
+    ref = body["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    field = schema["components"]["schemas"][ref]["properties"]["head_id_number"]
+    assert field["type"] == "string" and "one_per" in field["description"]
+    assert "head_id_number" not in schema["components"]["schemas"][ref].get("required", [])

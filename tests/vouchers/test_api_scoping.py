@@ -19,8 +19,9 @@ from tests.vouchers.test_api_common import (
     small_batch,
     street,
 )
-from vouchers import services
 from vouchers.models import Application, FollowUp, Settlement, Voucher, VoucherBatch
+from vouchers.services.applications import application_decide
+from vouchers.services.issue import voucher_void
 
 
 def _ids(client, url: str) -> set[int]:
@@ -78,7 +79,7 @@ def test_voucher_filters_narrow_by_status_agency_group_street_and_batch(
     a = chosen(reviewer, org_a, group_code="unemployed", street_at=0)
     b = chosen(reviewer, org_b, group_code="hard_to_employ", street_at=1)
     c = issued(reviewer, group_code="model_worker", street_at=1)
-    services.voucher_void(actor=reviewer, voucher=c, reason="重复发放")
+    voucher_void(actor=reviewer, voucher=c, reason="重复发放")
     other = small_batch(1)
     d = issued(reviewer, the_batch=other)
     client = client_for(reviewer)
@@ -156,7 +157,7 @@ def test_staff_read_batches_groups_and_applications(actor, request, reviewer, cl
 def test_application_filters_and_search(reviewer, client_for):
     a = application(reviewer, name="李桂兰", group_code="unemployed", street_at=0)
     b = application(reviewer, name="赵淑珍", group_code="model_worker", street_at=1)
-    services.application_decide(actor=reviewer, application=b, approve=False, reason="材料不符")
+    application_decide(actor=reviewer, application=b, approve=False, reason="材料不符")
     other = small_batch(2)
     c = application(reviewer, the_batch=other, name="钱玉兰")
     client = client_for(reviewer)

@@ -26,8 +26,8 @@ from tests.vouchers.test_api_common import (
     street,
     verified,
 )
-from vouchers import services
 from vouchers.models import Application, FollowUp, Settlement, Voucher, VoucherBatch
+from vouchers.services.settlement import settlement_create
 
 TODAY = timezone.localdate
 
@@ -95,6 +95,7 @@ def _application_body(**extra) -> dict:
         "name": "李桂兰",
         "phone": "13800000000",
         "address": "昆区钢铁大街1号",
+        "head_id_number": factories.id_number(),
         "street": street().pk,
         "target_group": group().pk,
     } | extra
@@ -354,7 +355,7 @@ def test_settlement_input_errors_name_the_field(reviewer, org_a, org_b, agency_a
 
 def test_payment_rules_four_eyes_and_dates(reviewer, approver, org_a, agency_a, client_for):
     verified(reviewer, agency_a, org_a)
-    own = services.settlement_create(actor=approver, batch=batch(), agency=org_a, month=TODAY())
+    own = settlement_create(actor=approver, batch=batch(), agency=org_a, month=TODAY())
     url = f"/api/voucher-settlements/{own.pk}/mark-paid/"
     # The approver who drew the statement up may not confirm its payment.
     assert post(client_for(approver), url, {"paid_on": TODAY().isoformat()}).status_code == 403

@@ -23,8 +23,17 @@ from kunqu_jiafu.people.models import Person
 from tests import factories
 from tests.concurrency import outcomes, run_together, slowed
 from tests.vouchers import core_builders as b
-from vouchers import codes, permissions, selectors, services
+from vouchers import codes, permissions, selectors
 from vouchers.models import Application, Service, Settlement, Voucher, VoucherBatch
+from vouchers.services import applications as application_services
+from vouchers.services import issue as issue_services
+from vouchers.services import settlement as settlement_services
+from vouchers.services.applications import APPLICATION_SERIES, application_number
+from vouchers.services.choice import voucher_choose_agency
+from vouchers.services.issue import application_approve_and_issue, voucher_issue, voucher_void
+from vouchers.services.redemption import voucher_redeem
+from vouchers.services.settlement import SETTLEMENT_SERIES, settlement_create
+from vouchers.services.verification import voucher_verify
 
 pytestmark = [
     pytest.mark.postgres,
@@ -136,11 +145,10 @@ def _issue_race(monkeypatch, batch: VoucherBatch, reviewer, already: int) -> tup
     _fill(batch, already, reviewer)
     contenders = [b.approved(batch, reviewer) for _ in range(ATTEMPTS)]
     slowed(monkeypatch, permissions, "can_handle")  # everyone starts together
-    slowed(monkeypatch, services, "_new_code", 0.02)  # the winner holds the batch lock a while
-    calls = [
-        _english(lambda a=a: services.voucher_issue(actor=reviewer, application=a))
-        for a in contenders
-    ]
+    slowed(
+        monkeypatch, issue_services, "_new_code", 0.02
+    )  # the winner holds the batch lock a while
+    calls = [_english(lambda a=a: voucher_issue(actor=reviewer, application=a)) for a in contenders]
     return outcomes(run_together(*calls))
 
 
@@ -206,17 +214,13 @@ def test_voids_and_issues_racing_at_the_boundary_keep_the_counters_equal_to_the_
     to_void = list(Voucher.objects.filter(batch=full)[:10])
     waiting = [b.approved(full, reviewer) for _ in range(10)]
     slowed(monkeypatch, permissions, "can_handle")
-    slowed(monkeypatch, services, "_new_code", 0.02)
+    slowed(monkeypatch, issue_services, "_new_code", 0.02)
     calls = []
     for voucher, application in zip(to_void, waiting, strict=True):
         calls.append(
-            _english(
-                lambda v=voucher: services.voucher_void(actor=reviewer, voucher=v, reason="作废")
-            )
+            _english(lambda v=voucher: voucher_void(actor=reviewer, voucher=v, reason="作废"))
         )
-        calls.append(
-            _english(lambda a=application: services.voucher_issue(actor=reviewer, application=a))
-        )
+        calls.append(_english(lambda a=application: voucher_issue(actor=reviewer, application=a)))
 
     results = run_together(*calls)
 
@@ -241,13 +245,13 @@ def test_approve_and_issue_alongside_plain_issues_and_voids_cannot_deadlock(monk
     submitted = b.apply(roomy, reviewer)
     approved = b.approved(roomy, reviewer)
     unused = b.issued(roomy, reviewer)
-    slowed(monkeypatch, services, "application_decide")
+    slowed(monkeypatch, issue_services, "application_decide")
 
     oks, errors = outcomes(
         run_together(
-            lambda: services.application_approve_and_issue(actor=reviewer, application=submitted),
-            lambda: services.voucher_issue(actor=reviewer, application=approved),
-            lambda: services.voucher_void(actor=reviewer, voucher=unused, reason="作废"),
+            lambda: application_approve_and_issue(actor=reviewer, application=submitted),
+            lambda: voucher_issue(actor=reviewer, application=approved),
+            lambda: voucher_void(actor=reviewer, voucher=unused, reason="作废"),
         )
     )
 
@@ -268,13 +272,13 @@ def chosen():
     batch = b.batch(count=5, name="核销并发")
     b.join(batch, org, reviewer)
     voucher = b.issued(batch, reviewer)
-    services.voucher_choose_agency(voucher=voucher, agency=org)
+    voucher_choose_agency(voucher=voucher, agency=org)
     return voucher, clerks, factories.make_worker(org)
 
 
 def _redeem(user, voucher, worker, key=""):
     return _english(
-        lambda: services.voucher_redeem(
+        lambda: voucher_redeem(
             actor=user,
             code=voucher.code,
             service_date=timezone.localdate(),
@@ -339,9 +343,9 @@ def test_the_same_household_applying_twice_at_once_makes_one_application(monkeyp
     assert list(errors[0].message_dict) == ["id_number"]
     assert Application.objects.filter(batch=batch).count() == 1
     assert Person.objects.by_id_number(number).count() == 1
-    sequence = NoticeSequence.objects.get(series=services.APPLICATION_SERIES)
+    sequence = NoticeSequence.objects.get(series=APPLICATION_SERIES)
     assert sequence.last_number == 1  # the refused application gave its number back
-    assert oks[0].number == services.application_number(batch.year, 1)
+    assert oks[0].number == application_number(batch.year, 1)
 
 
 def test_a_new_and_a_known_household_applying_at_once_cannot_deadlock(monkeypatch):
@@ -353,7 +357,7 @@ def test_a_new_and_a_known_household_applying_at_once_cannot_deadlock(monkeypatc
     known_number = b.household_id()
     factories.make_person("老住户", known_number)
     b.apply(batch, reviewer)  # the audit chain is under way (its head row exists), as in use
-    original = services.person_get_or_create
+    original = application_services.person_get_or_create
 
     def slow_for_newcomers(**kwargs):
         person = original(**kwargs)
@@ -361,8 +365,8 @@ def test_a_new_and_a_known_household_applying_at_once_cannot_deadlock(monkeypatc
             time.sleep(0.3)
         return person
 
-    monkeypatch.setattr(services, "person_get_or_create", slow_for_newcomers)
-    slowed(monkeypatch, services, "next_number", 0.1)
+    monkeypatch.setattr(application_services, "person_get_or_create", slow_for_newcomers)
+    slowed(monkeypatch, application_services, "next_number", 0.1)
 
     oks, errors = outcomes(
         run_together(
@@ -373,8 +377,8 @@ def test_a_new_and_a_known_household_applying_at_once_cannot_deadlock(monkeypatc
 
     assert errors == [], [f"{type(e).__name__}: {e}" for e in errors]
     assert sorted(a.number for a in oks) == [
-        services.application_number(batch.year, 2),
-        services.application_number(batch.year, 3),
+        application_number(batch.year, 2),
+        application_number(batch.year, 3),
     ]
 
 
@@ -391,7 +395,7 @@ def _verified_vouchers(
         if on is not None:
             b.backdate(voucher, on)
         b.redeem(voucher, agency_user, worker, on=on)
-        out.append(services.voucher_verify(actor=reviewer, voucher=voucher, passed=True))
+        out.append(voucher_verify(actor=reviewer, voucher=voucher, passed=True))
     return out
 
 
@@ -404,15 +408,15 @@ def test_two_statements_drawn_at_once_for_one_agency_and_month_make_one(monkeypa
     vouchers = _verified_vouchers(batch, reviewers[0], org, clerk, 4)
     month = timezone.localdate().replace(day=1)
     slowed(monkeypatch, permissions, "can_handle")
-    slowed(monkeypatch, services, "next_number")  # the first holds the vouchers' row locks
+    slowed(
+        monkeypatch, settlement_services, "next_number"
+    )  # the first holds the vouchers' row locks
 
     oks, errors = outcomes(
         run_together(
             *(
                 _english(
-                    lambda r=r: services.settlement_create(
-                        actor=r, batch=batch, agency=org, month=month
-                    )
+                    lambda r=r: settlement_create(actor=r, batch=batch, agency=org, month=month)
                 )
                 for r in reviewers
             )
@@ -424,7 +428,7 @@ def test_two_statements_drawn_at_once_for_one_agency_and_month_make_one(monkeypa
     statement = Settlement.objects.get()
     assert statement.voucher_count == 4 and statement.amount == Decimal("800.00")
     assert set(statement.vouchers.values_list("pk", flat=True)) == {v.pk for v in vouchers}
-    assert NoticeSequence.objects.get(series=services.SETTLEMENT_SERIES).last_number == 1
+    assert NoticeSequence.objects.get(series=SETTLEMENT_SERIES).last_number == 1
     assert statement.number.endswith("0001号")
 
 
@@ -441,15 +445,13 @@ def test_statements_of_two_months_drawn_at_once_share_no_voucher(monkeypatch):
     _verified_vouchers(batch, reviewer, org, clerk, 3, on=last_month + dt.timedelta(days=3))
     _verified_vouchers(batch, reviewer, org, clerk, 2)
     slowed(monkeypatch, permissions, "can_handle")
-    slowed(monkeypatch, services, "next_number")
+    slowed(monkeypatch, settlement_services, "next_number")
 
     oks, errors = outcomes(
         run_together(
             *(
                 _english(
-                    lambda m=m: services.settlement_create(
-                        actor=reviewer, batch=batch, agency=org, month=m
-                    )
+                    lambda m=m: settlement_create(actor=reviewer, batch=batch, agency=org, month=m)
                 )
                 for m in (last_month, this_month)
             )
@@ -465,7 +467,7 @@ def test_statements_of_two_months_drawn_at_once_share_no_voucher(monkeypatch):
     ):
         assert (statement.voucher_count, statement.amount) == (statement.n, statement.s)
     assert sum(s.voucher_count for s in oks) == 5
-    assert NoticeSequence.objects.get(series=services.SETTLEMENT_SERIES).last_number == len(oks)
+    assert NoticeSequence.objects.get(series=SETTLEMENT_SERIES).last_number == len(oks)
 
 
 def test_statements_of_many_agencies_at_once_are_numbered_without_gaps(monkeypatch):
@@ -481,13 +483,13 @@ def test_statements_of_many_agencies_at_once_are_numbered_without_gaps(monkeypat
         agencies.append(org)
     month = timezone.localdate().replace(day=1)
     slowed(monkeypatch, permissions, "can_handle")
-    slowed(monkeypatch, services, "next_number", 0.05)
+    slowed(monkeypatch, settlement_services, "next_number", 0.05)
 
     oks, errors = outcomes(
         run_together(
             *(
                 _english(
-                    lambda org=org: services.settlement_create(
+                    lambda org=org: settlement_create(
                         actor=reviewer, batch=batch, agency=org, month=month
                     )
                 )
@@ -500,7 +502,7 @@ def test_statements_of_many_agencies_at_once_are_numbered_without_gaps(monkeypat
     assert all("no verified, unsettled" in e.message_dict["month"][0] for e in errors)
     numbers = sorted(Settlement.objects.values_list("number", flat=True))
     assert numbers == [f"昆人社家券结〔{month.year}〕{n:04d}号" for n in range(1, 9)]
-    assert NoticeSequence.objects.get(series=services.SETTLEMENT_SERIES).last_number == 8
+    assert NoticeSequence.objects.get(series=SETTLEMENT_SERIES).last_number == 8
     # Every verified voucher is in exactly one statement and the sums agree.
     verified = Voucher.objects.filter(batch=batch, status=V.VERIFIED)
     assert not verified.filter(settlement__isnull=True).exists()

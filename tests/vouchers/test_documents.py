@@ -15,8 +15,15 @@ from openpyxl import load_workbook
 
 from agencies.models import BusinessFormat
 from tests.factories import id_number, make_person, make_worker
-from vouchers import documents, selectors, services
+from vouchers import documents, selectors
 from vouchers.models import TargetGroup, Voucher, VoucherBatch
+from vouchers.services.applications import application_create
+from vouchers.services.batches import participation_set
+from vouchers.services.choice import voucher_choose_agency
+from vouchers.services.issue import application_approve_and_issue
+from vouchers.services.redemption import voucher_redeem
+from vouchers.services.settlement import settlement_create, settlement_mark_paid
+from vouchers.services.verification import voucher_verify
 
 HOLDERS = ("李桂兰", "赵建国", "孙秀英")
 
@@ -30,7 +37,7 @@ def pdf_text(data: bytes, tmp_path) -> str:
 
 
 def issue(reviewer, batch, name: str, number: str, group_code: str = "unemployed") -> Voucher:
-    application = services.application_create(
+    application = application_create(
         batch=batch,
         id_number=number,
         name=name,
@@ -40,20 +47,20 @@ def issue(reviewer, batch, name: str, number: str, group_code: str = "unemployed
         target_group=TargetGroup.objects.get(code=group_code),
         actor=reviewer,
     )
-    return services.application_approve_and_issue(actor=reviewer, application=application)
+    return application_approve_and_issue(actor=reviewer, application=application)
 
 
 @pytest.fixture
 def batch(org_a, reviewer):
     batch = VoucherBatch.objects.get(year=2026)
-    services.participation_set(actor=reviewer, batch=batch, agency=org_a)
+    participation_set(actor=reviewer, batch=batch, agency=org_a)
     return batch
 
 
 @pytest.fixture
 def voucher(batch, reviewer, org_a):
     voucher = issue(reviewer, batch, "李桂兰", id_number(birth="19700101"))
-    return services.voucher_choose_agency(voucher=voucher, agency=org_a)
+    return voucher_choose_agency(voucher=voucher, agency=org_a)
 
 
 @pytest.fixture
@@ -65,8 +72,8 @@ def settlement(batch, reviewer, org_a, agency_a):
     for i, name in enumerate([*HOLDERS, "钱卫东"]):
         group = "hard_to_employ" if i == 1 else "unemployed"
         voucher = issue(reviewer, batch, name, id_number(), group)
-        services.voucher_choose_agency(voucher=voucher, agency=org_a)
-        services.voucher_redeem(
+        voucher_choose_agency(voucher=voucher, agency=org_a)
+        voucher_redeem(
             actor=agency_a,
             code=voucher.code,
             service_date=today,
@@ -75,8 +82,8 @@ def settlement(batch, reviewer, org_a, agency_a):
             hours=Decimal("2.5") + i,
         )
         if name in HOLDERS:
-            services.voucher_verify(actor=reviewer, voucher=voucher, passed=True)
-    return services.settlement_create(actor=reviewer, batch=batch, agency=org_a, month=today)
+            voucher_verify(actor=reviewer, voucher=voucher, passed=True)
+    return settlement_create(actor=reviewer, batch=batch, agency=org_a, month=today)
 
 
 # --- the voucher -------------------------------------------------------------------------------
@@ -144,7 +151,7 @@ def test_settlement_pdf_lists_its_vouchers_with_total_in_capitals(settlement, tm
 
 
 def test_settlement_pdf_shows_the_payment_once_paid(settlement, approver, tmp_path):
-    services.settlement_mark_paid(
+    settlement_mark_paid(
         actor=approver, settlement=settlement, paid_on=timezone.localdate(), reference="GK-001"
     )
     text = pdf_text(documents.settlement_pdf(settlement), tmp_path)
@@ -187,9 +194,7 @@ def test_settlement_xlsx_rows_are_the_statements_vouchers_and_total_is_its_amoun
 
 
 def test_progress_xlsx_equals_the_selector(settlement, batch, approver, reviewer):
-    services.settlement_mark_paid(
-        actor=approver, settlement=settlement, paid_on=timezone.localdate()
-    )
+    settlement_mark_paid(actor=approver, settlement=settlement, paid_on=timezone.localdate())
     issue(reviewer, batch, "吴志强", id_number(), "model_worker")  # issued, not used
     figures = selectors.progress(batch)
     book = load_workbook(io.BytesIO(documents.progress_xlsx(batch)))

@@ -14,8 +14,8 @@ from kunqu_jiafu.people.services import person_flag_identity
 from tests import factories
 from tests.vouchers import core_builders as b
 from tests.vouchers.test_api_common import chosen, kind, post
-from vouchers import services
 from vouchers.models import Service, Voucher
+from vouchers.services.redemption import voucher_redeem, worker_not_green
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_a_red_worker_with_an_identity_problem_is_refused_by_the_service(reviewe
     worker = factories.make_worker(org_a)
     person_flag_identity(actor=reviewer, person=worker.person, problem="证件与本人不符")
     with pytest.raises(ValidationError) as refused:
-        services.voucher_redeem(
+        voucher_redeem(
             actor=agency_a,
             code=voucher.code,
             service_date=_today(),
@@ -96,10 +96,10 @@ def test_health_check_valid_on_its_last_day_is_green_and_one_day_later_is_not(
     outside = factories.make_worker(
         org_a, health_check_on=add_months(today, -12) - dt.timedelta(days=1)
     )
-    assert services.worker_not_green(inside, today) == ""
-    assert "体检已过期" in services.worker_not_green(outside, today)
+    assert worker_not_green(inside, today) == ""
+    assert "体检已过期" in worker_not_green(outside, today)
     voucher = chosen(reviewer, org_a)
-    service, _replayed = services.voucher_redeem(
+    service, _replayed = voucher_redeem(
         actor=agency_a, code=voucher.code, service_date=today, kind=b.kind(), worker=inside, hours=2
     )
     assert service.worker == inside

@@ -13,8 +13,9 @@ from django.db import IntegrityError, transaction
 from kunqu_jiafu.people import crypto
 from kunqu_jiafu.people.household import household_key
 from tests.vouchers import core_builders as b
-from vouchers import services
 from vouchers.models import Application, Voucher, VoucherBatch
+from vouchers.services.applications import application_create, application_decide
+from vouchers.services.issue import voucher_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ ADDRESS = "昆区少先路12号院3栋2单元501"
 
 
 def _apply(batch, reviewer, id_number, *, head="", address=ADDRESS):
-    return services.application_create(
+    return application_create(
         batch=batch,
         id_number=id_number,
         name="李桂兰",
@@ -82,7 +83,7 @@ def test_a_rejected_application_frees_the_household(reviewer):
     batch = b.batch()
     head = b.household_id()
     first = _apply(batch, reviewer, head)
-    services.application_decide(actor=reviewer, application=first, approve=False, reason="材料不全")
+    application_decide(actor=reviewer, application=first, approve=False, reason="材料不全")
     again = _apply(batch, reviewer, b.household_id(), head=head)
     assert again.household_key == first.household_key
 
@@ -90,9 +91,9 @@ def test_a_rejected_application_frees_the_household(reviewer):
 def test_the_database_holds_one_live_application_and_one_voucher_per_household(reviewer):
     batch = b.batch()
     head = b.household_id()
-    voucher = services.voucher_issue(
+    voucher = voucher_issue(
         actor=reviewer,
-        application=services.application_decide(
+        application=application_decide(
             actor=reviewer, application=_apply(batch, reviewer, head), approve=True
         ),
     )
@@ -100,7 +101,7 @@ def test_the_database_holds_one_live_application_and_one_voucher_per_household(r
     other = b.apply(batch, reviewer)
     with pytest.raises(IntegrityError), transaction.atomic():
         Application.objects.filter(pk=other.pk).update(household_key=voucher.household_key)
-    approved = services.application_decide(actor=reviewer, application=other, approve=True)
+    approved = application_decide(actor=reviewer, application=other, approve=True)
     Application.objects.filter(pk=approved.pk).update(status="approved")
     with pytest.raises(IntegrityError), transaction.atomic():
         Voucher.objects.create(
@@ -127,3 +128,104 @@ def test_the_public_form_asks_for_the_head_only_when_the_batch_is_per_household(
     VoucherBatch.objects.filter(pk=batch.pk).update(one_per=VoucherBatch.OnePer.PERSON)
     page = client.get("/vouchers/apply/")
     assert "head_id_number" not in page.context["form"].fields
+
+
+# --- the staff faces: the admin's entry form and the API ask for the head -----------------------
+
+ADD_URL = "/admin/vouchers/application/add/"
+API_URL = "/api/voucher-applications/"
+
+
+def _staff_entry(batch, **extra) -> dict:
+    data = {
+        "batch": batch.pk,
+        "id_number": b.household_id(),
+        "name": "刘桂英",
+        "phone": "13912345678",
+        "address": ADDRESS,
+        "street": b.street().pk,
+        "target_group": b.group().pk,
+        "note": "",
+    }
+    return data | extra
+
+
+def _admin_add(client, batch, **extra):
+    return client.post(ADD_URL, _staff_entry(batch, **extra))
+
+
+def _api_create(client, batch, **extra):
+    return client.post(API_URL, _staff_entry(batch, **extra), content_type="application/json")
+
+
+def test_the_admin_entry_form_asks_for_the_household_head(reviewer, client_for):
+    page = client_for(reviewer).get(ADD_URL)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="head_id_number"' in html and "户主身份证号码" in html
+
+
+def test_the_admin_refuses_a_per_household_entry_without_the_head_on_its_field(
+    reviewer, client_for
+):
+    batch = b.batch()
+    response = _admin_add(client_for(reviewer), batch, head_id_number=" ")
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["head_id_number"]
+    assert "户主身份证号" in errors["head_id_number"][0]
+    assert not Application.objects.exists()
+
+
+def test_the_admin_refuses_a_second_application_from_the_same_household(reviewer, client_for):
+    batch = b.batch()
+    client = client_for(reviewer)
+    head = b.household_id()
+    assert _admin_add(client, batch, id_number=head, head_id_number=head).status_code == 302
+    # Another member of the household, the address written with other spaces.
+    again = _admin_add(client, batch, head_id_number=head, address="昆区少先路 12号院3栋 2单元501")
+    assert again.status_code == 200
+    errors = again.context["adminform"].form.errors
+    assert list(errors) == ["head_id_number"] and "每户" in errors["head_id_number"][0]
+    application = Application.objects.get(batch=batch)
+    assert application.household_key == household_key(head, ADDRESS)
+
+
+def test_the_admin_asks_no_head_in_a_per_person_batch(reviewer, client_for):
+    batch = b.batch(one_per=VoucherBatch.OnePer.PERSON)
+    client = client_for(reviewer)
+    head = b.household_id()
+    assert _admin_add(client, batch, id_number=head).status_code == 302
+    assert _admin_add(client, batch, head_id_number=head).status_code == 302
+    assert set(Application.objects.values_list("household_key", flat=True)) == {""}
+
+
+def test_the_api_refuses_a_per_household_entry_without_the_head_on_its_field(reviewer, client_for):
+    batch = b.batch()
+    response = _api_create(client_for(reviewer), batch)
+    assert response.status_code == 400
+    body = response.json()
+    assert list(body) == ["head_id_number"] and "户主身份证号" in body["head_id_number"][0]
+    assert not Application.objects.exists()
+
+
+def test_the_api_refuses_a_second_application_from_the_same_household(reviewer, client_for):
+    batch = b.batch()
+    client = client_for(reviewer)
+    head = b.household_id()
+    first = _api_create(client, batch, id_number=head, head_id_number=head)
+    assert first.status_code == 201, first.content
+    again = _api_create(client, batch, head_id_number=head)
+    assert again.status_code == 400
+    assert list(again.json()) == ["head_id_number"]
+    assert Application.objects.filter(batch=batch).count() == 1
+    assert Application.objects.get().household_key == household_key(head, ADDRESS)
+
+
+def test_the_api_takes_every_member_in_a_per_person_batch(reviewer, client_for):
+    batch = b.batch(one_per=VoucherBatch.OnePer.PERSON)
+    client = client_for(reviewer)
+    head = b.household_id()
+    assert _api_create(client, batch, id_number=head).status_code == 201
+    assert _api_create(client, batch, head_id_number=head).status_code == 201
+    assert set(Application.objects.values_list("household_key", flat=True)) == {""}

@@ -15,8 +15,9 @@ from django.utils.translation import gettext
 
 from tests import factories
 from tests.vouchers import core_builders as b
-from vouchers import codes, services
+from vouchers import codes
 from vouchers.models import Service, Voucher
+from vouchers.services.choice import voucher_choose_agency
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def worker(org_a):
 
 @pytest.fixture
 def voucher(batch, reviewer, org_a) -> Voucher:
-    return services.voucher_choose_agency(voucher=b.issued(batch, reviewer), agency=org_a)
+    return voucher_choose_agency(voucher=b.issued(batch, reviewer), agency=org_a)
 
 
 def form_data(code: str, worker, **overrides) -> dict:

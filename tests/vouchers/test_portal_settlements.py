@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 
 from tests import factories
 from tests.vouchers import core_builders as b
-from vouchers import services
+from vouchers.services.settlement import settlement_create, settlement_mark_paid
+from vouchers.services.verification import voucher_verify
 
 pytestmark = pytest.mark.django_db
 
@@ -33,10 +34,8 @@ def statement(batch, reviewer, agency, agency_user, n: int = 2):
     for _ in range(n):
         voucher = b.issued(batch, reviewer)
         b.redeem(voucher, agency_user, worker)
-        services.voucher_verify(actor=reviewer, voucher=voucher, passed=True)
-    return services.settlement_create(
-        actor=reviewer, batch=batch, agency=agency, month=timezone.localdate()
-    )
+        voucher_verify(actor=reviewer, voucher=voucher, passed=True)
+    return settlement_create(actor=reviewer, batch=batch, agency=agency, month=timezone.localdate())
 
 
 @pytest.fixture
@@ -50,7 +49,7 @@ def theirs(batch, reviewer, org_b, agency_b):
 
 
 def test_the_list_shows_own_statements_only(client_for, agency_a, mine, theirs, approver):
-    services.settlement_mark_paid(actor=approver, settlement=mine, paid_on=timezone.localdate())
+    settlement_mark_paid(actor=approver, settlement=mine, paid_on=timezone.localdate())
     response = client_for(agency_a).get(LIST)
     assert response.status_code == 200
     html = response.content.decode()

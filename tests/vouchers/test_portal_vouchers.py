@@ -13,8 +13,11 @@ from django.utils import timezone
 
 from tests import factories
 from tests.vouchers import core_builders as b
-from vouchers import services
 from vouchers.models import Voucher
+from vouchers.services.choice import voucher_choose_agency
+from vouchers.services.redemption import voucher_redeem
+from vouchers.services.settlement import settlement_create, settlement_mark_paid
+from vouchers.services.verification import followup_record, voucher_verify
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +34,7 @@ def batch(reviewer, org_a, org_b):
 
 def chosen(batch, reviewer, agency, **kwargs) -> Voucher:
     voucher = b.issued(batch, reviewer, **kwargs)
-    return services.voucher_choose_agency(voucher=voucher, agency=agency)
+    return voucher_choose_agency(voucher=voucher, agency=agency)
 
 
 def test_the_urls_and_the_tab():
@@ -78,16 +81,14 @@ def test_the_figures_count_waiting_redeemed_verified_reimbursed_and_the_amount(
     for _ in range(2):
         paid = b.issued(batch, reviewer)
         b.redeem(paid, agency_a, worker)
-        services.voucher_verify(actor=reviewer, voucher=paid, passed=True)
-    settlement = services.settlement_create(
+        voucher_verify(actor=reviewer, voucher=paid, passed=True)
+    settlement = settlement_create(
         actor=reviewer, batch=batch, agency=org_a, month=timezone.localdate()
     )
-    services.settlement_mark_paid(
-        actor=approver, settlement=settlement, paid_on=timezone.localdate()
-    )
+    settlement_mark_paid(actor=approver, settlement=settlement, paid_on=timezone.localdate())
     verified = b.issued(batch, reviewer)
     b.redeem(verified, agency_a, worker)
-    services.voucher_verify(actor=reviewer, voucher=verified, passed=True)
+    voucher_verify(actor=reviewer, voucher=verified, passed=True)
     # Agency B's vouchers count for B only.
     chosen(batch, reviewer, org_b)
 
@@ -129,7 +130,7 @@ def test_the_voucher_page_shows_the_service_follow_up_check_and_settlement(
     worker = factories.make_worker(org_a)
     voucher = b.issued(batch, reviewer)
     b.redeem(voucher, agency_a, worker)
-    services.followup_record(
+    followup_record(
         actor=reviewer,
         voucher=voucher,
         called_on=timezone.localdate(),
@@ -137,8 +138,8 @@ def test_the_voucher_page_shows_the_service_follow_up_check_and_settlement(
         satisfaction=4,
         remarks="阿姨很细心",
     )
-    services.voucher_verify(actor=reviewer, voucher=voucher, passed=True, note="抽查无误")
-    settlement = services.settlement_create(
+    voucher_verify(actor=reviewer, voucher=voucher, passed=True, note="抽查无误")
+    settlement = settlement_create(
         actor=reviewer, batch=batch, agency=org_a, month=timezone.localdate()
     )
     response = client_for(agency_a).get(f"/portal/vouchers/{voucher.pk}/")
@@ -164,7 +165,7 @@ def _vouchers_for_list(batch, reviewer, org_a, agency_a, worker, n: int) -> None
     for i in range(n):
         voucher = chosen(batch, reviewer, org_a)
         if i % 3 == 0:
-            services.voucher_redeem(
+            voucher_redeem(
                 actor=agency_a,
                 code=voucher.code,
                 service_date=timezone.localdate(),

@@ -16,8 +16,9 @@ from django.utils.translation import gettext
 from agencies.models import Agency, AgencyStanding
 from tests import factories
 from tests.vouchers import core_builders as b
-from vouchers import public_views, services
+from vouchers import public_views
 from vouchers.models import Application, Participation, Voucher
+from vouchers.services.applications import application_decide
 
 pytestmark = pytest.mark.django_db
 
@@ -168,7 +169,7 @@ def test_a_submitted_application_shows_the_review_step(client, batch, reviewer, 
 
 def test_a_rejected_application_shows_the_reason(client, batch, reviewer, household):
     application = b.apply(batch, reviewer, id_number=household)
-    services.application_decide(
+    application_decide(
         actor=reviewer, application=application, approve=False, reason="证明材料看不清"
     )
     response = client.get(unlocked(client, application, household))

@@ -14,8 +14,12 @@ from django.utils import timezone
 
 from tests import factories
 from tests.vouchers import core_builders as b
-from vouchers import selectors, services
+from vouchers import selectors
 from vouchers.models import Application, Voucher, VoucherBatch
+from vouchers.services.applications import application_decide
+from vouchers.services.issue import voucher_issue, voucher_void
+from vouchers.services.settlement import settlement_create, settlement_mark_paid
+from vouchers.services.verification import voucher_verify
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +47,7 @@ def mixed(reviewer, approver, org_a, org_b, agency_a, agency_b):
         voucher = b.issued(small, reviewer, **where())
         b.redeem(voucher, users[agency.pk], workers[agency.pk])
         if verify is not None:
-            services.voucher_verify(actor=reviewer, voucher=voucher, passed=verify, note="核查")
+            voucher_verify(actor=reviewer, voucher=voucher, passed=verify, note="核查")
         return voucher
 
     for _ in range(3):
@@ -51,7 +55,7 @@ def mixed(reviewer, approver, org_a, org_b, agency_a, agency_b):
     for _ in range(2):
         b.approved(small, reviewer, **where())  # approved, not issued yet
     for _ in range(2):
-        services.application_decide(
+        application_decide(
             actor=reviewer,
             application=b.apply(small, reviewer, **where()),
             approve=False,
@@ -64,8 +68,8 @@ def mixed(reviewer, approver, org_a, org_b, agency_a, agency_b):
         b.issued(small, reviewer, **where())  # issued, no agency chosen
     voided = [b.issued(small, reviewer, **where()) for _ in range(3)]
     for voucher in voided:
-        services.voucher_void(actor=reviewer, voucher=voucher, reason="作废")
-    services.voucher_issue(actor=reviewer, application=voided[0].application)  # issued again
+        voucher_void(actor=reviewer, voucher=voucher, reason="作废")
+    voucher_issue(actor=reviewer, application=voided[0].application)  # issued again
     for _ in range(2):
         served(org_a)
     served(org_b)
@@ -76,8 +80,8 @@ def mixed(reviewer, approver, org_a, org_b, agency_a, agency_b):
     for _ in range(3):
         served(org_a, verify=True)
     today = timezone.localdate()
-    paid = services.settlement_create(actor=reviewer, batch=small, agency=org_a, month=today)
-    services.settlement_mark_paid(actor=approver, settlement=paid, paid_on=today)
+    paid = settlement_create(actor=reviewer, batch=small, agency=org_a, month=today)
+    settlement_mark_paid(actor=approver, settlement=paid, paid_on=today)
     served(org_a, verify=True)  # verified after the payment: not reimbursed
     return small
 
@@ -292,14 +296,12 @@ def test_voucher_lists_cost_the_same_queries_at_any_size(reviewer, org_a, agency
         for _ in range(n):
             voucher = b.issued(small, reviewer)
             b.redeem(voucher, agency_a, worker)
-            services.voucher_verify(actor=reviewer, voucher=voucher, passed=True)
+            voucher_verify(actor=reviewer, voucher=voucher, passed=True)
 
     grow(2)
     small_counts = (_render_rows(reviewer), _render_rows(agency_a))
     grow(28)
-    services.settlement_create(
-        actor=reviewer, batch=small, agency=org_a, month=timezone.localdate()
-    )
+    settlement_create(actor=reviewer, batch=small, agency=org_a, month=timezone.localdate())
     for _ in range(5):
         b.issued(small, reviewer)  # unused: no service, no agency
     assert (_render_rows(reviewer), _render_rows(agency_a)) == small_counts

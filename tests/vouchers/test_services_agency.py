@@ -13,8 +13,12 @@ from agencies.models import Agency, AgencyStanding
 from tests import factories
 from tests.vouchers import core_builders as b
 from tests.vouchers.core_builders import english  # noqa: F401 - fixture
-from vouchers import selectors, services
+from vouchers import selectors
 from vouchers.models import Participation, Voucher
+from vouchers.services import common as service_common
+from vouchers.services.batches import participation_set
+from vouchers.services.choice import voucher_choose_agency
+from vouchers.services.issue import voucher_void
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -33,7 +37,7 @@ def voucher(setting, reviewer):
 
 def _refusal(voucher, agency) -> str:
     with pytest.raises(ValidationError) as refused:
-        services.voucher_choose_agency(voucher=voucher, agency=agency)
+        voucher_choose_agency(voucher=voucher, agency=agency)
     errors = refused.value.message_dict
     assert list(errors) == ["agency"], errors
     voucher.refresh_from_db()
@@ -46,14 +50,14 @@ def _eligible(setting) -> set[int]:
 
 
 def test_the_household_chooses_an_eligible_agency(voucher, org_a, setting):
-    chosen = services.voucher_choose_agency(voucher=voucher, agency=org_a)
+    chosen = voucher_choose_agency(voucher=voucher, agency=org_a)
     assert chosen.agency == org_a and chosen.agency_chosen_at is not None
     assert Voucher.objects.get(pk=voucher.pk).agency == org_a
     assert _eligible(setting) == {org_a.pk}
 
 
 def test_a_reviewer_may_choose_for_the_household(voucher, org_a, reviewer):
-    chosen = services.voucher_choose_agency(voucher=voucher, agency=org_a, actor=reviewer)
+    chosen = voucher_choose_agency(voucher=voucher, agency=org_a, actor=reviewer)
     assert chosen.agency == org_a
 
 
@@ -64,7 +68,7 @@ def test_an_agency_outside_the_programme_is_refused(voucher, org_b, setting):
 
 
 def test_an_agency_whose_participation_ended_is_refused(voucher, org_a, setting, reviewer):
-    services.participation_set(actor=reviewer, batch=setting, agency=org_a, active=False)
+    participation_set(actor=reviewer, batch=setting, agency=org_a, active=False)
     assert "does not take part" in _refusal(voucher, org_a)
     assert _eligible(setting) == set()
 
@@ -88,7 +92,7 @@ def test_an_agency_that_is_not_registered_is_refused(voucher, org_a, setting, st
 def test_only_a_registered_agency_joins_the_programme(setting, reviewer):
     applying = factories.make_agency("丙家政申请中", status=Agency.Status.APPLYING)
     with pytest.raises(ValidationError) as refused:
-        services.participation_set(actor=reviewer, batch=setting, agency=applying)
+        participation_set(actor=reviewer, batch=setting, agency=applying)
     assert list(refused.value.message_dict) == ["agency"]
     assert not Participation.objects.filter(agency=applying).exists()
 
@@ -110,7 +114,7 @@ def test_an_agency_failed_at_its_latest_inspection_is_refused(voucher, org_a, se
     # Passed this year: eligible again.
     pending.inspection = AgencyStanding.Inspection.PASSED
     pending.save()
-    assert services.voucher_choose_agency(voucher=voucher, agency=org_a).agency == org_a
+    assert voucher_choose_agency(voucher=voucher, agency=org_a).agency == org_a
     assert _eligible(setting) == {org_a.pk}
     # A failure this year after passing last year counts too.
     standing.inspection = AgencyStanding.Inspection.PASSED
@@ -140,7 +144,7 @@ def test_the_list_of_eligible_agencies_agrees_with_each_agencys_check(setting, r
         agency=others["failed"], year=year, inspection=AgencyStanding.Inspection.FAILED
     )
     Agency.objects.filter(pk=others["suspended"].pk).update(status=Agency.Status.SUSPENDED)
-    services.participation_set(actor=reviewer, batch=setting, agency=others["left"], active=False)
+    participation_set(actor=reviewer, batch=setting, agency=others["left"], active=False)
 
     listed = _eligible(setting)
     checked = {
@@ -156,13 +160,13 @@ def test_the_choice_may_change_until_the_voucher_is_redeemed(
     voucher, setting, reviewer, org_a, org_b, agency_b
 ):
     b.join(setting, org_b, reviewer)
-    services.voucher_choose_agency(voucher=voucher, agency=org_a)
-    changed = services.voucher_choose_agency(voucher=voucher, agency=org_b)
+    voucher_choose_agency(voucher=voucher, agency=org_a)
+    changed = voucher_choose_agency(voucher=voucher, agency=org_b)
     assert changed.agency == org_b
     b.redeem(voucher, agency_b, factories.make_worker(org_b))
 
     with pytest.raises(ValidationError, match="only be chosen for an unused voucher"):
-        services.voucher_choose_agency(voucher=voucher, agency=org_a)  # stale copy: ISSUED
+        voucher_choose_agency(voucher=voucher, agency=org_a)  # stale copy: ISSUED
 
     voucher.refresh_from_db()
     assert voucher.agency == org_b and voucher.status == Voucher.Status.REDEEMED
@@ -170,10 +174,10 @@ def test_the_choice_may_change_until_the_voucher_is_redeemed(
 
 def test_no_choice_for_a_voided_or_expired_voucher(voucher, setting, reviewer, org_a, monkeypatch):
     other = b.issued(setting, reviewer)
-    services.voucher_void(actor=reviewer, voucher=other, reason="错发")
+    voucher_void(actor=reviewer, voucher=other, reason="错发")
     with pytest.raises(ValidationError, match="voided"):
-        services.voucher_choose_agency(voucher=other, agency=org_a)
-    monkeypatch.setattr(services, "_today", lambda: voucher.valid_until + dt.timedelta(days=1))
+        voucher_choose_agency(voucher=other, agency=org_a)
+    monkeypatch.setattr(service_common, "today", lambda: voucher.valid_until + dt.timedelta(days=1))
     with pytest.raises(ValidationError, match="expired"):
-        services.voucher_choose_agency(voucher=voucher, agency=org_a)
+        voucher_choose_agency(voucher=voucher, agency=org_a)
     assert not Voucher.objects.filter(agency__isnull=False).exists()

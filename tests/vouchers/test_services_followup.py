@@ -12,8 +12,8 @@ from django.utils import timezone
 from tests import factories
 from tests.vouchers import core_builders as b
 from tests.vouchers.core_builders import english  # noqa: F401 - fixture
-from vouchers import services
 from vouchers.models import FollowUp, Voucher
+from vouchers.services.verification import followup_record, voucher_verify
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -49,7 +49,7 @@ def _follow(actor, voucher, **extra):
         "satisfaction": 5,
         "remarks": "",
     }
-    return services.followup_record(**(values | extra))
+    return followup_record(**(values | extra))
 
 
 def _errors(actor, voucher, **extra) -> dict[str, list[str]]:
@@ -89,12 +89,12 @@ def test_no_follow_up_before_the_service(setting, reviewer, served):
 
 
 def test_a_follow_up_is_allowed_for_a_verified_voucher_too(served, reviewer):
-    services.voucher_verify(actor=reviewer, voucher=served, passed=True)
+    voucher_verify(actor=reviewer, voucher=served, passed=True)
     assert _follow(reviewer, served).voucher_id == served.pk
 
 
 def test_verification_passed_and_failed(setting, reviewer, org_a, agency_a, served):
-    verified = services.voucher_verify(actor=reviewer, voucher=served, passed=True, note=" 属实 ")
+    verified = voucher_verify(actor=reviewer, voucher=served, passed=True, note=" 属实 ")
     assert verified.status == Voucher.Status.VERIFIED
     assert verified.verified_by == reviewer and verified.verified_at is not None
     assert verified.verification_note == "属实"
@@ -102,21 +102,19 @@ def test_verification_passed_and_failed(setting, reviewer, org_a, agency_a, serv
     other = b.issued(setting, reviewer)
     b.redeem(other, agency_a, factories.make_worker(org_a))
     with pytest.raises(ValidationError) as refused:
-        services.voucher_verify(actor=reviewer, voucher=other, passed=False, note="")
+        voucher_verify(actor=reviewer, voucher=other, passed=False, note="")
     assert list(refused.value.message_dict) == ["note"]
-    failed = services.voucher_verify(
-        actor=reviewer, voucher=other, passed=False, note="服务时长与回访不符"
-    )
+    failed = voucher_verify(actor=reviewer, voucher=other, passed=False, note="服务时长与回访不符")
     assert failed.status == Voucher.Status.REJECTED and failed.verified_at is not None
 
 
 def test_only_a_redeemed_voucher_is_verified_and_only_once(setting, reviewer, served):
     unused = b.issued(setting, reviewer)
     with pytest.raises(ValidationError, match="issued"):
-        services.voucher_verify(actor=reviewer, voucher=unused, passed=True)
+        voucher_verify(actor=reviewer, voucher=unused, passed=True)
     stale = Voucher.objects.get(pk=served.pk)
-    services.voucher_verify(actor=reviewer, voucher=served, passed=True)
+    voucher_verify(actor=reviewer, voucher=served, passed=True)
     with pytest.raises(ValidationError, match="verified"):
-        services.voucher_verify(actor=reviewer, voucher=stale, passed=False, note="改判")
+        voucher_verify(actor=reviewer, voucher=stale, passed=False, note="改判")
     served.refresh_from_db()
     assert served.status == Voucher.Status.VERIFIED and served.verification_note == ""

@@ -14,8 +14,12 @@ from django.utils import timezone
 
 from tests.vouchers import core_builders as b
 from tests.vouchers.core_builders import english  # noqa: F401 - fixture
-from vouchers import selectors, services
+from vouchers import selectors
 from vouchers.models import Application, Voucher, VoucherBatch
+from vouchers.services import common as service_common
+from vouchers.services.applications import application_create, application_decide
+from vouchers.services.batches import batch_save
+from vouchers.services.issue import application_approve_and_issue, voucher_issue, voucher_void
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -48,7 +52,7 @@ def test_vouchers_are_issued_up_to_the_count_and_the_next_is_refused(reviewer):
     last = b.approved(small, reviewer)
 
     with pytest.raises(ValidationError) as refused:
-        services.voucher_issue(actor=reviewer, application=last)
+        voucher_issue(actor=reviewer, application=last)
 
     message = _message(refused)
     assert "All 3 vouchers of" in message and "none is left" in message
@@ -78,32 +82,30 @@ def test_the_value_cap_can_only_bind_together_with_the_count_cap(reviewer):
     first = b.issued(small, reviewer)
     check()
     with pytest.raises(ValidationError) as refused:
-        services.batch_save(
+        batch_save(
             actor=reviewer,
             batch=small,
             data={"face_value": Decimal("300.00"), "total": Decimal("900.00")},
         )
     assert list(refused.value.message_dict) == ["face_value"]
     with pytest.raises(ValidationError) as refused:
-        services.batch_save(actor=reviewer, batch=small, data={"total": Decimal("700.00")})
+        batch_save(actor=reviewer, batch=small, data={"total": Decimal("700.00")})
     assert list(refused.value.message_dict) == ["total"]
     assert "3 × 200.00 = 600.00" in refused.value.message_dict["total"][0]
     b.issued(small, reviewer)
     check()
     with pytest.raises(ValidationError) as refused:
-        services.batch_save(
-            actor=reviewer, batch=small, data={"count": 1, "total": Decimal("200.00")}
-        )
+        batch_save(actor=reviewer, batch=small, data={"count": 1, "total": Decimal("200.00")})
     assert set(refused.value.message_dict) == {"count", "total"}
     assert "2 vouchers are already out" in refused.value.message_dict["count"][0]
-    services.voucher_void(actor=reviewer, voucher=first, reason="重复申领")
+    voucher_void(actor=reviewer, voucher=first, reason="重复申领")
     check()
     # With every voucher voided the face value may change again: nothing of the old value is out.
-    services.voucher_void(
+    voucher_void(
         actor=reviewer, voucher=Voucher.objects.get(batch=small, status=V.ISSUED), reason="退回"
     )
     check()
-    small = services.batch_save(
+    small = batch_save(
         actor=reviewer,
         batch=small,
         data={"count": 4, "face_value": Decimal("150.00"), "total": Decimal("600.00")},
@@ -133,20 +135,20 @@ def test_issuing_needs_an_approved_application_an_open_batch_and_unexpired_vouch
     small = b.batch(count=5)
     submitted = b.apply(small, reviewer)
     with pytest.raises(ValidationError, match="Approve the application"):
-        services.voucher_issue(actor=reviewer, application=submitted)
-    rejected = services.application_decide(
+        voucher_issue(actor=reviewer, application=submitted)
+    rejected = application_decide(
         actor=reviewer, application=b.apply(small, reviewer), approve=False, reason="材料不符"
     )
     with pytest.raises(ValidationError, match="rejected"):
-        services.voucher_issue(actor=reviewer, application=rejected)
+        voucher_issue(actor=reviewer, application=rejected)
     waiting = b.approved(small, reviewer)
     VoucherBatch.objects.filter(pk=small.pk).update(status=VoucherBatch.Status.CLOSED)
     with pytest.raises(ValidationError, match="is not open"):
-        services.voucher_issue(actor=reviewer, application=waiting)
+        voucher_issue(actor=reviewer, application=waiting)
     VoucherBatch.objects.filter(pk=small.pk).update(status=VoucherBatch.Status.OPEN)
-    monkeypatch.setattr(services, "_today", lambda: small.valid_until + dt.timedelta(days=1))
+    monkeypatch.setattr(service_common, "today", lambda: small.valid_until + dt.timedelta(days=1))
     with pytest.raises(ValidationError, match="expired"):
-        services.voucher_issue(actor=reviewer, application=waiting)
+        voucher_issue(actor=reviewer, application=waiting)
     assert _counters(small) == (0, Decimal("0.00")) == _rows(small)
 
 
@@ -156,7 +158,7 @@ def test_approve_and_issue_is_all_or_nothing_when_the_batch_is_full(reviewer):
     application = b.apply(small, reviewer)
 
     with pytest.raises(ValidationError, match="none is left"):
-        services.application_approve_and_issue(actor=reviewer, application=application)
+        application_approve_and_issue(actor=reviewer, application=application)
 
     application.refresh_from_db()
     assert application.status == A.SUBMITTED and application.decided_at is None
@@ -190,9 +192,7 @@ def test_after_a_rejection_the_household_may_apply_again(reviewer):
     small = b.batch()
     number = b.household_id()
     first = b.apply(small, reviewer, id_number=number)
-    services.application_decide(
-        actor=reviewer, application=first, approve=False, reason="证明材料模糊"
-    )
+    application_decide(actor=reviewer, application=first, approve=False, reason="证明材料模糊")
 
     second = b.apply(small, reviewer, id_number=number)
 
@@ -205,10 +205,10 @@ def test_after_a_rejection_the_household_may_apply_again(reviewer):
 def test_one_voucher_per_household_an_application_is_issued_once(reviewer):
     small = b.batch(count=5)
     application = b.approved(small, reviewer)
-    services.voucher_issue(actor=reviewer, application=application)
+    voucher_issue(actor=reviewer, application=application)
 
     with pytest.raises(ValidationError, match="voucher issued"):
-        services.voucher_issue(actor=reviewer, application=application)  # stale: still APPROVED
+        voucher_issue(actor=reviewer, application=application)  # stale: still APPROVED
 
     assert Voucher.objects.filter(person=application.person, batch=small).count() == 1
     assert _counters(small) == (1, Decimal("200.00"))
@@ -217,7 +217,7 @@ def test_one_voucher_per_household_an_application_is_issued_once(reviewer):
 def test_application_errors_name_their_fields(reviewer):
     small = b.batch()
     with pytest.raises(ValidationError) as refused:
-        services.application_create(
+        application_create(
             batch=small,
             id_number=b.household_id(),
             name="王秀英",
@@ -251,7 +251,7 @@ def test_residents_apply_only_while_applications_are_open_reviewers_any_time(rev
     closed.save()
     evidence = SimpleUploadedFile("card.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
     with pytest.raises(ValidationError, match="are taken from"):
-        services.application_create(
+        application_create(
             batch=closed,
             id_number=b.household_id(),
             name="王秀英",
@@ -270,13 +270,11 @@ def test_residents_apply_only_while_applications_are_open_reviewers_any_time(rev
 def test_a_rejection_needs_a_reason_and_a_decision_is_made_once(reviewer):
     application = b.apply(b.batch(), reviewer)
     with pytest.raises(ValidationError) as refused:
-        services.application_decide(actor=reviewer, application=application, approve=False)
+        application_decide(actor=reviewer, application=application, approve=False)
     assert list(refused.value.message_dict) == ["reason"]
-    services.application_decide(actor=reviewer, application=application, approve=True)
+    application_decide(actor=reviewer, application=application, approve=True)
     with pytest.raises(ValidationError, match="already been decided"):
-        services.application_decide(
-            actor=reviewer, application=application, approve=False, reason="改判"
-        )
+        application_decide(actor=reviewer, application=application, approve=False, reason="改判")
     application.refresh_from_db()
     assert application.status == A.APPROVED
 
@@ -290,9 +288,9 @@ def test_voiding_returns_the_capacity_and_the_household_may_be_issued_again(revi
     b.issued(small, reviewer)
     blocked = b.approved(small, reviewer)
     with pytest.raises(ValidationError, match="none is left"):
-        services.voucher_issue(actor=reviewer, application=blocked)
+        voucher_issue(actor=reviewer, application=blocked)
 
-    voided = services.voucher_void(actor=reviewer, voucher=first, reason="凭证遗失，补发")
+    voided = voucher_void(actor=reviewer, voucher=first, reason="凭证遗失，补发")
 
     assert voided.status == V.VOIDED and voided.voided_by == reviewer and voided.voided_at
     assert _counters(small) == (1, Decimal("200.00")) == _rows(small)
@@ -302,23 +300,23 @@ def test_voiding_returns_the_capacity_and_the_household_may_be_issued_again(revi
     first.application.refresh_from_db()
     assert first.application.status == A.APPROVED
 
-    again = services.voucher_issue(actor=reviewer, application=first.application)
+    again = voucher_issue(actor=reviewer, application=first.application)
 
     assert again.code != first.code and again.person_id == first.person_id
     assert _counters(small) == (2, Decimal("400.00")) == _rows(small)
     assert selectors.progress(small)["issued"] == 2
     # The place went to the same household again; the other household is still refused.
     with pytest.raises(ValidationError, match="none is left"):
-        services.voucher_issue(actor=reviewer, application=blocked)
+        voucher_issue(actor=reviewer, application=blocked)
 
 
 def test_a_voided_place_can_go_to_another_household(reviewer):
     small = b.batch(count=1)
     first = b.issued(small, reviewer)
     waiting = b.approved(small, reviewer)
-    services.voucher_void(actor=reviewer, voucher=first, reason="户籍迁出")
+    voucher_void(actor=reviewer, voucher=first, reason="户籍迁出")
 
-    voucher = services.voucher_issue(actor=reviewer, application=waiting)
+    voucher = voucher_issue(actor=reviewer, application=waiting)
 
     assert voucher.person_id == waiting.person_id
     assert _counters(small) == (1, Decimal("200.00")) == _rows(small)
@@ -331,16 +329,16 @@ def test_only_an_unused_voucher_is_voided_once_with_a_reason(reviewer, org_a, ag
     b.join(small, org_a, reviewer)
     voucher = b.issued(small, reviewer)
     with pytest.raises(ValidationError) as refused:
-        services.voucher_void(actor=reviewer, voucher=voucher, reason="  ")
+        voucher_void(actor=reviewer, voucher=voucher, reason="  ")
     assert list(refused.value.message_dict) == ["reason"]
-    services.voucher_void(actor=reviewer, voucher=voucher, reason="错发")
+    voucher_void(actor=reviewer, voucher=voucher, reason="错发")
     with pytest.raises(ValidationError, match="voided"):
-        services.voucher_void(actor=reviewer, voucher=voucher, reason="再次作废")
+        voucher_void(actor=reviewer, voucher=voucher, reason="再次作废")
     used = b.issued(small, reviewer)
     stale = Voucher.objects.get(pk=used.pk)  # read before the redemption
     b.redeem(used, agency_a, factories.make_worker(org_a))
     with pytest.raises(ValidationError, match="redeemed"):
-        services.voucher_void(actor=reviewer, voucher=stale, reason="作废")
+        voucher_void(actor=reviewer, voucher=stale, reason="作废")
     assert _counters(small) == (1, Decimal("200.00")) == _rows(small)
 
 
@@ -356,7 +354,7 @@ def test_issue_rereads_the_application_a_stale_approved_copy_does_not_help(revie
     assert application.status == A.APPROVED  # the copy in hand is stale
 
     with pytest.raises(ValidationError, match="rejected"):
-        services.voucher_issue(actor=reviewer2, application=application)
+        voucher_issue(actor=reviewer2, application=application)
 
     assert _rows(small) == (0, Decimal("0.00"))
 
@@ -365,10 +363,10 @@ def test_approve_and_issue_rereads_an_application_approved_meanwhile(reviewer, r
     small = b.batch(count=5)
     application = b.apply(small, reviewer)
     stale = Application.objects.get(pk=application.pk)
-    services.application_decide(actor=reviewer2, application=application, approve=True)
+    application_decide(actor=reviewer2, application=application, approve=True)
     assert stale.status == A.SUBMITTED
 
-    voucher = services.application_approve_and_issue(actor=reviewer, application=stale)
+    voucher = application_approve_and_issue(actor=reviewer, application=stale)
 
     assert voucher.application_id == application.pk
     application.refresh_from_db()
@@ -379,9 +377,9 @@ def test_approve_and_issue_rereads_an_application_approved_meanwhile(reviewer, r
 def test_saving_a_batch_from_a_stale_copy_keeps_what_others_changed_meanwhile(reviewer, reviewer2):
     small = b.batch(count=3)
     stale = VoucherBatch.objects.get(pk=small.pk)
-    services.batch_save(actor=reviewer2, batch=small, data={"count": 4, "total": Decimal("800.00")})
+    batch_save(actor=reviewer2, batch=small, data={"count": 4, "total": Decimal("800.00")})
 
-    services.batch_save(actor=reviewer, batch=stale, data={"name": "更名后的批次"})
+    batch_save(actor=reviewer, batch=stale, data={"name": "更名后的批次"})
 
     small.refresh_from_db()
     assert (small.count, small.total, small.name) == (4, Decimal("800.00"), "更名后的批次")
@@ -390,7 +388,7 @@ def test_saving_a_batch_from_a_stale_copy_keeps_what_others_changed_meanwhile(re
 def test_a_batch_change_is_checked_against_the_row_as_it_is_now(reviewer):
     small = b.batch(count=3)
     stale = VoucherBatch.objects.get(pk=small.pk)
-    services.batch_save(
+    batch_save(
         actor=reviewer,
         batch=small,
         data={"count": 2, "face_value": Decimal("300.00"), "total": Decimal("600.00")},
@@ -398,7 +396,7 @@ def test_a_batch_change_is_checked_against_the_row_as_it_is_now(reviewer):
 
     # Valid against the stale copy (3 × 200 = 600), wrong against the row (2 × 300 = 600).
     with pytest.raises(ValidationError) as refused:
-        services.batch_save(actor=reviewer, batch=stale, data={"count": 3})
+        batch_save(actor=reviewer, batch=stale, data={"count": 3})
 
     assert list(refused.value.message_dict) == ["total"]
     small.refresh_from_db()

@@ -12,8 +12,15 @@ from django.utils import timezone
 from kunqu_jiafu.audit.models import AuditEntry
 from tests import factories
 from tests.vouchers import core_builders as b
-from vouchers import permissions, services
+from vouchers import permissions
 from vouchers.models import Application, FollowUp, Participation, Settlement, Voucher
+from vouchers.services.applications import application_decide
+from vouchers.services.batches import batch_save, participation_set
+from vouchers.services.choice import voucher_choose_agency
+from vouchers.services.issue import application_approve_and_issue, voucher_issue, voucher_void
+from vouchers.services.redemption import voucher_redeem
+from vouchers.services.settlement import settlement_create, settlement_mark_paid
+from vouchers.services.verification import followup_record, voucher_verify
 
 pytestmark = pytest.mark.django_db
 
@@ -35,11 +42,11 @@ def world(reviewer, approver, org_a, agency_a):
     b.redeem(redeemed, agency_a, worker)
     verified = b.issued(small, reviewer)
     b.redeem(verified, agency_a, worker)
-    services.voucher_verify(actor=reviewer, voucher=verified, passed=True)
+    voucher_verify(actor=reviewer, voucher=verified, passed=True)
     settled = b.issued(small, reviewer)
     b.redeem(settled, agency_a, worker)
-    services.voucher_verify(actor=reviewer, voucher=settled, passed=True)
-    statement = services.settlement_create(
+    voucher_verify(actor=reviewer, voucher=settled, passed=True)
+    statement = settlement_create(
         actor=reviewer, batch=small, agency=org_a, month=timezone.localdate()
     )
     return {
@@ -57,36 +64,30 @@ def world(reviewer, approver, org_a, agency_a):
 def _staff_calls(w, org):
     today = timezone.localdate()
     return {
-        "batch_save": lambda u: services.batch_save(
-            actor=u, batch=w["batch"], data={"name": "改名"}
-        ),
-        "participation_set": lambda u: services.participation_set(
+        "batch_save": lambda u: batch_save(actor=u, batch=w["batch"], data={"name": "改名"}),
+        "participation_set": lambda u: participation_set(
             actor=u, batch=w["batch"], agency=org, active=False
         ),
         "application_create": lambda u: b.apply(w["batch"], u),
-        "application_decide": lambda u: services.application_decide(
+        "application_decide": lambda u: application_decide(
             actor=u, application=w["submitted"], approve=True
         ),
-        "voucher_issue": lambda u: services.voucher_issue(actor=u, application=w["approved"]),
-        "application_approve_and_issue": lambda u: services.application_approve_and_issue(
+        "voucher_issue": lambda u: voucher_issue(actor=u, application=w["approved"]),
+        "application_approve_and_issue": lambda u: application_approve_and_issue(
             actor=u, application=w["submitted"]
         ),
-        "voucher_void": lambda u: services.voucher_void(
-            actor=u, voucher=w["issued"], reason="作废"
-        ),
-        "voucher_choose_agency (on behalf)": lambda u: services.voucher_choose_agency(
+        "voucher_void": lambda u: voucher_void(actor=u, voucher=w["issued"], reason="作废"),
+        "voucher_choose_agency (on behalf)": lambda u: voucher_choose_agency(
             voucher=w["issued"], agency=org, actor=u
         ),
-        "followup_record": lambda u: services.followup_record(
+        "followup_record": lambda u: followup_record(
             actor=u, voucher=w["redeemed"], called_on=today, reached=True, satisfaction=5
         ),
-        "voucher_verify": lambda u: services.voucher_verify(
-            actor=u, voucher=w["redeemed"], passed=True
-        ),
-        "settlement_create": lambda u: services.settlement_create(
+        "voucher_verify": lambda u: voucher_verify(actor=u, voucher=w["redeemed"], passed=True),
+        "settlement_create": lambda u: settlement_create(
             actor=u, batch=w["batch"], agency=org, month=today
         ),
-        "settlement_mark_paid": lambda u: services.settlement_mark_paid(
+        "settlement_mark_paid": lambda u: settlement_mark_paid(
             actor=u, settlement=w["statement"], paid_on=today
         ),
     }
@@ -123,7 +124,7 @@ def test_staff_services_are_refused_to_everyone_but_reviewers_and_approvers(
 def test_only_an_agency_user_redeems(request, world, who):
     user = request.getfixturevalue(who)
     with pytest.raises(PermissionDenied):
-        services.voucher_redeem(
+        voucher_redeem(
             actor=user,
             code=world["issued"].code,
             service_date=timezone.localdate(),
@@ -137,7 +138,7 @@ def test_an_agency_user_without_an_agency_cannot_redeem(world):
     loose = factories.make_user("loose", "机构用户")
     assert not permissions.can_redeem(loose)[0]
     with pytest.raises(PermissionDenied):
-        services.voucher_redeem(
+        voucher_redeem(
             actor=loose,
             code=world["issued"].code,
             service_date=timezone.localdate(),

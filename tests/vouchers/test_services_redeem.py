@@ -14,8 +14,12 @@ from agencies.models import Agency, AgencyStanding
 from tests import factories
 from tests.vouchers import core_builders as b
 from tests.vouchers.core_builders import english  # noqa: F401 - fixture
-from vouchers import codes, services
+from vouchers import codes
 from vouchers.models import Service, Voucher
+from vouchers.services import common as service_common
+from vouchers.services.choice import voucher_choose_agency
+from vouchers.services.issue import voucher_void
+from vouchers.services.redemption import voucher_redeem
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -37,7 +41,7 @@ def worker_a(org_a):
 def chosen(setting, reviewer, org_a):
     """An issued voucher whose holder chose agency A."""
     voucher = b.issued(setting, reviewer)
-    return services.voucher_choose_agency(voucher=voucher, agency=org_a)
+    return voucher_choose_agency(voucher=voucher, agency=org_a)
 
 
 def _redeem(user, voucher_or_code, worker, **extra):
@@ -50,7 +54,7 @@ def _redeem(user, voucher_or_code, worker, **extra):
         "worker": worker,
         "hours": Decimal("2"),
     }
-    return services.voucher_redeem(**(values | extra))
+    return voucher_redeem(**(values | extra))
 
 
 def _refused(user, voucher_or_code, worker, **extra) -> dict[str, list[str]]:
@@ -89,14 +93,14 @@ def test_the_redeemer_is_named_by_full_name_when_there_is_one(chosen, org_a, wor
 
 def test_an_expired_voucher_is_not_redeemed(chosen, agency_a, worker_a, monkeypatch):
     last_day = chosen.valid_until
-    monkeypatch.setattr(services, "_today", lambda: last_day + dt.timedelta(days=1))
+    monkeypatch.setattr(service_common, "today", lambda: last_day + dt.timedelta(days=1))
 
     message = _refused(agency_a, chosen, worker_a, service_date=last_day)["code"][0]
 
     assert "expired" in message
     assert not Service.objects.exists()
     # On its last day it is still good (served by a worker who is green that day).
-    monkeypatch.setattr(services, "_today", lambda: last_day)
+    monkeypatch.setattr(service_common, "today", lambda: last_day)
     type(worker_a).objects.filter(pk=worker_a.pk).update(
         health_check_on=last_day - dt.timedelta(days=30), accident_insurance_until=last_day
     )
@@ -119,14 +123,14 @@ def test_no_redemption_before_the_holder_chose_an_agency(setting, reviewer, agen
 def test_a_changed_choice_moves_the_redemption_to_the_new_agency(
     chosen, agency_a, agency_b, org_b, worker_a
 ):
-    services.voucher_choose_agency(voucher=chosen, agency=org_b)
+    voucher_choose_agency(voucher=chosen, agency=org_b)
     assert "another agency" in _refused(agency_a, chosen, worker_a)["code"][0]
     service, _ = _redeem(agency_b, chosen, factories.make_worker(org_b))
     assert service.agency == org_b
 
 
 def test_a_voided_voucher_is_not_redeemed(chosen, reviewer, agency_a, worker_a):
-    services.voucher_void(actor=reviewer, voucher=chosen, reason="错发")
+    voucher_void(actor=reviewer, voucher=chosen, reason="错发")
     assert "voided" in _refused(agency_a, chosen, worker_a)["code"][0]
 
 
@@ -221,7 +225,7 @@ def test_the_same_key_with_other_content_is_refused_on_the_key(
     chosen, setting, reviewer, org_a, agency_a, worker_a
 ):
     _redeem(agency_a, chosen, worker_a, idempotency_key="req-1")
-    other = services.voucher_choose_agency(voucher=b.issued(setting, reviewer), agency=org_a)
+    other = voucher_choose_agency(voucher=b.issued(setting, reviewer), agency=org_a)
     for change in (
         {"hours": Decimal("3")},
         {"note": "改了备注"},
@@ -243,7 +247,7 @@ def test_idempotency_keys_belong_to_one_agency(
     setting, reviewer, chosen, org_b, agency_a, agency_b, worker_a
 ):
     mine, _ = _redeem(agency_a, chosen, worker_a, idempotency_key="req-1")
-    theirs = services.voucher_choose_agency(voucher=b.issued(setting, reviewer), agency=org_b)
+    theirs = voucher_choose_agency(voucher=b.issued(setting, reviewer), agency=org_b)
 
     service, replayed = _redeem(
         agency_b, theirs, factories.make_worker(org_b), idempotency_key="req-1"

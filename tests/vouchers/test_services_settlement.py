@@ -16,8 +16,10 @@ from kunqu_jiafu.documents.numbering import format_notice_number
 from tests import factories
 from tests.vouchers import core_builders as b
 from tests.vouchers.core_builders import english  # noqa: F401 - fixture
-from vouchers import selectors, services
+from vouchers import selectors
 from vouchers.models import Settlement, Voucher
+from vouchers.services.settlement import settlement_create, settlement_mark_paid
+from vouchers.services.verification import voucher_verify
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -53,7 +55,7 @@ def serve(setting, reviewer):
         b.backdate(voucher, MONTH_BEFORE)
         b.redeem(voucher, agency_user, worker, on=on)
         if verify is not None:
-            services.voucher_verify(actor=reviewer, voucher=voucher, passed=verify, note="核查")
+            voucher_verify(actor=reviewer, voucher=voucher, passed=verify, note="核查")
         voucher.refresh_from_db()
         return voucher
 
@@ -61,7 +63,7 @@ def serve(setting, reviewer):
 
 
 def _settle(actor, setting, agency, month) -> Settlement:
-    return services.settlement_create(actor=actor, batch=setting, agency=agency, month=month)
+    return settlement_create(actor=actor, batch=setting, agency=agency, month=month)
 
 
 def _month_error(actor, setting, agency, month) -> str:
@@ -125,7 +127,7 @@ def test_a_voucher_verified_late_goes_into_the_next_statement(
     first = _settle(reviewer, setting, org_a, LAST_MONTH)
     assert list(first.vouchers.all()) == [on_time]
 
-    services.voucher_verify(actor=reviewer, voucher=late, passed=True)
+    voucher_verify(actor=reviewer, voucher=late, passed=True)
     message = _month_error(reviewer, setting, org_a, LAST_MONTH)
     assert "already has a statement" in message and f"{LAST_MONTH:%Y-%m}" in message
     fresh = serve(agency_a, timezone.localdate())
@@ -193,13 +195,13 @@ def test_payment_is_recorded_by_an_approver_who_did_not_draw_it_up(
     today = timezone.localdate()
 
     with pytest.raises(PermissionDenied, match="different approver"):
-        services.settlement_mark_paid(actor=approver, settlement=statement, paid_on=today)
+        settlement_mark_paid(actor=approver, settlement=statement, paid_on=today)
     with pytest.raises(PermissionDenied, match="Only an approver"):
-        services.settlement_mark_paid(actor=reviewer, settlement=statement, paid_on=today)
+        settlement_mark_paid(actor=reviewer, settlement=statement, paid_on=today)
     statement.refresh_from_db()
     assert statement.status == Settlement.Status.ISSUED
 
-    paid = services.settlement_mark_paid(
+    paid = settlement_mark_paid(
         actor=approver2, settlement=statement, paid_on=today, reference=" 财付2026-118 "
     )
 
@@ -216,10 +218,10 @@ def test_a_statement_is_paid_once(setting, serve, reviewer, approver, org_a, age
     serve(agency_a, LAST_MONTH + dt.timedelta(days=1))
     statement = _settle(reviewer, setting, org_a, LAST_MONTH)
     today = timezone.localdate()
-    services.settlement_mark_paid(actor=approver, settlement=statement, paid_on=today)
+    settlement_mark_paid(actor=approver, settlement=statement, paid_on=today)
 
     with pytest.raises(ValidationError, match="already paid"):
-        services.settlement_mark_paid(actor=approver, settlement=statement, paid_on=today)
+        settlement_mark_paid(actor=approver, settlement=statement, paid_on=today)
 
     statement.refresh_from_db()
     assert statement.paid_on == today
@@ -233,6 +235,6 @@ def test_the_payment_date_is_neither_in_the_future_nor_before_the_statement(
     statement = _settle(reviewer, setting, org_a, LAST_MONTH)
     for day in (timezone.localdate() + dt.timedelta(days=1), LAST_MONTH):
         with pytest.raises(ValidationError) as refused:
-            services.settlement_mark_paid(actor=approver, settlement=statement, paid_on=day)
+            settlement_mark_paid(actor=approver, settlement=statement, paid_on=day)
         assert list(refused.value.message_dict) == ["paid_on"], day
     assert not Voucher.objects.filter(status=V.REIMBURSED).exists()

@@ -9,8 +9,15 @@ from django.utils import timezone
 
 from agencies.models import BusinessFormat
 from tests.factories import id_number, make_worker
-from vouchers import selectors, services
+from vouchers import selectors
 from vouchers.models import Application, TargetGroup, Voucher, VoucherBatch
+from vouchers.services.applications import application_create, application_decide
+from vouchers.services.batches import participation_set
+from vouchers.services.choice import voucher_choose_agency
+from vouchers.services.issue import voucher_issue
+from vouchers.services.redemption import voucher_redeem
+from vouchers.services.settlement import settlement_create, settlement_mark_paid
+from vouchers.services.verification import followup_record, voucher_verify
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -22,9 +29,9 @@ PNG = (
 @pytest.mark.django_db
 def test_journey_from_application_to_reimbursement(org_a, agency_a, reviewer, approver):
     batch = VoucherBatch.objects.get(year=2026)
-    services.participation_set(actor=reviewer, batch=batch, agency=org_a)
+    participation_set(actor=reviewer, batch=batch, agency=org_a)
     group = TargetGroup.objects.get(code="unemployed")
-    application = services.application_create(
+    application = application_create(
         batch=batch,
         id_number=id_number(),
         name="李桂兰",
@@ -35,13 +42,13 @@ def test_journey_from_application_to_reimbursement(org_a, agency_a, reviewer, ap
         evidence=SimpleUploadedFile("card.png", PNG, content_type="image/png"),
     )
     assert application.number.startswith("JQ2026-")
-    services.application_decide(actor=reviewer, application=application, approve=True)
-    voucher = services.voucher_issue(actor=reviewer, application=application)
+    application_decide(actor=reviewer, application=application, approve=True)
+    voucher = voucher_issue(actor=reviewer, application=application)
     batch.refresh_from_db()
     assert (batch.issued_count, batch.issued_amount) == (1, Decimal("200.00"))
-    services.voucher_choose_agency(voucher=voucher, agency=org_a)
+    voucher_choose_agency(voucher=voucher, agency=org_a)
     worker = make_worker(org_a)
-    service, replayed = services.voucher_redeem(
+    service, replayed = voucher_redeem(
         actor=agency_a,
         code=voucher.display_code.lower(),
         service_date=timezone.localdate(),
@@ -51,7 +58,7 @@ def test_journey_from_application_to_reimbursement(org_a, agency_a, reviewer, ap
         idempotency_key="k1",
     )
     assert not replayed
-    again, replayed = services.voucher_redeem(
+    again, replayed = voucher_redeem(
         actor=agency_a,
         code=voucher.code,
         service_date=timezone.localdate(),
@@ -61,21 +68,19 @@ def test_journey_from_application_to_reimbursement(org_a, agency_a, reviewer, ap
         idempotency_key="k1",
     )
     assert replayed and again.pk == service.pk
-    services.followup_record(
+    followup_record(
         actor=reviewer,
         voucher=voucher,
         called_on=timezone.localdate(),
         reached=True,
         satisfaction=5,
     )
-    services.voucher_verify(actor=reviewer, voucher=voucher, passed=True)
-    settlement = services.settlement_create(
+    voucher_verify(actor=reviewer, voucher=voucher, passed=True)
+    settlement = settlement_create(
         actor=reviewer, batch=batch, agency=org_a, month=timezone.localdate()
     )
     assert settlement.amount == Decimal("200.00") and settlement.voucher_count == 1
-    services.settlement_mark_paid(
-        actor=approver, settlement=settlement, paid_on=timezone.localdate()
-    )
+    settlement_mark_paid(actor=approver, settlement=settlement, paid_on=timezone.localdate())
     voucher.refresh_from_db()
     assert voucher.status == Voucher.Status.REIMBURSED
     figures = selectors.progress(batch)

@@ -24,8 +24,11 @@ from kunqu_jiafu.web.admin_kit.common import (
     status_badge,
 )
 
-from .. import selectors, services
+from .. import selectors
 from ..models import Application, Voucher
+from ..services.applications import application_decide
+from ..services.issue import application_approve_and_issue, voucher_issue
+from ..workflow import APPLICATION_TRANSITIONS
 from .common import (
     APPLICATION_TONES,
     VOUCHER_TONES,
@@ -35,7 +38,6 @@ from .common import (
 )
 from .exports import ApplicationExport
 from .forms import ApplicationAddForm
-from .transitions import APPLICATION_TRANSITIONS
 
 # What each audited step of an application (and of its vouchers) is called in its history.
 HISTORY_LABELS = {
@@ -55,6 +57,7 @@ ADD_FIELDS = (
     "id_number",
     "name",
     "phone",
+    "head_id_number",
     "address",
     "street",
     "target_group",
@@ -233,17 +236,17 @@ class ApplicationAdmin(
 
     def review_perform(self, request, obj, action, reason, **extra):
         if action == "approve":
-            return services.application_decide(
+            return application_decide(
                 actor=request.user, application=obj, approve=True, reason=reason
             )
         if action == "reject":
-            return services.application_decide(
+            return application_decide(
                 actor=request.user, application=obj, approve=False, reason=reason
             )
         if action == "approve_issue":
-            return services.application_approve_and_issue(actor=request.user, application=obj)
+            return application_approve_and_issue(actor=request.user, application=obj)
         if action == "issue":
-            return services.voucher_issue(actor=request.user, application=obj)
+            return voucher_issue(actor=request.user, application=obj)
         raise ValueError(action)
 
     def review_context(self, request, obj, transition) -> dict:

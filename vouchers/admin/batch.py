@@ -23,8 +23,9 @@ from kunqu_jiafu.web.admin_kit.common import (
 )
 from kunqu_jiafu.web.admin_kit.reference import ReferenceAdmin
 
-from .. import selectors, services
+from .. import selectors
 from ..models import Participation, TargetGroup, Voucher, VoucherBatch
+from ..services.batches import BATCH_FIELDS, participation_set
 from .common import (
     BATCH_TONES,
     OfficialsReadOnlyMixin,
@@ -165,7 +166,7 @@ class VoucherBatchAdmin(
             return ()
         if not self.has_change_permission(request, obj):
             return (
-                *services.BATCH_FIELDS,
+                *BATCH_FIELDS,
                 "issued_count",
                 "issued_amount_display",
                 "remaining_display",
@@ -451,7 +452,7 @@ class ParticipationAdmin(
         done = 0
         for participation in queryset.select_related("agency", "batch"):
             try:
-                services.participation_set(
+                participation_set(
                     actor=request.user,
                     batch=participation.batch,
                     agency=participation.agency,
@@ -504,7 +505,7 @@ class ParticipationAdmin(
             added = []
             for agency in form.cleaned_data["agencies"]:
                 try:
-                    services.participation_set(
+                    participation_set(
                         actor=request.user,
                         batch=chosen,
                         agency=agency,

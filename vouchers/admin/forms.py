@@ -15,8 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency
 from kunqu_jiafu.web.admin_kit.forms import ServiceForm
 
-from .. import selectors, services
+from .. import selectors
 from ..models import Application, Participation, VoucherBatch
+from ..services.applications import application_create
+from ..services.batches import BATCH_FIELDS, batch_save, participation_set
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -64,7 +66,7 @@ class ActionReasonForm(forms.Form):
 class BatchForm(ServiceForm):
     class Meta:
         model = VoucherBatch
-        fields = services.BATCH_FIELDS
+        fields = BATCH_FIELDS
         widgets = {
             "applications_open_on": DATE_INPUT,
             "applications_close_on": DATE_INPUT,
@@ -77,10 +79,8 @@ class BatchForm(ServiceForm):
         }
 
     def commit(self, actor) -> VoucherBatch:
-        data = {f: self.cleaned_data[f] for f in services.BATCH_FIELDS if f in self.cleaned_data}
-        return services.batch_save(
-            actor=actor, data=data, batch=self.instance if self.instance.pk else None
-        )
+        data = {f: self.cleaned_data[f] for f in BATCH_FIELDS if f in self.cleaned_data}
+        return batch_save(actor=actor, data=data, batch=self.instance if self.instance.pk else None)
 
 
 class ParticipationChangeForm(ServiceForm):
@@ -91,7 +91,7 @@ class ParticipationChangeForm(ServiceForm):
         fields = ("active", "note")
 
     def commit(self, actor) -> Participation:
-        return services.participation_set(
+        return participation_set(
             actor=actor,
             batch=self.instance.batch,
             agency=self.instance.agency,
@@ -134,6 +134,16 @@ class ApplicationAddForm(ServiceForm):
         help_text=_("18 characters; full-width digits and a lower-case x are accepted."),
     )
     name = forms.CharField(label=_("full name"), max_length=50)
+    head_id_number = forms.CharField(
+        label=_("household head's ID number"),
+        max_length=30,
+        required=False,
+        help_text=_(
+            "Required when the batch gives one voucher per household: the household head's "
+            "18-character ID number (the applicant's own when they are the head). With the "
+            "address below it identifies the household."
+        ),
+    )
     evidence_file = forms.FileField(
         label=_("evidence"),
         required=False,
@@ -148,6 +158,7 @@ class ApplicationAddForm(ServiceForm):
         "id_number",
         "name",
         "phone",
+        "head_id_number",
         "address",
         "street",
         "target_group",
@@ -180,7 +191,7 @@ class ApplicationAddForm(ServiceForm):
 
     def commit(self, actor) -> Application:
         data = self.cleaned_data
-        return services.application_create(
+        return application_create(
             batch=data["batch"],
             id_number=data["id_number"],
             name=data["name"],
@@ -191,6 +202,8 @@ class ApplicationAddForm(ServiceForm):
             evidence=data.get("evidence_file"),
             note=data.get("note") or "",
             actor=actor,
+            head_id_number=data.get("head_id_number") or "",
+            head_required=True,
         )
 
 

@@ -27,8 +27,10 @@ from kunqu_jiafu.web.admin_kit.common import (
     status_badge,
 )
 
-from .. import permissions, selectors, services
+from .. import permissions, selectors
 from ..models import Settlement
+from ..services.settlement import settlement_create, settlement_mark_paid
+from ..workflow import SETTLEMENT_TRANSITIONS
 from .common import (
     SETTLEMENT_TONES,
     VoucherActionsMixin,
@@ -42,7 +44,6 @@ from .common import (
 from .exports import SettlementExport
 from .filters import MonthFilter
 from .forms import MarkPaidForm, SettlementDrawForm
-from .transitions import SETTLEMENT_TRANSITIONS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -150,7 +151,7 @@ class SettlementAdmin(VoucherActionsMixin, AuditHistoryMixin, ExportXlsxMixin, a
     def review_perform(self, request, obj, action, reason, paid_on=None, reference="", **extra):
         if action != "mark_paid":
             raise ValueError(action)
-        return services.settlement_mark_paid(
+        return settlement_mark_paid(
             actor=request.user, settlement=obj, paid_on=paid_on, reference=reference or ""
         )
 
@@ -263,7 +264,7 @@ class SettlementAdmin(VoucherActionsMixin, AuditHistoryMixin, ExportXlsxMixin, a
                 messages.error(request, gettext("No such agency; reload the page and try again."))
                 continue
             try:
-                settlement = services.settlement_create(
+                settlement = settlement_create(
                     actor=request.user, batch=batch, agency=agency, month=month
                 )
             except (ValidationError, PermissionDenied) as exc:

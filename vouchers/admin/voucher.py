@@ -26,8 +26,12 @@ from kunqu_jiafu.web.admin_kit.common import (
     status_badge,
 )
 
-from .. import codes, selectors, services
+from .. import codes, selectors
 from ..models import FollowUp, Service, Voucher
+from ..services.choice import voucher_choose_agency
+from ..services.issue import voucher_void
+from ..services.verification import followup_record, voucher_verify
+from ..workflow import VOUCHER_TRANSITIONS
 from .common import (
     VOUCHER_TONES,
     OfficialsReadOnlyMixin,
@@ -41,7 +45,6 @@ from .common import (
 from .exports import VoucherExport
 from .filters import HasFollowUpFilter, SatisfactionFilter
 from .forms import ActionReasonForm, ChooseAgencyForm, FollowUpForm, VerifyFailForm, VerifyPassForm
-from .transitions import VOUCHER_TRANSITIONS
 
 
 def search_by_code(queryset, term: str, lookup: str = "code"):
@@ -247,15 +250,15 @@ class VoucherAdmin(
     def review_perform(self, request, obj, action, reason, **extra):
         actor = request.user
         if action == "choose_agency":
-            return services.voucher_choose_agency(voucher=obj, agency=extra["agency"], actor=actor)
+            return voucher_choose_agency(voucher=obj, agency=extra["agency"], actor=actor)
         if action == "void":
-            return services.voucher_void(actor=actor, voucher=obj, reason=reason)
+            return voucher_void(actor=actor, voucher=obj, reason=reason)
         if action in ("verify_pass", "verify_fail"):
-            return services.voucher_verify(
+            return voucher_verify(
                 actor=actor, voucher=obj, passed=action == "verify_pass", note=reason
             )
         if action == "follow_up":
-            return services.followup_record(
+            return followup_record(
                 actor=actor,
                 voucher=obj,
                 called_on=extra["called_on"],

@@ -1,17 +1,20 @@
-"""What the admin offers on an application, a voucher and a statement, by status and role.
+"""What may happen to an application, a voucher and a statement, by status and role.
 
 Read top to bottom: (action, current status, next status, roles, reason required, label). The
-tables only decide which buttons and bulk actions are shown; vouchers.services checks again
-(roles, caps, four eyes) and has the last word."""
+admin offers its buttons and bulk actions from these tables; the services ask ``find`` whether
+the action is open from the object's status now, and check roles, caps and four eyes again."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.utils.translation import gettext_lazy as _
 
+from kunqu_jiafu import workflow as core
 from kunqu_jiafu.accounts.roles import APPROVER, REVIEWER
 from kunqu_jiafu.workflow import Transition
 
-from ..models import Application, Settlement, Voucher
+from .models import Application, Settlement, Voucher
 
 STAFF = (REVIEWER, APPROVER)
 A = Application.Status
@@ -25,7 +28,8 @@ APPLICATION_TRANSITIONS = (
     Transition("issue", A.APPROVED, A.ISSUED, STAFF, False, _("Issue the voucher")),
 )
 
-_USED = (V.REDEEMED, V.VERIFIED, V.REJECTED, V.REIMBURSED)
+# A voucher whose home service is recorded (follow-up calls are made about these).
+USED = (V.REDEEMED, V.VERIFIED, V.REJECTED, V.REIMBURSED)
 VOUCHER_TRANSITIONS = (
     Transition("choose_agency", V.ISSUED, V.ISSUED, STAFF, False, _("Choose the agency")),
     Transition("void", V.ISSUED, V.VOIDED, STAFF, True, _("Void")),
@@ -33,10 +37,19 @@ VOUCHER_TRANSITIONS = (
     Transition("verify_fail", V.REDEEMED, V.REJECTED, STAFF, True, _("Verification failed")),
     *(
         Transition("follow_up", status, status, STAFF, False, _("Record a follow-up call"))
-        for status in _USED
+        for status in USED
     ),
 )
 
 SETTLEMENT_TRANSITIONS = (
     Transition("mark_paid", S.ISSUED, S.PAID, (APPROVER,), False, _("Mark as paid")),
 )
+
+
+def find(table: tuple[Transition, ...], source: str, action: str) -> Transition | None:
+    """The one check: the row of ``action`` from status ``source``, None when it is not open."""
+    return core.find(table, source, action)
+
+
+def available(table: tuple[Transition, ...], source: str, roles: Iterable[str]) -> list[Transition]:
+    return core.available(table, source, roles)
