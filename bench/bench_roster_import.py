@@ -36,8 +36,8 @@ from openpyxl import Workbook, load_workbook  # noqa: E402
 
 from kunqu_jiafu.people.models import Person  # noqa: E402
 from tests import factories  # noqa: E402
-from training import importers as imp  # noqa: E402
-from training import roster_columns as columns  # noqa: E402
+from training import imports as columns  # noqa: E402
+from training import imports as imp  # noqa: E402
 from training import services  # noqa: E402
 from training.models import Course, CourseKind, Enrolment  # noqa: E402
 

@@ -23,8 +23,7 @@ from kunqu_jiafu.documents.spreadsheets import (
     style_header_cell,
 )
 
-from .models import Course, Enrolment
-from .roster_columns import (
+from .imports import (
     ATTENDED_HOURS,
     CERTIFICATE_NUMBER,
     CERTIFIED_ON,
@@ -48,6 +47,7 @@ from .roster_columns import (
     STREET,
     UNEMPLOYED,
 )
+from .models import Course, Enrolment
 
 _EXAM_TEXT = {value: text for text, value in EXAM_RESULTS.items()}
 _DATES = {COMPLETED_ON, CERTIFIED_ON, COURSE_START}

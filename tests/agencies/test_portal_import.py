@@ -35,8 +35,8 @@ class Result:
 
 @pytest.fixture
 def importer(monkeypatch):
-    """Replace agencies.importers with a stub recording its calls."""
-    stub = types.ModuleType("agencies.importers")
+    """Replace agencies.imports with a stub recording its calls."""
+    stub = types.ModuleType("agencies.imports")
     stub.calls = []
     stub.result = Result(ok=True, created=3, updated=1)
     stub.raise_error = None
@@ -49,9 +49,9 @@ def importer(monkeypatch):
 
     stub.workers_import = workers_import
     stub.build_template = lambda: b"PK\x03\x04 template bytes"
-    monkeypatch.setitem(sys.modules, "agencies.importers", stub)
-    monkeypatch.setattr(agencies, "importers", stub, raising=False)
-    monkeypatch.setattr(views, "importers", stub)
+    monkeypatch.setitem(sys.modules, "agencies.imports", stub)
+    monkeypatch.setattr(agencies, "imports", stub, raising=False)
+    monkeypatch.setattr(views, "imports", stub)
     return stub
 
 
@@ -126,7 +126,7 @@ def _filled_template(rows: list[list]) -> bytes:
 
     from openpyxl import load_workbook
 
-    from agencies.importers import build_template
+    from agencies.imports import build_template
 
     book = load_workbook(io.BytesIO(build_template()))
     sheet = book.worksheets[0]

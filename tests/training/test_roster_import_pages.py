@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from kunqu_jiafu.people.models import Person
 from tests import factories
 from tests.training.test_roster_import import _course, _ids, _row, _xlsx
-from training import roster_columns as col
+from training import imports as col
 from training.models import Enrolment
 
 
