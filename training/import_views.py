@@ -32,8 +32,8 @@ from django.views.decorators.http import require_http_methods
 from agencies.views import agency_member
 
 from . import imports, permissions, selectors
-from .imports import MAX_FILE_BYTES
 from .models import Course
+from .roster_columns import MAX_FILE_BYTES
 
 _SALT = "training.roster_import"
 STAGING_MAX_AGE = 2 * 3600  # seconds a preview may wait for its confirmation

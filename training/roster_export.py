@@ -23,7 +23,8 @@ from kunqu_jiafu.documents.spreadsheets import (
     style_header_cell,
 )
 
-from .imports import (
+from .models import Course, Enrolment
+from .roster_columns import (
     ATTENDED_HOURS,
     CERTIFICATE_NUMBER,
     CERTIFIED_ON,
@@ -47,7 +48,6 @@ from .imports import (
     STREET,
     UNEMPLOYED,
 )
-from .models import Course, Enrolment
 
 _EXAM_TEXT = {value: text for text, value in EXAM_RESULTS.items()}
 _DATES = {COMPLETED_ON, CERTIFIED_ON, COURSE_START}

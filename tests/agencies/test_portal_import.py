@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 import types
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -71,6 +72,19 @@ def test_template_downloads_as_an_xlsx_attachment(client_for, agency_a, importer
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
     assert ".xlsx" in response["Content-Disposition"]
+
+
+def test_template_download_has_an_ascii_file_name_beside_the_chinese_one(
+    client_for, agency_a, reviewer
+):
+    quoted = quote("从业人员导入模板.xlsx")
+    for client, name in (
+        (client_for(agency_a), "portal:workers_template"),
+        (client_for(reviewer), "admin:agencies_worker_import_template"),
+    ):
+        disposition = client.get(reverse(name))["Content-Disposition"]
+        assert 'filename="worker-import-template.xlsx"' in disposition
+        assert f"filename*=UTF-8''{quoted}" in disposition
 
 
 def test_successful_import_reports_the_counts(client_for, agency_a, org_a, importer):

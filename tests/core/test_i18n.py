@@ -576,7 +576,7 @@ def test_roster_import_preview_and_errors_are_chinese(
     url_name, user, agency_a, org_a, client_for, catalogue, request
 ):
     from tests.training import test_roster_import as roster
-    from training import imports as col
+    from training import roster_columns as col
 
     course = roster._course(agency_a, org_a, capacity=50)
     client = client_for(request.getfixturevalue(user))

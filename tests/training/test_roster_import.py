@@ -17,8 +17,8 @@ from openpyxl import Workbook, load_workbook
 from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.people.models import Person
 from tests import factories
-from training import imports as col
 from training import imports as imp
+from training import roster_columns as col
 from training import services
 from training.models import CourseKind, Enrolment
 

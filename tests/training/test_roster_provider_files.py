@@ -18,8 +18,8 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from tests.training.test_roster_import import _course, _ids
-from training import imports as col
 from training import imports as imp
+from training import roster_columns as col
 
 TITLE = "昆都仑区2026年第一期家政服务员培训花名册"
 HEADER = ["序号", "姓 名", "身份证号码", "联系电话", "培训项目", "开班日期", "所属街道", "备注"]

@@ -19,8 +19,8 @@ from openpyxl import load_workbook
 
 from tests import factories
 from tests.training.test_roster_import import _course, _ids
-from training import imports as col
 from training import imports as imp
+from training import roster_columns as col
 from training import services
 from training.models import Enrolment
 
