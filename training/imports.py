@@ -157,7 +157,7 @@ def roster_template_download():
 def roster_preview(*, actor, course: Course, uploaded_file) -> RosterPreview:
     """Every problem of the file by row and column, and what the import would do."""
     importer = RosterImport(actor, course)
-    preview = importer.preview(uploaded_file, RosterPreview(ok=False))
+    preview = importer.preview(uploaded_file)
     preview.places_left = importer.places_left
     return preview
 
@@ -167,15 +167,12 @@ def roster_import(*, actor, course: Course, uploaded_file) -> ImportResult:
     return RosterImport(actor, course).run(uploaded_file)
 
 
-# Backwards-compatible name of the result.
-RosterResult = ImportResult
-
-
 class RosterImport(Importer):
     spec = SPEC
     model = Enrolment
     update_fields = (*RECORD_KEYS, "street")
     audit_action = "training.roster.imported"
+    preview_class = RosterPreview
     conflict_message = gettext_lazy(
         "Some of these people, enrolments or certificate numbers were saved by someone else at "
         "the same time; please import the file again."

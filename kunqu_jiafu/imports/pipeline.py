@@ -35,7 +35,6 @@ from kunqu_jiafu.people.services import (
 
 from .reading import Sheet, file_error, read_sheet
 from .spec import ImportSpec, RowError
-from .template import build_template
 
 PREVIEW_LINES = 200  # rows shown in the preview table; the counts cover the whole file
 
@@ -119,7 +118,7 @@ def clean_cells(spec: ImportSpec, number: int, cells: dict[str, Any]) -> Row:
 
 def row_errors(spec: ImportSpec, rows: list[Row]) -> list[RowError]:
     """Every row's errors, by row and then in the template's column order."""
-    order = spec.column_order()
+    order = spec.column_order
     return [
         RowError(row.number, column, message)
         for row in rows
@@ -135,6 +134,7 @@ class Importer:
     update_fields: ClassVar[tuple[str, ...]]  # written on a changed record
     audit_action: ClassVar[str]
     conflict_message: ClassVar[Any]  # lazy text: a concurrent save broke a unique rule
+    preview_class: ClassVar[type[Preview]] = Preview
 
     def __init__(self, actor) -> None:
         self.actor = actor
@@ -161,9 +161,6 @@ class Importer:
         return {"created": result.created, "updated": result.updated}
 
     # --- the pipeline -----------------------------------------------------------------------
-
-    def template(self) -> bytes:
-        return build_template(self.spec)
 
     def read(self, uploaded_file) -> Sheet:
         return read_sheet(uploaded_file, self.spec)
@@ -197,13 +194,12 @@ class Importer:
             )
         return result
 
-    def preview(self, uploaded_file, preview: Preview | None = None) -> Preview:
+    def preview(self, uploaded_file) -> Preview:
         """What ``run`` would do with the file, row by row; writes nothing."""
         self.check_permission()
         sheet = self.read(uploaded_file)
         plan, errors = self.plan(sheet, lock=False)
-        preview = preview or Preview(ok=False)
-        preview.ok = not errors
+        preview = self.preview_class(ok=not errors)
         preview.rows = len(sheet.rows)
         preview.new = sum(1 for item in plan if not item.is_update)
         preview.updated = sum(1 for item in plan if item.is_update)

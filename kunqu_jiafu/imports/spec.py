@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from import_export import widgets
@@ -73,13 +74,15 @@ class ImportSpec:
         return self.required_headers if self.read_required is None else self.read_required
 
     def column(self, key: str) -> Column:
-        return self._by_key()[key]
+        return self._by_key[key]
 
     def header_of(self, key: str) -> str:
-        return self._by_key()[key].header
+        return self._by_key[key].header
 
+    @cached_property
     def _by_key(self) -> dict[str, Column]:
         return {c.key: c for c in self.columns}
 
+    @cached_property
     def column_order(self) -> dict[str, int]:
         return {c.header: i for i, c in enumerate(self.columns)}
