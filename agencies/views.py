@@ -16,18 +16,18 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kunqu_jiafu.accounts.roles import is_agency_user, is_staff_member
 from kunqu_jiafu.documents.sniff import XLSX
+from kunqu_jiafu.documents.xlsx import attachment_header
 from kunqu_jiafu.people.idcard import normalize as normalize_id
 from kunqu_jiafu.people.models import Person
 from kunqu_jiafu.web.forms import posted, posted_files, show_service_errors
 
-from . import importers, permissions, rules, selectors, services, workflow
+from . import imports, permissions, rules, selectors, services, workflow
 from .forms import (
     AGENCY_FORM_FIELDS,
     COMMON_JOBS,
@@ -44,6 +44,7 @@ from .models import Agency, EmployeeSystemFiling, Worker
 
 WORKERS_PER_PAGE = 20
 TEMPLATE_FILENAME = "从业人员导入模板.xlsx"
+TEMPLATE_FALLBACK = "worker-import-template.xlsx"
 
 
 # --- access -----------------------------------------------------------------------------
@@ -477,7 +478,7 @@ def workers_import(request, agency: Agency):
     result = None
     if request.method == "POST" and form.is_valid():
         try:
-            result = importers.workers_import(
+            result = imports.workers_import(
                 actor=request.user, agency=agency, uploaded_file=form.cleaned_data["file"]
             )
         except ValidationError as exc:
@@ -505,9 +506,11 @@ def workers_import(request, agency: Agency):
 def workers_template(request, agency: Agency):
 
     return HttpResponse(
-        importers.build_template(),
+        imports.build_template(),
         content_type=XLSX,
-        headers={"Content-Disposition": content_disposition_header(True, TEMPLATE_FILENAME)},
+        headers={
+            "Content-Disposition": attachment_header(TEMPLATE_FILENAME, fallback=TEMPLATE_FALLBACK)
+        },
     )
 
 

@@ -36,7 +36,7 @@ from openpyxl import Workbook, load_workbook  # noqa: E402
 
 from kunqu_jiafu.people.models import Person  # noqa: E402
 from tests import factories  # noqa: E402
-from training import importers as imp  # noqa: E402
+from training import imports as imp  # noqa: E402
 from training import roster_columns as columns  # noqa: E402
 from training import services  # noqa: E402
 from training.models import Course, CourseKind, Enrolment  # noqa: E402
@@ -51,24 +51,24 @@ def make_file(rows: int, birth_year: int, hours: int = 40) -> bytes:
     for i in range(rows):
         number = factories.id_number(birth=f"{birth_year + i // 900}0101", seq=i % 900 + 100)
         passed = i % 4 != 0
-        sheet.append(
-            [
-                f"学员{i:05d}",
-                number,
-                f"139{i:08d}",
-                "是" if i % 7 == 0 else "否",
-                "是" if i % 3 == 0 else "否",
-                "是" if i % 10 == 0 else "否",
-                "否",
-                hours,
-                "是",
-                dt.datetime(2026, 3, 20),
-                "合格" if passed else "不合格",
-                f"C{birth_year}{i:06d}" if passed else None,
-                "四级" if passed else None,
-                dt.datetime(2026, 4, 1) if passed else None,
-            ]
-        )
+        values = {
+            columns.NAME: f"学员{i:05d}",
+            columns.ID_NUMBER: number,
+            columns.PHONE: f"139{i:08d}",
+            columns.HARD_TO_EMPLOY: "是" if i % 7 == 0 else "否",
+            columns.UNEMPLOYED: "是" if i % 3 == 0 else "否",
+            columns.GRADUATE: "是" if i % 10 == 0 else "否",
+            columns.LOW_INCOME: "否",
+            columns.ATTENDED_HOURS: hours,
+            columns.COMPLETED: "是",
+            columns.COMPLETED_ON: dt.datetime(2026, 3, 20),
+            columns.EXAM: "合格" if passed else "不合格",
+            columns.CERTIFICATE_NUMBER: f"C{birth_year}{i:06d}" if passed else None,
+            columns.SKILL_LEVEL: "四级" if passed else None,
+            columns.CERTIFIED_ON: dt.datetime(2026, 4, 1) if passed else None,
+        }
+        # By header, so the file follows the template's column order whatever it becomes.
+        sheet.append([values.get(header) for header in columns.HEADERS])
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
@@ -161,7 +161,8 @@ def run(rows: int, repeat: int) -> None:
         course = _course(user, agency, f"导入{r}", rows)
         data = import_files[r]
         wb = load_workbook(io.BytesIO(data))
-        for (cell,) in wb.active.iter_rows(min_row=2, min_col=8, max_col=8):
+        hours = list(columns.HEADERS).index(columns.ATTENDED_HOURS) + 1
+        for (cell,) in wb.active.iter_rows(min_row=2, min_col=hours, max_col=hours):
             cell.value = 36
         out = io.BytesIO()
         wb.save(out)

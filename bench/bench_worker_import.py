@@ -31,8 +31,8 @@ from django.db import connection, reset_queries  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from openpyxl import Workbook, load_workbook  # noqa: E402
 
-from agencies import importers as imp  # noqa: E402
-from agencies import worker_columns as columns  # noqa: E402
+from agencies import imports as columns  # noqa: E402
+from agencies import imports as imp  # noqa: E402
 from kunqu_jiafu.people.idcard import parse_id_number  # noqa: E402
 from tests import factories  # noqa: E402
 
@@ -42,7 +42,7 @@ def make_file(rows: int, birth_year: int, job: str = "家政服务员") -> bytes
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = columns.DATA_SHEET_TITLE
-    headers = columns.WorkerResource().headers()
+    headers = list(columns.HEADERS)
     sheet.append(headers)
     for i in range(rows):
         number = factories.id_number(birth=f"{birth_year + i // 900}0101", seq=i % 900 + 100)

@@ -34,7 +34,7 @@ from kunqu_jiafu.accounts.roles import (
 )
 from kunqu_jiafu.drf import FORBIDDEN, NOT_FOUND, ScopedViewSet, service_errors, staff_only
 
-from . import filters, importers, selectors, services
+from . import filters, imports, selectors, services
 from . import serializers as s
 
 TAG_COURSES = "培训课程"
@@ -140,7 +140,7 @@ class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         upload = serializer.validated_data["file"]
         with service_errors():
             if serializer.validated_data["confirm"]:
-                result = importers.roster_import(
+                result = imports.roster_import(
                     actor=request.user, course=course, uploaded_file=upload
                 )
                 new, updated, new_people, rows = (
@@ -150,7 +150,7 @@ class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
                     None,
                 )
             else:
-                result = importers.roster_preview(
+                result = imports.roster_preview(
                     actor=request.user, course=course, uploaded_file=upload
                 )
                 new, updated, new_people, rows = (

@@ -3,7 +3,7 @@
 The uploaded file is kept on the server between the two steps, in the private media area
 under a random name; the page carries only a signed token naming it, bound to the user,
 the course and the file's SHA-256. The confirm step re-reads that very file and imports it
-through ``training.importers.roster_import``, which checks every row again under the course
+through ``training.imports.roster_import``, which checks every row again under the course
 lock. The client can never swap in different data: a changed token fails its signature, a
 changed file fails its hash. The same flow serves the portal and the admin
 (``training.admin_import``).
@@ -25,17 +25,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from agencies.views import agency_member
-from kunqu_jiafu.documents.sniff import XLSX
 
-from . import importers, permissions, selectors
+from . import imports, permissions, selectors
 from .models import Course
-from .roster_columns import MAX_FILE_BYTES, TEMPLATE_FILENAME
+from .roster_columns import MAX_FILE_BYTES
 
 _SALT = "training.roster_import"
 STAGING_MAX_AGE = 2 * 3600  # seconds a preview may wait for its confirmation
@@ -140,7 +138,7 @@ def roster_import_flow(request, course: Course, *, template_name: str, context: 
         elif "confirm" in request.POST:
             upload, key = staged
             try:
-                result = importers.roster_import(
+                result = imports.roster_import(
                     actor=request.user, course=course, uploaded_file=upload
                 )
             except ValidationError as exc:
@@ -170,7 +168,7 @@ def roster_import_flow(request, course: Course, *, template_name: str, context: 
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                preview = importers.roster_preview(
+                preview = imports.roster_preview(
                     actor=request.user, course=course, uploaded_file=upload
                 )
             except ValidationError as exc:
@@ -196,11 +194,7 @@ def roster_import_flow(request, course: Course, *, template_name: str, context: 
 
 
 def roster_template_response() -> HttpResponse:
-    return HttpResponse(
-        importers.build_roster_template(),
-        content_type=XLSX,
-        headers={"Content-Disposition": content_disposition_header(True, TEMPLATE_FILENAME)},
-    )
+    return imports.roster_template_download()
 
 
 # --- portal pages (the provider's own courses) ----------------------------------------------

@@ -1,19 +1,25 @@
-"""Columns of the training roster import (培训花名册导入): names and widgets.
+"""The training roster's file format (培训花名册): column names, widgets, the template's help.
 
-The column names are the file format, so they stay Chinese. Widgets come from the shared
-spreadsheet module (full-width characters, stray spaces, Excel date serials, text dates);
-the two below are the roster's own.
+Shared by the roster import (``training.imports``) and the roster export
+(``training.roster_export``), which writes the same columns so a provider can fill in the
+exported roster and upload it again. The column names are the file format, so they stay
+Chinese. Widgets come from the core's import pipeline (full-width characters, stray spaces,
+Excel date serials, text dates); the ones below are the roster's own.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import widgets
 from stdnum.cn import ric
 
-from kunqu_jiafu.documents.spreadsheets import (
+from kunqu_jiafu.imports.spec import DATE_FORMAT, TEXT_FORMAT, Column
+from kunqu_jiafu.imports.widgets import (
+    NO,
+    YES,
     ExcelDateWidget,
     IdNumberWidget,
     PhoneWidget,
@@ -23,6 +29,8 @@ from kunqu_jiafu.documents.spreadsheets import (
 )
 
 from .models import Enrolment
+
+__all__ = ["NO", "YES"]  # re-exported for the export
 
 NAME = "姓名"
 ID_NUMBER = "身份证号"
@@ -145,33 +153,58 @@ class CodeWidget(TextWidget):
         return super().clean(text)
 
 
-@dataclass(frozen=True)
-class Column:
-    header: str
-    key: str
-    widget: widgets.Widget
+_YES_NO = gettext_lazy("是 or 否; empty means 否 for a new trainee and no change otherwise.")
+_DATE = gettext_lazy("Date, like 2025-06-30; not in the future.")
+
+
+def _yes_no(header: str, key: str, width: int, example: str) -> Column:
+    return Column(header, key, YesNoWidget(), False, None, width, _YES_NO, example, None, (YES, NO))
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column(NAME, "name", TextWidget(max_length=50)),
-    Column(ID_NUMBER, "id_number", IdNumberWidget()),
-    Column(KEY, "key", KeyWidget(max_length=20)),
-    Column(PHONE, "phone", PhoneWidget()),
-    Column(STREET, "street", TextWidget(max_length=50)),
-    Column(HARD_TO_EMPLOY, "is_hard_to_employ", YesNoWidget()),
-    Column(UNEMPLOYED, "is_unemployed", YesNoWidget()),
-    Column(GRADUATE, "is_graduate", YesNoWidget()),
-    Column(LOW_INCOME, "is_low_income", YesNoWidget()),
-    Column(ATTENDED_HOURS, "attended_hours", HoursWidget()),
-    Column(COMPLETED, "completed", YesNoWidget()),
-    Column(COMPLETED_ON, "completed_on", ExcelDateWidget()),
-    Column(EXAM, "exam", ExamWidget()),
-    Column(CERTIFICATE_NUMBER, "certificate_number", CodeWidget(max_length=40)),
-    Column(SKILL_LEVEL, "skill_level", TextWidget(max_length=20)),
-    Column(CERTIFIED_ON, "certified_on", ExcelDateWidget()),
-    Column(COURSE_NAME, "course_name", TextWidget(max_length=100)),
-    Column(COURSE_START, "course_start", ExcelDateWidget()),
-)
+    Column(NAME, "name", TextWidget(max_length=50), True, None, 10,
+           gettext_lazy("The trainee's name as on the ID card."), "李娜"),
+    Column(ID_NUMBER, "id_number", IdNumberWidget(), True, None, 22,
+           gettext_lazy("18-character resident ID number; enter it as text. A final x is read as X."),
+           EXAMPLE_ID_NUMBER, TEXT_FORMAT),
+    Column(KEY, "key", KeyWidget(max_length=20), False, None, 14,
+           gettext_lazy(
+               "Filled in on a roster exported from the system; it stands for the ID number "
+               "there. Leave it empty for a new trainee."
+           ), None, TEXT_FORMAT),
+    Column(PHONE, "phone", PhoneWidget(), False, None, 15,
+           gettext_lazy("Mobile or landline number."), "13900000000", TEXT_FORMAT),
+    Column(STREET, "street", TextWidget(max_length=50), False, None, 14,
+           gettext_lazy("The street or town where the trainee lives, as the bureau names it."),
+           "昆北街道"),
+    _yes_no(HARD_TO_EMPLOY, "is_hard_to_employ", 13, NO),
+    _yes_no(UNEMPLOYED, "is_unemployed", 10, YES),
+    _yes_no(GRADUATE, "is_graduate", 11, NO),
+    _yes_no(LOW_INCOME, "is_low_income", 9, NO),
+    Column(ATTENDED_HOURS, "attended_hours", HoursWidget(), False, None, 10,
+           gettext_lazy("Whole hours attended, at most the course's class hours."), 40),
+    Column(COMPLETED, "completed", YesNoWidget(), False, None, 10,
+           gettext_lazy("是 when the trainee completed the course."), YES, None, (YES, NO)),
+    Column(COMPLETED_ON, "completed_on", ExcelDateWidget(), False, None, 12,
+           gettext_lazy("Date of completion; empty with 是 means the course's last day."),
+           None, DATE_FORMAT),  # no example date, so the example fits any course
+    Column(EXAM, "exam", ExamWidget(), False, None, 12, gettext_lazy("合格, 不合格 or 未考核."),
+           "合格", None, tuple(EXAM_RESULTS)),
+    Column(CERTIFICATE_NUMBER, "certificate_number", CodeWidget(max_length=40), False, None, 22,
+           gettext_lazy("Only with exam result 合格; each number once in the whole system."),
+           "S000015020300001", TEXT_FORMAT),
+    Column(SKILL_LEVEL, "skill_level", TextWidget(max_length=20), False, None, 10,
+           gettext_lazy("For example 五级, 四级; needs a certificate number."), "四级"),
+    Column(CERTIFIED_ON, "certified_on", ExcelDateWidget(), False, None, 12, _DATE,
+           dt.date(2025, 7, 15), DATE_FORMAT),
+    Column(COURSE_NAME, "course_name", TextWidget(max_length=100), False, None, 24,
+           gettext_lazy("May be left empty; if filled in, it must be the name of this course."),
+           None),
+    Column(COURSE_START, "course_start", ExcelDateWidget(), False, None, 12,
+           gettext_lazy(
+               "May be left empty; if filled in, it must be this course's start date."
+           ), None, DATE_FORMAT),
+)  # fmt: skip
 HEADERS: tuple[str, ...] = tuple(c.header for c in COLUMNS)
 COLUMN_OF: dict[str, str] = {c.key: c.header for c in COLUMNS}
 PERSON_FLAGS = ("is_hard_to_employ", "is_unemployed", "is_graduate", "is_low_income")

@@ -10,16 +10,16 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
+from kunqu_jiafu.documents.xlsx import attachment_header
 from kunqu_jiafu.people.admin import ViewerMixin, search_by_id_number
 from kunqu_jiafu.web.admin_kit.common import ExportXlsxMixin, ServiceSaveMixin, badge, short_date
 from kunqu_jiafu.web.admin_kit.forms import add_service_errors
 
-from .. import importers, selectors, workflow
+from .. import imports, selectors, workflow
 from ..models import (
     Worker,
 )
@@ -231,7 +231,7 @@ class WorkerAdmin(
         if request.method == "POST" and form.is_valid():
             agency = form.cleaned_data["agency"]
             try:
-                result = importers.workers_import(
+                result = imports.workers_import(
                     actor=request.user, agency=agency, uploaded_file=form.cleaned_data["file"]
                 )
             except ValidationError as exc:
@@ -271,10 +271,12 @@ class WorkerAdmin(
             raise PermissionDenied
 
         return HttpResponse(
-            importers.build_template(),
+            imports.build_template(),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers={
-                "Content-Disposition": content_disposition_header(True, "从业人员导入模板.xlsx")
+                "Content-Disposition": attachment_header(
+                    "从业人员导入模板.xlsx", fallback="worker-import-template.xlsx"
+                )
             },
         )
 

@@ -1,14 +1,21 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kunqu_jiafu.audit import log as audit_log
+from kunqu_jiafu.db import bulk_save_existing
 
-from .idcard import parse_id_number
+from .idcard import ParsedId, parse_id_number
 from .models import Person
 from .phone import phone_or_error
+from .selectors import people_by_id_number
 
 
 def name_mismatch_message(existing: Person, actor) -> str:
@@ -65,6 +72,79 @@ def person_get_or_create(*, id_number: str, name: str, phone: str = "", actor=No
             raise _name_mismatch(existing, actor) from None
         return existing
     audit_log(actor, person, "people.person.created", after={"name": name})
+    return person
+
+
+@dataclass
+class PersonEntry:
+    """One person of a bulk upsert: a checked ID number, the name, and what to record.
+    An empty phone leaves the recorded one alone; ``facts`` (target-group flags, graduation
+    date) are written as given."""
+
+    parsed: ParsedId
+    name: str
+    phone: str = ""
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+UPSERT_FACTS = ("is_hard_to_employ", "is_unemployed", "is_graduate", "is_low_income")
+
+
+@dataclass
+class UpsertedPeople:
+    by_number: dict[str, Person]  # every entry's person, by ID number
+    created: int
+    updated: int
+
+
+def people_bulk_upsert(
+    entries: Sequence[PersonEntry], *, known: dict[str, Person] | None = None
+) -> UpsertedPeople:
+    """Create the people not recorded yet and record the others' new phone and facts, in a
+    few statements whatever the count (the spreadsheet imports). ``known`` is the recorded
+    people by ID number when the caller has just read them (``people_by_id_number``);
+    otherwise they are read here in one query. Each ID number appears once; the caller has
+    checked that each recorded person's name matches (``name_mismatch_message``)."""
+    if known is None:
+        known = people_by_id_number(e.parsed.number for e in entries)
+    new: list[Person] = []
+    changed: dict[int, Person] = {}
+    changed_fields: set[str] = set()
+    by_number: dict[str, Person] = {}
+    for entry in entries:
+        unknown = set(entry.facts) - {*UPSERT_FACTS, "graduated_on"}
+        if unknown:
+            raise ValueError(f"not a fact a bulk upsert records: {sorted(unknown)}")
+        person = known.get(entry.parsed.number)
+        if person is None:
+            person = _new_person(entry)
+            new.append(person)
+        else:
+            updates = dict(entry.facts) | ({"phone": entry.phone} if entry.phone else {})
+            for key, value in updates.items():
+                if getattr(person, key) != value:
+                    setattr(person, key, value)
+                    changed[person.pk] = person
+                    changed_fields.add(key)
+        by_number[entry.parsed.number] = person
+    Person.objects.bulk_create(new)
+    now = timezone.now()
+    for person in changed.values():
+        person.updated_at = now
+    bulk_save_existing(Person, list(changed.values()), [*sorted(changed_fields), "updated_at"])
+    return UpsertedPeople(by_number=by_number, created=len(new), updated=len(changed))
+
+
+def _new_person(entry: PersonEntry) -> Person:
+    person = Person(
+        name=entry.name,
+        phone=entry.phone,
+        birth_date=entry.parsed.birth_date,
+        sex=entry.parsed.sex,
+        area_known=entry.parsed.area_known,
+        **entry.facts,
+    )
+    person.set_id_number(entry.parsed.number)
     return person
 
 

@@ -177,9 +177,9 @@ def _fake_importers(monkeypatch, result=None, error=None):
         return result
 
     module = types.SimpleNamespace(workers_import=workers_import, build_template=lambda: b"PK-x")
-    monkeypatch.setitem(sys.modules, "agencies.importers", module)
-    monkeypatch.setattr(agencies, "importers", module, raising=False)
-    monkeypatch.setattr(worker_admin, "importers", module)
+    monkeypatch.setitem(sys.modules, "agencies.imports", module)
+    monkeypatch.setattr(agencies, "imports", module, raising=False)
+    monkeypatch.setattr(worker_admin, "imports", module)
     return calls
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 import types
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -35,8 +36,8 @@ class Result:
 
 @pytest.fixture
 def importer(monkeypatch):
-    """Replace agencies.importers with a stub recording its calls."""
-    stub = types.ModuleType("agencies.importers")
+    """Replace agencies.imports with a stub recording its calls."""
+    stub = types.ModuleType("agencies.imports")
     stub.calls = []
     stub.result = Result(ok=True, created=3, updated=1)
     stub.raise_error = None
@@ -49,9 +50,9 @@ def importer(monkeypatch):
 
     stub.workers_import = workers_import
     stub.build_template = lambda: b"PK\x03\x04 template bytes"
-    monkeypatch.setitem(sys.modules, "agencies.importers", stub)
-    monkeypatch.setattr(agencies, "importers", stub, raising=False)
-    monkeypatch.setattr(views, "importers", stub)
+    monkeypatch.setitem(sys.modules, "agencies.imports", stub)
+    monkeypatch.setattr(agencies, "imports", stub, raising=False)
+    monkeypatch.setattr(views, "imports", stub)
     return stub
 
 
@@ -71,6 +72,19 @@ def test_template_downloads_as_an_xlsx_attachment(client_for, agency_a, importer
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
     assert ".xlsx" in response["Content-Disposition"]
+
+
+def test_template_download_has_an_ascii_file_name_beside_the_chinese_one(
+    client_for, agency_a, reviewer
+):
+    quoted = quote("从业人员导入模板.xlsx")
+    for client, name in (
+        (client_for(agency_a), "portal:workers_template"),
+        (client_for(reviewer), "admin:agencies_worker_import_template"),
+    ):
+        disposition = client.get(reverse(name))["Content-Disposition"]
+        assert 'filename="worker-import-template.xlsx"' in disposition
+        assert f"filename*=UTF-8''{quoted}" in disposition
 
 
 def test_successful_import_reports_the_counts(client_for, agency_a, org_a, importer):
@@ -126,7 +140,7 @@ def _filled_template(rows: list[list]) -> bytes:
 
     from openpyxl import load_workbook
 
-    from agencies.importers import build_template
+    from agencies.imports import build_template
 
     book = load_workbook(io.BytesIO(build_template()))
     sheet = book.worksheets[0]

@@ -14,8 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 
-from agencies import importers as imp
-from agencies import worker_columns as col
+from agencies import imports as col
+from agencies import imports as imp
 from agencies.models import Worker
 from agencies.services import WORKER_FIELDS
 from kunqu_jiafu.audit.models import AuditEntry
@@ -23,7 +23,7 @@ from kunqu_jiafu.people.idcard import parse_id_number
 from kunqu_jiafu.people.models import Person
 from tests import factories
 
-HEADERS = list(col.WorkerResource().headers())
+HEADERS = list(col.HEADERS)
 
 
 def _ids(count: int, birth_year: int = 1980) -> list[str]:

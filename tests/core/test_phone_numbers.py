@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from agencies import serializers as agency_serializers
 from agencies.forms import AgencyForm, WorkerForm
-from kunqu_jiafu.documents.spreadsheets import PhoneWidget
+from kunqu_jiafu.imports.widgets import PhoneWidget
 from kunqu_jiafu.people.phone import normalize_phone
 from kunqu_jiafu.people.services import person_get_or_create
 from tests import factories
@@ -173,7 +173,7 @@ def test_the_workers_api_answers_400_for_not_a_phone(client_for, agency_a):
 def test_the_worker_importer_names_the_row_and_column_and_stores_the_normalised_number(
     agency_a, org_a
 ):
-    from agencies import worker_columns as col
+    from agencies import imports as col
     from agencies.models import Worker
     from tests.agencies.test_worker_import import _import, _row, _xlsx
 

@@ -17,7 +17,7 @@ from openpyxl import Workbook, load_workbook
 from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.people.models import Person
 from tests import factories
-from training import importers as imp
+from training import imports as imp
 from training import roster_columns as col
 from training import services
 from training.models import CourseKind, Enrolment
@@ -510,7 +510,7 @@ def test_two_simultaneous_imports_never_overfill_the_course(transactional_db, mo
     org = factories.make_agency("并发培训学校")
     user = factories.make_agency_user("concurrent", org)
     course = _course(user, org, capacity=3)
-    slowed(monkeypatch, imp, "_plan")  # both read the course before either writes
+    slowed(monkeypatch, imp.RosterImport, "plan")  # both read the course before either writes
     files = [
         _xlsx([_row(**{col.ID_NUMBER: n}) for n in _ids(3, year)]).read() for year in (1970, 1975)
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -117,6 +118,9 @@ def test_template_download_is_the_roster_template(client_for, agency_a):
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content))[col.DATA_SHEET_TITLE]
     assert [c.value for c in sheet[1]] == list(col.HEADERS)
+    disposition = response["Content-Disposition"]
+    assert 'filename="training-roster-template.xlsx"' in disposition
+    assert f"filename*=UTF-8''{quote(col.TEMPLATE_FILENAME)}" in disposition
 
 
 def test_reviewer_imports_into_any_course_in_the_admin(client_for, reviewer, course):

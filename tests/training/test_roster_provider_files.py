@@ -18,7 +18,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from tests.training.test_roster_import import _course, _ids
-from training import importers as imp
+from training import imports as imp
 from training import roster_columns as col
 
 TITLE = "昆都仑区2026年第一期家政服务员培训花名册"

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 
 from tests import factories
 from tests.training.test_roster_import import _course, _ids
-from training import importers as imp
+from training import imports as imp
 from training import roster_columns as col
 from training import services
 from training.models import Enrolment
