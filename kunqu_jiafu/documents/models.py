@@ -136,7 +136,7 @@ class IssuedDocument(models.Model):
     document = models.OneToOneField(
         Document, verbose_name=_("PDF"), on_delete=models.PROTECT, related_name="issued"
     )
-    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("rendered at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("issued document")
