@@ -79,9 +79,9 @@ class NoticeSequence(models.Model):
 class Verification(models.Model):
     """The verification code printed on an issued document (notice, voucher, settlement
     statement) and the few facts the public page ``/verify/`` confirms for it: the
-    document's kind and number, the agency, the amount and the date. Written by the app that
-    issues the document when it renders it (the core knows no app: the facts are copied
-    here, not read upwards); nothing personal is stored."""
+    document's kind and number, the agency, the amount and the date. Written when the
+    document is rendered, from the facts the issuing app hands over (the core knows no app:
+    the facts are copied here, not read upwards); nothing personal is stored."""
 
     code = models.CharField(_("verification code"), max_length=16, unique=True)
     subject_type = models.ForeignKey(
