@@ -9,7 +9,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # gettext: compilemessages. pango/pangoft2: WeasyPrint. harfbuzz-subset: fast font
 # subsetting (without it Chinese PDFs are 10-50x slower). wqy-microhei: Chinese font,
 # subset once at build time to var/fonts/kj-cjk.ttf by build_pdf_font (below).
-# hanazono: the fallback for rare characters in names (CJK Extension A/B).
+# hanazono: the fallback for rare characters in names (CJK Extension A/B), cut to those
+# blocks at build time too (var/fonts/kj-cjk-ext-a.ttf, kj-cjk-ext-b.ttf).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         gettext \

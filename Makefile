@@ -65,8 +65,10 @@ messages: venv
 		echo "缺少翻译文件 locale/zh_Hans/LC_MESSAGES/django.po (no .po catalogue to compile)" >&2; exit 1; }
 	$(MANAGE) compilemessages --ignore=$(VENV) --ignore=node_modules --ignore=staticfiles
 
-# The GB2312 subset of the Chinese font for PDF notices (var/fonts/kj-cjk.ttf, git-ignored).
-# Skips when up to date; fails loudly without libharfbuzz-subset0 or fonts-wqy-microhei.
+# The GB2312 subset of the Chinese font for PDF notices (var/fonts/kj-cjk.ttf) and HanaMin cut
+# to CJK Extension A and B for rare characters in names (var/fonts/kj-cjk-ext-a.ttf,
+# kj-cjk-ext-b.ttf), git-ignored. Skips when up to date; fails loudly without
+# libharfbuzz-subset0, fonts-wqy-microhei or fonts-hanazono.
 fonts: venv
 	$(MANAGE) build_pdf_font
 

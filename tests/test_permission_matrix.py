@@ -1137,7 +1137,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     )
     module_settings.enable()
     # Voucher PDFs are rendered on request: their HTML stands in for the PDF (see html_pdf).
-    pdf_engine = mock.patch("vouchers.documents.render_pdf", html_pdf)
+    pdf_engine = mock.patch("kunqu_jiafu.documents.pdf.render_pdf", html_pdf)
     pdf_engine.start()
     try:
         with django_db_blocker.unblock(), transaction.atomic():

@@ -1,8 +1,10 @@
 """Printed and downloaded voucher documents: the voucher itself (就业券, with its QR code), the
 monthly settlement statement (结算单) as PDF and XLSX, and the batch's progress as XLSX.
 
-PDFs go through the notice engine (``kunqu_jiafu.documents.pdf.render_pdf``) with the notice
-stylesheet; the QR code is drawn here by segno as an SVG data: URI, so nothing is fetched."""
+PDFs are issued through the documents service (``kunqu_jiafu.documents.services.issued_pdf``):
+rendered once by the notice engine with the notice stylesheet, stored with their verification
+code, then served from storage. The QR code is drawn here by segno as an SVG data: URI, so
+nothing is fetched."""
 
 from __future__ import annotations
 
@@ -21,9 +23,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from kunqu_jiafu.documents.money import amount_in_capitals, format_yuan
-from kunqu_jiafu.documents.pdf import render_pdf
+from kunqu_jiafu.documents.services import DocumentDraft, issued_pdf
 from kunqu_jiafu.documents.spreadsheets import print_landscape_one_page_wide, style_header_cell
-from kunqu_jiafu.documents.verification import pdf_context, verification_for
 from kunqu_jiafu.documents.xlsx import escape_formulas, set_cell
 
 from . import selectors
@@ -97,22 +98,39 @@ def voucher_context(voucher: Voucher) -> dict:
     }
 
 
-def voucher_pdf(voucher: Voucher) -> bytes:
-    """The printable voucher: holder (masked ID only), face value, code, QR code, instructions."""
+def voucher_edition(voucher: Voucher) -> str:
+    """What may change on a printed voucher after it is issued: the agency the household
+    chooses and the validity. Each such state is rendered once; everything else on the
+    voucher is as issued."""
+    return f"agency {voucher.agency_id or '-'} until {voucher.valid_until}"
+
+
+def _voucher_draft(voucher: Voucher) -> DocumentDraft:
     voucher = Voucher.objects.select_related(
         "batch", "person", "agency", "application__target_group", "application__street"
     ).get(pk=voucher.pk)
-    verification = verification_for(
-        voucher,
+    return DocumentDraft(
+        template="vouchers/pdf/voucher.html",
+        context=voucher_context(voucher),
+        filename=filename_for(voucher, "pdf"),
         kind=str(_("Employment voucher")),
         # The code redeems the voucher: the public check shows only its last four characters.
         number=f"{voucher.batch} ****{voucher.code[-4:]}",
         agency=voucher.agency.name if voucher.agency_id else "",
         amount=voucher.face_value,
         issued_on=_local_date(voucher.issued_at),
+        purpose="voucher",
     )
-    context = {**voucher_context(voucher), **pdf_context(verification)}
-    return render_pdf("vouchers/pdf/voucher.html", context)
+
+
+def voucher_pdf(voucher: Voucher) -> bytes:
+    """The printable voucher: holder (masked ID only), face value, code, QR code, instructions.
+
+    Issued through the documents service: rendered the first time it is asked for (and again
+    only when the household's chosen agency or the validity changes), then served as stored."""
+    return issued_pdf(
+        voucher, edition=voucher_edition(voucher), draft=lambda: _voucher_draft(voucher)
+    )
 
 
 # --- the settlement statement (结算单) ---------------------------------------------------------
@@ -159,18 +177,34 @@ def _settlement(settlement: Settlement) -> Settlement:
     )
 
 
-def settlement_pdf(settlement: Settlement) -> bytes:
+def settlement_edition(settlement: Settlement) -> str:
+    """A statement is printed once awaiting payment and once paid (a payment is recorded only
+    once); its vouchers and amount never change."""
+    return str(settlement.status)
+
+
+def _settlement_draft(settlement: Settlement) -> DocumentDraft:
     settlement = _settlement(settlement)
-    verification = verification_for(
-        settlement,
+    return DocumentDraft(
+        template="vouchers/pdf/settlement.html",
+        context=settlement_context(settlement),
+        filename=filename_for(settlement, "pdf"),
         kind=str(_("Employment voucher settlement statement")),
         number=settlement.number,
         agency=settlement.agency.name,
         amount=settlement.amount,
         issued_on=_local_date(settlement.created_at),
+        purpose="settlement",
     )
-    context = {**settlement_context(settlement), **pdf_context(verification)}
-    return render_pdf("vouchers/pdf/settlement.html", context)
+
+
+def settlement_pdf(settlement: Settlement) -> bytes:
+    """The settlement statement, issued through the documents service like the voucher."""
+    return issued_pdf(
+        settlement,
+        edition=settlement_edition(settlement),
+        draft=lambda: _settlement_draft(settlement),
+    )
 
 
 def _autosize(sheet, widths: dict[int, float]) -> None:

@@ -79,9 +79,9 @@ class NoticeSequence(models.Model):
 class Verification(models.Model):
     """The verification code printed on an issued document (notice, voucher, settlement
     statement) and the few facts the public page ``/verify/`` confirms for it: the
-    document's kind and number, the agency, the amount and the date. Written by the app that
-    issues the document when it renders it (the core knows no app: the facts are copied
-    here, not read upwards); nothing personal is stored."""
+    document's kind and number, the agency, the amount and the date. Written when the
+    document is rendered, from the facts the issuing app hands over (the core knows no app:
+    the facts are copied here, not read upwards); nothing personal is stored."""
 
     code = models.CharField(_("verification code"), max_length=16, unique=True)
     subject_type = models.ForeignKey(
@@ -109,3 +109,44 @@ class Verification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.number}"
+
+
+class IssuedDocument(models.Model):
+    """A document the bureau issued (a notice, a voucher, a settlement statement), kept once:
+    its PDF, rendered the first time it is needed and then served from storage, and the
+    verification code printed on it.
+
+    An edition is the state of the facts that may legitimately change while the document
+    lives (the agency a household chose on its voucher, a statement's payment): each edition
+    is rendered once and never again; a new edition is a new row, with the same code. The
+    app that issues the document names the edition (``documents.services.document_issue``)."""
+
+    subject_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("document type")
+    )
+    subject_id = models.CharField(max_length=64)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    edition = models.CharField(_("edition"), max_length=64, blank=True)
+    verification = models.ForeignKey(
+        Verification,
+        verbose_name=_("verification code"),
+        on_delete=models.PROTECT,
+        related_name="issued",
+    )
+    document = models.OneToOneField(
+        Document, verbose_name=_("PDF"), on_delete=models.PROTECT, related_name="issued"
+    )
+    created_at = models.DateTimeField(_("rendered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("issued document")
+        verbose_name_plural = _("issued documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id", "edition"],
+                name="documents_issued_subject_edition_uniq",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.verification} {self.edition}".strip()

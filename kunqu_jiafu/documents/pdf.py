@@ -10,10 +10,11 @@ Chinese is fast and never depends on fontconfig's guess:
 * All fonts are referenced by ``@font-face`` with absolute file URLs; the full font is
   the fallback for the rare characters outside GB2312 (some personal and company names),
   and HanaMin A/B (Debian ``fonts-hanazono``) the last fallback for CJK Extension A and B
-  (䶮, 𠮷), which WenQuanYi lacks, so a name never prints as a box. They are used whole:
-  WeasyPrint embeds a font only when a notice uses one of its characters, and then only
-  those glyphs, so an ordinary notice costs nothing more; subsetting HanaMin B to
-  Extension B would take about a minute and save a quarter of 30 MB.
+  (䶮, 𠮷), which WenQuanYi lacks, so a name never prints as a box. HanaMin is cut down to
+  those two blocks (``var/fonts/kj-cjk-ext-a.ttf``, 5 MB of 22, and ``kj-cjk-ext-b.ttf``) by
+  HarfBuzz in a fraction of a second: WeasyPrint embeds a font only when a notice uses one
+  of its characters, but then re-subsets the whole file, and a notice addressed to such a
+  name took 1.4x a Latin one with the 22 MB original instead of 1.1x.
 * WeasyPrint subsets with HarfBuzz when ``libharfbuzz-subset0`` is installed and silently
   falls back to fontTools, 10-50x slower, when it is not. We refuse to render instead.
 """
@@ -54,6 +55,17 @@ RARE_FONTS = (
     "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf",  # CJK Extension B to F
 )
 SUBSET_FONT_NAME = "kj-cjk.ttf"
+# The rare-character fonts: each HanaMin file cut to CJK Extension A (U+3400-4DBF) and B
+# (U+20000-2A6DF). HanaMin A holds Extension A and the ~2,900 commonest characters of B (𠮷
+# among them), so most rare names need only its 5 MB file; HanaMin B holds all of B.
+CJK_EXT_A = (0x3400, 0x4DBF)
+CJK_EXT_B = (0x20000, 0x2A6DF)
+RARE_SUBSETS = (
+    ("kj-cjk-ext-a.ttf", (CJK_EXT_A, CJK_EXT_B)),  # from HanaMinA.ttf
+    ("kj-cjk-ext-b.ttf", (CJK_EXT_B,)),  # from HanaMinB.ttf
+)
+# Vertical metrics and OpenType layout (HanaMin's are vertical and Japanese forms).
+_RARE_DROP_TABLES = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "vhea", "vmtx", "VORG")
 # Families the notice stylesheet may name; render_pdf defines them by @font-face.
 CJK_FAMILY = "KJ CJK"
 CJK_FALLBACK_FAMILY = "KJ CJK Full"
@@ -91,6 +103,15 @@ def rare_font_paths() -> tuple[Path, ...]:
 
 def subset_font_path() -> Path:
     return font_dir() / SUBSET_FONT_NAME
+
+
+def rare_subset_paths() -> tuple[Path, ...]:
+    """``var/fonts/kj-cjk-ext-a.ttf`` and ``kj-cjk-ext-b.ttf``, built from ``rare_font_paths``."""
+    return tuple(font_dir() / name for name, _ranges in RARE_SUBSETS)
+
+
+def built_font_paths() -> tuple[Path, ...]:
+    return (subset_font_path(), *rare_subset_paths())
 
 
 @functools.cache
@@ -212,17 +233,91 @@ def build_subset_font(*, force: bool = False) -> bool:
         subsetter.populate(unicodes=wanted)
         with _quiet("fontTools"):  # it lists every glyph, and warns of the tables it drops
             subsetter.subset(font)
-        target = subset_font_path()
-        handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".ttf.part")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                font.save(out)
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        _write_font(subset_font_path(), font.save)
         _stamp_path().write_text(json.dumps(_stamp_for(source), indent=2) + "\n")
+    return True
+
+
+def _write_font(target: Path, write) -> None:
+    """Write through a temporary file renamed into place, so nobody reads half a font."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".ttf.part")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            write(out)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _rare_stamp(source: Path, ranges) -> dict:
+    stat = source.stat()
+    return {
+        "source": str(source),
+        "source_size": stat.st_size,
+        "source_mtime_ns": stat.st_mtime_ns,
+        "ranges": [list(r) for r in ranges],
+        "dropped_tables": list(_RARE_DROP_TABLES),
+        "recipe": _RECIPE_VERSION,
+    }
+
+
+def _rare_recipes() -> list[tuple[Path, Path, tuple]]:
+    """(target, source, code point ranges) of each rare-character font."""
+    return [
+        (target, source, ranges)
+        for target, source, (_name, ranges) in zip(
+            rare_subset_paths(), rare_font_paths(), RARE_SUBSETS, strict=True
+        )
+    ]
+
+
+def rare_fonts_are_current() -> bool:
+    for target, source, ranges in _rare_recipes():
+        stamp = target.with_suffix(".json")
+        if not target.is_file() or not stamp.is_file():
+            return False
+        try:
+            if json.loads(stamp.read_text()) != _rare_stamp(source, ranges):
+                return False
+        except (OSError, ValueError):
+            return False
+    return True
+
+
+def _missing_rare_fonts_error(missing: list[Path]) -> ImproperlyConfigured:
+    return ImproperlyConfigured(
+        f"找不到生僻字（CJK 扩展 A、B 区，如“䶮”“𠮷”）所需的字体 "
+        f"{', '.join(map(str, missing))}：没有它，姓名中的生僻字在通知书上印成方框。"
+        f"请执行 apt-get install {RARE_FONTS_PACKAGE}（或运行 "
+        f"scripts/ensure-system-deps.sh）。\n"
+        f"The fonts for rare characters (CJK Extension A and B, e.g. 䶮 and 𠮷), "
+        f"{', '.join(map(str, missing))}, are missing: without them such names print "
+        f"as boxes. Install the Debian package {RARE_FONTS_PACKAGE} (apt-get install "
+        f"{RARE_FONTS_PACKAGE}, or run scripts/ensure-system-deps.sh)."
+    )
+
+
+def build_rare_fonts(*, force: bool = False) -> bool:
+    """Write the HanaMin fonts cut to CJK Extension A and B under ``var/fonts/`` unless they
+    are up to date. Returns True if they were built. Needs HarfBuzz's subsetter (checked by
+    ``ensure_pdf_ready``); safe to call from several processes at once."""
+    missing = [path for path in rare_font_paths() if not path.is_file()]
+    if missing:
+        raise _missing_rare_fonts_error(missing)
+    if not force and rare_fonts_are_current():
+        return False
+    with _build_lock():
+        if not force and rare_fonts_are_current():
+            return False
+        from .hb_subset import subset_font_file
+
+        for target, source, ranges in _rare_recipes():
+            data = subset_font_file(source, ranges, drop_tables=_RARE_DROP_TABLES)
+            _write_font(target, lambda out, data=data: out.write(data))
+            stamp = _rare_stamp(source, ranges)
+            target.with_suffix(".json").write_text(json.dumps(stamp, indent=2) + "\n")
     return True
 
 
@@ -248,10 +343,10 @@ def ensure_pdf_ready() -> None:
     ImproperlyConfigured, in Chinese and English, naming the Debian package, if something is
     missing. Checked once per process, then free."""
     global _ready
-    if _ready and subset_font_path().is_file():  # one stat: rebuilt if var/ was wiped
+    if _ready and all(path.is_file() for path in built_font_paths()):  # rebuilt if var/ was wiped
         return
     with _ready_lock:
-        if _ready and subset_font_path().is_file():
+        if _ready and all(path.is_file() for path in built_font_paths()):
             return
         if not harfbuzz_subset_available():
             raise ImproperlyConfigured(
@@ -266,27 +361,19 @@ def ensure_pdf_ready() -> None:
             )
         missing = [path for path in rare_font_paths() if not path.is_file()]
         if missing:
-            raise ImproperlyConfigured(
-                f"找不到生僻字（CJK 扩展 A、B 区，如“䶮”“𠮷”）所需的字体 "
-                f"{', '.join(map(str, missing))}：没有它，姓名中的生僻字在通知书上印成方框。"
-                f"请执行 apt-get install {RARE_FONTS_PACKAGE}（或运行 "
-                f"scripts/ensure-system-deps.sh）。\n"
-                f"The fonts for rare characters (CJK Extension A and B, e.g. 䶮 and 𠮷), "
-                f"{', '.join(map(str, missing))}, are missing: without them such names print "
-                f"as boxes. Install the Debian package {RARE_FONTS_PACKAGE} (apt-get install "
-                f"{RARE_FONTS_PACKAGE}, or run scripts/ensure-system-deps.sh)."
-            )
+            raise _missing_rare_fonts_error(missing)
         build_subset_font()
+        build_rare_fonts()
         _ready = True
 
 
 def notice_font_faces() -> tuple[FontFace, ...]:
     """The GB2312 subset for the text, the full font for the characters outside it, and
-    HanaMin A/B for CJK Extension A and B, in that order of preference."""
+    HanaMin A/B cut to CJK Extension A and B, in that order of preference."""
     return (
         FontFace(CJK_FAMILY, subset_font_path()),
         FontFace(CJK_FALLBACK_FAMILY, source_font_path()),
-        *(FontFace(f, p) for f, p in zip(CJK_RARE_FAMILIES, rare_font_paths(), strict=True)),
+        *(FontFace(f, p) for f, p in zip(CJK_RARE_FAMILIES, rare_subset_paths(), strict=True)),
     )
 
 

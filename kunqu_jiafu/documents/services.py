@@ -1,19 +1,24 @@
-"""Store private uploads after checking their real type and size."""
+"""Store private uploads after checking their real type and size, and keep the documents the
+bureau issues (notices, vouchers, settlement statements) once: rendered, stored, served."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Document
-from .sniff import EXTENSIONS, LABELS, sniff
+from .models import Document, IssuedDocument
+from .sniff import EXTENSIONS, LABELS, PDF, sniff
 
 # model label -> function(user, owner) -> (allowed, reason). Apps register their owners.
 _VIEW_RULES: dict[str, Callable] = {}
@@ -129,3 +134,123 @@ def sweep_orphan_files(*, older_than_hours: int = 24, dry_run: bool = False) -> 
         for path in orphans:
             default_storage.delete(path)
     return sorted(orphans)
+
+
+# --- issued documents: rendered once, stored, served ---------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentDraft:
+    """What an app hands over to issue one of its documents: the template and its context,
+    the stored file's name, and the facts the public check at /verify/ confirms. ``owner``
+    is whose permission rule serves the stored file through documents:download (default:
+    the document's subject)."""
+
+    template: str
+    context: dict
+    filename: str
+    kind: str
+    number: str
+    agency: str
+    amount: Decimal | None
+    issued_on: dt.date
+    owner: models.Model | None = None
+    purpose: str = ""
+
+
+def _issued(subject: models.Model, edition: str) -> IssuedDocument | None:
+    return (
+        IssuedDocument.objects.select_related("document")
+        .filter(
+            subject_type=ContentType.objects.get_for_model(subject),
+            subject_id=str(subject.pk),
+            edition=edition,
+        )
+        .first()
+    )
+
+
+def _read(document: Document) -> bytes | None:
+    """The stored file's bytes, or None when storage has lost it (a database restored
+    without its media folder)."""
+    try:
+        with document.file.open("rb") as handle:
+            return handle.read()
+    except (FileNotFoundError, ValueError):  # ValueError: a row without a file name
+        return None
+
+
+def _issue(
+    subject: models.Model, edition: str, draft: DocumentDraft, lost: IssuedDocument | None
+) -> tuple[IssuedDocument, bytes]:
+    """Render the draft with its verification code and store it. ``lost`` is the record
+    whose file storage no longer has: it keeps its code and edition and gets the file back."""
+    from .pdf import render_pdf
+    from .verification import pdf_context, verification_for
+
+    verification = verification_for(
+        subject,
+        kind=draft.kind,
+        number=draft.number,
+        agency=draft.agency,
+        amount=draft.amount,
+        issued_on=draft.issued_on,
+    )
+    pdf = render_pdf(draft.template, {**draft.context, **pdf_context(verification)})
+    try:
+        with transaction.atomic():
+            document = document_store(
+                ContentFile(pdf, name=draft.filename),
+                allowed=(PDF,),
+                field="file",
+                owner=draft.owner if draft.owner is not None else subject,
+                purpose=draft.purpose,
+            )
+            if lost is None:
+                issued = IssuedDocument.objects.create(
+                    subject_type=ContentType.objects.get_for_model(subject),
+                    subject_id=str(subject.pk),
+                    edition=edition,
+                    verification=verification,
+                    document=document,
+                )
+            else:
+                issued = IssuedDocument.objects.select_for_update().get(pk=lost.pk)
+                if issued.document_id != lost.document_id:  # restored meanwhile
+                    raise IntegrityError("issued document restored by another request")
+                issued.document = document
+                issued.save(update_fields=["document"])
+                lost.document.delete()  # the row of the file that is gone
+    except IntegrityError:
+        # Another request issued (or restored) this edition first: serve theirs. The file
+        # this one wrote has no row now; sweep_orphan_files removes it the next night.
+        issued = _issued(subject, edition)
+        if issued is None:
+            raise
+        return issued, _read(issued.document) or pdf
+    return issued, pdf
+
+
+def document_issue(
+    subject: models.Model, *, draft: Callable[[], DocumentDraft], edition: str = ""
+) -> tuple[IssuedDocument, bytes]:
+    """The issued document of ``subject`` in ``edition`` and its PDF.
+
+    Rendered (with its verification code) and stored the first time; afterwards read from
+    storage, never rendered again. ``draft`` is called only when a render is needed. When
+    the record exists but its file does not (a database restored without the media
+    folder), the same record gets the file back from a new render of the same edition."""
+    edition = edition[: IssuedDocument._meta.get_field("edition").max_length]
+    issued = _issued(subject, edition)
+    if issued is not None:
+        content = _read(issued.document)
+        if content is not None:
+            return issued, content
+    return _issue(subject, edition, draft(), issued)
+
+
+def issued_pdf(
+    subject: models.Model, *, draft: Callable[[], DocumentDraft], edition: str = ""
+) -> bytes:
+    """The PDF bytes of ``document_issue``: what a download view serves."""
+    return document_issue(subject, draft=draft, edition=edition)[1]

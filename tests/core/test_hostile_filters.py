@@ -43,7 +43,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     )
     module_settings.enable()
-    pdf_engine = mock.patch("vouchers.documents.render_pdf", html_pdf)
+    pdf_engine = mock.patch("kunqu_jiafu.documents.pdf.render_pdf", html_pdf)
     pdf_engine.start()
     try:
         with django_db_blocker.unblock(), transaction.atomic():

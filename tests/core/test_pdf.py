@@ -161,6 +161,8 @@ def test_first_render_builds_the_subset_font_and_the_command_skips_it_unless_for
     data = pdf.render_pdf("documents/sample_notice.html", sample_context())
 
     assert target.is_file() and target.with_suffix(".json").is_file()
+    for rare in ("kj-cjk-ext-a.ttf", "kj-cjk-ext-b.ttf"):  # the rare-character fonts too
+        assert (tmp_path / "fonts" / rare).is_file()
     assert "壹拾万元整" in pdf_text(data, tmp_path)
     built_at = target.stat().st_mtime_ns
     out = StringIO()

@@ -53,6 +53,36 @@ def test_an_ordinary_notice_does_not_embed_the_rare_character_fonts(tmp_path):
     assert not any(f["name"].startswith("KJ-CJK-Ext") for f in pdf_fonts(data, tmp_path))
 
 
+def test_the_rare_character_fonts_are_hanamin_cut_to_extension_a_and_b():
+    """Issue 9: within 1.2x of a Latin notice (bench/bench_pdf.py) because WeasyPrint
+    re-subsets the whole fallback file for every PDF that uses it: 5 MB instead of 22."""
+    from fontTools.ttLib import TTFont
+
+    pdf.ensure_pdf_ready()
+    ext_a, ext_b = pdf.rare_subset_paths()
+    assert [f.path for f in pdf.notice_font_faces()[2:]] == [ext_a, ext_b]
+    a = TTFont(str(ext_a), lazy=True).getBestCmap()
+    b = TTFont(str(ext_b), lazy=True).getBestCmap()
+    in_blocks = lambda c: 0x3400 <= c <= 0x4DBF or 0x20000 <= c <= 0x2A6DF  # noqa: E731
+    assert all(map(in_blocks, a)) and all(map(in_blocks, b))
+    assert ord(EXT_A) in a and ord(EXT_B) in a  # the common rare names need the small file
+    assert ord(EXT_A) not in b and 0x2A6D6 in b and 0x2A6D6 not in a  # B: the rest of Ext B
+    assert sum(0x3400 <= c <= 0x4DBF for c in a) > 6500  # Extension A whole
+    originals = [path.stat().st_size for path in pdf.rare_font_paths()]
+    assert ext_a.stat().st_size < originals[0] / 3
+    assert ext_b.stat().st_size < originals[1]
+
+
+def test_a_character_only_in_hanamin_b_prints_from_the_extension_b_font(tmp_path):
+    only_b = chr(0x2A6D6)  # the last character of Extension B
+    context = sample_context(addressee=f"包头市昆区张{only_b}家政服务有限公司")
+
+    data = pdf.render_pdf("documents/sample_notice.html", context)
+
+    assert f"张{only_b}家政" in pdf_text(data, tmp_path)
+    assert "KJ-CJK-Ext-B-Medium" in {f["name"] for f in pdf_fonts(data, tmp_path)}
+
+
 def test_missing_rare_character_fonts_fail_loudly_naming_the_package(
     settings, tmp_path, monkeypatch
 ):

@@ -1,7 +1,9 @@
-"""``manage.py build_pdf_font``: the GB2312 subset of the Chinese font for PDF notices.
+"""``manage.py build_pdf_font``: the fonts PDF notices embed, cut down once: the GB2312 subset
+of the Chinese font (``var/fonts/kj-cjk.ttf``) and the rare-character fonts cut to CJK
+Extension A and B (``var/fonts/kj-cjk-ext-a.ttf``, ``kj-cjk-ext-b.ttf``).
 
-Run by ``make setup`` and the Docker build; render_pdf also builds it on first use. Does
-nothing when ``var/fonts/kj-cjk.ttf`` is up to date, so it is safe to run every time."""
+Run by ``make setup`` (``make fonts``) and the Docker build; render_pdf also builds them on
+first use. Does nothing for a font that is up to date, so it is safe to run every time."""
 
 import time
 
@@ -12,7 +14,10 @@ from kunqu_jiafu.documents import pdf
 
 
 class Command(BaseCommand):
-    help = "生成 PDF 通知书所用的中文子集字体 var/fonts/kj-cjk.ttf（已是最新则跳过）。"
+    help = (
+        "生成 PDF 通知书所用的中文子集字体 var/fonts/kj-cjk.ttf 及生僻字（扩展 A、B 区）字体"
+        "（已是最新则跳过）。"
+    )
     # A font build needs no URL or model checks (it runs early in make setup and the
     # Docker build, before anything else is ready).
     requires_system_checks = []
@@ -26,19 +31,25 @@ class Command(BaseCommand):
             if not pdf.harfbuzz_subset_available():
                 pdf.ensure_pdf_ready()  # raises the bilingual message naming the package
             built = pdf.build_subset_font(force=force)
+            self._report([pdf.subset_font_path()], built, started)
+            started = time.perf_counter()
+            built = pdf.build_rare_fonts(force=force)
+            self._report(pdf.rare_subset_paths(), built, started)
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
-        target = pdf.subset_font_path()
-        size = target.stat().st_size / 1048576
-        if built:
-            from fontTools.ttLib import TTFont
 
-            characters = len(TTFont(target, lazy=True).getBestCmap())
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"已生成 {target}（{size:.1f} MB，{characters} 个字符，"
-                    f"用时 {time.perf_counter() - started:.1f} 秒）。"
+    def _report(self, targets, built: bool, started: float) -> None:
+        for target in targets:
+            size = target.stat().st_size / 1048576
+            if built:
+                from fontTools.ttLib import TTFont
+
+                characters = len(TTFont(target, lazy=True).getBestCmap())
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"已生成 {target}（{size:.1f} MB，{characters} 个字符，"
+                        f"用时 {time.perf_counter() - started:.1f} 秒）。"
+                    )
                 )
-            )
-        else:
-            self.stdout.write(f"{target} 已是最新（{size:.1f} MB），跳过。")
+            else:
+                self.stdout.write(f"{target} 已是最新（{size:.1f} MB），跳过。")
