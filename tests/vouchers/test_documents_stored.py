@@ -15,7 +15,8 @@ from kunqu_jiafu.documents.verification import format_code
 from tests.factories import id_number
 from tests.url_matrix import html_pdf
 from tests.vouchers import test_documents as base
-from vouchers import services
+from vouchers.services import choice
+from vouchers.services import settlement as settlement_services
 
 # The fixtures of the voucher documents' tests.
 batch, voucher, settlement = base.batch, base.voucher, base.settlement
@@ -59,7 +60,7 @@ def test_a_paid_statement_is_issued_once_more_with_the_same_code(
     client = client_for(agency_a)
     url = f"/portal/vouchers/settlements/{settlement.pk}/pdf/"
     awaiting = client.get(url).content
-    services.settlement_mark_paid(
+    settlement_services.settlement_mark_paid(
         actor=approver, settlement=settlement, paid_on=timezone.localdate(), reference="GK-001"
     )
 
@@ -83,7 +84,7 @@ def test_a_voucher_is_printed_again_only_when_the_household_chooses_its_agency(
     before = client.get(url).content
     assert client.get(url).content == before and len(renders) == 1
 
-    services.voucher_choose_agency(voucher=voucher, agency=org_a)
+    choice.voucher_choose_agency(voucher=voucher, agency=org_a)
     after = client.get(f"/api/vouchers/{voucher.pk}/pdf/").content
     assert client.get(url).content == after
 
