@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, OFFICIAL, REVIEWER
+
 _MODELS = ("agency", "worker", "recognition", "employeesystemfiling")
 _REFERENCE = (
     "street",
@@ -21,15 +23,15 @@ class AgenciesConfig(AppConfig):
     verbose_name = _("Agencies")
     # Model permissions per role; object scoping and workflow rules live in permissions.py.
     role_permissions = {
-        "业务经办": _perms("view", "change")
+        REVIEWER: _perms("view", "change")
         + _perms("add", models=("recognition", "worker"))
         + _perms("view", "change", "add", models=_REFERENCE)
         + ["people.view_person"],
-        "审批领导": _perms("view", "change")
+        APPROVER: _perms("view", "change")
         + _perms("view", "change", "add", models=_REFERENCE)
         + ["people.view_person"],
-        "统计查询": _perms("view") + _perms("view", models=_REFERENCE) + ["people.view_person"],
-        "机构用户": [],
+        OFFICIAL: _perms("view") + _perms("view", models=_REFERENCE) + ["people.view_person"],
+        AGENCY_USER: [],
     }
 
     def ready(self) -> None:

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, OFFICIAL, REVIEWER
+
 _MODELS = ("course", "enrolment", "trainingsignup", "coursekind", "trainingtarget")
 
 
@@ -12,10 +14,10 @@ class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = _("Training")
     role_permissions = {
-        "业务经办": _perms("view", "add", "change"),
-        "审批领导": _perms("view", "add", "change"),
-        "统计查询": _perms("view"),
-        "机构用户": [],
+        REVIEWER: _perms("view", "add", "change"),
+        APPROVER: _perms("view", "add", "change"),
+        OFFICIAL: _perms("view"),
+        AGENCY_USER: [],
     }
 
     def dashboard_panels(self, request):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from agencies import services, workflow
 from agencies.models import Agency, BusinessFormat, Street
-from kunqu_jiafu.accounts.roles import AGENCY_USER
+from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, OFFICIAL, REVIEWER
 from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.workflow import Transition
 from tests import factories
@@ -23,7 +23,7 @@ def _allowed(transition: Transition, actor: str) -> bool:
         return AGENCY_USER in transition.roles
     if actor == "other_agency_user":
         return False
-    return {"reviewer": "业务经办", "approver": "审批领导", "official": "统计查询"}[actor] in (
+    return {"reviewer": REVIEWER, "approver": APPROVER, "official": OFFICIAL}[actor] in (
         transition.roles
     )
 

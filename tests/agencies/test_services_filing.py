@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from agencies import selectors, services, workflow
 from agencies.models import Agency, AgencyPolicy, EmployeeSystemFiling, Worker
-from kunqu_jiafu.accounts.roles import AGENCY_USER
+from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, OFFICIAL, REVIEWER
 from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.notifications.models import Notification
 from kunqu_jiafu.workflow import Transition
@@ -217,7 +217,7 @@ def _decide_allowed(transition: Transition, actor: str) -> bool:
         return AGENCY_USER in transition.roles
     if actor == "other_agency_user":
         return False
-    return {"reviewer": "业务经办", "approver": "审批领导", "official": "统计查询"}[actor] in (
+    return {"reviewer": REVIEWER, "approver": APPROVER, "official": OFFICIAL}[actor] in (
         transition.roles
     )
 
