@@ -36,11 +36,13 @@ class AgenciesConfig(AppConfig):
 
     def ready(self) -> None:
         from kunqu_jiafu.documents.services import register_owner
+        from kunqu_jiafu.web.portal import register_agency_of_user
 
-        from . import permissions
+        from . import permissions, selectors
         from .models import Agency
 
         register_owner(Agency, permissions.can_view_agency)
+        register_agency_of_user(selectors.agency_of_user)
 
     def dashboard_panels(self, request):
         from django.urls import reverse

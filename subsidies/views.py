@@ -23,11 +23,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.models import Agency
-from agencies.views import agency_member
 from kunqu_jiafu.accounts.roles import AGENCY_USER
 from kunqu_jiafu.audit import actions as audit_actions
 from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.web.forms import posted, show_service_errors
+from kunqu_jiafu.web.portal import agency_member
 from training import selectors as training_selectors
 
 from . import permissions, rules, selectors, services, workflow

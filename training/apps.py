@@ -24,6 +24,7 @@ class TrainingConfig(AppConfig):
         from django.urls import reverse
 
         from kunqu_jiafu.accounts.roles import is_staff_member
+        from kunqu_jiafu.web.formats import percent_of
 
         from . import selectors
 
@@ -38,7 +39,7 @@ class TrainingConfig(AppConfig):
                 "title": _("Training %(year)s") % {"year": figures["year"]},
                 "training": {
                     **figures,
-                    "percent": min(round(figures["trained"] * 100 / target, 1), 100),
+                    "percent": percent_of(figures["trained"], target, places=1, at_most=100),
                     "reached": figures["trained"] >= figures["target"],
                     "top_kinds": [(r["course__kind__name"], r["people"]) for r in top_kinds],
                     "top_streets": [(r["street"] or "—", r["people"]) for r in top_streets],

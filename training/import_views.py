@@ -30,8 +30,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from agencies.views import agency_member
 from kunqu_jiafu.documents.sniff import XLSX
+from kunqu_jiafu.web.portal import agency_member
 
 from . import importers, permissions, selectors
 from .models import Course

@@ -24,10 +24,6 @@ def badge(tone: str, label, title: str = "") -> str:
     return format_html('<span class="kj-badge kj-{}" title="{}">{}</span>', tone, title, label)
 
 
-def short_date(value) -> str:
-    return value.strftime("%Y-%m-%d") if value else "—"
-
-
 def status_badge(obj, tones: dict[str, str]) -> str:
     """The object's status as a badge, in the tone its area gives that status."""
     return badge(tones.get(obj.status, "muted"), obj.get_status_display())
