@@ -16,8 +16,11 @@ from kunqu_jiafu.web.admin_kit.review import ReviewActionsMixin
 from kunqu_jiafu.web.formats import figure as figure
 from kunqu_jiafu.web.formats import local_time as local_time
 from kunqu_jiafu.web.formats import month_label as month_label
+from kunqu_jiafu.web.formats import percent_of
 
 from .forms import ActionReasonForm
+
+percent = percent_of  # shares on the progress pages: two places, at most 100
 
 # Badge tones by status, per model (statuses of different models share names, e.g. "rejected").
 APPLICATION_TONES = {

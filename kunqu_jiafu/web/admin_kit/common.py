@@ -11,6 +11,7 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import XLSX
 
 from kunqu_jiafu.documents.xlsx import attachment_header, dataset_xlsx
+from kunqu_jiafu.web.formats import short_date as short_date  # the one definition
 
 READ_ONLY_BUTTONS = {
     "show_save": False,
