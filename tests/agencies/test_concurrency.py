@@ -99,5 +99,5 @@ def test_two_reviewers_registering_at_once_make_one_transition(transactional_db,
     assert isinstance(errors[0], PermissionDenied)  # "not possible while registered"
     org.refresh_from_db()
     assert org.status == Agency.Status.REGISTERED
-    assert AuditEntry.objects.filter(action="agencies.agency.register").count() == 1
+    assert AuditEntry.objects.filter(action="agencies.agency.registered").count() == 1
     assert audit_verify().ok

@@ -143,7 +143,7 @@ def test_reinstate_keeps_the_original_registration_date(reviewer, db):
     org.refresh_from_db()
     assert org.status == Agency.Status.REGISTERED
     assert org.registered_on == dt.date(2024, 4, 2)
-    assert _entries(org) == ["agencies.agency.suspend", "agencies.agency.reinstate"]
+    assert _entries(org) == ["agencies.agency.suspended", "agencies.agency.reinstated"]
 
 
 def test_rejected_agency_reapplies_and_is_then_registered(reviewer, db):
@@ -156,9 +156,9 @@ def test_rejected_agency_reapplies_and_is_then_registered(reviewer, db):
     assert org.status == Agency.Status.REGISTERED
     assert org.status_reason == ""
     assert _entries(org) == [
-        "agencies.agency.reject",
-        "agencies.agency.reapply",
-        "agencies.agency.register",
+        "agencies.agency.rejected",
+        "agencies.agency.reapplied",
+        "agencies.agency.registered",
     ]
 
 
@@ -335,7 +335,7 @@ def test_alliance_membership_needs_a_join_date_and_staff(org_a, agency_a, review
     )
     org_a.refresh_from_db()
     assert org_a.alliance_member
-    assert _entries(org_a) == ["agencies.agency.alliance"]
+    assert _entries(org_a) == ["agencies.agency.alliance_changed"]
 
 
 def test_recognition_grant_and_revoke(org_a, reviewer, agency_a, official):

@@ -189,7 +189,7 @@ def test_resubmit_after_return_recomputes_the_figures(org_a, agency_a, reviewer)
     assert again.decision_reason == ""
     assert _actions() == [
         "agencies.filing.submitted",
-        "agencies.filing.return",
+        "agencies.filing.returned",
         "agencies.filing.resubmitted",
     ]
 

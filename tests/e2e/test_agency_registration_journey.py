@@ -116,7 +116,7 @@ def test_agency_signs_up_applies_is_registered_by_reviewer_and_sees_it(page, liv
     assert agency.registered_on is not None
     assert (
         AuditEntry.objects.filter(
-            action="agencies.agency.register", object_id=str(agency.pk)
+            action="agencies.agency.registered", object_id=str(agency.pk)
         ).count()
         == 1
     )

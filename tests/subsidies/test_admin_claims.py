@@ -80,7 +80,9 @@ def test_reviewer_first_passes_a_submitted_claim_with_the_button(
     claim = reload(claim)
     assert claim.status == Claim.Status.FIRST_PASSED
     assert claim.first_reviewed_by == reviewer
-    assert AuditEntry.objects.for_object(claim).filter(action="subsidies.claim.first_pass").exists()
+    assert (
+        AuditEntry.objects.for_object(claim).filter(action="subsidies.claim.first_passed").exists()
+    )
 
 
 def test_reviewer_is_not_offered_approval(reviewer, approver, agency_a, org_a, fund, client_for):

@@ -188,10 +188,10 @@ def test_agency_files_a_claim_and_two_staff_decide_and_pay_it(
         "subsidies.claim.created",
         "subsidies.claim.updated",
         "subsidies.claim.attached",
-        "subsidies.claim.submit",
-        "subsidies.claim.first_pass",
-        "subsidies.claim.approve",
-        "subsidies.claim.pay",
+        "subsidies.claim.submitted",
+        "subsidies.claim.first_passed",
+        "subsidies.claim.approved",
+        "subsidies.claim.paid",
     } <= set(actions)
 
 
