@@ -11,6 +11,7 @@ from django.utils import timezone
 from agencies import services, workflow
 from agencies.models import Agency, BusinessFormat, Street
 from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, OFFICIAL, REVIEWER
+from kunqu_jiafu.audit import actions as audit_actions
 from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.workflow import Transition
 from tests import factories
@@ -66,7 +67,7 @@ def test_agency_transition_table_is_enforced_by_role(transition, actor_name, req
         org.refresh_from_db()
         assert org.status == transition.target
         assert org.status_reason == reason
-        assert _entries(org) == [f"agencies.agency.{transition.action}"]
+        assert _entries(org) == [audit_actions.current(f"agencies.agency.{transition.action}")]
         entry = AuditEntry.objects.get()
         assert entry.before["status"] == transition.source
         assert entry.after["status"] == transition.target

@@ -11,6 +11,7 @@ from django.utils import timezone
 from agencies import selectors, services, workflow
 from agencies.models import Agency, AgencyPolicy, EmployeeSystemFiling, Worker
 from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, OFFICIAL, REVIEWER
+from kunqu_jiafu.audit import actions as audit_actions
 from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.notifications.models import Notification
 from kunqu_jiafu.workflow import Transition
@@ -250,8 +251,8 @@ def test_filing_transition_table_is_enforced_by_role(
         assert result.status == transition.target
         filing.refresh_from_db()
         assert filing.status == transition.target
-        verb = "resubmitted" if transition.action == "resubmit" else transition.action
-        assert _actions() == [f"agencies.filing.{verb}"]
+        # Stored in the past tense: approve → agencies.filing.approved.
+        assert _actions() == [audit_actions.current(f"agencies.filing.{transition.action}")]
     else:
         with pytest.raises(PermissionDenied):
             services.filing_decide(
