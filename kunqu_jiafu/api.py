@@ -42,7 +42,9 @@ def api_urls(*app_urlconfs: str) -> list:
     included = [include(name) for name in app_urlconfs]
     root = DefaultRouter()
     for urlconf_module, _app_name, _namespace in included:
-        root.registry.extend(urlconf_module.router.registry)
+        app_router = getattr(urlconf_module, "router", None)  # an app may route plain views only
+        if app_router is not None:
+            root.registry.extend(app_router.registry)
     root_view = root.get_api_root_view()
     return [
         path("auth/token/", TokenView.as_view(), name="api-token"),
