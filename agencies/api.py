@@ -29,6 +29,7 @@ from kunqu_jiafu.accounts.roles import (
     is_agency_user,
     is_staff_member,
 )
+from kunqu_jiafu.api import TAG_ACCOUNT
 from kunqu_jiafu.drf import (
     BAD_INPUT,
     FORBIDDEN,
@@ -46,7 +47,6 @@ TAG_WORKERS = "从业人员"
 TAG_RECOGNITIONS = "认定与称号"
 TAG_FILINGS = "员工制家政企业备案"
 TAG_REFERENCE = "参考数据"
-TAG_ACCOUNT = "账户与认证"
 
 # --- reference data -------------------------------------------------------------------
 

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, OFFICIAL, REVIEWER
+
 _MODELS = ("agency", "worker", "recognition", "employeesystemfiling")
 _REFERENCE = (
     "street",
@@ -21,24 +23,26 @@ class AgenciesConfig(AppConfig):
     verbose_name = _("Agencies")
     # Model permissions per role; object scoping and workflow rules live in permissions.py.
     role_permissions = {
-        "业务经办": _perms("view", "change")
+        REVIEWER: _perms("view", "change")
         + _perms("add", models=("recognition", "worker"))
         + _perms("view", "change", "add", models=_REFERENCE)
         + ["people.view_person"],
-        "审批领导": _perms("view", "change")
+        APPROVER: _perms("view", "change")
         + _perms("view", "change", "add", models=_REFERENCE)
         + ["people.view_person"],
-        "统计查询": _perms("view") + _perms("view", models=_REFERENCE) + ["people.view_person"],
-        "机构用户": [],
+        OFFICIAL: _perms("view") + _perms("view", models=_REFERENCE) + ["people.view_person"],
+        AGENCY_USER: [],
     }
 
     def ready(self) -> None:
         from kunqu_jiafu.documents.services import register_owner
+        from kunqu_jiafu.web.portal import register_agency_of_user
 
-        from . import permissions
+        from . import permissions, selectors
         from .models import Agency
 
         register_owner(Agency, permissions.can_view_agency)
+        register_agency_of_user(selectors.agency_of_user)
 
     def dashboard_panels(self, request):
         from django.urls import reverse

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kunqu_jiafu.accounts.models import User
-from kunqu_jiafu.people.phone import normalize_phone
+from kunqu_jiafu.web.forms import DateInput, clean_phone
 
 from . import rules
 from .models import Agency, BusinessFormat, EmployeeSystemFiling, Street, Worker
@@ -27,20 +27,6 @@ FILING_DECLARATIONS = (
     "signs_customer_contracts", "dispatches_workers", "pays_wages_directly", "trains_continuously",
 )  # fmt: skip
 COMMON_JOBS = ("家政服务员", "养老护理员", "育婴员", "母婴护理员", "病患陪护员", "家务管理员")
-
-# Mobile (1xxxxxxxxxx) or landline with optional area code and extension.
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def clean_phone(value: str) -> str:
-    """One rule for every phone number: kunqu_jiafu.people.phone."""
-    return normalize_phone(value)
 
 
 class SignupForm(UserCreationForm):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -20,12 +19,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kunqu_jiafu.accounts.roles import is_agency_user, is_staff_member
 from kunqu_jiafu.documents.sniff import XLSX
 from kunqu_jiafu.documents.xlsx import attachment_header
 from kunqu_jiafu.people.idcard import normalize as normalize_id
 from kunqu_jiafu.people.models import Person
 from kunqu_jiafu.web.forms import posted, posted_files, show_service_errors
+from kunqu_jiafu.web.portal import agency_member, is_back_office
 
 from . import imports, permissions, rules, selectors, services, workflow
 from .forms import (
@@ -48,26 +47,6 @@ TEMPLATE_FALLBACK = "worker-import-template.xlsx"
 
 
 # --- access -----------------------------------------------------------------------------
-
-
-def _is_back_office(user) -> bool:
-    return not is_agency_user(user) and (is_staff_member(user) or user.is_superuser)
-
-
-def agency_member(view):
-    """Signed in with an agency: pass it to the view. Staff go to the admin, others apply."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if _is_back_office(request.user):
-            return redirect("admin:index")
-        agency = selectors.agency_of_user(request.user)
-        if agency is None:
-            return redirect("portal:apply")
-        return view(request, agency, *args, **kwargs)
-
-    return wrapper
 
 
 def _refuse(request, result: tuple[bool, str], fallback: str):
@@ -124,7 +103,7 @@ def signup(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply(request):
-    if _is_back_office(request.user):
+    if is_back_office(request.user):
         return redirect("admin:index")
     if selectors.agency_of_user(request.user) is not None:
         return redirect("portal:dashboard")

@@ -34,6 +34,7 @@ from django.test.utils import (  # noqa: E402
     teardown_test_environment,
 )
 
+from kunqu_jiafu.accounts.roles import REVIEWER  # noqa: E402
 from tests import factories  # noqa: E402
 
 PAGES = {
@@ -81,7 +82,7 @@ def main() -> None:
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         agency = factories.make_agency("基准家政服务有限公司")
-        reviewer = factories.make_user("bench_reviewer", "业务经办")
+        reviewer = factories.make_user("bench_reviewer", REVIEWER)
         agency_user = factories.make_agency_user("bench_agency", agency)
         clients = {"reviewer": Client(), "agency": Client()}
         clients["reviewer"].force_login(reviewer)

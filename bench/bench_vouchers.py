@@ -48,6 +48,7 @@ from django.test.utils import (  # noqa: E402
 )
 from django.utils import timezone  # noqa: E402
 
+from kunqu_jiafu.accounts.roles import REVIEWER  # noqa: E402
 from tests import factories  # noqa: E402
 
 PAGE_ROWS = 50
@@ -276,7 +277,7 @@ def main() -> None:
         from vouchers.services.settlement import settlement_create
         from vouchers.services.verification import voucher_verify
 
-        reviewer = factories.make_user("bench_reviewer", "业务经办")
+        reviewer = factories.make_user("bench_reviewer", REVIEWER)
         agency = factories.make_agency("基准家政服务有限公司")
         agency_user = factories.make_agency_user("bench_agency", agency)
         worker = factories.make_worker(agency)

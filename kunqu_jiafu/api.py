@@ -1,16 +1,21 @@
-"""The REST API: one router; each app registers its viewsets in ``register(router)``."""
+"""The REST API's shared pieces: the token endpoint, the app router and the API root.
 
-from django.urls import include, path
+Each app contributes its routes in ``<app>/api_urls.py``: an ``AppRouter`` named ``router``
+and the ``urlpatterns`` it yields (plus any plain views the app owns, such as agencies'
+``me/``). The root URLconf hands ``api_urls`` the dotted names of those modules, so the
+core imports no app; the API root lists what the included routers registered.
+"""
+
+from __future__ import annotations
+
+from django.urls import URLResolver, get_resolver, include, path
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
+from rest_framework.urlpatterns import format_suffix_patterns
 
-from agencies.api import TAG_ACCOUNT, MeView
-from agencies.api import register as register_agencies
-from subsidies.api import register as register_subsidies
-from training.api import register as register_training
-from vouchers.api import register as register_vouchers
+TAG_ACCOUNT = "账户与认证"
 
 
 @extend_schema_view(
@@ -24,14 +29,44 @@ class TokenView(ObtainAuthToken):
     permission_classes = [permissions.AllowAny]  # as ObtainAuthToken's own (), said aloud
 
 
-router = DefaultRouter()
-register_agencies(router)
-register_subsidies(router)
-register_training(router)
-register_vouchers(router)
+class AppRouter(DefaultRouter):
+    """One app's share of the API: the DefaultRouter's routes and ``.json`` suffixes, with
+    no root view of its own (the one API root, built by ``api_urls``, lists every app)."""
 
-urlpatterns = [
-    path("auth/token/", TokenView.as_view(), name="api-token"),
-    path("me/", MeView.as_view(), name="api-me"),
-    path("", include(router.urls)),
-]
+    include_root_view = False
+
+
+def api_urls(*app_urlconfs: str) -> list:
+    """The URL patterns under ``api/``: the token, each app's routes in the order given,
+    then the API root (with its format suffix), as one DefaultRouter used to lay them out."""
+    included = [include(name) for name in app_urlconfs]
+    root = DefaultRouter()
+    for urlconf_module, _app_name, _namespace in included:
+        app_router = getattr(urlconf_module, "router", None)  # an app may route plain views only
+        if app_router is not None:
+            root.registry.extend(app_router.registry)
+    root_view = root.get_api_root_view()
+    return [
+        path("auth/token/", TokenView.as_view(), name="api-token"),
+        *(path("", urlconf) for urlconf in included),
+        *format_suffix_patterns([path("", root_view, name=root.root_view_name)]),
+    ]
+
+
+def api_registry(urlconf: str | None = None) -> list[tuple[str, type, str]]:
+    """Every (prefix, viewset, basename) the API routes, read from the URLconf's included
+    app routers (for tests and tools that walk the whole API)."""
+    found: list[tuple[str, type, str]] = []
+
+    def walk(patterns) -> None:
+        for pattern in patterns:
+            if not isinstance(pattern, URLResolver):
+                continue
+            router = getattr(pattern.urlconf_module, "router", None)
+            if isinstance(router, AppRouter):
+                found.extend(router.registry)
+            else:
+                walk(pattern.url_patterns)
+
+    walk(get_resolver(urlconf).url_patterns)
+    return found

@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from kunqu_jiafu.documents import views as document_views
 from kunqu_jiafu.web import views as web_views
 
-from .api import urlpatterns as api_urlpatterns
+from .api import api_urls
 
 urlpatterns = [
     path("", web_views.home, name="home"),
@@ -29,7 +29,18 @@ urlpatterns = [
     path("training/", include("training.public_urls")),
     path("vouchers/", include("vouchers.public_urls")),
     path("admin/", admin.site.urls),
-    path("api/", include(api_urlpatterns)),
+    # Each app's API routes, by dotted name: configuration, not an import of the app.
+    path(
+        "api/",
+        include(
+            api_urls(
+                "agencies.api_urls",
+                "subsidies.api_urls",
+                "training.api_urls",
+                "vouchers.api_urls",
+            )
+        ),
+    ),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
 ]

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, OFFICIAL, REVIEWER
+
 _MODELS = (
     "claim",
     "claimtype",
@@ -30,14 +32,14 @@ class SubsidiesConfig(AppConfig):
     name = "subsidies"
     verbose_name = _("Subsidy claims")
     role_permissions = {
-        "业务经办": _perms("view")
+        REVIEWER: _perms("view")
         + ["subsidies.change_claim"]
         + _perms("add", "change", models=_BUREAU_KEPT),
-        "审批领导": _perms("view")
+        APPROVER: _perms("view")
         + ["subsidies.change_claim"]
         + _perms("add", "change", models=_BUREAU_KEPT),
-        "统计查询": _perms("view"),
-        "机构用户": [],
+        OFFICIAL: _perms("view"),
+        AGENCY_USER: [],
     }
 
     def ready(self) -> None:

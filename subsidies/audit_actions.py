@@ -7,19 +7,21 @@ ACTIONS = {
     "subsidies.claim.updated": pgettext_lazy("audit action", "Claim changed"),
     "subsidies.claim.attached": pgettext_lazy("audit action", "Attachment added to the claim"),
     "subsidies.claim.detached": pgettext_lazy("audit action", "Attachment removed from the claim"),
-    "subsidies.claim.submit": pgettext_lazy("audit action", "Claim submitted"),
-    "subsidies.claim.withdraw": pgettext_lazy("audit action", "Claim withdrawn"),
-    "subsidies.claim.resubmit": pgettext_lazy("audit action", "Claim resubmitted after correction"),
-    "subsidies.claim.first_pass": pgettext_lazy("audit action", "Claim passed first review"),
-    "subsidies.claim.return": pgettext_lazy("audit action", "Claim returned for correction"),
-    "subsidies.claim.reject": pgettext_lazy("audit action", "Claim not approved"),
-    "subsidies.claim.approve": pgettext_lazy("audit action", "Claim approved"),
-    "subsidies.claim.pay": pgettext_lazy("audit action", "Payment recorded"),
-    "subsidies.claim.revoke": pgettext_lazy("audit action", "Claim revoked and recovery ordered"),
+    "subsidies.claim.submitted": pgettext_lazy("audit action", "Claim submitted"),
+    "subsidies.claim.withdrawn": pgettext_lazy("audit action", "Claim withdrawn"),
+    "subsidies.claim.resubmitted": pgettext_lazy(
+        "audit action", "Claim resubmitted after correction"
+    ),
+    "subsidies.claim.first_passed": pgettext_lazy("audit action", "Claim passed first review"),
+    "subsidies.claim.returned": pgettext_lazy("audit action", "Claim returned for correction"),
+    "subsidies.claim.rejected": pgettext_lazy("audit action", "Claim not approved"),
+    "subsidies.claim.approved": pgettext_lazy("audit action", "Claim approved"),
+    "subsidies.claim.paid": pgettext_lazy("audit action", "Payment recorded"),
+    "subsidies.claim.revoked": pgettext_lazy("audit action", "Claim revoked and recovery ordered"),
     "subsidies.fund.set": pgettext_lazy("audit action", "Special fund amount set"),
     "subsidies.claimtype.created": pgettext_lazy("audit action", "Subsidy item added"),
     "subsidies.claimtype.updated": pgettext_lazy("audit action", "Subsidy item changed"),
-    "subsidies.notice.regenerate": pgettext_lazy("audit action", "Notice regenerated"),
+    "subsidies.notice.regenerated": pgettext_lazy("audit action", "Notice regenerated"),
     "subsidies.awardpolicy.created": pgettext_lazy("audit action", "Award rules added"),
     "subsidies.awardpolicy.updated": pgettext_lazy("audit action", "Award rules changed"),
     "subsidies.parameter.flagged": pgettext_lazy(
@@ -28,4 +30,20 @@ ACTIONS = {
     "subsidies.parameter.confirmed": pgettext_lazy(
         "audit action", "Figure confirmed by the bureau"
     ),
+}
+
+# Codes written before actions were named in the past tense: old entries keep them (the
+# hash chain covers the code), they read and filter as the new code, and a service that
+# still passes an old code has it stored under the new one.
+RENAMED = {
+    "subsidies.claim.submit": "subsidies.claim.submitted",
+    "subsidies.claim.withdraw": "subsidies.claim.withdrawn",
+    "subsidies.claim.resubmit": "subsidies.claim.resubmitted",
+    "subsidies.claim.first_pass": "subsidies.claim.first_passed",
+    "subsidies.claim.return": "subsidies.claim.returned",
+    "subsidies.claim.reject": "subsidies.claim.rejected",
+    "subsidies.claim.approve": "subsidies.claim.approved",
+    "subsidies.claim.pay": "subsidies.claim.paid",
+    "subsidies.claim.revoke": "subsidies.claim.revoked",
+    "subsidies.notice.regenerate": "subsidies.notice.regenerated",
 }

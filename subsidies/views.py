@@ -23,11 +23,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.models import Agency
-from agencies.views import agency_member
 from kunqu_jiafu.accounts.roles import AGENCY_USER
 from kunqu_jiafu.audit import actions as audit_actions
 from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.web.forms import posted, show_service_errors
+from kunqu_jiafu.web.portal import agency_member
 from training import selectors as training_selectors
 
 from . import permissions, rules, selectors, services, workflow
@@ -425,26 +425,26 @@ TIMELINE_LABELS = {
     "updated": gettext_lazy("Figures changed"),
     "attached": gettext_lazy("Attachment uploaded"),
     "detached": gettext_lazy("Attachment removed"),
-    "submit": gettext_lazy("Submitted to the bureau"),
-    "resubmit": gettext_lazy("Corrected and submitted again"),
-    "withdraw": gettext_lazy("Withdrawn by the agency"),
-    "first_pass": gettext_lazy("First review passed"),
-    "return": gettext_lazy("Returned for correction"),
-    "reject": gettext_lazy("Not approved"),
-    "approve": gettext_lazy("Approved"),
-    "pay": gettext_lazy("Payment recorded"),
-    "revoke": gettext_lazy("Revoked, money to be recovered"),
+    "submitted": gettext_lazy("Submitted to the bureau"),
+    "resubmitted": gettext_lazy("Corrected and submitted again"),
+    "withdrawn": gettext_lazy("Withdrawn by the agency"),
+    "first_passed": gettext_lazy("First review passed"),
+    "returned": gettext_lazy("Returned for correction"),
+    "rejected": gettext_lazy("Not approved"),
+    "approved": gettext_lazy("Approved"),
+    "paid": gettext_lazy("Payment recorded"),
+    "revoked": gettext_lazy("Revoked, money to be recovered"),
 }
 TIMELINE_TONES = {
-    "submit": "info",
-    "resubmit": "info",
-    "first_pass": "info",
-    "approve": "ok",
-    "pay": "ok",
-    "return": "warn",
-    "reject": "bad",
-    "revoke": "bad",
-    "withdraw": "muted",
+    "submitted": "info",
+    "resubmitted": "info",
+    "first_passed": "info",
+    "approved": "ok",
+    "paid": "ok",
+    "returned": "warn",
+    "rejected": "bad",
+    "revoked": "bad",
+    "withdrawn": "muted",
 }
 
 
@@ -452,7 +452,7 @@ def _timeline(claim: Claim) -> list[dict]:
     entries = AuditEntry.objects.for_object(claim).order_by("created_at", "id")
     rows = []
     for entry in entries:
-        verb = entry.action.rsplit(".", 1)[-1]
+        verb = audit_actions.current(entry.action).rsplit(".", 1)[-1]
         after = entry.after if isinstance(entry.after, dict) else {}
         before = entry.before if isinstance(entry.before, dict) else {}
         detail = ""
@@ -460,7 +460,7 @@ def _timeline(claim: Claim) -> list[dict]:
             detail = after.get("file", "")
         elif verb == "detached":
             detail = before.get("file", "")
-        elif verb == "approve" and after.get("approved_amount") not in (None, ""):
+        elif verb == "approved" and after.get("approved_amount") not in (None, ""):
             detail = _("Approved amount: %(amount)s") % {
                 "amount": rules.yuan(Decimal(str(after["approved_amount"])))
             }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from kunqu_jiafu.accounts.roles import APPROVER, OFFICIAL, REVIEWER
 from tests import factories
 
 
@@ -62,22 +63,22 @@ def agency_b(org_b):
 
 @pytest.fixture
 def reviewer(db):
-    return factories.make_user("reviewer", "业务经办", full_name="赵经办")
+    return factories.make_user("reviewer", REVIEWER, full_name="赵经办")
 
 
 @pytest.fixture
 def reviewer2(db):
-    return factories.make_user("reviewer2", "业务经办", full_name="钱经办")
+    return factories.make_user("reviewer2", REVIEWER, full_name="钱经办")
 
 
 @pytest.fixture
 def approver(db):
-    return factories.make_user("approver", "审批领导", full_name="孙领导")
+    return factories.make_user("approver", APPROVER, full_name="孙领导")
 
 
 @pytest.fixture
 def official(db):
-    return factories.make_user("official", "统计查询", full_name="周统计")
+    return factories.make_user("official", OFFICIAL, full_name="周统计")
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from stdnum.cn import ric, uscc
 
 from agencies.models import Agency, AgencyMembership, BusinessFormat, Street, Worker
 from kunqu_jiafu.accounts.models import User
+from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, OFFICIAL, REVIEWER
 from kunqu_jiafu.people.models import Person
 
 PASSWORD = "Test@Pass-2026"
@@ -46,7 +47,7 @@ def make_user(username: str, *roles: str, is_staff: bool | None = None, **extra)
     staff = (
         is_staff
         if is_staff is not None
-        else any(r in ("业务经办", "审批领导", "统计查询") for r in roles)
+        else any(r in (REVIEWER, APPROVER, OFFICIAL) for r in roles)
     )
     user = User.objects.create_user(
         username=username,
@@ -86,7 +87,7 @@ def make_agency(
 
 
 def make_agency_user(username: str, agency: Agency) -> User:
-    user = make_user(username, "机构用户")
+    user = make_user(username, AGENCY_USER)
     AgencyMembership.objects.create(user=user, agency=agency)
     return user
 

@@ -43,6 +43,7 @@ from agencies.models import (
     Street,
     Worker,
 )
+from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, OFFICIAL, REVIEWER
 from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.documents.models import Document
 from kunqu_jiafu.documents.numbering import next_number
@@ -161,9 +162,9 @@ def build_world() -> SimpleNamespace:
     agency_a = factories.make_agency_user("agency_a", org_a)
     agency_b = factories.make_agency_user("agency_b", org_b)
     applicant = factories.make_user("applicant", full_name="吴申请")
-    reviewer = factories.make_user("reviewer", "业务经办", full_name="赵经办")
-    approver = factories.make_user("approver", "审批领导", full_name="孙领导")
-    official = factories.make_user("official", "统计查询", full_name="周统计")
+    reviewer = factories.make_user("reviewer", REVIEWER, full_name="赵经办")
+    approver = factories.make_user("approver", APPROVER, full_name="孙领导")
+    official = factories.make_user("official", OFFICIAL, full_name="周统计")
     superuser = factories.make_user("root", is_staff=True, is_superuser=True)
 
     licence = document_store(
@@ -235,7 +236,7 @@ def build_world() -> SimpleNamespace:
         policy=AgencyPolicy.objects.order_by("year").first(),
         size_threshold=EnterpriseSizeThreshold.objects.order_by("pk").first(),
         recognition_kind=RecognitionKind.objects.order_by("pk").first(),
-        group=Group.objects.get(name="机构用户"),
+        group=Group.objects.get(name=AGENCY_USER),
         document_type=ContentType.objects.get_for_model(Document),
         # Not used by anyone yet: for "add a worker" and "apply for an agency".
         new_id=factories.id_number(birth="19900101"),

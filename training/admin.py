@@ -20,22 +20,16 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
 from kunqu_jiafu.people.admin import ViewerMixin, search_by_id_number
-from kunqu_jiafu.web.admin_kit.common import ExportXlsxMixin, ServiceSaveMixin, short_date
+from kunqu_jiafu.web.admin_kit.common import ExportXlsxMixin, ServiceSaveMixin
 from kunqu_jiafu.web.admin_kit.exports import UserResource, col
 from kunqu_jiafu.web.admin_kit.reference import ReferenceAdmin
+from kunqu_jiafu.web.formats import short_date
+from kunqu_jiafu.web.forms import show_service_errors
 
 from . import selectors, services
 from .admin_import import RosterImportAdminMixin
 from .forms import CourseForm, RecordForm, SignupEnrolForm
 from .models import Course, CourseKind, Enrolment, TrainingSignup, TrainingTarget
-
-
-def _service_errors(form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for name, errors in exc.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 @admin.register(CourseKind)
@@ -130,7 +124,7 @@ class CourseAdminForm(CourseForm):
                     actor=self.request.user, provider=provider, data=data
                 )
         except ValidationError as exc:
-            _service_errors(self, exc)
+            show_service_errors(self, exc)
         except PermissionDenied as exc:
             self.add_error(None, str(exc))
 
@@ -257,7 +251,7 @@ class EnrolmentAdminForm(RecordForm):
                 actor=self.request.user, enrolment=self.instance, data=dict(self.cleaned_data)
             )
         except ValidationError as exc:
-            _service_errors(self, exc)
+            show_service_errors(self, exc)
         except PermissionDenied as exc:
             self.add_error(None, str(exc))
 
@@ -444,7 +438,7 @@ class TrainingSignupAdmin(AuditHistoryMixin, ViewerMixin, admin.ModelAdmin):
                     actor=request.user, signup=signup, course=form.cleaned_data["course"]
                 )
             except ValidationError as exc:
-                _service_errors(form, exc)
+                show_service_errors(form, exc)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, OFFICIAL, REVIEWER
+
 _MODELS = ("course", "enrolment", "trainingsignup", "coursekind", "trainingtarget")
 
 
@@ -12,16 +14,17 @@ class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = _("Training")
     role_permissions = {
-        "业务经办": _perms("view", "add", "change"),
-        "审批领导": _perms("view", "add", "change"),
-        "统计查询": _perms("view"),
-        "机构用户": [],
+        REVIEWER: _perms("view", "add", "change"),
+        APPROVER: _perms("view", "add", "change"),
+        OFFICIAL: _perms("view"),
+        AGENCY_USER: [],
     }
 
     def dashboard_panels(self, request):
         from django.urls import reverse
 
         from kunqu_jiafu.accounts.roles import is_staff_member
+        from kunqu_jiafu.web.formats import percent_of
 
         from . import selectors
 
@@ -36,7 +39,7 @@ class TrainingConfig(AppConfig):
                 "title": _("Training %(year)s") % {"year": figures["year"]},
                 "training": {
                     **figures,
-                    "percent": min(round(figures["trained"] * 100 / target, 1), 100),
+                    "percent": percent_of(figures["trained"], target, places=1, at_most=100),
                     "reached": figures["trained"] >= figures["target"],
                     "top_kinds": [(r["course__kind__name"], r["people"]) for r in top_kinds],
                     "top_streets": [(r["street"] or "—", r["people"]) for r in top_streets],

@@ -7,9 +7,9 @@ from django.db.models import Case, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.forms import DateInput, clean_phone
 from agencies.models import Street
 from kunqu_jiafu.people.idcard import parse_id_number
+from kunqu_jiafu.web.forms import DateInput, clean_phone
 
 from .models import Course, CourseKind, Enrolment
 from .services import COURSE_FIELDS, RECORD_FIELDS

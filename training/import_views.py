@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from agencies.views import agency_member
+from kunqu_jiafu.web.portal import agency_member
 
 from . import imports, permissions, selectors
 from .models import Course

@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from agencies.views import agency_member
 from kunqu_jiafu.documents.sniff import XLSX
 from kunqu_jiafu.documents.xlsx import attachment_header
 from kunqu_jiafu.web.forms import posted, show_service_errors
+from kunqu_jiafu.web.portal import agency_member
 
 from . import permissions, selectors, services
 from .forms import CourseFilterForm, CourseForm, EnrolForm, PublicSignupForm, RecordForm

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, OFFICIAL, REVIEWER
+
 _MODELS = (
     "targetgroup",
     "voucherbatch",
@@ -21,10 +23,10 @@ class VouchersConfig(AppConfig):
     name = "vouchers"
     verbose_name = _("Employment voucher programme")
     role_permissions = {
-        "业务经办": _perms("view", "add", "change"),
-        "审批领导": _perms("view", "add", "change"),
-        "统计查询": _perms("view"),
-        "机构用户": [],
+        REVIEWER: _perms("view", "add", "change"),
+        APPROVER: _perms("view", "add", "change"),
+        OFFICIAL: _perms("view"),
+        AGENCY_USER: [],
     }
 
     def ready(self) -> None:

@@ -16,9 +16,9 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.forms import DateInput, clean_phone
 from agencies.models import Agency, BusinessFormat, Street, Worker
 from kunqu_jiafu.people.idcard import parse_id_number
+from kunqu_jiafu.web.forms import DateInput, clean_phone
 
 from . import codes
 from .models import TargetGroup, Voucher

@@ -24,10 +24,10 @@ from django.views.decorators.http import require_http_methods
 
 from agencies import selectors as agency_selectors
 from agencies.models import Agency
-from agencies.views import agency_member
 from kunqu_jiafu.documents.sniff import XLSX
 from kunqu_jiafu.documents.xlsx import attachment_header
-from kunqu_jiafu.web.forms import posted
+from kunqu_jiafu.web.forms import posted, show_service_errors
+from kunqu_jiafu.web.portal import agency_member
 
 from . import codes, selectors
 from .forms import RedeemForm, VoucherFilterForm
@@ -106,15 +106,6 @@ def _redeem_form(request, agency: Agency, data=None) -> RedeemForm:
     return RedeemForm(data, agency=agency, workers=workers, statuses=statuses, initial=initial)
 
 
-def _put_errors(form: RedeemForm, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for name, errors in exc.error_dict.items():
-        messages_ = [m for error in errors for m in error.messages]
-        form.add_error(name if name in REDEEM_FIELDS else None, messages_)
-
-
 def _own_voucher_for_code(request, agency: Agency, raw: str | None) -> Voucher | None:
     """The agency's own voucher with this code, to show whose it is (a mistyped code is never
     looked up; another agency's voucher is never shown)."""
@@ -143,7 +134,7 @@ def redeem(request, agency: Agency):
                 idempotency_key=data["idempotency_key"],
             )
         except ValidationError as exc:
-            _put_errors(form, exc)
+            show_service_errors(form, exc, fields=REDEEM_FIELDS)
         except PermissionDenied as exc:
             messages.error(request, str(exc))
             return redirect("vouchers:list")

@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
 from kunqu_jiafu.documents.xlsx import attachment_header
 from kunqu_jiafu.people.admin import ViewerMixin, search_by_id_number
-from kunqu_jiafu.web.admin_kit.common import ExportXlsxMixin, ServiceSaveMixin, badge, short_date
-from kunqu_jiafu.web.admin_kit.forms import add_service_errors
+from kunqu_jiafu.web.admin_kit.common import ExportXlsxMixin, ServiceSaveMixin, badge
+from kunqu_jiafu.web.formats import short_date
+from kunqu_jiafu.web.forms import show_service_errors
 
 from .. import imports, selectors, workflow
 from ..models import (
@@ -235,7 +236,7 @@ class WorkerAdmin(
                     actor=request.user, agency=agency, uploaded_file=form.cleaned_data["file"]
                 )
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                show_service_errors(form, exc)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:

@@ -17,12 +17,13 @@ class ActionFilter(admin.SimpleListFilter):
     parameter_name = "action"
 
     def lookups(self, request, model_admin):
-        codes = AuditEntry.objects.order_by().values_list("action", flat=True).distinct()
+        stored = AuditEntry.objects.order_by().values_list("action", flat=True).distinct()
+        codes = {actions.current(code) for code in stored}  # an old code lists as its new one
         return sorted(((code, actions.label(code)) for code in codes), key=lambda c: c[1])
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(action=self.value())
+            return queryset.filter(action__in=actions.spellings(self.value()))
         return queryset
 
 
@@ -103,13 +104,13 @@ class AuditHistoryMixin:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         entries = list(AuditEntry.objects.for_object(obj).select_related("actor").order_by("id"))
         # The actions of this object's trail, by name, to filter on (?action=<code>).
-        counts = Counter(entry.action for entry in entries)
+        counts = Counter(actions.current(entry.action) for entry in entries)
         action_choices = sorted(
             ((code, actions.label(code), n) for code, n in counts.items()), key=lambda c: c[1]
         )
-        selected = request.GET.get("action", "")
+        selected = actions.current(request.GET.get("action", ""))
         if selected in counts:
-            entries = [entry for entry in entries if entry.action == selected]
+            entries = [entry for entry in entries if actions.current(entry.action) == selected]
         else:
             selected = ""
         for entry in entries:

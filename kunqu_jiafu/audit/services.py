@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import actions
 from .chain import GENESIS, _canonical, compute_hash
 from .models import AuditEntry, AuditHead
 
@@ -27,6 +28,7 @@ def audit_log(
 ) -> AuditEntry:
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
+    action = actions.current(action)  # one tense: a renamed code is stored under its new name
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(
             pk=1, defaults={"last_hash": GENESIS}

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .services import notification_send_emails
+from .delivery import notification_send_emails
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

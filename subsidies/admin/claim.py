@@ -25,6 +25,8 @@ from kunqu_jiafu.people.household import mask_address
 from kunqu_jiafu.people.models import Person
 from kunqu_jiafu.web.admin_kit.common import READ_ONLY_BUTTONS, ExportXlsxMixin, badge
 from kunqu_jiafu.web.admin_kit.review import ReviewActionsMixin
+from kunqu_jiafu.web.formats import figure as figure
+from kunqu_jiafu.web.formats import local_time
 
 from .. import permissions, rules, selectors, services, workflow
 from ..exemptions import is_exemption_type
@@ -58,14 +60,6 @@ BULK_ACTIONS = frozenset({"first_pass", "return", "reject"})
 
 def yuan(value) -> str:
     return "—" if value is None else rules.yuan(value)
-
-
-def figure(value) -> str:
-    return "—" if value is None else f"{value:,.2f}"
-
-
-def local_time(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
 
 
 def fund_rows(funds) -> list[dict]:

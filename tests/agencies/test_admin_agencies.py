@@ -80,7 +80,7 @@ def test_reviewer_registers_applying_agency_through_the_bulk_action(reviewer, ap
     applying.refresh_from_db()
     assert applying.status == Agency.Status.REGISTERED
     assert applying.registered_on == timezone.localdate()
-    entry = AuditEntry.objects.for_object(applying).get(action="agencies.agency.register")
+    entry = AuditEntry.objects.for_object(applying).get(action="agencies.agency.registered")
     assert entry.actor == reviewer
     assert Notification.objects.filter(recipient__username="applicant_c").exists()
 
@@ -124,7 +124,7 @@ def test_reject_without_reason_shows_an_error_and_changes_nothing(reviewer, appl
 
     applying.refresh_from_db()
     assert applying.status == Agency.Status.APPLYING
-    assert not AuditEntry.objects.for_object(applying).filter(action="agencies.agency.reject")
+    assert not AuditEntry.objects.for_object(applying).filter(action="agencies.agency.rejected")
 
 
 def test_reject_with_reason_records_it_and_tells_the_agency(reviewer, applying, client_for):
@@ -135,9 +135,9 @@ def test_reject_with_reason_records_it_and_tells_the_agency(reviewer, applying, 
     assert response.status_code == 302
     applying.refresh_from_db()
     assert applying.status == Agency.Status.REJECTED
-    assert AuditEntry.objects.for_object(applying).get(action="agencies.agency.reject").reason == (
-        "营业执照不清晰"
-    )
+    assert AuditEntry.objects.for_object(applying).get(
+        action="agencies.agency.rejected"
+    ).reason == ("营业执照不清晰")
     assert Notification.objects.filter(
         recipient__username="applicant_c", body__contains="营业执照不清晰"
     ).exists()
@@ -159,7 +159,7 @@ def test_bulk_action_skips_agencies_whose_status_does_not_fit(
     org_a.refresh_from_db()
     assert applying.status == Agency.Status.REGISTERED
     assert org_a.status == Agency.Status.REGISTERED
-    assert not AuditEntry.objects.for_object(org_a).filter(action="agencies.agency.register")
+    assert not AuditEntry.objects.for_object(org_a).filter(action="agencies.agency.registered")
 
 
 def test_status_filter_limits_the_bulk_actions_to_those_that_fit(reviewer, client_for):
@@ -288,7 +288,11 @@ def test_alliance_membership_goes_through_the_service(reviewer, org_b, client_fo
     assert client.post(url, data).status_code == 302
     org_b.refresh_from_db()
     assert org_b.alliance_member and org_b.alliance_joined_on == dt.date(2026, 3, 1)
-    assert AuditEntry.objects.for_object(org_b).filter(action="agencies.agency.alliance").exists()
+    assert (
+        AuditEntry.objects.for_object(org_b)
+        .filter(action="agencies.agency.alliance_changed")
+        .exists()
+    )
 
 
 def test_licence_is_linked_through_the_private_download_view(reviewer, org_a, client_for):
@@ -333,7 +337,7 @@ def test_history_page_shows_the_audit_trail(reviewer, applying, client_for):
     )
     page = client.get(reverse("admin:agencies_agency_history", args=[applying.pk]))
     assert page.status_code == 200
-    assert "agencies.agency.reject" in page.content.decode()
+    assert "agencies.agency.rejected" in page.content.decode()
     assert "缺少材料" in page.content.decode()
 
 

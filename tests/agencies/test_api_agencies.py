@@ -180,7 +180,7 @@ def test_reviewer_suspends_with_reason(reviewer, org_a, client_for):
     assert response.json()["status"] == "suspended"
     org_a.refresh_from_db()
     assert org_a.status_reason == "年检不合格"
-    assert AuditEntry.objects.filter(action="agencies.agency.suspend").count() == 1
+    assert AuditEntry.objects.filter(action="agencies.agency.suspended").count() == 1
 
 
 def test_reviewer_registers_an_applying_agency(reviewer, client_for, db):

@@ -20,6 +20,7 @@ from agencies.models import (
     Worker,
     clear_recognition_kind_cache,
 )
+from kunqu_jiafu.accounts.roles import AGENCY_USER
 from kunqu_jiafu.people.models import Person
 from tests import factories
 
@@ -174,7 +175,7 @@ def test_staff_api_lists_use_constant_queries(actor, request, client_for, db):
 def test_agency_user_api_lists_use_constant_queries(client_for, reviewer, db):
     _build(10, reviewer)
     home = Agency.objects.order_by("pk").first()
-    user = factories.make_user("agency_q", "机构用户")
+    user = factories.make_user("agency_q", AGENCY_USER)
     AgencyMembership.objects.create(user=user, agency=home)
     client = client_for(user)
     small = _counts(client)

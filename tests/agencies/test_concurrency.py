@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from agencies import permissions, selectors, services
 from agencies.models import Agency, EmployeeSystemFiling, Street
+from kunqu_jiafu.accounts.roles import REVIEWER
 from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.audit.services import audit_verify
 from tests import factories
@@ -86,8 +87,8 @@ def test_two_simultaneous_filings_leave_one_live_filing(transactional_db, monkey
 def test_two_reviewers_registering_at_once_make_one_transition(transactional_db, monkeypatch):
     slowed(monkeypatch, permissions, "can_transition_agency")
     org = factories.make_agency("待登记家政", status=Agency.Status.APPLYING)
-    first = factories.make_user("reviewer_one", "业务经办")
-    second = factories.make_user("reviewer_two", "业务经办")
+    first = factories.make_user("reviewer_one", REVIEWER)
+    second = factories.make_user("reviewer_two", REVIEWER)
 
     def register(user):
         return lambda: services.agency_transition(actor=user, agency=org, action="register")
@@ -98,5 +99,5 @@ def test_two_reviewers_registering_at_once_make_one_transition(transactional_db,
     assert isinstance(errors[0], PermissionDenied)  # "not possible while registered"
     org.refresh_from_db()
     assert org.status == Agency.Status.REGISTERED
-    assert AuditEntry.objects.filter(action="agencies.agency.register").count() == 1
+    assert AuditEntry.objects.filter(action="agencies.agency.registered").count() == 1
     assert audit_verify().ok

@@ -91,7 +91,7 @@ def test_agency_user_records_the_basis_in_the_portal_with_an_audit_entry(
     org_a.refresh_from_db()
     assert (org_a.size_staff, org_a.size_revenue, org_a.size_year) == (120, D("1500.50"), 2025)
     assert selectors.agency_enterprise_size(org_a) == "medium"
-    entry = AuditEntry.objects.for_object(org_a).get(action="agencies.agency.size")
+    entry = AuditEntry.objects.for_object(org_a).get(action="agencies.agency.size_recorded")
     assert entry.after["enterprise_size"] == "medium"
     page = client.get(url)
     assert page.context["size"] == "medium"

@@ -198,7 +198,7 @@ def test_below_threshold_the_filing_is_withdrawn_and_the_agency_sees_the_figures
     assert "9" in note.body and "10" in note.body and "2026-06-10" in note.body
     assert selectors.filing_valid_on(org_a, D(2026, 6, 9))
     assert not selectors.filing_valid_on(org_a, D(2026, 6, 10))
-    entry = AuditEntry.objects.for_object(filing).get(action="agencies.filing.withdraw")
+    entry = AuditEntry.objects.for_object(filing).get(action="agencies.filing.withdrawn")
     assert entry.actor is None and entry.after["figures"]["qualifying_workers"] == 9
     page = factories_client(agency_a).get(reverse("portal:filing"))
     body = page.content.decode()

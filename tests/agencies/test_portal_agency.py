@@ -159,7 +159,7 @@ def test_rejected_agency_sees_the_reason_edits_and_reapplies(client_for, reviewe
     agency.refresh_from_db()
     assert agency.status == Agency.Status.APPLYING
     assert AuditEntry.objects.filter(
-        action="agencies.agency.reapply", object_id=str(agency.pk)
+        action="agencies.agency.reapplied", object_id=str(agency.pk)
     ).exists()
     assert Notification.objects.filter(recipient=reviewer).exists()
     assert reverse("portal:reapply") not in client.get(reverse("portal:dashboard")).content.decode()
@@ -170,7 +170,7 @@ def test_registered_agency_cannot_reapply(client_for, agency_a, org_a):
     org_a.refresh_from_db()
     assert org_a.status == Agency.Status.REGISTERED
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
-    assert not AuditEntry.objects.filter(action="agencies.agency.reapply").exists()
+    assert not AuditEntry.objects.filter(action="agencies.agency.reapplied").exists()
 
 
 def test_reapply_refuses_get(client_for, agency_a):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from agencies import rules, selectors
 from agencies.models import Agency, AgencyPolicy, EmployeeSystemFiling, Recognition, Worker
+from kunqu_jiafu.accounts.roles import AGENCY_USER
 from tests import factories
 
 
@@ -75,7 +76,7 @@ def test_anonymous_and_roleless_users_see_nothing(anonymous, records):
 
 
 def test_agency_user_without_membership_sees_nothing(records):
-    stray = factories.make_user("stray", "机构用户")
+    stray = factories.make_user("stray", AGENCY_USER)
     assert not selectors.agencies_for_user(stray).exists()
     assert not selectors.workers_for_user(stray).exists()
 

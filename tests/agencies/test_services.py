@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from agencies import services, workflow
 from agencies.models import Agency, BusinessFormat, Street
-from kunqu_jiafu.accounts.roles import AGENCY_USER
+from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, OFFICIAL, REVIEWER
+from kunqu_jiafu.audit import actions as audit_actions
 from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.workflow import Transition
 from tests import factories
@@ -23,7 +24,7 @@ def _allowed(transition: Transition, actor: str) -> bool:
         return AGENCY_USER in transition.roles
     if actor == "other_agency_user":
         return False
-    return {"reviewer": "业务经办", "approver": "审批领导", "official": "统计查询"}[actor] in (
+    return {"reviewer": REVIEWER, "approver": APPROVER, "official": OFFICIAL}[actor] in (
         transition.roles
     )
 
@@ -66,7 +67,7 @@ def test_agency_transition_table_is_enforced_by_role(transition, actor_name, req
         org.refresh_from_db()
         assert org.status == transition.target
         assert org.status_reason == reason
-        assert _entries(org) == [f"agencies.agency.{transition.action}"]
+        assert _entries(org) == [audit_actions.current(f"agencies.agency.{transition.action}")]
         entry = AuditEntry.objects.get()
         assert entry.before["status"] == transition.source
         assert entry.after["status"] == transition.target
@@ -143,7 +144,7 @@ def test_reinstate_keeps_the_original_registration_date(reviewer, db):
     org.refresh_from_db()
     assert org.status == Agency.Status.REGISTERED
     assert org.registered_on == dt.date(2024, 4, 2)
-    assert _entries(org) == ["agencies.agency.suspend", "agencies.agency.reinstate"]
+    assert _entries(org) == ["agencies.agency.suspended", "agencies.agency.reinstated"]
 
 
 def test_rejected_agency_reapplies_and_is_then_registered(reviewer, db):
@@ -156,9 +157,9 @@ def test_rejected_agency_reapplies_and_is_then_registered(reviewer, db):
     assert org.status == Agency.Status.REGISTERED
     assert org.status_reason == ""
     assert _entries(org) == [
-        "agencies.agency.reject",
-        "agencies.agency.reapply",
-        "agencies.agency.register",
+        "agencies.agency.rejected",
+        "agencies.agency.reapplied",
+        "agencies.agency.registered",
     ]
 
 
@@ -335,7 +336,7 @@ def test_alliance_membership_needs_a_join_date_and_staff(org_a, agency_a, review
     )
     org_a.refresh_from_db()
     assert org_a.alliance_member
-    assert _entries(org_a) == ["agencies.agency.alliance"]
+    assert _entries(org_a) == ["agencies.agency.alliance_changed"]
 
 
 def test_recognition_grant_and_revoke(org_a, reviewer, agency_a, official):

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from agencies import selectors, services, workflow
 from agencies.models import Agency, AgencyPolicy, EmployeeSystemFiling, Worker
-from kunqu_jiafu.accounts.roles import AGENCY_USER
+from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, OFFICIAL, REVIEWER
+from kunqu_jiafu.audit import actions as audit_actions
 from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.notifications.models import Notification
 from kunqu_jiafu.workflow import Transition
@@ -189,7 +190,7 @@ def test_resubmit_after_return_recomputes_the_figures(org_a, agency_a, reviewer)
     assert again.decision_reason == ""
     assert _actions() == [
         "agencies.filing.submitted",
-        "agencies.filing.return",
+        "agencies.filing.returned",
         "agencies.filing.resubmitted",
     ]
 
@@ -217,7 +218,7 @@ def _decide_allowed(transition: Transition, actor: str) -> bool:
         return AGENCY_USER in transition.roles
     if actor == "other_agency_user":
         return False
-    return {"reviewer": "业务经办", "approver": "审批领导", "official": "统计查询"}[actor] in (
+    return {"reviewer": REVIEWER, "approver": APPROVER, "official": OFFICIAL}[actor] in (
         transition.roles
     )
 
@@ -250,8 +251,8 @@ def test_filing_transition_table_is_enforced_by_role(
         assert result.status == transition.target
         filing.refresh_from_db()
         assert filing.status == transition.target
-        verb = "resubmitted" if transition.action == "resubmit" else transition.action
-        assert _actions() == [f"agencies.filing.{verb}"]
+        # Stored in the past tense: approve → agencies.filing.approved.
+        assert _actions() == [audit_actions.current(f"agencies.filing.{transition.action}")]
     else:
         with pytest.raises(PermissionDenied):
             services.filing_decide(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import itertools
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.apps import apps
@@ -170,8 +171,8 @@ def test_an_unknown_code_is_shown_as_the_code_never_an_error():
 
 @pytest.fixture
 def trail(db, reviewer, org_a):
-    first = audit.log(reviewer, org_a, "agencies.agency.register", reason="材料齐全")
-    second = audit.log(reviewer, org_a, "agencies.agency.suspend", reason="检查发现问题")
+    first = audit.log(reviewer, org_a, "agencies.agency.registered", reason="材料齐全")
+    second = audit.log(reviewer, org_a, "agencies.agency.suspended", reason="检查发现问题")
     return first, second
 
 
@@ -182,10 +183,10 @@ def test_audit_list_shows_chinese_names_and_keeps_the_codes_in_the_data(
     html = response.content.decode()
     assert response.status_code == 200
     assert "准予登记" in html and "暂停机构" in html
-    assert ">agencies.agency.register<" not in html  # only as a tooltip
+    assert ">agencies.agency.registered<" not in html  # only as a tooltip
     assert set(AuditEntry.objects.values_list("action", flat=True)) == {
-        "agencies.agency.register",
-        "agencies.agency.suspend",
+        "agencies.agency.registered",
+        "agencies.agency.suspended",
     }
     assert audit_verify().ok
 
@@ -194,17 +195,17 @@ def test_audit_list_filters_by_action_named_in_chinese(trail, approver, client_f
     url = reverse("admin:audit_auditentry_changelist")
     client = client_for(approver)
     html = client.get(url).content.decode()
-    assert "?action=agencies.agency.suspend" in html  # the filter's choice, named 暂停机构
-    response = client.get(url, {"action": "agencies.agency.suspend"})
-    assert [e.action for e in response.context["cl"].result_list] == ["agencies.agency.suspend"]
+    assert '?action=agencies.agency.suspended"' in html  # the filter's choice, named 暂停机构
+    response = client.get(url, {"action": "agencies.agency.suspended"})
+    assert [e.action for e in response.context["cl"].result_list] == ["agencies.agency.suspended"]
 
 
 def test_audit_list_search_by_chinese_name(trail, approver, client_for):
     url = reverse("admin:audit_auditentry_changelist")
     response = client_for(approver).get(url, {"q": "暂停"})
-    assert [e.action for e in response.context["cl"].result_list] == ["agencies.agency.suspend"]
+    assert [e.action for e in response.context["cl"].result_list] == ["agencies.agency.suspended"]
     # a name search still respects the other filters
-    response = client_for(approver).get(url, {"q": "暂停", "action": "agencies.agency.register"})
+    response = client_for(approver).get(url, {"q": "暂停", "action": "agencies.agency.registered"})
     assert list(response.context["cl"].result_list) == []
 
 
@@ -212,7 +213,7 @@ def test_audit_entry_page_shows_the_name_and_the_code(trail, approver, client_fo
     first, _ = trail
     url = reverse("admin:audit_auditentry_change", args=[first.pk])
     html = client_for(approver).get(url).content.decode()
-    assert "准予登记" in html and "agencies.agency.register" in html
+    assert "准予登记" in html and "agencies.agency.registered" in html
 
 
 def test_history_page_shows_names_and_filters_by_action(trail, reviewer, org_a, client_for):
@@ -222,8 +223,59 @@ def test_history_page_shows_names_and_filters_by_action(trail, reviewer, org_a, 
     assert "准予登记" in html and "暂停机构" in html
     assert "<code>agencies.agency" not in html
     assert 'data-testid="action-filter"' in html
-    filtered = client.get(url, {"action": "agencies.agency.suspend"})
-    assert [e.action for e in filtered.context["entries"]] == ["agencies.agency.suspend"]
+    filtered = client.get(url, {"action": "agencies.agency.suspended"})
+    assert [e.action for e in filtered.context["entries"]] == ["agencies.agency.suspended"]
     # an action this object never had shows the whole trail, not an empty page
     everything = client.get(url, {"action": "no.such.action"})
     assert len(everything.context["entries"]) == 2
+
+
+def test_a_renamed_code_is_stored_under_its_past_tense_name(db, reviewer, org_a):
+    entry = audit.log(reviewer, org_a, "agencies.agency.register", reason="材料齐全")
+    entry.refresh_from_db()
+    assert entry.action == "agencies.agency.registered"
+    assert audit_verify().ok
+
+
+def test_every_code_is_named_in_the_past_tense():
+    present = [code for code in actions.named_codes() if code.rsplit(".", 1)[-1] in {
+        "register", "reject", "approve", "submit", "resubmit", "withdraw", "return",
+        "refuse", "pay", "revoke", "suspend", "reinstate", "deregister", "reapply",
+        "regenerate", "first_pass",
+    }]  # fmt: skip
+    assert present == []
+
+
+@pytest.fixture
+def old_trail(db, reviewer, org_a):
+    """Entries written before the rename keep their old codes: the hash chain covers them."""
+    with mock.patch.object(actions, "current", lambda code: code):
+        audit.log(reviewer, org_a, "agencies.agency.register", reason="材料齐全")
+    audit.log(reviewer, org_a, "agencies.agency.suspended", reason="检查发现问题")
+    audit.log(reviewer, org_a, "agencies.agency.registered", reason="恢复后重新登记")
+
+
+def test_an_old_code_reads_filters_and_searches_as_its_new_name(
+    old_trail, approver, reviewer, org_a, client_for
+):
+    assert sorted(AuditEntry.objects.values_list("action", flat=True)) == [
+        "agencies.agency.register",
+        "agencies.agency.registered",
+        "agencies.agency.suspended",
+    ]
+    assert audit_verify().ok
+    assert actions.label("agencies.agency.register") == actions.label("agencies.agency.registered")
+    url = reverse("admin:audit_auditentry_changelist")
+    client = client_for(approver)
+    html = client.get(url).content.decode()
+    assert '?action=agencies.agency.register"' not in html  # one choice for both spellings
+    listed = client.get(url, {"action": "agencies.agency.registered"}).context["cl"].result_list
+    assert sorted(e.action for e in listed) == [
+        "agencies.agency.register",
+        "agencies.agency.registered",
+    ]
+    found = client.get(url, {"q": "准予登记"}).context["cl"].result_list
+    assert len(found) == 2
+    history = reverse("admin:agencies_agency_history", args=[org_a.pk])
+    filtered = client_for(reviewer).get(history, {"action": "agencies.agency.register"})
+    assert len(filtered.context["entries"]) == 2

@@ -19,8 +19,8 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from kunqu_jiafu.notifications.delivery import notification_send_emails
 from kunqu_jiafu.notifications.models import Notification
-from kunqu_jiafu.notifications.services import notification_send_emails
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from agencies.models import Agency
+from kunqu_jiafu.accounts.roles import AGENCY_USER
 from subsidies import services
 from subsidies.models import Notice
 from tests import factories
@@ -353,7 +354,7 @@ def test_other_admin_pages_show_no_english_labels(url_name, reviewer, org_a, cli
 
 
 def test_apply_form_errors_are_chinese(db, client_for, catalogue):
-    applicant = factories.make_user("applicant", "机构用户")
+    applicant = factories.make_user("applicant", AGENCY_USER)
     response = client_for(applicant).post(reverse("portal:apply"), {"uscc": "123"})
     assert response.status_code == 200
     html = response.content.decode()

@@ -11,9 +11,9 @@ from django.db import transaction
 from agencies import services
 from agencies.models import Agency, EmployeeSystemFiling, Street
 from kunqu_jiafu import celery_app
+from kunqu_jiafu.notifications.delivery import notification_send_emails
 from kunqu_jiafu.notifications.models import Notification
 from kunqu_jiafu.notifications.services import (
-    notification_send_emails,
     notifications_mark_read,
     notify,
     unread_count,
@@ -172,7 +172,7 @@ def test_failed_send_releases_the_claim_for_a_retry(reviewer, monkeypatch):
     def broken(**kwargs):
         raise OSError("smtp down")
 
-    monkeypatch.setattr("kunqu_jiafu.notifications.services.send_mail", broken)
+    monkeypatch.setattr("kunqu_jiafu.notifications.delivery.send_mail", broken)
     with pytest.raises(OSError):
         notification_send_emails([note.pk])
     assert Notification.objects.get().emailed_at is None

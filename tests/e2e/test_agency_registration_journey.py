@@ -8,6 +8,7 @@ from django.utils import translation
 
 from agencies.models import Agency
 from agencies.uscc import expected_check_character
+from kunqu_jiafu.accounts.roles import REVIEWER
 from kunqu_jiafu.audit.models import AuditEntry
 from tests import factories
 
@@ -39,7 +40,7 @@ def _logout(page) -> None:
 
 def test_agency_signs_up_applies_is_registered_by_reviewer_and_sees_it(page, live_server):
     base = live_server.url
-    reviewer = factories.make_user("reviewer_e2e", "业务经办", full_name="赵经办")
+    reviewer = factories.make_user("reviewer_e2e", REVIEWER, full_name="赵经办")
     code = factories.credit_code()
 
     # 1. A visitor opens the portal and starts from the landing page.
@@ -115,7 +116,7 @@ def test_agency_signs_up_applies_is_registered_by_reviewer_and_sees_it(page, liv
     assert agency.registered_on is not None
     assert (
         AuditEntry.objects.filter(
-            action="agencies.agency.register", object_id=str(agency.pk)
+            action="agencies.agency.registered", object_id=str(agency.pk)
         ).count()
         == 1
     )

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from agencies import services as agency_services
 from agencies.models import EmployeeSystemFiling, Recognition
+from kunqu_jiafu.accounts.roles import APPROVER, REVIEWER
 from subsidies import selectors, services
 from subsidies.models import Claim, ClaimType, SpecialFund
 from tests import factories
@@ -163,8 +164,8 @@ def _training_records(user, agency, what: str) -> list[str]:
 def test_claim_goes_from_draft_to_paid_in_the_browser(code, browser, live_server, monkeypatch):
     base = live_server.url
     agency, agency_user, workers = _qualified_agency()
-    reviewer = factories.make_user("shenhe", "业务经办", full_name="赵经办")
-    approver = factories.make_user("shenpi", "审批领导", full_name="孙领导")
+    reviewer = factories.make_user("shenhe", REVIEWER, full_name="赵经办")
+    approver = factories.make_user("shenpi", APPROVER, full_name="孙领导")
     agency_services.standing_set(
         actor=reviewer, agency=agency, year=2026, inspection="passed", rating="excellent"
     )

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import Workbook
 
+from kunqu_jiafu.accounts.roles import REVIEWER
 from tests import factories
 from tests.training.test_roster_import import HEADERS, _ids, _row
 from training import services
@@ -56,7 +57,7 @@ def test_provider_imports_a_2000_row_roster_after_fixing_the_reported_rows(brows
     today = timezone.localdate()
     agency = factories.make_agency("包头市昆区巧手家政职业培训学校")
     provider = factories.make_agency_user("qiaoshou", agency)
-    factories.make_user("jingban", "业务经办")
+    factories.make_user("jingban", REVIEWER)
     course = services.course_create(
         actor=provider,
         provider=agency,

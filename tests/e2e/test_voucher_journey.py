@@ -25,6 +25,7 @@ from openpyxl import load_workbook
 from PIL import Image, ImageDraw
 
 from agencies.models import BusinessFormat, Street
+from kunqu_jiafu.accounts.roles import APPROVER, OFFICIAL, REVIEWER
 from tests import factories
 from vouchers import codes
 from vouchers.models import Application, FollowUp, Settlement, TargetGroup, Voucher
@@ -137,9 +138,9 @@ def test_voucher_goes_from_online_application_to_reimbursement(browser, live_ser
     agency_user.full_name = "钱店长"
     agency_user.save(update_fields=["full_name"])
     worker = factories.make_worker(agency)
-    reviewer = factories.make_user("reviewer", "业务经办", full_name="赵经办")
-    factories.make_user("approver", "审批领导", full_name="孙领导")
-    factories.make_user("official", "统计查询", full_name="周统计")
+    reviewer = factories.make_user("reviewer", REVIEWER, full_name="赵经办")
+    factories.make_user("approver", APPROVER, full_name="孙领导")
+    factories.make_user("official", OFFICIAL, full_name="周统计")
     participation_set(actor=reviewer, batch=batch, agency=agency)
     group = TargetGroup.objects.get(code="unemployed")
     housekeeping = BusinessFormat.objects.get(code="housekeeping")

@@ -292,7 +292,9 @@ def test_standing_is_recorded_through_the_service_and_changed_later(reviewer, or
     assert client.post(add, {**data, "note": "年检合格"}).status_code == 302
     standing = AgencyStanding.objects.get(agency=org_a, year=2026)
     assert (standing.inspection, standing.rating) == ("passed", "excellent")
-    assert AuditEntry.objects.for_object(standing).filter(action="agencies.standing.set").exists()
+    assert (
+        AuditEntry.objects.for_object(standing).filter(action="agencies.standing.recorded").exists()
+    )
 
     assert errors_of(client.post(add, data))["__all__"]  # once per agency and year
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from agencies.models import Agency, Street
+from kunqu_jiafu.accounts.roles import APPROVER, REVIEWER
 from kunqu_jiafu.audit.models import AuditEntry
 from subsidies.models import Claim, ClaimType, Notice, SpecialFund
 from tests import factories
@@ -43,7 +44,7 @@ def fund(approver):
 @pytest.fixture
 def both(db):
     """One person in both staff groups: may first-review and approve, never the same claim."""
-    return factories.make_user("both", "业务经办", "审批领导", full_name="李兼任")
+    return factories.make_user("both", REVIEWER, APPROVER, full_name="李兼任")
 
 
 def review_url(claim: Claim, action: str) -> str:
@@ -79,7 +80,9 @@ def test_reviewer_first_passes_a_submitted_claim_with_the_button(
     claim = reload(claim)
     assert claim.status == Claim.Status.FIRST_PASSED
     assert claim.first_reviewed_by == reviewer
-    assert AuditEntry.objects.for_object(claim).filter(action="subsidies.claim.first_pass").exists()
+    assert (
+        AuditEntry.objects.for_object(claim).filter(action="subsidies.claim.first_passed").exists()
+    )
 
 
 def test_reviewer_is_not_offered_approval(reviewer, approver, agency_a, org_a, fund, client_for):

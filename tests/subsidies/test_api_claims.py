@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
 from agencies.models import Agency, AgencyStanding, EmployeeSystemFiling
+from kunqu_jiafu.accounts.roles import APPROVER, REVIEWER
 from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.documents.services import document_store
 from subsidies import permissions, services, tasks
@@ -53,7 +54,7 @@ def fund(approver) -> SpecialFund:
 @pytest.fixture
 def both_roles(db):
     """One person who is both reviewer and approver: four eyes must still hold."""
-    return factories.make_user("both", "业务经办", "审批领导", full_name="吴双岗")
+    return factories.make_user("both", REVIEWER, APPROVER, full_name="吴双岗")
 
 
 def pdf(name: str = "回单.pdf") -> SimpleUploadedFile:
@@ -187,10 +188,10 @@ def test_agency_files_a_claim_and_two_staff_decide_and_pay_it(
         "subsidies.claim.created",
         "subsidies.claim.updated",
         "subsidies.claim.attached",
-        "subsidies.claim.submit",
-        "subsidies.claim.first_pass",
-        "subsidies.claim.approve",
-        "subsidies.claim.pay",
+        "subsidies.claim.submitted",
+        "subsidies.claim.first_passed",
+        "subsidies.claim.approved",
+        "subsidies.claim.paid",
     } <= set(actions)
 
 

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from agencies import services as agency_services
 from agencies.models import Recognition
 from kunqu_jiafu import celery_app
+from kunqu_jiafu.accounts.roles import APPROVER, REVIEWER
 from subsidies import selectors, services
 from subsidies.models import AwardPolicy, Claim
 from tests import factories
@@ -46,8 +47,8 @@ def catalogue_and_stubs(transactional_db, monkeypatch):
     ids=["yearly-total", "one-award-a-year"],
 )
 def test_two_approvers_cannot_both_grant_awards_past_the_years_limit(monkeypatch, settings_):
-    reviewer = factories.make_user("reviewer_aw", "业务经办")
-    first, second = (factories.make_user(f"approver_aw{i}", "审批领导") for i in (1, 2))
+    reviewer = factories.make_user("reviewer_aw", REVIEWER)
+    first, second = (factories.make_user(f"approver_aw{i}", APPROVER) for i in (1, 2))
     org = factories.make_agency("奖补并发家政")
     user = factories.make_agency_user("award_race", org)
     fund(first, "1000000.00")

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from kunqu_jiafu import celery_app
+from kunqu_jiafu.accounts.roles import APPROVER, REVIEWER
 from kunqu_jiafu.documents.models import NoticeSequence
 from subsidies import permissions, selectors, services
 from subsidies.exemption_models import FeeExemption
@@ -54,8 +55,8 @@ def catalogue_and_stubs(transactional_db, monkeypatch):
 
 
 def _staff():
-    reviewer = factories.make_user("reviewer_c", "业务经办")
-    approvers = [factories.make_user(f"approver_c{i}", "审批领导") for i in (1, 2)]
+    reviewer = factories.make_user("reviewer_c", REVIEWER)
+    approvers = [factories.make_user(f"approver_c{i}", APPROVER) for i in (1, 2)]
     return reviewer, approvers
 
 

@@ -604,7 +604,9 @@ def test_a_returned_claim_shows_the_reason_and_is_resubmitted(
     assert response.status_code == 302
     claim.refresh_from_db()
     assert claim.status == Claim.Status.SUBMITTED
-    assert AuditEntry.objects.for_object(claim).filter(action="subsidies.claim.resubmit").exists()
+    assert (
+        AuditEntry.objects.for_object(claim).filter(action="subsidies.claim.resubmitted").exists()
+    )
 
 
 def test_agency_withdraws_a_draft_with_a_note_and_the_orders_are_free_again(

@@ -445,9 +445,13 @@ def test_decisions_on_submitted_claims_notify_the_agency_with_the_reason(
 def test_each_step_writes_exactly_one_audit_entry(agency_a, org_a, reviewer, approver):
     fund(approver, "100000")
     claim = draft(agency_a, org_a)
-    for actor, action in [(agency_a, "submit"), (reviewer, "first_pass"), (approver, "approve")]:
+    for actor, action, code in [
+        (agency_a, "submit", "subsidies.claim.submitted"),
+        (reviewer, "first_pass", "subsidies.claim.first_passed"),
+        (approver, "approve", "subsidies.claim.approved"),
+    ]:
         before = AuditEntry.objects.for_object(claim).count()
         claim = move(actor, claim, action)
         entries = AuditEntry.objects.for_object(claim)
         assert entries.count() == before + 1
-        assert entries.order_by("-id").first().action == f"subsidies.claim.{action}"
+        assert entries.order_by("-id").first().action == code

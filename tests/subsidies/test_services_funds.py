@@ -343,7 +343,7 @@ def test_revoking_a_paid_claim_marks_the_money_for_recovery(
     assert claim.recovery_amount == Decimal("4321.09")
     assert refresh(general).committed == Decimal("4321.09")  # paid out; recovered separately
     entry = AuditEntry.objects.for_object(claim).order_by("-id").first()
-    assert entry.action == "subsidies.claim.revoke" and entry.reason == "抽查核实为虚假申报"
+    assert entry.action == "subsidies.claim.revoked" and entry.reason == "抽查核实为虚假申报"
 
 
 def test_a_types_fund_set_up_after_approvals_counts_them(

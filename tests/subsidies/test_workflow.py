@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, REVIEWER
+from kunqu_jiafu.audit import actions as audit_actions
 from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.workflow import Transition
 from subsidies import permissions, workflow
@@ -84,7 +85,8 @@ def test_transition_is_allowed_for_its_role(transition, actors):
         assert done.status == transition.target, name
         assert AuditEntry.objects.for_object(done).count() == entries_before + 1
         entry = AuditEntry.objects.for_object(done).order_by("-id").first()
-        assert entry.action == f"subsidies.claim.{transition.action}"
+        # Stored in the past tense: approve → subsidies.claim.approved.
+        assert entry.action == audit_actions.current(f"subsidies.claim.{transition.action}")
         assert entry.actor == actors[name]
 
 

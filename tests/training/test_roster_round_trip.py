@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from kunqu_jiafu.accounts.roles import OFFICIAL
 from tests import factories
 from tests.training.test_roster_import import _course, _ids
 from training import imports as imp
@@ -139,7 +140,7 @@ def test_admin_round_trip_for_a_reviewer_who_sees_full_ids(client_for, reviewer,
 
 
 def test_official_may_export_but_not_import_in_the_admin(client_for, course):
-    official = factories.make_user("official", "统计查询")
+    official = factories.make_user("official", OFFICIAL)
     client = client_for(official)
     export = client.get(reverse("admin:training_course_roster_export", args=[course.pk]))
     assert export.status_code == 200

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from kunqu_jiafu.accounts.roles import APPROVER
 from tests import factories
 from tests.vouchers import core_builders as vb
 from vouchers import selectors
@@ -139,7 +140,7 @@ def test_the_author_may_not_record_the_payment(verified, org_a, approver, client
     assert button["refused"] in [str(m) for m in response.context["messages"]]
     settlement.refresh_from_db()
     assert settlement.status == Settlement.Status.ISSUED
-    other = factories.make_user("approver2", "审批领导")
+    other = factories.make_user("approver2", APPROVER)
     assert client_for(other).post(url, {"paid_on": TODAY.isoformat()}).status_code == 302
     settlement.refresh_from_db()
     assert settlement.status == Settlement.Status.PAID

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
+from kunqu_jiafu.accounts.roles import REVIEWER
 from tests import factories
 from tests.concurrency import outcomes, run_together, slowed
 from tests.vouchers.test_api_common import chosen, kind
@@ -31,7 +32,7 @@ URL = "/api/vouchers/redeem/"
 
 @pytest.fixture
 def world():
-    reviewer = factories.make_user("reviewer_race", "业务经办")
+    reviewer = factories.make_user("reviewer_race", REVIEWER)
     org = factories.make_agency("并发核销家政")
     user = factories.make_agency_user("agency_race", org)
     voucher = chosen(reviewer, org)
@@ -107,7 +108,7 @@ def test_one_key_sent_at_once_for_two_vouchers_tells_the_loser_the_key_was_reuse
     """Issue 9: the loser's voucher was never touched, so "just redeemed by another request"
     was false; the key is what clashed, and the loser is told so (422 under idempotency_key)."""
     user, voucher, body = world
-    reviewer = factories.make_user("reviewer_race_2", "业务经办")
+    reviewer = factories.make_user("reviewer_race_2", REVIEWER)
     other_voucher = chosen(reviewer, voucher.agency)
     other = body | {"code": other_voucher.display_code}
     slowed(monkeypatch, selectors, "service_by_key")

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from kunqu_jiafu.accounts.roles import APPROVER
 from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.documents.models import Document
 from kunqu_jiafu.people.models import Person
@@ -361,7 +362,7 @@ def test_payment_rules_four_eyes_and_dates(reviewer, approver, org_a, agency_a, 
     assert post(client_for(approver), url, {"paid_on": TODAY().isoformat()}).status_code == 403
     # A reviewer never records payments.
     assert post(client_for(reviewer), url, {"paid_on": TODAY().isoformat()}).status_code == 403
-    other = factories.make_user("approver_2", "审批领导")
+    other = factories.make_user("approver_2", APPROVER)
     client = client_for(other)
     future = post(client, url, {"paid_on": (TODAY() + dt.timedelta(days=1)).isoformat()})
     assert future.status_code == 400 and "paid_on" in future.json()

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Sum
 from django.utils import timezone, translation
 
+from kunqu_jiafu.accounts.roles import REVIEWER
 from kunqu_jiafu.documents.models import NoticeSequence
 from kunqu_jiafu.people.models import Person
 from tests import factories
@@ -170,7 +171,7 @@ def _report(label: str, oks: list, errors: list, figures: dict) -> str:
 
 
 def test_forty_issues_at_once_with_ten_places_left_give_exactly_ten(monkeypatch):
-    reviewer = factories.make_user("reviewer_c", "业务经办")
+    reviewer = factories.make_user("reviewer_c", REVIEWER)
     boundary = b.batch(count=5000, name="边界测试券")
 
     oks, errors = _issue_race(monkeypatch, boundary, reviewer, already=4990)
@@ -187,7 +188,7 @@ def test_forty_issues_at_once_with_ten_places_left_give_exactly_ten(monkeypatch)
 
 
 def test_the_seeded_2026_batch_at_4995_gives_its_last_five_and_no_more(monkeypatch):
-    reviewer = factories.make_user("reviewer_c", "业务经办")
+    reviewer = factories.make_user("reviewer_c", REVIEWER)
     seeded = VoucherBatch.objects.get(year=2026, name="促进就业券")
     assert (seeded.count, seeded.total, seeded.issued_count) == (5000, Decimal("1000000.00"), 0)
 
@@ -208,7 +209,7 @@ def test_the_seeded_2026_batch_at_4995_gives_its_last_five_and_no_more(monkeypat
 def test_voids_and_issues_racing_at_the_boundary_keep_the_counters_equal_to_the_rows(
     monkeypatch,
 ):
-    reviewer = factories.make_user("reviewer_c", "业务经办")
+    reviewer = factories.make_user("reviewer_c", REVIEWER)
     full = b.batch(count=30, name="作废与发放")
     _fill(full, 30, reviewer)
     to_void = list(Voucher.objects.filter(batch=full)[:10])
@@ -240,7 +241,7 @@ def test_approve_and_issue_alongside_plain_issues_and_voids_cannot_deadlock(monk
     """approve-and-issue writes the approval's audit entry (the audit chain's head row) and then
     needs the batch row; a plain issue holds the batch row and then needs the audit head. The
     decision is slowed so the two always interleave that way."""
-    reviewer = factories.make_user("reviewer_c", "业务经办")
+    reviewer = factories.make_user("reviewer_c", REVIEWER)
     roomy = b.batch(count=10, name="一步发放")
     submitted = b.apply(roomy, reviewer)
     approved = b.approved(roomy, reviewer)
@@ -266,7 +267,7 @@ def test_approve_and_issue_alongside_plain_issues_and_voids_cannot_deadlock(monk
 
 @pytest.fixture
 def chosen():
-    reviewer = factories.make_user("reviewer_c", "业务经办")
+    reviewer = factories.make_user("reviewer_c", REVIEWER)
     org = factories.make_agency("并发家政")
     clerks = [factories.make_agency_user(f"clerk{i}", org) for i in (1, 2)]
     batch = b.batch(count=5, name="核销并发")
@@ -326,7 +327,7 @@ def test_the_same_request_sent_twice_at_once_is_one_redemption_and_one_replay(mo
 
 @pytest.mark.parametrize("known", [False, True], ids=["new household", "known household"])
 def test_the_same_household_applying_twice_at_once_makes_one_application(monkeypatch, known):
-    reviewer = factories.make_user("reviewer_c", "业务经办")
+    reviewer = factories.make_user("reviewer_c", REVIEWER)
     batch = b.batch(count=5, name="申报并发")
     number = b.household_id()
     if known:
@@ -352,7 +353,7 @@ def test_a_new_and_a_known_household_applying_at_once_cannot_deadlock(monkeypatc
     """A newcomer's person record is audited (the audit head row) before the application number
     is drawn; a known person's application draws the number first and audits at the end. The
     newcomer is slowed after the person is created so the two always interleave that way."""
-    reviewer = factories.make_user("reviewer_c", "业务经办")
+    reviewer = factories.make_user("reviewer_c", REVIEWER)
     batch = b.batch(count=5, name="新老申报")
     known_number = b.household_id()
     factories.make_person("老住户", known_number)
@@ -400,7 +401,7 @@ def _verified_vouchers(
 
 
 def test_two_statements_drawn_at_once_for_one_agency_and_month_make_one(monkeypatch):
-    reviewers = [factories.make_user(f"reviewer_c{i}", "业务经办") for i in (1, 2)]
+    reviewers = [factories.make_user(f"reviewer_c{i}", REVIEWER) for i in (1, 2)]
     org = factories.make_agency("结算并发家政")
     clerk = factories.make_agency_user("clerk", org)
     batch = b.batch(count=10, name="结算并发")
@@ -435,7 +436,7 @@ def test_two_statements_drawn_at_once_for_one_agency_and_month_make_one(monkeypa
 def test_statements_of_two_months_drawn_at_once_share_no_voucher(monkeypatch):
     """Last month's statement takes the vouchers served up to its end; this month's would take
     those and the later ones. Drawn at once, whichever locks first keeps its vouchers."""
-    reviewer = factories.make_user("reviewer_c", "业务经办")
+    reviewer = factories.make_user("reviewer_c", REVIEWER)
     org = factories.make_agency("跨月家政")
     clerk = factories.make_agency_user("clerk", org)
     batch = b.batch(count=10, name="跨月结算")
@@ -471,7 +472,7 @@ def test_statements_of_two_months_drawn_at_once_share_no_voucher(monkeypatch):
 
 
 def test_statements_of_many_agencies_at_once_are_numbered_without_gaps(monkeypatch):
-    reviewer = factories.make_user("reviewer_c", "业务经办")
+    reviewer = factories.make_user("reviewer_c", REVIEWER)
     batch = b.batch(count=40, name="编号并发")
     agencies = []
     for i in range(10):

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from kunqu_jiafu.accounts.roles import AGENCY_USER
 from tests import factories
 from tests.vouchers import core_builders as b
 from vouchers import selectors
@@ -230,7 +231,7 @@ def test_vouchers_are_scoped_by_role(
         mine = set(Voucher.objects.filter(agency=agency).values_list("pk", flat=True))
         assert mine and set(selectors.vouchers_for_user(user).values_list("pk", flat=True)) == mine
     assert not selectors.vouchers_for_user(anonymous).exists()
-    loose = factories.make_user("loose", "机构用户")
+    loose = factories.make_user("loose", AGENCY_USER)
     assert not selectors.vouchers_for_user(loose).exists()
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from kunqu_jiafu.accounts.roles import AGENCY_USER, REVIEWER
 from kunqu_jiafu.audit.models import AuditEntry
 from tests import factories
 from tests.vouchers import core_builders as b
@@ -29,7 +30,7 @@ OUTSIDERS = ["agency_a", "official", "anonymous", "retired_reviewer"]
 
 @pytest.fixture
 def retired_reviewer(db):
-    return factories.make_user("retired", "业务经办", is_active=False)
+    return factories.make_user("retired", REVIEWER, is_active=False)
 
 
 @pytest.fixture
@@ -135,7 +136,7 @@ def test_only_an_agency_user_redeems(request, world, who):
 
 
 def test_an_agency_user_without_an_agency_cannot_redeem(world):
-    loose = factories.make_user("loose", "机构用户")
+    loose = factories.make_user("loose", AGENCY_USER)
     assert not permissions.can_redeem(loose)[0]
     with pytest.raises(PermissionDenied):
         voucher_redeem(

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.utils import timezone
 
+from kunqu_jiafu.accounts.roles import APPROVER
 from kunqu_jiafu.documents.numbering import format_notice_number
 from tests import factories
 from tests.vouchers import core_builders as b
@@ -184,7 +185,7 @@ def test_statement_numbers_run_without_gaps(
 
 @pytest.fixture
 def approver2(db):
-    return factories.make_user("approver2", "审批领导", full_name="李领导")
+    return factories.make_user("approver2", APPROVER, full_name="李领导")
 
 
 def test_payment_is_recorded_by_an_approver_who_did_not_draw_it_up(

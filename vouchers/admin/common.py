@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from kunqu_jiafu.documents.money import format_yuan
 from kunqu_jiafu.documents.xlsx import attachment_header
 from kunqu_jiafu.web.admin_kit.review import ReviewActionsMixin
+from kunqu_jiafu.web.formats import figure as figure
+from kunqu_jiafu.web.formats import local_time as local_time
+from kunqu_jiafu.web.formats import month_label as month_label
+from kunqu_jiafu.web.formats import percent_of
 
 from .forms import ActionReasonForm
+
+percent = percent_of  # shares on the progress pages: two places, at most 100
 
 # Badge tones by status, per model (statuses of different models share names, e.g. "rejected").
 APPLICATION_TONES = {
@@ -38,19 +41,6 @@ SETTLEMENT_TONES = {"issued": "warning", "paid": "positive"}
 BATCH_TONES = {"draft": "neutral", "open": "positive", "closed": "neutral"}
 
 
-def figure(value) -> str:
-    """``1000000`` → ``1,000,000.00``; ``—`` for no value."""
-    return "—" if value is None else format_yuan(Decimal(value))
-
-
-def local_time(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
-
-
-def month_label(value) -> str:
-    return value.strftime("%Y-%m") if value else "—"
-
-
 def clip(text, title=None) -> str:
     return format_html('<span class="kj-clip" title="{}">{}</span>', title or text, text)
 
@@ -69,14 +59,6 @@ def file_response(content: bytes, filename: str, content_type: str, inline: bool
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = attachment_header(filename, inline=inline)
     return response
-
-
-def percent(part, whole) -> float:
-    """Share of ``whole`` in per cent to two decimals (1 of 5,000 is 0.02, not 0.0), at most 100
-    (bars never overflow)."""
-    if not whole:
-        return 0.0
-    return min(round(float(part) * 100 / float(whole), 2), 100.0)
 
 
 class OfficialsReadOnlyMixin:

@@ -11,6 +11,7 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import XLSX
 
 from kunqu_jiafu.documents.xlsx import attachment_header, dataset_xlsx
+from kunqu_jiafu.web.formats import short_date as short_date  # the one definition
 
 READ_ONLY_BUTTONS = {
     "show_save": False,
@@ -22,10 +23,6 @@ READ_ONLY_BUTTONS = {
 
 def badge(tone: str, label, title: str = "") -> str:
     return format_html('<span class="kj-badge kj-{}" title="{}">{}</span>', tone, title, label)
-
-
-def short_date(value) -> str:
-    return value.strftime("%Y-%m-%d") if value else "—"
 
 
 def status_badge(obj, tones: dict[str, str]) -> str:

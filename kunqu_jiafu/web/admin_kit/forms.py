@@ -9,23 +9,12 @@ half-written when a second service call of the same save is refused.
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-
-def add_service_errors(form: forms.Form, exc: ValidationError, aliases=None) -> None:
-    """Put a service's errors on the form fields they name; the rest on top of the form."""
-    aliases = aliases or {}
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for key, messages in exc.message_dict.items():
-        name = aliases.get(key, key)
-        if name == NON_FIELD_ERRORS or name not in form.fields:
-            name = None
-        form.add_error(name, messages)
+from kunqu_jiafu.web.forms import show_service_errors
 
 
 class ServiceForm(forms.ModelForm):
@@ -48,7 +37,7 @@ class ServiceForm(forms.ModelForm):
             with transaction.atomic():
                 self.instance = self.commit(self.request.user)
         except ValidationError as exc:
-            add_service_errors(self, exc, self.service_error_aliases)
+            show_service_errors(self, exc, self.service_error_aliases)
             return False
         except PermissionDenied as exc:
             self.add_error(None, str(exc) or gettext("You may not make this change."))

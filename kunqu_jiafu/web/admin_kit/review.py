@@ -20,9 +20,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from kunqu_jiafu.accounts.roles import APPROVER, REVIEWER
+from kunqu_jiafu.web.forms import show_service_errors
 from kunqu_jiafu.workflow import Transition, available
 
-from .forms import ReasonForm, add_service_errors
+from .forms import ReasonForm
 
 REVIEW_ROLES = frozenset({REVIEWER, APPROVER})
 
@@ -199,7 +200,7 @@ class ReviewActionsMixin:
             try:
                 self.review_perform(request, obj, action, reason, **extra)
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                show_service_errors(form, exc)
             except PermissionDenied as exc:
                 messages.error(request, _message(exc))
                 return redirect(change_url)
