@@ -278,7 +278,7 @@ class RecognitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
     filterset_class = filters.RecognitionFilter
     search_fields = ["agency__name"]
     ordering_fields = ["year", "granted_on", "valid_until", "kind"]
-    ordering = ["-year", "agency_id", "kind"]
+    ordering = ["-year", "agency_id", "kind_id"]
 
     def get_queryset(self):
         return selectors.recognitions_for_user(self.request.user)

@@ -400,7 +400,8 @@ class WorkerCreateSerializer(WorkerUpdateSerializer):
 
 class RecognitionSerializer(serializers.ModelSerializer):
     agency_name = serializers.CharField(source="agency.name", read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind = serializers.CharField(source="kind_id", read_only=True)
+    kind_display = serializers.CharField(source="kind.name", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:

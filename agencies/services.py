@@ -425,16 +425,19 @@ def recognition_grant(
     *,
     actor: User,
     agency: Agency,
-    kind: str,
+    kind: RecognitionKind | str,
     year: int,
     granted_on: dt.date,
     valid_until: dt.date | None,
 ) -> Recognition:
+    """Grant a recognition of a kind in use (the kind or its code)."""
     if not has_role(actor, REVIEWER, APPROVER) or is_agency_user(actor):
         raise PermissionDenied(_("Only bureau staff grant recognitions."))
     if agency.status != Agency.Status.REGISTERED:
         raise ValidationError({"agency": _("Only a registered agency can be recognised.")})
-    if not RecognitionKind.objects.filter(code=kind, active=True).exists():
+    code = kind.code if isinstance(kind, RecognitionKind) else kind
+    kind = RecognitionKind.objects.filter(code=code, active=True).first()
+    if kind is None:
         raise ValidationError(
             {"kind": _("Choose a recognition from the list the bureau keeps (in use).")}
         )
@@ -449,7 +452,7 @@ def recognition_grant(
                 actor,
                 recognition,
                 "agencies.recognition.granted",
-                after={"kind": kind, "year": year, "valid_until": valid_until},
+                after={"kind": kind.code, "year": year, "valid_until": valid_until},
             )
             notify(
                 agency_users(agency),
@@ -470,7 +473,11 @@ def recognition_revoke(*, actor: User, recognition: Recognition, reason: str) ->
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Please give the reason for revoking the recognition.")})
     with transaction.atomic():
-        recognition = Recognition.objects.select_for_update().get(pk=recognition.pk)
+        recognition = (
+            Recognition.objects.select_for_update()
+            .select_related("agency", "kind")
+            .get(pk=recognition.pk)
+        )
         if recognition.status == Recognition.Status.REVOKED:
             raise ValidationError(_("The recognition is already revoked."))
         before = {"status": recognition.status}

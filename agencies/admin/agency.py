@@ -49,6 +49,9 @@ class RecognitionInline(ReadOnlyInline):
     readonly_fields = fields
     verbose_name_plural = _("recognitions")
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("kind")
+
 
 class FilingInline(ReadOnlyInline):
     model = EmployeeSystemFiling

@@ -141,9 +141,7 @@ class RecognitionGrantForm(ServiceForm):
             self.initial.setdefault("year", timezone.localdate().year)
         if "kind" in self.fields:
             # Only kinds in use are offered for a new grant (the bureau keeps the list).
-            self.fields["kind"].choices = [("", "---------")] + [
-                (kind.code, kind.name) for kind in RecognitionKind.objects.filter(active=True)
-            ]
+            self.fields["kind"].queryset = RecognitionKind.objects.filter(active=True)
 
     def commit(self, actor) -> Recognition:
         data = self.cleaned_data
