@@ -20,7 +20,7 @@ from kunqu_jiafu.documents.services import document_store
 from kunqu_jiafu.documents.sniff import JPEG, PDF, PNG
 from kunqu_jiafu.notifications.services import notify
 from kunqu_jiafu.people.phone import is_phone, normalize_phone, phone_message, phone_or_error
-from kunqu_jiafu.people.services import person_get_or_create
+from kunqu_jiafu.people.services import person_get_or_create, person_record_graduation
 from kunqu_jiafu.workflow import find
 
 from . import permissions, rules, selectors, workflow
@@ -533,10 +533,27 @@ def _validate_worker(data: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
+def _graduation_given(data: dict[str, Any], is_graduate: bool) -> tuple[bool, Any]:
+    """Pop the person's graduation date from the worker data: (given, date). A date is
+    recorded only for a worker marked 高校毕业生."""
+    if "graduated_on" not in data:
+        return False, None
+    graduated_on = data.pop("graduated_on")
+    if graduated_on is not None and not is_graduate:
+        raise ValidationError(
+            {"graduated_on": _("A graduation date is recorded only for a college graduate.")}
+        )
+    return True, graduated_on
+
+
 def worker_add(
     *, actor: User, agency: Agency, id_number: str, name: str, phone: str = "", data: dict[str, Any]
 ) -> Worker:
+    """Add a worker (the person found or created by ID number); ``data`` holds the job record
+    and, for a 高校毕业生, may hold the person's ``graduated_on``."""
     _require(permissions.can_manage_workers(actor, agency))
+    data = dict(data)
+    graduation = _graduation_given(data, bool(data.get("is_graduate")))
     _validate_worker(data)
     with transaction.atomic():
         try:
@@ -560,13 +577,18 @@ def worker_add(
             raise ValidationError(
                 {"id_number": _("This person is already a worker of the agency.")}
             ) from None
+        if graduation[0] and graduation[1] is not None:
+            person_record_graduation(actor=actor, person=person, graduated_on=graduation[1])
         audit.log(actor, worker, "agencies.worker.added", after=_worker_snapshot(worker))
     return worker
 
 
 def worker_update(*, actor: User, worker: Worker, data: dict[str, Any]) -> Worker:
     _require(permissions.can_manage_workers(actor, worker.agency))
+    data = dict(data)
     merged = _worker_snapshot(worker) | data
+    graduation = _graduation_given(data, bool(merged.get("is_graduate")))
+    merged.pop("graduated_on", None)
     _validate_worker(merged)
     with transaction.atomic():
         worker = (
@@ -584,6 +606,8 @@ def worker_update(*, actor: User, worker: Worker, data: dict[str, Any]) -> Worke
             raise ValidationError(
                 {"left_on": _("This person is already an active worker of the agency.")}
             ) from None
+        if graduation[0]:
+            person_record_graduation(actor=actor, person=worker.person, graduated_on=graduation[1])
         audit.log(
             actor, worker, "agencies.worker.updated", before=before, after=_worker_snapshot(worker)
         )

@@ -31,6 +31,7 @@ from . import importers, permissions, rules, selectors, services, workflow
 from .forms import (
     AGENCY_FORM_FIELDS,
     COMMON_JOBS,
+    WORKER_FORM_FIELDS,
     AgencyForm,
     FilingForm,
     SignupForm,
@@ -404,7 +405,8 @@ def worker_edit(request, agency: Agency, pk: int):
     )
     if refused:
         return refused
-    initial = {name: getattr(worker, name) for name in WorkerForm(with_person=False).fields}
+    initial = {name: getattr(worker, name) for name in WORKER_FORM_FIELDS}
+    initial["graduated_on"] = worker.person.graduated_on
     form = WorkerForm(posted(request), initial=initial, with_person=False)
     if request.method == "POST" and form.is_valid():
         try:
