@@ -27,7 +27,7 @@ from kunqu_jiafu.people.idcard import normalize as normalize_id
 from kunqu_jiafu.people.models import Person
 from kunqu_jiafu.web.forms import posted, posted_files, show_service_errors
 
-from . import importers, permissions, rules, selectors, services, workflow
+from . import importers, permissions, rules, selectors, workflow
 from .forms import (
     AGENCY_FORM_FIELDS,
     COMMON_JOBS,
@@ -42,6 +42,8 @@ from .forms import (
     WorkerLeaveForm,
 )
 from .models import Agency, EmployeeSystemFiling, Worker
+from .services import filings, registration
+from .services import workers as worker_records
 
 WORKERS_PER_PAGE = 20
 TEMPLATE_FILENAME = "从业人员导入模板.xlsx"
@@ -103,7 +105,7 @@ def signup(request):
     form = SignupForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.applicant_signup(
+            user = registration.applicant_signup(
                 username=form.cleaned_data["username"],
                 password=form.cleaned_data["password1"],
                 full_name=form.cleaned_data["full_name"],
@@ -131,7 +133,7 @@ def apply(request):
     form = AgencyForm(posted(request), posted_files(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.agency_apply(
+            registration.agency_apply(
                 user=request.user,
                 data=form.agency_data(),
                 formats=form.cleaned_data["formats"],
@@ -202,7 +204,7 @@ def agency_edit(request, agency: Agency):
     form = AgencyForm(posted(request), posted_files(request), initial=initial, editable=editable)
     if request.method == "POST" and form.is_valid():
         try:
-            services.agency_update(
+            registration.agency_update(
                 actor=request.user,
                 agency=agency,
                 data=form.agency_data(),
@@ -248,7 +250,7 @@ def agency_size(request, agency: Agency):
             return redirect("portal:agency_size")
         if form.is_valid():
             try:
-                services.agency_size_set(
+                registration.agency_size_set(
                     actor=request.user,
                     agency=agency,
                     staff=form.cleaned_data["size_staff"],
@@ -283,7 +285,7 @@ def agency_size(request, agency: Agency):
 @agency_member
 def reapply(request, agency: Agency):
     try:
-        services.agency_transition(actor=request.user, agency=agency, action="reapply")
+        registration.agency_reapply(actor=request.user, agency=agency)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
@@ -369,7 +371,7 @@ def worker_add(request, agency: Agency):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            worker = services.worker_add(
+            worker = worker_records.worker_add(
                 actor=request.user,
                 agency=agency,
                 id_number=data["id_number"],
@@ -410,7 +412,7 @@ def worker_edit(request, agency: Agency, pk: int):
     form = WorkerForm(posted(request), initial=initial, with_person=False)
     if request.method == "POST" and form.is_valid():
         try:
-            services.worker_update(actor=request.user, worker=worker, data=form.worker_data())
+            worker_records.worker_update(actor=request.user, worker=worker, data=form.worker_data())
         except ValidationError as exc:
             show_service_errors(form, exc)
         else:
@@ -445,7 +447,7 @@ def worker_leave(request, agency: Agency, pk: int):
     form = WorkerLeaveForm(posted(request), initial={"left_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.worker_leave(
+            worker_records.worker_leave(
                 actor=request.user, worker=worker, left_on=form.cleaned_data["left_on"]
             )
         except ValidationError as exc:
@@ -524,7 +526,7 @@ def filing(request, agency: Agency):
     current = history[0] if history else None
     allowed, reason = permissions.can_submit_filing(user, agency)
     in_force = next((f for f in history if f.status == EmployeeSystemFiling.Status.FILED), None)
-    renewal_opens = services.renewal_opens_on(in_force) if in_force else None
+    renewal_opens = filings.renewal_opens_on(in_force) if in_force else None
     pending = any(f.status == EmployeeSystemFiling.Status.SUBMITTED for f in history)
     closed = pending or (renewal_opens is not None and timezone.localdate() < renewal_opens)
     can_submit = allowed and not closed
@@ -538,7 +540,7 @@ def filing(request, agency: Agency):
             return redirect("portal:filing")
         if form.is_valid():
             try:
-                services.filing_submit(actor=user, agency=agency, declarations=form.declarations())
+                filings.filing_submit(actor=user, agency=agency, declarations=form.declarations())
             except ValidationError as exc:
                 show_service_errors(form, exc)
             except PermissionDenied as exc:

@@ -24,13 +24,14 @@ from kunqu_jiafu.web.admin_kit.common import (
 )
 from kunqu_jiafu.web.admin_kit.review import ReviewActionsMixin
 
-from .. import rules, selectors, services, workflow
+from .. import rules, selectors, workflow
 from ..models import (
     Agency,
     EmployeeSystemFiling,
     Recognition,
     Worker,
 )
+from ..services import registration
 from .common import AGENCY_ACTION_TONES, AGENCY_TONES, COLOUR_TONES
 from .exports import AgencyExport
 from .filters import (
@@ -181,7 +182,7 @@ class AgencyAdmin(
         return False  # never deleted: deregister instead
 
     def review_perform(self, request, obj, action, reason):
-        return services.agency_transition(
+        return registration.agency_transition(
             actor=request.user, agency=obj, action=action, reason=reason
         )
 
