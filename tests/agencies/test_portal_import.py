@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 import agencies
-from agencies import views
+from agencies.views import workers as worker_views
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def importer(monkeypatch):
     stub.build_template = lambda: b"PK\x03\x04 template bytes"
     monkeypatch.setitem(sys.modules, "agencies.importers", stub)
     monkeypatch.setattr(agencies, "importers", stub, raising=False)
-    monkeypatch.setattr(views, "importers", stub)
+    monkeypatch.setattr(worker_views, "importers", stub)
     return stub
 
 
