@@ -17,10 +17,7 @@ from kunqu_jiafu.accounts.models import User
 from kunqu_jiafu.notifications.services import notify
 
 from .. import permissions, rules, selectors, workflow
-from ..models import (
-    Agency,
-    EmployeeSystemFiling,
-)
+from ..models import Agency, EmployeeSystemFiling
 from ..selectors import agency_users
 from .common import _require, _reviewers
 

@@ -14,11 +14,7 @@ from kunqu_jiafu.accounts.models import User
 from kunqu_jiafu.accounts.roles import APPROVER, REVIEWER, has_role, is_agency_user
 from kunqu_jiafu.notifications.services import notify
 
-from ..models import (
-    Agency,
-    Recognition,
-    RecognitionKind,
-)
+from ..models import Agency, Recognition, RecognitionKind
 from ..selectors import agency_users
 
 

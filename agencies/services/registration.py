@@ -23,10 +23,7 @@ from kunqu_jiafu.notifications.services import notify
 from kunqu_jiafu.people.phone import is_phone, normalize_phone, phone_message, phone_or_error
 
 from .. import permissions, selectors, workflow
-from ..models import (
-    Agency,
-    AgencyMembership,
-)
+from ..models import Agency, AgencyMembership
 from ..selectors import agency_users
 from ..uscc import check_uscc, expected_check_character
 from .common import _require, _reviewers

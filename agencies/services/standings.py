@@ -10,10 +10,7 @@ from kunqu_jiafu import audit
 from kunqu_jiafu.accounts.models import User
 from kunqu_jiafu.accounts.roles import APPROVER, REVIEWER, has_role, is_agency_user
 
-from ..models import (
-    Agency,
-    AgencyStanding,
-)
+from ..models import Agency, AgencyStanding
 
 
 def standing_set(

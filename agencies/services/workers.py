@@ -15,10 +15,7 @@ from kunqu_jiafu.accounts.models import User
 from kunqu_jiafu.people.services import person_get_or_create, person_record_graduation
 
 from .. import permissions
-from ..models import (
-    Agency,
-    Worker,
-)
+from ..models import Agency, Worker
 from .common import _require
 
 WORKER_FIELDS = (

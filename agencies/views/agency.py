@@ -16,12 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kunqu_jiafu.web.forms import posted, posted_files, show_service_errors
 
 from .. import permissions, rules, selectors, workflow
-from ..forms import (
-    AGENCY_FORM_FIELDS,
-    AgencyForm,
-    SignupForm,
-    SizeBasisForm,
-)
+from ..forms import AGENCY_FORM_FIELDS, AgencyForm, SignupForm, SizeBasisForm
 from ..models import Agency
 from ..services import registration
 from .access import _display, _is_back_office, _refuse, agency_member

@@ -12,9 +12,7 @@ from django.views.decorators.http import require_http_methods
 from kunqu_jiafu.web.forms import posted, show_service_errors
 
 from .. import permissions, selectors
-from ..forms import (
-    FilingForm,
-)
+from ..forms import FilingForm
 from ..models import Agency, EmployeeSystemFiling
 from ..services import filings
 from .access import agency_member
