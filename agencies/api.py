@@ -38,9 +38,10 @@ from kunqu_jiafu.drf import (
     service_errors,
 )
 
-from . import filters, selectors, services
+from . import filters, selectors
 from . import serializers as s
 from .models import BusinessFormat, Street
+from .services import filings, registration, workers
 
 TAG_AGENCIES = "机构"
 TAG_WORKERS = "从业人员"
@@ -121,7 +122,7 @@ class AgencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         )
         serializer.is_valid(raise_exception=True)
         with service_errors():
-            agency = services.agency_apply(user=user, **serializer.service_kwargs())
+            agency = registration.agency_apply(user=user, **serializer.service_kwargs())
         return Response(self._present(agency), status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -138,7 +139,7 @@ class AgencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         )
         serializer.is_valid(raise_exception=True)
         with service_errors():
-            agency = services.agency_update(
+            agency = registration.agency_update(
                 actor=request.user, agency=agency, **serializer.service_kwargs()
             )
         return Response(self._present(agency))
@@ -159,7 +160,7 @@ class AgencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         serializer = s.TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with service_errors():
-            agency = services.agency_transition(
+            agency = registration.agency_transition(
                 actor=request.user, agency=agency, **serializer.validated_data
             )
         return Response(self._present(agency))
@@ -237,7 +238,7 @@ class WorkerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
                 {"agency": [_("Please choose the agency the worker belongs to.")]}
             )
         with service_errors():
-            worker = services.worker_add(actor=user, agency=agency, **serializer.service_kwargs())
+            worker = workers.worker_add(actor=user, agency=agency, **serializer.service_kwargs())
         return Response(self._present(worker), status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -252,7 +253,7 @@ class WorkerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         serializer = s.WorkerUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with service_errors():
-            worker = services.worker_update(
+            worker = workers.worker_update(
                 actor=request.user, worker=worker, data=dict(serializer.validated_data)
             )
         return Response(self._present(worker))
@@ -278,7 +279,7 @@ class RecognitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
     filterset_class = filters.RecognitionFilter
     search_fields = ["agency__name"]
     ordering_fields = ["year", "granted_on", "valid_until", "kind"]
-    ordering = ["-year", "agency_id", "kind"]
+    ordering = ["-year", "agency_id", "kind_id"]
 
     def get_queryset(self):
         return selectors.recognitions_for_user(self.request.user)
@@ -321,7 +322,7 @@ class FilingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
                 _("Only the agency's own users file for employee-system status.")
             )
         with service_errors():
-            filing = services.filing_submit(
+            filing = filings.filing_submit(
                 actor=request.user, agency=agency, declarations=dict(serializer.validated_data)
             )
         return Response(self._present(filing), status=status.HTTP_201_CREATED)
@@ -339,7 +340,7 @@ class FilingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         serializer = s.FilingDecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with service_errors():
-            filing = services.filing_decide(
+            filing = filings.filing_decide(
                 actor=request.user, filing=filing, **serializer.validated_data
             )
         return Response(self._present(filing))

@@ -115,7 +115,7 @@ def load(*, password: str, stdout) -> None:
             if spec["recognition"]:
                 Recognition.objects.create(
                     agency=agency,
-                    kind=spec["recognition"],
+                    kind_id=spec["recognition"],
                     year=today.year,
                     granted_on=dt.date(today.year, 4, 1),
                     valid_until=dt.date(today.year + 2, 3, 31),

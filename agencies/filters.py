@@ -18,9 +18,9 @@ from .models import (
     BusinessFormat,
     EmployeeSystemFiling,
     Recognition,
+    RecognitionKind,
     Street,
     Worker,
-    recognition_kind_choices,
 )
 from .serializers import STATUS_COLOURS
 
@@ -99,8 +99,10 @@ class WorkerFilter(django_filters.FilterSet):
 
 class RecognitionFilter(django_filters.FilterSet):
     agency = django_filters.NumberFilter(label=gettext_lazy("agency"), field_name="agency")
-    kind = django_filters.MultipleChoiceFilter(
-        label=gettext_lazy("recognition"), choices=recognition_kind_choices
+    kind = django_filters.ModelMultipleChoiceFilter(
+        label=gettext_lazy("recognition"),
+        queryset=RecognitionKind.objects.all(),
+        to_field_name="code",
     )
     year = django_filters.NumberFilter(label=gettext_lazy("year"))
     status = django_filters.ChoiceFilter(

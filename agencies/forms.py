@@ -150,6 +150,14 @@ class WorkerForm(forms.Form):
                 },
             )
         )
+        # The person's graduation date (高校毕业生), kept on the person record by the people
+        # service: the social insurance subsidy counts the years since it.
+        self.fields["graduated_on"] = forms.DateField(
+            label=_("Graduation date"),
+            required=False,
+            widget=DateInput(attrs={"max": timezone.localdate().isoformat()}),
+            help_text=_("For a college graduate: the date on the graduation certificate."),
+        )
         self.fields["contract_kind"].choices = Worker.ContractKind.choices
         self.fields["contract_end"].help_text = _("Leave empty for an open-ended contract.")
         self.fields["certificates"].help_text = _("For example: 育婴员四级 (2024), 养老护理员证书.")
@@ -158,7 +166,11 @@ class WorkerForm(forms.Form):
         return clean_phone(self.cleaned_data.get("phone", ""))
 
     def worker_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in WORKER_FORM_FIELDS}
+        data = {name: self.cleaned_data[name] for name in WORKER_FORM_FIELDS}
+        # Sent only when entered or changed: an unchanged date is the person's record as is.
+        if "graduated_on" in self.changed_data:
+            data["graduated_on"] = self.cleaned_data.get("graduated_on")
+        return data
 
 
 class WorkerLeaveForm(forms.Form):

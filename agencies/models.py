@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import DatabaseError, models
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -305,37 +305,9 @@ class RecognitionKind(models.Model):
         return (self.code,)
 
 
-_KIND_CACHE: dict[str, object] = {"at": 0.0, "choices": None}
-KIND_CACHE_SECONDS = 60
-
-
-def recognition_kind_choices() -> list[tuple[str, str]]:
-    """The recognition kinds as choices, read from the table (cached briefly per process and
-    cleared whenever a kind is saved here)."""
-    import time
-
-    now = time.monotonic()
-    if _KIND_CACHE["choices"] is None or now - _KIND_CACHE["at"] > KIND_CACHE_SECONDS:
-        try:
-            choices = list(RecognitionKind.objects.values_list("code", "name"))
-        except DatabaseError:
-            # System checks and migrations run before the table exists: the seeded codes.
-            return list(Recognition.Kind.choices)
-        _KIND_CACHE["choices"], _KIND_CACHE["at"] = choices, now
-    return _KIND_CACHE["choices"]
-
-
-def clear_recognition_kind_cache(**kwargs) -> None:
-    _KIND_CACHE["choices"] = None
-
-
-models.signals.post_save.connect(clear_recognition_kind_cache, sender=RecognitionKind)
-models.signals.post_delete.connect(clear_recognition_kind_cache, sender=RecognitionKind)
-
-
 class Recognition(models.Model):
     class Kind(models.TextChoices):
-        """Codes of the seeded kinds that rules read (the names shown are the table's)."""
+        """Codes of the seeded kinds that rules read (the names shown are RecognitionKind's)."""
 
         CENTRE = "centre", _("community family service centre")
         STATION = "station", _("community family service station")
@@ -354,7 +326,15 @@ class Recognition(models.Model):
     agency = models.ForeignKey(
         Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="recognitions"
     )
-    kind = models.CharField(_("recognition"), max_length=30, choices=recognition_kind_choices)
+    # Keyed by the kind's code (to_field), so stored values, fixtures and the rules' codes
+    # (Recognition.Kind) read the same as before the kinds became a table.
+    kind = models.ForeignKey(
+        RecognitionKind,
+        verbose_name=_("recognition"),
+        to_field="code",
+        on_delete=models.PROTECT,
+        related_name="recognitions",
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     granted_on = models.DateField(_("granted on"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
@@ -366,7 +346,7 @@ class Recognition(models.Model):
     class Meta:
         verbose_name = _("recognition")
         verbose_name_plural = _("recognitions")
-        ordering = ["-year", "agency_id", "kind"]
+        ordering = ["-year", "agency_id", "kind_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["agency", "kind", "year"], name="recognition_once_per_year"
@@ -379,6 +359,10 @@ class Recognition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency}·{self.get_kind_display()}（{self.year}）"
+
+    def get_kind_display(self) -> str:
+        """The kind's name as the bureau keeps it (load with ``select_related("kind")``)."""
+        return self.kind.name
 
 
 class Worker(models.Model):

@@ -62,7 +62,7 @@ def workers_for_user(user) -> QuerySet[Worker]:
 
 
 def recognitions_for_user(user) -> QuerySet[Recognition]:
-    qs = Recognition.objects.select_related("agency")
+    qs = Recognition.objects.select_related("agency", "kind")
     if is_staff_member(user):
         return qs
     if is_agency_user(user):

@@ -235,6 +235,9 @@ class WorkerSerializer(serializers.ModelSerializer):
     agency_name = serializers.CharField(source="agency.name", read_only=True)
     name = serializers.CharField(source="person.name", read_only=True)
     phone = serializers.CharField(source="person.phone", read_only=True)
+    graduated_on = serializers.DateField(
+        source="person.graduated_on", read_only=True, allow_null=True
+    )
     id_number = serializers.SerializerMethodField()
     contract_kind_display = serializers.CharField(
         source="get_contract_kind_display", read_only=True
@@ -265,6 +268,7 @@ class WorkerSerializer(serializers.ModelSerializer):
             "certificates",
             "is_hard_to_employ",
             "is_graduate",
+            "graduated_on",
             "left_on",
             "status",
             "status_label",
@@ -334,6 +338,12 @@ class WorkerUpdateSerializer(serializers.Serializer):
         label=gettext_lazy("person with employment difficulties"), required=False
     )
     is_graduate = serializers.BooleanField(label=gettext_lazy("college graduate"), required=False)
+    graduated_on = serializers.DateField(
+        label=gettext_lazy("graduation date"),
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy("For a college graduate (is_graduate): the graduation date."),
+    )
     left_on = serializers.DateField(label=gettext_lazy("left on"), required=False, allow_null=True)
 
     def __init__(self, *args, **kwargs):
@@ -400,7 +410,8 @@ class WorkerCreateSerializer(WorkerUpdateSerializer):
 
 class RecognitionSerializer(serializers.ModelSerializer):
     agency_name = serializers.CharField(source="agency.name", read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind = serializers.CharField(source="kind_id", read_only=True)
+    kind_display = serializers.CharField(source="kind.name", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:

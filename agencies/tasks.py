@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .services import filings_check
+from .services.filings import filings_check
 
 
 @shared_task

@@ -6,8 +6,11 @@ The rows are kunqu_jiafu.workflow Transitions; find and available read them.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
 from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, REVIEWER
-from kunqu_jiafu.workflow import Transition
+from kunqu_jiafu.workflow import Transition, find
 
 from .models import Agency, EmployeeSystemFiling
 
@@ -68,3 +71,26 @@ AGENCY_EDITABLE_FIELDS = {
 # Agencies whose workers may be kept and who may file.
 WORKING_STATUSES = (A.APPLYING, A.REGISTERED, A.SUSPENDED)
 FILING_STATUSES = (A.REGISTERED,)
+
+
+def check(
+    table: tuple[Transition, ...],
+    status: str,
+    action: str,
+    permission: tuple[bool, str],
+    reason: str,
+) -> Transition:
+    """The one check before a status change: the permission answer (permissions.py, which
+    reads the same table for roles and ownership), the row for (status, action), and the
+    reason when the row asks for one. Returns the row found."""
+    allowed, refusal = permission
+    if not allowed:
+        raise PermissionDenied(refusal)
+    transition = find(table, status, action)
+    if transition is None:  # the permission answer already refuses this; never reached
+        raise PermissionDenied(_("You do not have the role needed for this action."))
+    if transition.needs_reason and not (reason or "").strip():
+        raise ValidationError(
+            {"reason": _("Please give the reason for “%(action)s”.") % {"action": transition.label}}
+        )
+    return transition

@@ -249,7 +249,7 @@ def _agencies(world, rows, related):
     focus = agencies(world, 1)[0]
     workers(world, focus, related)
     Recognition.objects.bulk_create(
-        Recognition(agency=focus, kind=kind, year=year, granted_on=dt.date(year, 4, 1))
+        Recognition(agency=focus, kind_id=kind, year=year, granted_on=dt.date(year, 4, 1))
         for kind, year in itertools.islice(
             # past years only, every kind at both sizes: the rows differ in number, not in kind
             ((k, y) for y, k in itertools.product(range(1800, 2000), Recognition.Kind.values)),
@@ -284,7 +284,7 @@ def _filings(world, rows, related):
 
 def _recognitions(world, rows, related):
     made = Recognition.objects.bulk_create(
-        Recognition(agency=a, kind="station", year=2026, granted_on=dt.date(2026, 4, 1))
+        Recognition(agency=a, kind_id="station", year=2026, granted_on=dt.date(2026, 4, 1))
         for a in agencies(world, rows)
     )
     return made[0]

@@ -17,7 +17,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from agencies.models import clear_recognition_kind_cache
 from kunqu_jiafu.accounts.models import User
 from kunqu_jiafu.accounts.roles import REVIEWER
 from tests import factories
@@ -39,9 +38,6 @@ def _urls(model, obj) -> dict[str, str]:
 
 
 def _count(client: Client, url: str) -> tuple[int, int]:
-    # Recognition kinds are read from their table and cached for a minute per process; start
-    # each page cold, so building 1,000 rows (which can take longer than that) changes nothing.
-    clear_recognition_kind_cache()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     return response.status_code, len(ctx.captured_queries)

@@ -24,13 +24,14 @@ from kunqu_jiafu.web.admin_kit.common import (
 )
 from kunqu_jiafu.web.admin_kit.review import ReviewActionsMixin
 
-from .. import rules, selectors, services, workflow
+from .. import rules, selectors, workflow
 from ..models import (
     Agency,
     EmployeeSystemFiling,
     Recognition,
     Worker,
 )
+from ..services import registration
 from .common import AGENCY_ACTION_TONES, AGENCY_TONES, COLOUR_TONES
 from .exports import AgencyExport
 from .filters import (
@@ -48,6 +49,9 @@ class RecognitionInline(ReadOnlyInline):
     fields = ("kind", "year", "granted_on", "valid_until", "status", "status_reason")
     readonly_fields = fields
     verbose_name_plural = _("recognitions")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("kind")
 
 
 class FilingInline(ReadOnlyInline):
@@ -178,7 +182,7 @@ class AgencyAdmin(
         return False  # never deleted: deregister instead
 
     def review_perform(self, request, obj, action, reason):
-        return services.agency_transition(
+        return registration.agency_transition(
             actor=request.user, agency=obj, action=action, reason=reason
         )
 

@@ -11,10 +11,11 @@ from kunqu_jiafu.audit.admin import AuditHistoryMixin
 from kunqu_jiafu.web.admin_kit.common import READ_ONLY_BUTTONS, ExportXlsxMixin, status_badge
 from kunqu_jiafu.web.admin_kit.review import ReviewActionsMixin
 
-from .. import selectors, services, workflow
+from .. import selectors, workflow
 from ..models import (
     EmployeeSystemFiling,
 )
+from ..services import filings
 from .common import FILING_ACTION_TONES, FILING_TONES
 from .exports import FilingExport
 from .filters import (
@@ -101,7 +102,7 @@ class EmployeeSystemFilingAdmin(
         return False
 
     def review_perform(self, request, obj, action, reason):
-        return services.filing_decide(actor=request.user, filing=obj, action=action, reason=reason)
+        return filings.filing_decide(actor=request.user, filing=obj, action=action, reason=reason)
 
     def review_summary(self, obj):
         return [

@@ -46,7 +46,7 @@ class RecognitionKindFilter(admin.SimpleListFilter):
         if not self.value() or not RecognitionKind.objects.filter(code=self.value()).exists():
             return queryset
         held = Recognition.objects.filter(
-            agency=OuterRef("pk"), kind=self.value(), status=Recognition.Status.VALID
+            agency=OuterRef("pk"), kind_id=self.value(), status=Recognition.Status.VALID
         )
         return queryset.filter(Exists(held))
 

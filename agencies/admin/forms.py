@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kunqu_jiafu.web.admin_kit.forms import ServiceForm
 
-from .. import services
 from ..models import Agency, AgencyPolicy, Recognition, RecognitionKind, Worker
+from ..services import recognitions, registration, workers
 
 AGENCY_DETAIL_FIELDS = (
     "name", "uscc", "uscc_override_reason", "legal_representative", "contact_name", "phone",
@@ -47,13 +47,13 @@ class AgencyAdminForm(ServiceForm):
     def commit(self, actor) -> Agency:
         data = self.cleaned_data
         agency = Agency.objects.get(pk=self.instance.pk)
-        details = {f: data[f] for f in services.AGENCY_FIELDS if f in self.fields}
+        details = {f: data[f] for f in registration.AGENCY_FIELDS if f in self.fields}
         uscc_touched = {"uscc", "uscc_override_reason"} & set(self.changed_data)
         if not uscc_touched:
             details.pop("uscc", None)
         detail_fields = set(AGENCY_DETAIL_FIELDS) | {"license_file"}
         if detail_fields & set(self.changed_data):
-            agency = services.agency_update(
+            agency = registration.agency_update(
                 actor=actor,
                 agency=agency,
                 data=details,
@@ -64,7 +64,7 @@ class AgencyAdminForm(ServiceForm):
                 else "",
             )
         if set(SIZE_FIELDS) & set(self.changed_data):
-            agency = services.agency_size_set(
+            agency = registration.agency_size_set(
                 actor=actor,
                 agency=agency,
                 staff=data.get("size_staff"),
@@ -72,7 +72,7 @@ class AgencyAdminForm(ServiceForm):
                 year=data.get("size_year"),
             )
         if set(ALLIANCE_FIELDS) & set(self.changed_data):
-            agency = services.agency_set_alliance(
+            agency = registration.agency_set_alliance(
                 actor=actor,
                 agency=agency,
                 member=data["alliance_member"],
@@ -93,35 +93,35 @@ class WorkerAddForm(ServiceForm):
 
     class Meta:
         model = Worker
-        fields = ("agency", *services.WORKER_FIELDS)
+        fields = ("agency", *workers.WORKER_FIELDS)
 
     def commit(self, actor) -> Worker:
         data = self.cleaned_data
-        return services.worker_add(
+        return workers.worker_add(
             actor=actor,
             agency=data["agency"],
             id_number=data["id_number"],
             name=data["name"],
             phone=data.get("person_phone") or "",
-            data={f: data.get(f) for f in services.WORKER_FIELDS},
+            data={f: data.get(f) for f in workers.WORKER_FIELDS},
         )
 
 
 class WorkerChangeForm(ServiceForm):
     class Meta:
         model = Worker
-        fields = (*services.WORKER_FIELDS, "left_on")
+        fields = (*workers.WORKER_FIELDS, "left_on")
 
     def commit(self, actor) -> Worker:
         data = self.cleaned_data
         worker = Worker.objects.select_related("person", "agency").get(pk=self.instance.pk)
-        changes = {f: data[f] for f in services.WORKER_FIELDS if f in self.changed_data}
+        changes = {f: data[f] for f in workers.WORKER_FIELDS if f in self.changed_data}
         if "left_on" in self.changed_data and data.get("left_on") is None:
             changes["left_on"] = None  # back at work
         if changes:
-            worker = services.worker_update(actor=actor, worker=worker, data=changes)
+            worker = workers.worker_update(actor=actor, worker=worker, data=changes)
         if "left_on" in self.changed_data and data.get("left_on") is not None:
-            worker = services.worker_leave(actor=actor, worker=worker, left_on=data["left_on"])
+            worker = workers.worker_leave(actor=actor, worker=worker, left_on=data["left_on"])
         return worker
 
 
@@ -141,13 +141,11 @@ class RecognitionGrantForm(ServiceForm):
             self.initial.setdefault("year", timezone.localdate().year)
         if "kind" in self.fields:
             # Only kinds in use are offered for a new grant (the bureau keeps the list).
-            self.fields["kind"].choices = [("", "---------")] + [
-                (kind.code, kind.name) for kind in RecognitionKind.objects.filter(active=True)
-            ]
+            self.fields["kind"].queryset = RecognitionKind.objects.filter(active=True)
 
     def commit(self, actor) -> Recognition:
         data = self.cleaned_data
-        return services.recognition_grant(
+        return recognitions.recognition_grant(
             actor=actor,
             agency=data["agency"],
             kind=data["kind"],

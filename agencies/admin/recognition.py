@@ -16,10 +16,11 @@ from kunqu_jiafu.web.admin_kit.common import (
 from kunqu_jiafu.web.admin_kit.review import ReviewActionsMixin
 from kunqu_jiafu.workflow import Transition
 
-from .. import selectors, services
+from .. import selectors
 from ..models import (
     Recognition,
 )
+from ..services import recognitions
 from ..workflow import STAFF
 from .common import RECOGNITION_ACTION_TONES, RECOGNITION_TONES
 from .exports import RecognitionExport
@@ -77,7 +78,7 @@ class RecognitionAdmin(
         return False
 
     def review_perform(self, request, obj, action, reason):
-        return services.recognition_revoke(actor=request.user, recognition=obj, reason=reason)
+        return recognitions.recognition_revoke(actor=request.user, recognition=obj, reason=reason)
 
     def review_summary(self, obj):
         return [

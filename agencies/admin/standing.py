@@ -1,5 +1,5 @@
 """An agency's yearly standing (annual inspection, performance rating), kept by the bureau
-until the inspections area writes it; saved through services.standing_set, so audited."""
+until the inspections area writes it; saved through standings.standing_set, so audited."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from kunqu_jiafu.audit.admin import AuditHistoryMixin
 from kunqu_jiafu.web.admin_kit.common import ServiceSaveMixin, badge
 from kunqu_jiafu.web.admin_kit.forms import ServiceForm
 
-from .. import services
 from ..models import Agency, AgencyStanding
+from ..services import standings
 
 INSPECTION_TONES = {
     AgencyStanding.Inspection.PENDING: "muted",
@@ -64,7 +64,7 @@ class StandingForm(ServiceForm):
     def commit(self, actor) -> AgencyStanding:
         data = self.cleaned_data
         standing = self.instance
-        return services.standing_set(
+        return standings.standing_set(
             actor=actor,
             agency=standing.agency if standing.pk else data["agency"],
             year=standing.year if standing.pk else data["year"],

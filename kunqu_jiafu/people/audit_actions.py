@@ -9,4 +9,5 @@ ACTIONS = {
     "people.person.target_groups_set": pgettext_lazy(
         "audit action", "Employment difficulty or graduate status recorded"
     ),
+    "people.person.graduation_recorded": pgettext_lazy("audit action", "Graduation date recorded"),
 }

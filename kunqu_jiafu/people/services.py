@@ -208,6 +208,45 @@ def person_set_target_groups(
     return person
 
 
+def person_record_graduation(*, actor, person: Person, graduated_on) -> Person:
+    """Record the graduation date of a 高校毕业生 as the employer declares it (the caller checks
+    that ``actor`` keeps this person's job record). A date the bureau has confirmed (the
+    person is recorded as a graduate with a date) is corrected by the bureau only."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    if graduated_on is not None and not isinstance(graduated_on, dt.date):
+        raise ValidationError({"graduated_on": _("Enter the graduation date, e.g. 2025-07-01.")})
+    if graduated_on is not None and graduated_on > timezone.localdate():
+        raise ValidationError({"graduated_on": _("The graduation date cannot be in the future.")})
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if person.graduated_on == graduated_on:
+            return person
+        if person.is_graduate and person.graduated_on is not None:
+            raise ValidationError(
+                {
+                    "graduated_on": _(
+                        "The bureau has confirmed the graduation date as %(date)s; ask the "
+                        "bureau to correct it."
+                    )
+                    % {"date": person.graduated_on.isoformat()}
+                }
+            )
+        before = {"graduated_on": person.graduated_on}
+        person.graduated_on = graduated_on
+        person.save(update_fields=["graduated_on", "updated_at"])
+        audit_log(
+            actor,
+            person,
+            "people.person.graduation_recorded",
+            before=before,
+            after={"graduated_on": graduated_on},
+        )
+    return person
+
+
 def target_group_errors(is_graduate: bool, graduated_on) -> dict[str, str]:
     """What is wrong with a graduation date (shared by the service and the admin form)."""
     import datetime as dt

@@ -319,7 +319,7 @@ def test_list_shows_counts_from_annotations(reviewer, org_a, client_for):
 
 def test_filters_by_recognition_and_registration_year(reviewer, org_a, org_b, client_for):
     org_a.recognitions.create(
-        kind="station", year=2026, granted_on=dt.date(2026, 4, 1), valid_until=None
+        kind_id="station", year=2026, granted_on=dt.date(2026, 4, 1), valid_until=None
     )
     Agency.objects.filter(pk=org_b.pk).update(registered_on=dt.date(2024, 5, 5))
     client = client_for(reviewer)

@@ -79,7 +79,7 @@ def test_worker_export_respects_id_search_for_reviewer(reviewer, worker_a, org_a
 
 
 def test_recognition_and_filing_lists_export(official, org_a, client_for):
-    org_a.recognitions.create(kind="station", year=2026, granted_on="2026-04-01")
+    org_a.recognitions.create(kind_id="station", year=2026, granted_on="2026-04-01")
     client = client_for(official)
     rows = _rows(client.get(reverse("admin:agencies_recognition_export")))
     assert rows[1][0] == org_a.name

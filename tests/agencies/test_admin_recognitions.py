@@ -30,7 +30,7 @@ def test_reviewer_grants_a_recognition_through_the_add_form(reviewer, org_a, age
 
 
 def test_granting_twice_in_a_year_is_a_form_error(reviewer, org_a, client_for):
-    org_a.recognitions.create(kind="station", year=2026, granted_on="2026-04-01")
+    org_a.recognitions.create(kind_id="station", year=2026, granted_on="2026-04-01")
     data = {"agency": org_a.pk, "kind": "station", "year": 2026, "granted_on": "2026-05-01"}
     response = client_for(reviewer).post(reverse("admin:agencies_recognition_add"), data)
     assert response.status_code == 200
@@ -46,7 +46,7 @@ def test_only_registered_agencies_can_be_chosen_for_a_grant(reviewer, org_a, cli
 
 
 def test_revoke_needs_a_reason_and_then_revokes(reviewer, org_a, client_for):
-    recognition = org_a.recognitions.create(kind="station", year=2026, granted_on="2026-04-01")
+    recognition = org_a.recognitions.create(kind_id="station", year=2026, granted_on="2026-04-01")
     client = client_for(reviewer)
     url = reverse("admin:agencies_recognition_review", args=[recognition.pk, "revoke"])
     assert client.post(url, {"reason": ""}).status_code == 200
@@ -70,7 +70,7 @@ def test_revoke_needs_a_reason_and_then_revokes(reviewer, org_a, client_for):
 
 
 def test_recognition_change_page_is_read_only_with_a_revoke_button(reviewer, org_a, client_for):
-    recognition = org_a.recognitions.create(kind="station", year=2026, granted_on="2026-04-01")
+    recognition = org_a.recognitions.create(kind_id="station", year=2026, granted_on="2026-04-01")
     url = reverse("admin:agencies_recognition_change", args=[recognition.pk])
     client = client_for(reviewer)
     page = client.get(url)

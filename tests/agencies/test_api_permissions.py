@@ -23,7 +23,7 @@ LISTS = [
 
 def _recognition(agency: Agency) -> Recognition:
     return Recognition.objects.create(
-        agency=agency, kind=Recognition.Kind.STATION, year=2025, granted_on=dt.date(2025, 6, 1)
+        agency=agency, kind_id=Recognition.Kind.STATION, year=2025, granted_on=dt.date(2025, 6, 1)
     )
 
 

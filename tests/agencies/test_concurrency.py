@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from agencies import permissions, selectors, services
 from agencies.models import Agency, EmployeeSystemFiling, Street
+from agencies.services import registration
 from kunqu_jiafu.accounts.roles import REVIEWER
 from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.audit.services import audit_verify
@@ -29,7 +30,7 @@ pytestmark = [
 
 
 def test_two_applications_with_the_same_credit_code_make_one_agency(transactional_db, monkeypatch):
-    slowed(monkeypatch, services, "_clean_uscc")  # both pass the duplicate check first
+    slowed(monkeypatch, registration, "_clean_uscc")  # both pass the duplicate check first
     code = factories.credit_code()
     street = Street.objects.order_by("code").first()
     applicants = [factories.make_user(f"applicant{i}") for i in (1, 2)]

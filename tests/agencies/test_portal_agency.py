@@ -187,7 +187,7 @@ def test_dashboard_shows_worker_counts_by_colour_and_recognitions(
     factories.make_worker(org_a, left_on=today)  # left: not counted
     factories.make_worker(org_b)  # another agency: not counted
     Recognition.objects.create(
-        agency=org_a, kind=Recognition.Kind.STATION, year=today.year, granted_on=today
+        agency=org_a, kind_id=Recognition.Kind.STATION, year=today.year, granted_on=today
     )
     response = client_for(agency_a).get(reverse("portal:dashboard"))
     assert response.context["workers_total"] == 3
@@ -196,7 +196,7 @@ def test_dashboard_shows_worker_counts_by_colour_and_recognitions(
         ("yellow", "待补正", 1),
         ("red", "不可上岗", 0),
     ]
-    assert [r.kind for r in response.context["recognitions"]] == ["station"]
+    assert [r.kind_id for r in response.context["recognitions"]] == ["station"]
 
 
 def test_suspended_agency_dashboard_counts_its_workers_red(client_for, agency_a, org_a):

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 import agencies
-from agencies import views
+from agencies.views import workers as worker_views
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def importer(monkeypatch):
     stub.build_template = lambda: b"PK\x03\x04 template bytes"
     monkeypatch.setitem(sys.modules, "agencies.imports", stub)
     monkeypatch.setattr(agencies, "imports", stub, raising=False)
-    monkeypatch.setattr(views, "imports", stub)
+    monkeypatch.setattr(worker_views, "imports", stub)
     return stub
 
 

@@ -18,10 +18,10 @@ def records(org_a, org_b):
     worker_a = factories.make_worker(org_a)
     worker_b = factories.make_worker(org_b)
     rec_a = Recognition.objects.create(
-        agency=org_a, kind="station", year=2026, granted_on=dt.date(2026, 1, 5)
+        agency=org_a, kind_id="station", year=2026, granted_on=dt.date(2026, 1, 5)
     )
     rec_b = Recognition.objects.create(
-        agency=org_b, kind="station", year=2026, granted_on=dt.date(2026, 1, 5)
+        agency=org_b, kind_id="station", year=2026, granted_on=dt.date(2026, 1, 5)
     )
     filing_b = EmployeeSystemFiling.objects.create(
         agency=org_b,
@@ -218,16 +218,23 @@ def test_yearly_targets_count_registrations_and_stations_of_the_year(db):
     factories.make_agency("二", registered_on=dt.date(year - 1, 2, 1))
     station = factories.make_agency("三", registered_on=dt.date(year, 3, 1))
     Recognition.objects.create(
-        agency=station, kind="station", year=year, granted_on=dt.date(year, 3, 2)
+        agency=station, kind_id="station", year=year, granted_on=dt.date(year, 3, 2)
     )
     Recognition.objects.create(
-        agency=station, kind="centre", year=year, granted_on=dt.date(year, 3, 2), status="revoked"
+        agency=station,
+        kind_id="centre",
+        year=year,
+        granted_on=dt.date(year, 3, 2),
+        status="revoked",
     )
     Recognition.objects.create(
-        agency=station, kind="market", year=year, granted_on=dt.date(year, 3, 2)
+        agency=station, kind_id="market", year=year, granted_on=dt.date(year, 3, 2)
     )
     Recognition.objects.create(
-        agency=factories.make_agency("四"), kind="centre", year=year, granted_on=dt.date(year, 4, 1)
+        agency=factories.make_agency("四"),
+        kind_id="centre",
+        year=year,
+        granted_on=dt.date(year, 4, 1),
     )
     agencies_target, stations_target, centres, brands = selectors.yearly_targets(year)
     assert (agencies_target.actual, agencies_target.minimum, agencies_target.maximum) == (2, 5, 10)
@@ -240,7 +247,7 @@ def test_yearly_targets_count_registrations_and_stations_of_the_year(db):
     # "力争打造包头市特色家政服务品牌1-2户"
     assert (brands.actual, brands.minimum, brands.maximum) == (0, 1, 2)
     Recognition.objects.create(
-        agency=station, kind="city_brand", year=year, granted_on=dt.date(year, 5, 1)
+        agency=station, kind_id="city_brand", year=year, granted_on=dt.date(year, 5, 1)
     )
     assert selectors.yearly_targets(year)[3].actual == 1
 

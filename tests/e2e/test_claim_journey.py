@@ -113,7 +113,7 @@ def _qualified_agency():
         Recognition.Kind.CITY_BRAND,
     ):
         Recognition.objects.create(
-            agency=agency, kind=kind, year=2026, granted_on=dt.date(2026, 3, 1)
+            agency=agency, kind_id=kind, year=2026, granted_on=dt.date(2026, 3, 1)
         )
     return agency, user, workers
 

@@ -176,7 +176,7 @@ def _agency_facts(agency: Agency) -> None:
     )
     Recognition.objects.get_or_create(
         agency=agency,
-        kind=Recognition.Kind.STATION,
+        kind_id=Recognition.Kind.STATION,
         year=1999,
         defaults={"granted_on": dt.date(1999, 1, 1)},
     )

@@ -114,7 +114,7 @@ def test_brand_award_needs_a_brand_title_granted_this_year():
 def _recognise(agency, kind, year, **extra):
     return Recognition.objects.create(
         agency=agency,
-        kind=kind,
+        kind_id=kind,
         year=year,
         granted_on=dt.date(year, 4, 1),
         valid_until=extra.pop("valid_until", dt.date(year + 2, 3, 31)),

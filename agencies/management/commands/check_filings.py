@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from agencies.services import filings_check
+from agencies.services.filings import filings_check
 
 
 class Command(BaseCommand):
