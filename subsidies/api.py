@@ -267,9 +267,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
         serializer = s.ClaimTransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with service_errors():
-            claim = services.claim_transition(
-                actor=request.user, claim=claim, **serializer.validated_data
-            )
+            claim = services.claim_act(actor=request.user, claim=claim, **serializer.validated_data)
         return Response(self._present(claim))
 
     @extend_schema(

@@ -162,7 +162,7 @@ def _take_to(claim: Claim, status: str, *, agency_user, reviewer, approver) -> C
     }
     for step in _STEPS[: _STEPS.index(status) + 1]:
         actor, action, kwargs = steps[step]
-        claim = services.claim_transition(actor=actor, claim=claim, action=action, **kwargs)
+        claim = services.claim_act(actor=actor, claim=claim, action=action, **kwargs)
     return claim
 
 

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agencies import selectors as agency_selectors
 from agencies.models import Agency, Street, Worker
 from agencies.rules import GREEN
 from agencies.selectors import worker_status
@@ -133,17 +134,14 @@ def exemptions_parse(
     first, last = _period_bounds(claim_type, period)
     today = timezone.localdate()
     streets: dict[str, Street] = {}
-    for street in Street.objects.filter(active=True):
+    for street in agency_selectors.active_streets():
         streets[street.name] = street
         streets[street.code] = street
     kinds: dict[str, ExemptionServiceKind] = {}
     for kind in ExemptionServiceKind.objects.filter(active=True):
         kinds[kind.name] = kind
         kinds[kind.code] = kind
-    workers = {
-        w.person.id_hash: w
-        for w in Worker.objects.filter(agency=agency).select_related("person", "agency")
-    }
+    workers = agency_selectors.agency_workers_by_id_hash(agency)
     errors: list[str] = []
     entries: list[tuple[int, Entry]] = []
     for n, line in numbered:

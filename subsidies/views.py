@@ -611,9 +611,7 @@ def claim_transition(request, agency: Agency, pk: int, action: str):
     form = TransitionForm(request.POST, prefix=action if action == "withdraw" else None)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        claim = services.claim_transition(
-            actor=request.user, claim=claim, action=action, reason=reason
-        )
+        claim = services.claim_act(actor=request.user, claim=claim, action=action, reason=reason)
     except ValidationError as exc:
         return _render_detail(request, agency, claim, action_errors=_messages(exc))
     except PermissionDenied as exc:

@@ -249,7 +249,7 @@ def test_an_agency_without_a_filing_cannot_submit(agency_a, org_a):
     claim = _create(agency_a, org_a, [f"{person.id_number} 2026-07 800"])
     services.claim_attach(actor=agency_a, claim=claim, code="payment_proof", upload=pdf())
     with pytest.raises(ValidationError) as caught:
-        services.claim_transition(actor=agency_a, claim=claim, action="submit")
+        services.claim_act(actor=agency_a, claim=claim, action="submit")
     assert "员工制家政企业备案" in str(caught.value)
 
 
@@ -261,11 +261,11 @@ def test_submission_checks_every_worker_month_again(agency_a, org_a):
     person.is_hard_to_employ = False
     person.save()
     with pytest.raises(ValidationError) as caught:
-        services.claim_transition(actor=agency_a, claim=claim, action="submit")
+        services.claim_act(actor=agency_a, claim=claim, action="submit")
     assert "未登记为就业困难人员或高校毕业生" in str(caught.value)
     person.is_hard_to_employ = True
     person.save()
-    claim = services.claim_transition(actor=agency_a, claim=claim, action="submit")
+    claim = services.claim_act(actor=agency_a, claim=claim, action="submit")
     assert claim.status == Claim.Status.SUBMITTED and claim.eligible_amount == 800
 
 
