@@ -151,18 +151,22 @@ def _take_to(claim: Claim, status: str, *, agency_user, reviewer, approver) -> C
         services.claim_attach(actor=agency_user, claim=claim, code=code, upload=upload)
     today = timezone.localdate()
     steps = {
-        Claim.Status.SUBMITTED: (agency_user, "submit", {}),
-        Claim.Status.FIRST_PASSED: (reviewer, "first_pass", {"reason": "材料齐全，数字核对无误"}),
-        Claim.Status.APPROVED: (approver, "approve", {}),
+        Claim.Status.SUBMITTED: (agency_user, services.claim_submit, {}),
+        Claim.Status.FIRST_PASSED: (
+            reviewer,
+            services.claim_first_pass,
+            {"reason": "材料齐全，数字核对无误"},
+        ),
+        Claim.Status.APPROVED: (approver, services.claim_approve, {}),
         Claim.Status.PAID: (
             reviewer,
-            "pay",
+            services.claim_pay,
             {"paid_on": today, "bank_reference": f"KQCZ-{today:%Y%m%d}-0001"},
         ),
     }
     for step in _STEPS[: _STEPS.index(status) + 1]:
-        actor, action, kwargs = steps[step]
-        claim = services.claim_act(actor=actor, claim=claim, action=action, **kwargs)
+        actor, verb, kwargs = steps[step]
+        claim = verb(actor=actor, claim=claim, **kwargs)
     return claim
 
 
