@@ -84,8 +84,9 @@ def _number(declared: Mapping, spec: Field) -> Decimal | int:
 
 
 LINE_MAX_LENGTH = 60
-# A yearly interest rate above this (in %) is a typo (a rate typed as 385 for 3.85).
-MAX_ANNUAL_RATE = Decimal("24")
+# A yearly interest rate above this is refused as a typo (a rate typed as 385 for 3.85): a
+# bureau setting of the interest calculator (``max_annual_rate``, 0.24 = 24%), this by default.
+MAX_ANNUAL_RATE = Decimal("0.24")
 
 
 def _line(declared: Mapping, spec: Field) -> str:
@@ -109,7 +110,7 @@ def _date(declared: Mapping, spec: Field) -> dt.date:
         ) from None
 
 
-def _percent(declared: Mapping, spec: Field) -> Decimal:
+def _percent(declared: Mapping, spec: Field, ceiling: Decimal = MAX_ANNUAL_RATE) -> Decimal:
     raw = declared.get(spec.name)
     if raw in (None, ""):
         raise DeclaredError({spec.name: f"请填写“{spec.label}”。"})
@@ -121,10 +122,11 @@ def _percent(declared: Mapping, spec: Field) -> Decimal:
         raise DeclaredError({spec.name: f"“{spec.label}”须为数字（百分数，如 3.85）。"})
     if value <= 0:
         raise DeclaredError({spec.name: f"“{spec.label}”须大于 0。"})
-    if value > MAX_ANNUAL_RATE:
+    limit = (ceiling * 100).normalize()
+    if value > limit:
         raise DeclaredError(
             {
-                spec.name: f"“{spec.label}”为 {value}%，超过 {MAX_ANNUAL_RATE}%，请核对"
+                spec.name: f"“{spec.label}”为 {value}%，超过 {limit:f}%，请核对"
                 "（按百分数填写，如年利率 3.85% 填 3.85）。"
             }
         )
@@ -201,12 +203,17 @@ INTEREST_FIELDS = (
 )
 
 
-def read_loan(declared: Mapping) -> dict:
-    """The loan's figures, with the checks that involve more than one figure."""
+def read_loan(declared: Mapping, params: Mapping | None = None) -> dict:
+    """The loan's figures, with the checks that involve more than one figure; the rate is
+    checked against the type's ``max_annual_rate``."""
+    ceiling = _param(params or {}, "max_annual_rate", MAX_ANNUAL_RATE)
     v, errors = {}, {}
     for spec in INTEREST_FIELDS:  # one by one, so the checks below run on what did parse
         try:
-            v.update(read_declared((spec,), declared))
+            if spec.kind == "percent":
+                v[spec.name] = _percent(declared, spec, ceiling)
+            else:
+                v.update(read_declared((spec,), declared))
         except DeclaredError as exc:
             errors.update(exc.errors)
     if "loan_amount" in v and v["loan_amount"] <= 0:
@@ -221,7 +228,7 @@ def read_loan(declared: Mapping) -> dict:
 def interest(
     declared: Mapping, params: Mapping, period: tuple[dt.date, dt.date] | None = None
 ) -> Calculation:
-    v = read_loan(declared)
+    v = read_loan(declared, params)
     rate = _param(params, "rate", "1")
     paid = v["interest_paid"]
     trace = [
@@ -433,6 +440,8 @@ def ui_refund(declared: Mapping, params: Mapping) -> Calculation:
 # The claim lists worker-months with the employer contribution actually paid; the service
 # checks each against the records (insured_month_problems) and puts the accepted ones in
 # ``declared["rows"]`` ([{"person_id", "name", "month": "2026-07", "paid": "856.40"}]).
+# More than this for one worker and month is refused as a typo: a bureau setting of the
+# calculator (``max_monthly_contribution``), this by default.
 MAX_MONTHLY_CONTRIBUTION = Decimal("20000")
 
 
@@ -504,14 +513,15 @@ class Calculator:
     fields: tuple[Field, ...]
     compute: Callable[..., Calculation]
     takes_period: bool = False  # compute(declared, params, (first day, last day))
-    # Parses the declared figures with checks across figures; default read_declared(fields).
-    read: Callable[[Mapping], dict] | None = None
+    # Parses the declared figures with checks across figures and against the type's
+    # parameters: read(declared, params); default read_declared(fields).
+    read: Callable[[Mapping, Mapping], dict] | None = None
 
 
-def read_figures(calculator: str, declared: Mapping) -> dict:
+def read_figures(calculator: str, declared: Mapping, params: Mapping | None = None) -> dict:
     """The calculator's figures parsed, every error at once (forms call this too)."""
     spec = CALCULATORS[calculator]
-    return spec.read(declared) if spec.read else read_declared(spec.fields, declared)
+    return spec.read(declared, params or {}) if spec.read else read_declared(spec.fields, declared)
 
 
 CALCULATORS: dict[str, Calculator] = {
@@ -555,7 +565,12 @@ def calculate(
 # 2 places), "rate" (0 to 1, 1 = 100%), "count" (whole number), "text". Any type may also
 # carry "subject_kind" (what its claims subsidise at most once; services check it).
 PARAMETERS: dict[str, dict[str, tuple[str, bool]]] = {
-    "interest": {"rate": ("rate", False), "cap": ("money", False)},
+    # max_annual_rate: a loan rate above it is refused as a typo (the plan gives no figure).
+    "interest": {
+        "rate": ("rate", False),
+        "cap": ("money", False),
+        "max_annual_rate": ("rate", False),
+    },
     "capped_award": {"cap": ("money", True)},
     "per_head": {"unit_amount": ("money", False), "cap": ("money", False)},
     "per_enrolment": {"unit_amount": ("money", False), "cap": ("money", False)},
@@ -580,7 +595,12 @@ PARAMETERS: dict[str, dict[str, tuple[str, bool]]] = {
     },
     # graduate_years: a graduate counts for this many years after graduation (the plan gives
     # no figure: a bureau setting).
-    "insured_months": {"graduate_years": ("count", True), "cap": ("money", False)},
+    # max_monthly_contribution: more for one worker and month is refused as a typo.
+    "insured_months": {
+        "graduate_years": ("count", True),
+        "cap": ("money", False),
+        "max_monthly_contribution": ("money", False),
+    },
 }
 
 

@@ -51,6 +51,11 @@ def award_policy(year: int) -> AwardPolicy:
     return AwardPolicy.objects.filter(year=year).first() or AwardPolicy(year=year)
 
 
+def award_policies_by_year() -> dict[int, AwardPolicy]:
+    """Every year's entered award settings (a year without a row reads ``award_policy``)."""
+    return {policy.year: policy for policy in AwardPolicy.objects.all()}
+
+
 def award_settings(policy: AwardPolicy) -> rules.AwardSettings:
     return rules.AwardSettings(
         one_award_a_year=policy.awards_per_year == AwardPolicy.Limit.ONE,

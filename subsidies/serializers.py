@@ -14,7 +14,16 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from . import permissions, rules, selectors, workflow
-from .models import Claim, ClaimAttachment, ClaimSubject, ClaimType, Notice, SpecialFund
+from .models import (
+    AwardPolicy,
+    Claim,
+    ClaimAttachment,
+    ClaimSubject,
+    ClaimType,
+    Notice,
+    ParameterFlag,
+    SpecialFund,
+)
 
 CLAIM_ACTIONS = sorted({t.action for t in workflow.TRANSITIONS})
 FIELD_KINDS = [
@@ -53,6 +62,54 @@ class RequiredAttachmentSerializer(serializers.Serializer):
     label = serializers.CharField()
 
 
+class ParameterFlagSerializer(serializers.Serializer):
+    """A figure of the type the plan never gave: 待局里确认 until the bureau confirms it."""
+
+    name = serializers.CharField(help_text=gettext_lazy("Key in the type's `parameters`."))
+    label = serializers.CharField()
+    value = serializers.JSONField(
+        source="current_value", allow_null=True, help_text=gettext_lazy("The value in force.")
+    )
+    note = serializers.CharField(allow_blank=True)
+    confirmed = serializers.BooleanField(
+        help_text=gettext_lazy(
+            "Whether the bureau has confirmed the value in force (false: 待局里确认)."
+        )
+    )
+    confirmed_at = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_confirmed_at(self, flag: ParameterFlag) -> str | None:
+        # A confirmation counts only while the parameter keeps the confirmed value.
+        if not flag.confirmed:
+            return None
+        return serializers.DateTimeField().to_representation(flag.confirmed_at)
+
+
+class AwardPolicySerializer(serializers.ModelSerializer):
+    awards_per_year_display = serializers.CharField(
+        source="get_awards_per_year_display", read_only=True
+    )
+    yearly_total = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        allow_null=True,
+        read_only=True,
+        help_text=gettext_lazy("Yearly total of awards per agency in yuan; null: no total."),
+    )
+
+    class Meta:
+        model = AwardPolicy
+        fields = [
+            "year",
+            "awards_per_year",
+            "awards_per_year_display",
+            "yearly_total",
+            "basic_pass_counts",
+        ]
+        read_only_fields = fields
+
+
 class ClaimTypeSerializer(serializers.ModelSerializer):
     group_display = serializers.CharField(source="get_group_display", read_only=True)
     period_kind_display = serializers.CharField(source="get_period_kind_display", read_only=True)
@@ -62,6 +119,8 @@ class ClaimTypeSerializer(serializers.ModelSerializer):
     subject_kind = serializers.SerializerMethodField()
     eligible = serializers.SerializerMethodField()
     ineligible_reasons = serializers.SerializerMethodField()
+    parameter_flags = ParameterFlagSerializer(many=True, read_only=True)
+    award_policy = serializers.SerializerMethodField()
 
     class Meta:
         model = ClaimType
@@ -84,8 +143,31 @@ class ClaimTypeSerializer(serializers.ModelSerializer):
             "active",
             "eligible",
             "ineligible_reasons",
+            "parameter_flags",
+            "award_policy",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(
+        AwardPolicySerializer(
+            allow_null=True,
+            help_text=gettext_lazy(
+                "For an award: the bureau's award settings of the policy year (the defaults "
+                "where none were entered); null for other types."
+            ),
+        )
+    )
+    def get_award_policy(self, claim_type: ClaimType) -> dict | None:
+        if claim_type.eligibility not in rules.AWARD_RULES:
+            return None
+        policies = self.context.get("award_policies")
+        if policies is None:
+            policy = selectors.award_policy(claim_type.policy_year)
+        else:  # every entered year is in the context: a year without a row has the defaults
+            policy = policies.get(claim_type.policy_year) or AwardPolicy(
+                year=claim_type.policy_year
+            )
+        return AwardPolicySerializer(policy).data
 
     def get_current_period(self, claim_type: ClaimType) -> str:
         return selectors.current_period(claim_type, today=self.context.get("today"))
