@@ -446,3 +446,10 @@ def active_streets() -> list:
     from .models import Street
 
     return list(Street.objects.filter(active=True))
+
+
+def filing_awaiting_decision(agency: Agency) -> EmployeeSystemFiling | None:
+    """The agency's employee-system filing submitted and not yet decided, if any."""
+    return EmployeeSystemFiling.objects.filter(
+        agency=agency, status=EmployeeSystemFiling.Status.SUBMITTED
+    ).first()

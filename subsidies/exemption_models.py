@@ -15,8 +15,6 @@ from agencies.models import CodeManager, Street, Worker
 from kunqu_jiafu.people import crypto
 from kunqu_jiafu.people.household import mask_id
 
-from .models import Claim
-
 
 class ExemptionServiceKind(models.Model):
     """A household service covered by the fee exemption ("适当调整和增加服务项目": the bureau
@@ -47,7 +45,11 @@ class FeeExemption(models.Model):
     """One household service whose fee the agency reduced by the exemption."""
 
     claim = models.ForeignKey(
-        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="fee_exemptions"
+        # By name: models.py imports this module (so Django registers its models), not back.
+        "subsidies.Claim",
+        verbose_name=_("claim"),
+        on_delete=models.CASCADE,
+        related_name="fee_exemptions",
     )
     head_id_encrypted = models.TextField(_("household head's ID number (encrypted)"))
     head_id_hash = models.CharField(_("household head's ID blind index"), max_length=64)
