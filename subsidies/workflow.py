@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.permissions import user_agency_id
 from kunqu_jiafu import workflow as core
@@ -22,19 +23,56 @@ S = Claim.Status
 STAFF = (REVIEWER, APPROVER)
 
 TRANSITIONS = (
-    Transition("submit", S.DRAFT, S.SUBMITTED, (AGENCY_USER,), False, "提交申请"),
-    Transition("withdraw", S.DRAFT, S.WITHDRAWN, (AGENCY_USER,), False, "撤回"),
-    Transition("resubmit", S.RETURNED, S.SUBMITTED, (AGENCY_USER,), False, "补正后重新提交"),
-    Transition("withdraw", S.RETURNED, S.WITHDRAWN, (AGENCY_USER,), False, "撤回"),
-    Transition("first_pass", S.SUBMITTED, S.FIRST_PASSED, (REVIEWER,), False, "初审通过"),
-    Transition("return", S.SUBMITTED, S.RETURNED, (REVIEWER,), True, "退回补正"),
-    Transition("reject", S.SUBMITTED, S.REJECTED, (REVIEWER,), True, "不予通过"),
-    Transition("approve", S.FIRST_PASSED, S.APPROVED, (APPROVER,), False, "审批通过"),
-    Transition("return", S.FIRST_PASSED, S.RETURNED, (APPROVER,), True, "退回补正"),
-    Transition("reject", S.FIRST_PASSED, S.REJECTED, (APPROVER,), True, "不予通过"),
-    Transition("pay", S.APPROVED, S.PAID, STAFF, False, "登记拨付"),
-    Transition("revoke", S.APPROVED, S.REVOKED, STAFF, True, "撤销并追回"),
-    Transition("revoke", S.PAID, S.REVOKED, STAFF, True, "撤销并追回"),
+    Transition(
+        "submit", S.DRAFT, S.SUBMITTED, (AGENCY_USER,), False, gettext_lazy("Submit the claim")
+    ),
+    Transition("withdraw", S.DRAFT, S.WITHDRAWN, (AGENCY_USER,), False, gettext_lazy("Withdraw")),
+    Transition(
+        "resubmit",
+        S.RETURNED,
+        S.SUBMITTED,
+        (AGENCY_USER,),
+        False,
+        gettext_lazy("Submit again after correction"),
+    ),
+    Transition(
+        "withdraw", S.RETURNED, S.WITHDRAWN, (AGENCY_USER,), False, gettext_lazy("Withdraw")
+    ),
+    Transition(
+        "first_pass",
+        S.SUBMITTED,
+        S.FIRST_PASSED,
+        (REVIEWER,),
+        False,
+        gettext_lazy("Pass the first review"),
+    ),
+    Transition(
+        "return", S.SUBMITTED, S.RETURNED, (REVIEWER,), True, gettext_lazy("Return for correction")
+    ),
+    Transition(
+        "reject", S.SUBMITTED, S.REJECTED, (REVIEWER,), True, gettext_lazy("Do not approve")
+    ),
+    Transition(
+        "approve", S.FIRST_PASSED, S.APPROVED, (APPROVER,), False, gettext_lazy("Approve the claim")
+    ),
+    Transition(
+        "return",
+        S.FIRST_PASSED,
+        S.RETURNED,
+        (APPROVER,),
+        True,
+        gettext_lazy("Return for correction"),
+    ),
+    Transition(
+        "reject", S.FIRST_PASSED, S.REJECTED, (APPROVER,), True, gettext_lazy("Do not approve")
+    ),
+    Transition("pay", S.APPROVED, S.PAID, STAFF, False, gettext_lazy("Record the payment")),
+    Transition(
+        "revoke", S.APPROVED, S.REVOKED, STAFF, True, gettext_lazy("Revoke and recover the money")
+    ),
+    Transition(
+        "revoke", S.PAID, S.REVOKED, STAFF, True, gettext_lazy("Revoke and recover the money")
+    ),
 )
 
 # Actions in which the claim's figures or attachments may still change.
