@@ -376,3 +376,80 @@ def worker_records_of_people(agency: Agency, person_ids) -> dict[int, list[Worke
     ):
         records.setdefault(worker.person_id, []).append(worker)
     return records
+
+
+# --- reads other areas make (subsidies) -------------------------------------------------------
+
+
+def standings_by_year(agency: Agency, years) -> dict:
+    """``standing_for`` for several years in one query: an unsaved 'not inspected, not rated'
+    standing for a year without a row."""
+    from .models import AgencyStanding
+
+    years = list(years)
+    found = {s.year: s for s in AgencyStanding.objects.filter(agency=agency, year__in=years)}
+    return {year: found.get(year) or AgencyStanding(agency=agency, year=year) for year in years}
+
+
+def recognition_kinds(agency: Agency, year: int) -> tuple[frozenset[str], frozenset[str]]:
+    """(kinds valid at some point of the year, kinds granted in the year), not revoked."""
+    valid = valid_recognitions(agency, year, Recognition.Kind.values).values_list("kind", flat=True)
+    granted = Recognition.objects.filter(
+        agency=agency, year=year, status=Recognition.Status.VALID
+    ).values_list("kind", flat=True)
+    return frozenset(valid), frozenset(granted)
+
+
+def recognition_kinds_by_year(
+    agency: Agency, years
+) -> dict[int, tuple[frozenset[str], frozenset[str]]]:
+    """``recognition_kinds`` for several years in one query (for lists): the same reading as
+    ``valid_recognitions``."""
+    rows = list(
+        Recognition.objects.filter(agency=agency, status=Recognition.Status.VALID).values_list(
+            "kind", "year", "valid_until"
+        )
+    )
+    kinds = {}
+    for year in years:
+        start = dt.date(year, 1, 1)
+        valid = frozenset(
+            kind
+            for kind, since, until in rows
+            if since <= year and (until is None or until >= start)
+        )
+        kinds[year] = (valid, frozenset(kind for kind, since, _until in rows if since == year))
+    return kinds
+
+
+def workers_by_id_hash(agency: Agency, hashes) -> dict[str, Worker]:
+    """The agency's worker records (current and past) of the people with these ID blind
+    indexes, by blind index, with the person loaded."""
+    return {
+        worker.person.id_hash: worker
+        for worker in Worker.objects.filter(
+            agency=agency, person__id_hash__in=list(hashes)
+        ).select_related("person", "agency")
+    }
+
+
+def agency_workers_by_id_hash(agency: Agency) -> dict[str, Worker]:
+    """Every worker record of the agency by its person's ID blind index."""
+    return {
+        worker.person.id_hash: worker
+        for worker in Worker.objects.filter(agency=agency).select_related("person", "agency")
+    }
+
+
+def active_streets() -> list:
+    """The streets offered in forms and lists."""
+    from .models import Street
+
+    return list(Street.objects.filter(active=True))
+
+
+def filing_awaiting_decision(agency: Agency) -> EmployeeSystemFiling | None:
+    """The agency's employee-system filing submitted and not yet decided, if any."""
+    return EmployeeSystemFiling.objects.filter(
+        agency=agency, status=EmployeeSystemFiling.Status.SUBMITTED
+    ).first()

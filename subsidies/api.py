@@ -117,7 +117,7 @@ StaffOnly = staff_only(gettext_lazy("Only bureau staff and officials see the spe
     ),
 )
 class ClaimTypeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    queryset = ClaimType.objects.all()
+    queryset = ClaimType.objects.prefetch_related("parameter_flags")
     serializer_class = s.ClaimTypeSerializer
     filterset_class = filters.ClaimTypeFilter
     search_fields = ["name", "code"]
@@ -127,6 +127,8 @@ class ClaimTypeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     def get_serializer_context(self) -> dict:
         context = super().get_serializer_context()
         context["today"] = timezone.localdate()
+        # The award settings of every year at once: no query per award type.
+        context["award_policies"] = selectors.award_policies_by_year()
         user = getattr(self.request, "user", None)
         agency = (
             agency_selectors.agency_of_user(user)
@@ -267,9 +269,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
         serializer = s.ClaimTransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with service_errors():
-            claim = services.claim_transition(
-                actor=request.user, claim=claim, **serializer.validated_data
-            )
+            claim = services.claim_act(actor=request.user, claim=claim, **serializer.validated_data)
         return Response(self._present(claim))
 
     @extend_schema(

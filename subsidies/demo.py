@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from agencies import selectors as agency_selectors
 from agencies import services as agency_services
-from agencies.models import Agency, AgencyMembership, EmployeeSystemFiling
+from agencies.models import Agency
 from kunqu_jiafu.accounts.models import User
 from kunqu_jiafu.people.services import person_set_target_groups
 
@@ -121,16 +121,14 @@ def _exemption_lines(agency: Agency) -> list[str]:
     ]
 
 
-def _staff(username: str) -> User | None:
+def _user(username: str) -> User | None:
     return User.objects.filter(username=username, is_active=True).first()
 
 
 def _ensure_filed(agency: Agency, agency_user: User, reviewer: User) -> None:
     if agency_selectors.agency_is_filed(agency):
         return
-    filing = EmployeeSystemFiling.objects.filter(
-        agency=agency, status=EmployeeSystemFiling.Status.SUBMITTED
-    ).first() or agency_services.filing_submit(
+    filing = agency_selectors.filing_awaiting_decision(agency) or agency_services.filing_submit(
         actor=agency_user,
         agency=agency,
         declarations={
@@ -151,18 +149,22 @@ def _take_to(claim: Claim, status: str, *, agency_user, reviewer, approver) -> C
         services.claim_attach(actor=agency_user, claim=claim, code=code, upload=upload)
     today = timezone.localdate()
     steps = {
-        Claim.Status.SUBMITTED: (agency_user, "submit", {}),
-        Claim.Status.FIRST_PASSED: (reviewer, "first_pass", {"reason": "材料齐全，数字核对无误"}),
-        Claim.Status.APPROVED: (approver, "approve", {}),
+        Claim.Status.SUBMITTED: (agency_user, services.claim_submit, {}),
+        Claim.Status.FIRST_PASSED: (
+            reviewer,
+            services.claim_first_pass,
+            {"reason": "材料齐全，数字核对无误"},
+        ),
+        Claim.Status.APPROVED: (approver, services.claim_approve, {}),
         Claim.Status.PAID: (
             reviewer,
-            "pay",
+            services.claim_pay,
             {"paid_on": today, "bank_reference": f"KQCZ-{today:%Y%m%d}-0001"},
         ),
     }
     for step in _STEPS[: _STEPS.index(status) + 1]:
-        actor, action, kwargs = steps[step]
-        claim = services.claim_transition(actor=actor, claim=claim, action=action, **kwargs)
+        actor, verb, kwargs = steps[step]
+        claim = verb(actor=actor, claim=claim, **kwargs)
     return claim
 
 
@@ -208,16 +210,12 @@ def _social_insurance_draft(agency: Agency, agency_user: User, reviewer: User) -
 
 
 def load(*, password: str, stdout) -> None:
-    reviewer, approver = _staff("reviewer"), _staff("approver")
-    membership = (
-        AgencyMembership.objects.select_related("agency", "user")
-        .filter(user__username="agency_a")
-        .first()
-    )
-    if reviewer is None or approver is None or membership is None:
+    reviewer, approver = _user("reviewer"), _user("approver")
+    agency_user = _user("agency_a")
+    agency = agency_selectors.agency_of_user(agency_user) if agency_user else None
+    if reviewer is None or approver is None or agency is None:
         stdout.write("演示补贴数据：缺少演示账号，已跳过。")
         return
-    agency, agency_user = membership.agency, membership.user
 
     if not SpecialFund.objects.filter(year=YEAR, claim_type__isnull=True).exists():
         services.fund_set(

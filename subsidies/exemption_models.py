@@ -45,6 +45,7 @@ class FeeExemption(models.Model):
     """One household service whose fee the agency reduced by the exemption."""
 
     claim = models.ForeignKey(
+        # By name: models.py imports this module (so Django registers its models), not back.
         "subsidies.Claim",
         verbose_name=_("claim"),
         on_delete=models.CASCADE,

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agencies import selectors as agency_selectors
 from agencies.models import Agency, Street, Worker
 from agencies.rules import GREEN
 from agencies.selectors import worker_status
@@ -106,11 +107,42 @@ def _date(value: str) -> dt.date | None:
         return None
 
 
-def exemptions_parse(
-    claim_type: ClaimType, agency: Agency, period: str, lines: list[str] | str
-) -> list[Entry]:
-    """Every listed exemption, checked; a ValidationError under ``subjects`` lists every
-    problem with its line number."""
+@dataclass(frozen=True)
+class _Lookups:
+    """What every line is checked against: the claim period, today, and the bureau's streets,
+    covered service kinds and the agency's workers (by name or code, by ID blind index)."""
+
+    period: str
+    first: dt.date
+    last: dt.date
+    today: dt.date
+    streets: dict[str, Street]
+    kinds: dict[str, ExemptionServiceKind]
+    workers: dict[str, Worker]
+
+
+def _lookups(claim_type: ClaimType, agency: Agency, period: str) -> _Lookups:
+    first, last = _period_bounds(claim_type, period)
+    streets: dict[str, Street] = {}
+    for street in agency_selectors.active_streets():
+        streets[street.name] = street
+        streets[street.code] = street
+    kinds: dict[str, ExemptionServiceKind] = {}
+    for kind in ExemptionServiceKind.objects.filter(active=True):
+        kinds[kind.name] = kind
+        kinds[kind.code] = kind
+    return _Lookups(
+        period=period,
+        first=first,
+        last=last,
+        today=timezone.localdate(),
+        streets=streets,
+        kinds=kinds,
+        workers=agency_selectors.agency_workers_by_id_hash(agency),
+    )
+
+
+def _numbered_lines(lines: list[str] | str) -> list[tuple[int, str]]:
     if isinstance(lines, str):
         lines = lines.splitlines()
     numbered = [(n, str(line)) for n, line in enumerate(lines, 1) if line and str(line).strip()]
@@ -130,106 +162,124 @@ def exemptions_parse(
                 % {"n": MAX_LINES}
             }
         )
-    first, last = _period_bounds(claim_type, period)
-    today = timezone.localdate()
-    streets: dict[str, Street] = {}
-    for street in Street.objects.filter(active=True):
-        streets[street.name] = street
-        streets[street.code] = street
-    kinds: dict[str, ExemptionServiceKind] = {}
-    for kind in ExemptionServiceKind.objects.filter(active=True):
-        kinds[kind.name] = kind
-        kinds[kind.code] = kind
-    workers = {
-        w.person.id_hash: w
-        for w in Worker.objects.filter(agency=agency).select_related("person", "agency")
-    }
+    return numbered
+
+
+def _household(raw_head: str, address: str, problems: list[str]) -> str:
+    """The head's normalised ID number ("" when wrong); the address is checked too."""
+    head = ""
+    try:
+        head = parse_id_number(raw_head).number
+    except ValidationError as exc:
+        problems.append(_("household head's ID number: %(error)s") % {"error": exc.messages[0]})
+    if not address:
+        problems.append(_("enter the household's address"))
+    elif len(address) > MAX_ADDRESS:
+        problems.append(_("the address may have at most %(n)s characters") % {"n": MAX_ADDRESS})
+    return head
+
+
+def _service_day(raw_date: str, seen: _Lookups, problems: list[str]) -> dt.date | None:
+    day = _date(raw_date)
+    if day is None:
+        problems.append(
+            _("service date “%(value)s” is not a date; write it as 2026-03-05")
+            % {"value": raw_date[:20]}
+        )
+    elif not (seen.first <= day <= seen.last):
+        problems.append(
+            _("the service date %(date)s is outside the claim period %(period)s")
+            % {"date": f"{day:%Y-%m-%d}", "period": seen.period}
+        )
+    elif day > seen.today:
+        problems.append(_("the service date cannot be in the future"))
+    return day
+
+
+def _service_kind(raw_kind: str, seen: _Lookups, problems: list[str]):
+    kind = seen.kinds.get(raw_kind)
+    if kind is None:
+        problems.append(
+            _("service kind “%(value)s” is not on the bureau's list of covered services (%(list)s)")
+            % {
+                "value": raw_kind[:20],
+                "list": "、".join(sorted({k.name for k in seen.kinds.values()})),
+            }
+        )
+    return kind
+
+
+def _serving_worker(raw_worker: str, day, seen: _Lookups, problems: list[str]):
+    """The agency's worker who served, in its employ and with green status on the day."""
+    worker = seen.workers.get(crypto.blind_index(normalize_id(raw_worker)))
+    if worker is None:
+        problems.append(_("the worker's ID number is not of a worker of your agency (column 6)"))
+    elif day is not None:
+        if worker.left_on and worker.left_on < day:
+            problems.append(
+                _("%(name)s left your agency before the service date")
+                % {"name": worker.person.name}
+            )
+        else:
+            status = worker_status(worker, today=min(day, seen.today))
+            if status.colour != GREEN:
+                problems.append(
+                    _(
+                        "%(name)s's home-service status is %(status)s (%(reasons)s); only "
+                        "workers with green status may serve an exempted household"
+                    )
+                    % {
+                        "name": worker.person.name,
+                        "status": status.label,
+                        "reasons": "、".join(status.reasons),
+                    }
+                )
+    return worker
+
+
+def _line_entry(n: int, line: str, seen: _Lookups) -> tuple[Entry | None, str]:
+    """One listed line: its entry, or None and the message naming the line's problems."""
+    parts = _split(line)
+    if len(parts) != COLUMNS:
+        return None, _(
+            "Line %(line)s has %(found)s columns; six are needed: head's ID number, "
+            "address, street, service date, service kind, worker's ID number."
+        ) % {"line": n, "found": len(parts)}
+    raw_head, address, raw_street, raw_date, raw_kind, raw_worker = parts
+    problems: list[str] = []
+    head = _household(raw_head, address, problems)
+    street = _street(raw_street, seen.streets)
+    if street is None:
+        problems.append(
+            _("street “%(value)s” is not a street or town of the district; write its name")
+            % {"value": raw_street[:20]}
+        )
+    day = _service_day(raw_date, seen, problems)
+    kind = _service_kind(raw_kind, seen, problems)
+    worker = _serving_worker(raw_worker, day, seen, problems)
+    if problems:
+        return None, _("Line %(line)s: %(problems)s.") % {
+            "line": n,
+            "problems": "；".join(problems),
+        }
+    return Entry(head, address, street, day, kind, worker), ""
+
+
+def exemptions_parse(
+    claim_type: ClaimType, agency: Agency, period: str, lines: list[str] | str
+) -> list[Entry]:
+    """Every listed exemption, checked; a ValidationError under ``subjects`` lists every
+    problem with its line number."""
+    numbered = _numbered_lines(lines)
+    seen = _lookups(claim_type, agency, period)
     errors: list[str] = []
     entries: list[tuple[int, Entry]] = []
     for n, line in numbered:
-        problems: list[str] = []
-        parts = _split(line)
-        if len(parts) != COLUMNS:
-            errors.append(
-                _(
-                    "Line %(line)s has %(found)s columns; six are needed: head's ID number, "
-                    "address, street, service date, service kind, worker's ID number."
-                )
-                % {"line": n, "found": len(parts)}
-            )
-            continue
-        raw_head, address, raw_street, raw_date, raw_kind, raw_worker = parts
-        head = ""
-        try:
-            head = parse_id_number(raw_head).number
-        except ValidationError as exc:
-            problems.append(_("household head's ID number: %(error)s") % {"error": exc.messages[0]})
-        if not address:
-            problems.append(_("enter the household's address"))
-        elif len(address) > MAX_ADDRESS:
-            problems.append(_("the address may have at most %(n)s characters") % {"n": MAX_ADDRESS})
-        street = _street(raw_street, streets)
-        if street is None:
-            problems.append(
-                _("street “%(value)s” is not a street or town of the district; write its name")
-                % {"value": raw_street[:20]}
-            )
-        day = _date(raw_date)
-        if day is None:
-            problems.append(
-                _("service date “%(value)s” is not a date; write it as 2026-03-05")
-                % {"value": raw_date[:20]}
-            )
-        elif not (first <= day <= last):
-            problems.append(
-                _("the service date %(date)s is outside the claim period %(period)s")
-                % {"date": f"{day:%Y-%m-%d}", "period": period}
-            )
-        elif day > today:
-            problems.append(_("the service date cannot be in the future"))
-        kind = kinds.get(raw_kind)
-        if kind is None:
-            problems.append(
-                _(
-                    "service kind “%(value)s” is not on the bureau's list of covered services "
-                    "(%(list)s)"
-                )
-                % {
-                    "value": raw_kind[:20],
-                    "list": "、".join(sorted({k.name for k in kinds.values()})),
-                }
-            )
-        worker = workers.get(crypto.blind_index(normalize_id(raw_worker)))
-        if worker is None:
-            problems.append(
-                _("the worker's ID number is not of a worker of your agency (column 6)")
-            )
-        elif day is not None:
-            if worker.left_on and worker.left_on < day:
-                problems.append(
-                    _("%(name)s left your agency before the service date")
-                    % {"name": worker.person.name}
-                )
-            else:
-                status = worker_status(worker, today=min(day, today))
-                if status.colour != GREEN:
-                    problems.append(
-                        _(
-                            "%(name)s's home-service status is %(status)s (%(reasons)s); only "
-                            "workers with green status may serve an exempted household"
-                        )
-                        % {
-                            "name": worker.person.name,
-                            "status": status.label,
-                            "reasons": "、".join(status.reasons),
-                        }
-                    )
-        if problems:
-            errors.append(
-                _("Line %(line)s: %(problems)s.") % {"line": n, "problems": "；".join(problems)}
-            )
-            continue
-        entries.append((n, Entry(head, address, street, day, kind, worker)))
+        entry, error = _line_entry(n, line, seen)
+        if entry is None:
+            errors.append(error)
+        else:
+            entries.append((n, entry))
     twice = Counter(entry.subject_key for _n, entry in entries)
     for n, entry in entries:
         if twice[entry.subject_key] > 1:

@@ -267,6 +267,7 @@ class ClaimForm(forms.Form):
             rules.read_figures(
                 self.claim_type.calculator,
                 {spec.name: cleaned.get(DECLARED_PREFIX + spec.name) for spec in self.figures},
+                self.claim_type.parameters,
             )
         except rules.DeclaredError as exc:
             for name, message in exc.errors.items():

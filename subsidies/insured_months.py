@@ -43,7 +43,13 @@ def _month(raw: str) -> dt.date | None:
     return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
 
-def _paid(raw: str) -> tuple[Decimal | None, str]:
+def max_monthly_contribution(claim_type: ClaimType) -> Decimal:
+    """The bureau's ceiling on one worker-month's contribution (a typo above it)."""
+    raw = (claim_type.parameters or {}).get("max_monthly_contribution")
+    return rules.MAX_MONTHLY_CONTRIBUTION if raw in (None, "") else Decimal(str(raw))
+
+
+def _paid(raw: str, maximum: Decimal) -> tuple[Decimal | None, str]:
     try:
         value = Decimal(raw.replace("元", ""))
     except InvalidOperation:
@@ -52,9 +58,9 @@ def _paid(raw: str) -> tuple[Decimal | None, str]:
         return None, _("the amount paid must be more than zero")
     if value != value.quantize(rules.CENT):
         return None, _("the amount paid has at most two decimals")
-    if value > rules.MAX_MONTHLY_CONTRIBUTION:
+    if value > maximum:
         return None, _("more than %(max)s yuan for one worker and month; please check it") % {
-            "max": rules.MAX_MONTHLY_CONTRIBUTION
+            "max": f"{maximum.normalize():f}"
         }
     return value, ""
 
@@ -134,6 +140,7 @@ def rows_from_lines(
     if isinstance(lines, str):
         lines = lines.splitlines()
     numbered = [(n, str(line).strip()) for n, line in enumerate(lines, 1) if str(line).strip()]
+    maximum = max_monthly_contribution(claim_type)
     parsed = []
     for n, line in numbered:
         where = _("line %(n)s") % {"n": n}
@@ -145,7 +152,7 @@ def rows_from_lines(
             parsed.append((where, "", None, None, problem, ""))
             continue
         month = _month(parts[1])
-        paid, problem = _paid(parts[2])
+        paid, problem = _paid(parts[2], maximum)
         if month is None:
             problem = _("the month must look like 2026-07")
         parsed.append((where, parts[0], month, paid, problem, blind_index(normalize_id(parts[0]))))

@@ -393,6 +393,10 @@ PARAMETER_LABELS = {
     "graduate_years": _("years after graduation that count as a graduate"),
     "cap": _("upper limit"),
     "rate": _("rate"),
+    "max_annual_rate": _("highest loan rate accepted (above it a typo is assumed)"),
+    "max_monthly_contribution": _(
+        "highest employer contribution per worker and month accepted (above it a typo is assumed)"
+    ),
 }
 
 

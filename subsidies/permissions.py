@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from agencies.permissions import user_agency_id
-from kunqu_jiafu.accounts.roles import APPROVER, has_role, is_agency_user, is_staff_member
+from kunqu_jiafu.accounts.roles import is_agency_user, is_staff_member
 
 from . import workflow
 from .models import Claim
@@ -34,23 +34,5 @@ def can_edit_claim(user, claim: Claim) -> Result:
 
 
 def can_transition(user, claim: Claim, action: str) -> Result:
-    transition = workflow.find(claim.status, action)
-    if transition is None:
-        return False, _("This action is not possible while the claim is %(status)s.") % {
-            "status": claim.get_status_display()
-        }
-    if not has_role(user, *transition.roles):
-        return False, _("You do not have the role needed for this action.")
-    if is_agency_user(user) and not user.is_superuser and user_agency_id(user) != claim.agency_id:
-        return False, _("You may only act on your own agency's claims.")
-    if (
-        action in ("approve", "return", "reject")
-        and claim.status == Claim.Status.FIRST_PASSED
-        and has_role(user, APPROVER)
-        and claim.first_reviewed_by_id == user.pk
-    ):
-        # Four eyes: the approver may not be the person who did the first review.
-        return False, _(
-            "You did the first review of this claim; a different approver must decide it."
-        )
-    return OK
+    transition, reason = workflow.allowed(user, claim, action)
+    return (transition is not None, reason)

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from agencies import selectors as agency_selectors
-from agencies.models import Agency, Recognition
+from agencies.models import Agency
 from agencies.permissions import user_agency_id
 from kunqu_jiafu.accounts.roles import is_agency_user, is_staff_member
-from training.models import Enrolment
+from training import selectors as training_selectors
 
 from . import rules
+
+if TYPE_CHECKING:
+    from training.models import Enrolment
+
 from .models import AwardPolicy, Claim, ClaimSubject, ClaimType, Notice, ParameterFlag, SpecialFund
 
 
@@ -46,6 +51,11 @@ def award_policy(year: int) -> AwardPolicy:
     return AwardPolicy.objects.filter(year=year).first() or AwardPolicy(year=year)
 
 
+def award_policies_by_year() -> dict[int, AwardPolicy]:
+    """Every year's entered award settings (a year without a row reads ``award_policy``)."""
+    return {policy.year: policy for policy in AwardPolicy.objects.all()}
+
+
 def award_settings(policy: AwardPolicy) -> rules.AwardSettings:
     return rules.AwardSettings(
         one_award_a_year=policy.awards_per_year == AwardPolicy.Limit.ONE,
@@ -75,16 +85,7 @@ def _filed(agency: Agency, period: str | None) -> bool:
 def agency_facts(agency: Agency, year: int, period: str | None = None) -> rules.AgencyFacts:
     standing = agency_selectors.standing_for(agency, year)
     policy = award_policy(year)
-    kinds = frozenset(
-        agency_selectors.valid_recognitions(agency, year, Recognition.Kind.values).values_list(
-            "kind", flat=True
-        )
-    )
-    granted = frozenset(
-        Recognition.objects.filter(
-            agency=agency, year=year, status=Recognition.Status.VALID
-        ).values_list("kind", flat=True)
-    )
+    kinds, granted = agency_selectors.recognition_kinds(agency, year)
     return rules.AgencyFacts(
         registered=agency.status == Agency.Status.REGISTERED,
         suspended=agency.status == Agency.Status.SUSPENDED,
@@ -102,37 +103,24 @@ def agency_facts_by_year(agency: Agency, years) -> dict[int, rules.AgencyFacts]:
     years = sorted(set(years))
     if not years:
         return {}
-    from agencies.models import AgencyStanding
-
-    standings = {s.year: s for s in AgencyStanding.objects.filter(agency=agency, year__in=years)}
+    standings = agency_selectors.standings_by_year(agency, years)
     policies = {p.year: p for p in AwardPolicy.objects.filter(year__in=years)}
-    valid = list(
-        Recognition.objects.filter(agency=agency, status=Recognition.Status.VALID).values_list(
-            "kind", "year", "valid_until"
-        )
-    )
+    recognitions = agency_selectors.recognition_kinds_by_year(agency, years)
     filed = agency_selectors.agency_is_filed(agency)
     size = agency_selectors.agency_enterprise_size(agency)
     facts = {}
     for year in years:
-        standing = standings.get(year) or AgencyStanding(agency=agency, year=year)
-        start = dt.date(year, 1, 1)
+        standing = standings[year]
+        valid, granted = recognitions[year]
         facts[year] = rules.AgencyFacts(
             registered=agency.status == Agency.Status.REGISTERED,
             suspended=agency.status == Agency.Status.SUSPENDED,
             filed_employee_system=filed,
             **_inspection_facts(standing, policies.get(year) or AwardPolicy(year=year)),
             rating_excellent=standing.rating == standing.Rating.EXCELLENT,
-            # The same reading as agency_selectors.valid_recognitions.
-            recognitions=frozenset(
-                kind
-                for kind, since, until in valid
-                if since <= year and (until is None or until >= start)
-            ),
+            recognitions=valid,
             enterprise_size=size,
-            recognitions_granted_this_year=frozenset(
-                kind for kind, since, _until in valid if since == year
-            ),
+            recognitions_granted_this_year=granted,
         )
     return facts
 
@@ -214,16 +202,9 @@ def training_records(agency: Agency, claim_type: ClaimType) -> QuerySet[Enrolmen
     the policy year (training subsidy), or passed with a certificate issued in the policy year
     (certification subsidy; a certificate without a date counts in its course's year)."""
     year = claim_type.policy_year
-    qs = Enrolment.objects.filter(course__provider=agency).select_related("course", "person")
     if (claim_type.parameters or {}).get("subject_kind") == ClaimSubject.Kind.CERTIFICATE:
-        return (
-            qs.filter(exam=Enrolment.Exam.PASSED)
-            .exclude(certificate_number="")
-            .filter(
-                Q(certified_on__year=year) | Q(certified_on__isnull=True, course__policy_year=year)
-            )
-        )
-    return qs.filter(completed=True, completed_on__year=year)
+        return training_selectors.certificates_issued_in(agency, year)
+    return training_selectors.enrolments_completed_in(agency, year)
 
 
 def training_record_key(claim_type: ClaimType, enrolment: Enrolment) -> str:

@@ -1,7 +1,7 @@
 """Notice PDFs are made by Celery after the decision commits, never inside the request.
 
-Queueing follows FIELD-NOTES "Queueing after commit": the services call
-``transaction.on_commit(lambda: render_notice.delay(pk), robust=True)`` so the decision
+Queueing follows FIELD-NOTES "Queueing after commit": the services queue this task by name
+(``kunqu_jiafu.queue.queue_on_commit(RENDER_TASK, pk, robust=True)``) so the decision
 stands whatever happens to the PDF; ``delay`` here publishes with ``retry=False`` and the
 short ``CELERY_BROKER_CONNECTION_TIMEOUT``, so an unreachable broker fails in seconds instead
 of holding the request for ~30 s; and ``sweep_unrendered_notices`` (celery beat) queues again
@@ -12,7 +12,7 @@ from __future__ import annotations
 from celery import Task, shared_task
 
 from .models import Notice
-from .services import notice_render
+from .services.notices import notice_render
 
 SWEEP_BATCH = 200
 

@@ -125,6 +125,7 @@ SEEDING_MIGRATIONS = (
     "subsidies.migrations.0006_rules_to_the_plan",
     "subsidies.migrations.0007_fee_exemptions",
     "subsidies.migrations.0008_catalogue_from_fixture",
+    "subsidies.migrations.0009_typo_ceilings_as_parameters",
     "training.migrations.0002_seed",
     "training.migrations.0004_course_kind_standard",
     "training.migrations.0005_course_kinds_from_fixture",

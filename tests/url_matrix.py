@@ -283,7 +283,7 @@ def _subsidies(org_a, agency_a, reviewer, approver, superuser) -> dict[str, obje
         return claim
 
     def move(actor, claim: Claim, action: str, **kwargs) -> Claim:
-        return subsidies.claim_transition(actor=actor, claim=claim, action=action, **kwargs)
+        return subsidies.claim_act(actor=actor, claim=claim, action=action, **kwargs)
 
     claim_a = draft(1)
     submitted_a = move(agency_a, draft(2), "submit")

@@ -128,3 +128,36 @@ def open_courses(today=None) -> QuerySet[Course]:
 def public_kinds() -> QuerySet[CourseKind]:
     """The kinds of training residents may ask for (manager training is for agencies)."""
     return CourseKind.objects.filter(active=True, is_manager_training=False)
+
+
+# --- reads other areas make (subsidies) -------------------------------------------------------
+
+
+def provider_enrolments(provider, *, ids=None, certificate_numbers=None) -> QuerySet[Enrolment]:
+    """Enrolments of the provider's own courses, by enrolment id or by certificate number."""
+    qs = Enrolment.objects.filter(course__provider=provider).select_related(
+        "course", "course__kind", "person"
+    )
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    if certificate_numbers is not None:
+        qs = qs.filter(certificate_number__in=list(certificate_numbers))
+    return qs
+
+
+def enrolments_completed_in(provider, year: int) -> QuerySet[Enrolment]:
+    """The provider's enrolments completed in the year (what a training subsidy may list)."""
+    return Enrolment.objects.filter(
+        course__provider=provider, completed=True, completed_on__year=year
+    ).select_related("course", "person")
+
+
+def certificates_issued_in(provider, year: int) -> QuerySet[Enrolment]:
+    """The provider's enrolments passed with a certificate issued in the year (a certificate
+    without a date counts in its course's year): what a certification subsidy may list."""
+    return (
+        Enrolment.objects.filter(course__provider=provider, exam=Enrolment.Exam.PASSED)
+        .exclude(certificate_number="")
+        .filter(Q(certified_on__year=year) | Q(certified_on__isnull=True, course__policy_year=year))
+        .select_related("course", "person")
+    )

@@ -1,7 +1,7 @@
 """The review queue: claims listed oldest submitted first, read-only pages, review actions.
 
 Every decision is a review action (a button on the claim's page or a bulk action on the
-list) leading to a page that asks for what the step needs, then services.claim_transition,
+list) leading to a page that asks for what the step needs, then services.claim_act (the verb of the action),
 which checks the role, the four eyes and the fund and has the last word.
 """
 
@@ -196,7 +196,7 @@ class ClaimAdmin(ReviewActionsMixin, AuditHistoryMixin, ExportXlsxMixin, admin.M
     def review_perform(
         self, request, obj, action, reason, approved_amount=None, paid_on=None, bank_reference=""
     ):
-        return services.claim_transition(
+        return services.claim_act(
             actor=request.user,
             claim=obj,
             action=action,

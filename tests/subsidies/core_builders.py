@@ -139,7 +139,7 @@ def draft(
 
 
 def move(actor, claim: Claim, action: str, **kwargs) -> Claim:
-    return services.claim_transition(actor=actor, claim=claim, action=action, **kwargs)
+    return services.claim_act(actor=actor, claim=claim, action=action, **kwargs)
 
 
 def submitted(user, agency, code="loan_interest", **kwargs) -> Claim:

@@ -1,5 +1,6 @@
-"""The review queue in the admin: buttons and reason pages over services.claim_transition,
-four eyes, the fund, read-only officials, query counts and the ledger export."""
+"""The review queue in the admin: buttons and reason pages over the claim verbs
+(services.claim_act), four eyes, the fund, read-only officials, query counts and the ledger
+export."""
 
 from __future__ import annotations
 

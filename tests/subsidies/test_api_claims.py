@@ -88,8 +88,8 @@ def draft_for(user, agency: Agency, claim_type: ClaimType, period: str = "2026Q1
 
 def first_passed(agency_user, agency, reviewer, claim_type, period="2026Q1") -> Claim:
     claim = draft_for(agency_user, agency, claim_type, period)
-    claim = services.claim_transition(actor=agency_user, claim=claim, action="submit")
-    return services.claim_transition(actor=reviewer, claim=claim, action="first_pass")
+    claim = services.claim_act(actor=agency_user, claim=claim, action="submit")
+    return services.claim_act(actor=reviewer, claim=claim, action="first_pass")
 
 
 def transition(client, claim: Claim, **data):
@@ -245,7 +245,7 @@ def test_approving_more_than_eligible_is_refused(
 
 def test_reject_without_reason_names_reason(agency_a, org_a, reviewer, loan_type, client_for):
     claim = draft_for(agency_a, org_a, loan_type)
-    services.claim_transition(actor=agency_a, claim=claim, action="submit")
+    services.claim_act(actor=agency_a, claim=claim, action="submit")
     response = transition(client_for(reviewer), claim, action="reject")
     assert response.status_code == 400
     assert "reason" in response.json()
@@ -475,7 +475,7 @@ def test_agency_removes_an_attachment_of_its_draft_but_not_after_submitting(
     assert response.status_code == 204
     assert not ClaimAttachment.objects.filter(pk=extra.pk).exists()
     assert client.delete(f"/api/claims/{claim.pk}/attachments/{extra.pk}/").status_code == 404
-    services.claim_transition(actor=agency_a, claim=claim, action="submit")
+    services.claim_act(actor=agency_a, claim=claim, action="submit")
     kept = claim.attachments.first()
     response = client.delete(f"/api/claims/{claim.pk}/attachments/{kept.pk}/")
     assert response.status_code == 403
@@ -527,7 +527,7 @@ def test_payment_in_the_future_or_without_reference_is_refused(
     agency_a, org_a, reviewer, approver, fund, loan_type, client_for
 ):
     claim = first_passed(agency_a, org_a, reviewer, loan_type)
-    services.claim_transition(actor=approver, claim=claim, action="approve")
+    services.claim_act(actor=approver, claim=claim, action="approve")
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     client = client_for(reviewer)
     response = transition(client, claim, action="pay", paid_on=str(tomorrow), bank_reference="X")
@@ -574,7 +574,7 @@ def test_claims_filter_by_status_type_group_year_agency_and_street(
             "insured_end_this_year": "39",
         },
     )
-    services.claim_transition(actor=agency_a, claim=mine, action="submit")
+    services.claim_act(actor=agency_a, claim=mine, action="submit")
     client = client_for(reviewer)
 
     def ids(query: str) -> set[int]:
@@ -668,7 +668,7 @@ def _rendered(notice: Notice) -> Notice:
 @pytest.fixture
 def notice(agency_a, org_a, reviewer, approver, fund, loan_type) -> Notice:
     claim = first_passed(agency_a, org_a, reviewer, loan_type)
-    services.claim_transition(actor=approver, claim=claim, action="approve")
+    services.claim_act(actor=approver, claim=claim, action="approve")
     return Notice.objects.get(claim=claim)
 
 
@@ -723,7 +723,7 @@ def test_rejection_issues_a_rejection_notice_visible_on_the_claim(
     agency_a, org_a, reviewer, loan_type, client_for
 ):
     claim = draft_for(agency_a, org_a, loan_type)
-    services.claim_transition(actor=agency_a, claim=claim, action="submit")
+    services.claim_act(actor=agency_a, claim=claim, action="submit")
     response = transition(client_for(reviewer), claim, action="reject", reason="材料不实")
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "rejected"
@@ -740,7 +740,7 @@ def test_staff_read_the_fund_balance(
     fund, agency_a, org_a, reviewer, approver, loan_type, client_for
 ):
     claim = first_passed(agency_a, org_a, reviewer, loan_type)
-    services.claim_transition(actor=approver, claim=claim, action="approve", approved_amount="1000")
+    services.claim_act(actor=approver, claim=claim, action="approve", approved_amount="1000")
     for user in (reviewer, approver):
         [row] = client_for(user).get("/api/funds/?year=2026").json()["results"]
         assert row["amount"] == "1000000.00"

@@ -56,7 +56,7 @@ def world(agency_a, agency_b, org_a, org_b, reviewer, approver, official):
         return claim
 
     def move(user, claim, action, **kwargs):
-        return services.claim_transition(actor=user, claim=claim, action=action, **kwargs)
+        return services.claim_act(actor=user, claim=claim, action=action, **kwargs)
 
     claim_a = draft(agency_a, org_a, "2026Q1")
     submitted_a = move(agency_a, draft(agency_a, org_a, "2026Q2"), "submit")

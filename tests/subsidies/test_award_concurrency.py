@@ -82,8 +82,8 @@ def test_two_approvers_cannot_both_grant_awards_past_the_years_limit(monkeypatch
 
     oks, errors = outcomes(
         run_together(
-            lambda: services.claim_transition(actor=first, claim=claims[0], action="approve"),
-            lambda: services.claim_transition(actor=second, claim=claims[1], action="approve"),
+            lambda: services.claim_act(actor=first, claim=claims[0], action="approve"),
+            lambda: services.claim_act(actor=second, claim=claims[1], action="approve"),
         )
     )
 

@@ -99,7 +99,7 @@ def test_the_migrations_seed_exactly_the_file():
     }
 
 
-def test_the_file_is_the_state_migrations_0001_to_0007_left():
+def test_the_file_is_the_state_migrations_0001_to_0007_left_with_the_ceilings_of_0009():
     """The file was written from the catalogue the migrations before it built step by step
     (centre and station two awards, the training standard on the course kind, the social
     insurance rule, the fee exemption per household, the 待局里确认 flags). Changing the file
@@ -117,6 +117,16 @@ def test_the_file_is_the_state_migrations_0001_to_0007_left():
         "0007_fee_exemptions",
     ):
         importlib.import_module(f"subsidies.migrations.{module}").seed(apps, None)
+    # Then the file changed once (0009): the typo ceilings became flagged parameters.
+    for code, name, value in (
+        ("loan_interest", "max_annual_rate", "0.24"),
+        ("social_insurance", "max_monthly_contribution", "20000.00"),
+    ):
+        kind = ClaimType.objects.get(code=code, policy_year=YEAR)
+        kind.parameters[name] = value
+        kind.save(update_fields=["parameters"])
+        note = _catalogue_in_file()["flags"][(code, name)]["note"]
+        ParameterFlag.objects.create(claim_type=kind, name=name, note=note)
     assert _catalogue_in_database() == _catalogue_in_file()
 
 
@@ -187,7 +197,7 @@ def test_a_next_years_file_adds_that_year_and_leaves_this_one(tmp_path):
     before = _catalogue_in_database()
     call_command("loaddata", str(path), verbosity=0)
     assert ClaimType.objects.filter(policy_year=YEAR + 1).count() == 13
-    assert ParameterFlag.objects.filter(claim_type__policy_year=YEAR + 1).count() == 4
+    assert ParameterFlag.objects.filter(claim_type__policy_year=YEAR + 1).count() == 6
     assert AwardPolicy.objects.filter(year=YEAR + 1).exists()
     assert _catalogue_in_database() == before
 

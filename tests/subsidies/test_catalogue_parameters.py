@@ -158,7 +158,9 @@ def test_the_catalogue_marks_unconfirmed_figures_until_confirmed(client, agency_
     assert "待局里确认" in card("certification_subsidy")
     training = card("training_subsidy")
     assert 'data-testid="course-kind-standards"' in training and "待局里确认" in training
-    assert "待局里确认" not in card("loan_interest")
+    assert "待局里确认" not in card("ui_refund")
+    # The loan-rate ceiling the plan never gave is a bureau figure to confirm too (issue 9).
+    assert "待局里确认" in card("loan_interest")
 
     flag = ParameterFlag.objects.get(claim_type=claim_type("health_check"), name="unit_amount")
     services.parameter_confirm(actor=approver, flag=flag)

@@ -16,9 +16,10 @@ from django.core.exceptions import ValidationError
 from kunqu_jiafu import celery_app
 from kunqu_jiafu.accounts.roles import APPROVER, REVIEWER
 from kunqu_jiafu.documents.models import NoticeSequence
-from subsidies import permissions, selectors, services
+from subsidies import selectors, services, workflow
 from subsidies.exemption_models import FeeExemption
 from subsidies.models import Claim, Notice, SpecialFund
+from subsidies.services import funds
 from tests import factories
 from tests.concurrency import outcomes, run_together, slowed
 from tests.subsidies.core_builders import (
@@ -73,7 +74,7 @@ def _agencies(n: int):
 
 
 def _approve(approver, claim):
-    return lambda: services.claim_transition(actor=approver, claim=claim, action="approve")
+    return lambda: services.claim_act(actor=approver, claim=claim, action="approve")
 
 
 def test_two_approvers_cannot_both_spend_the_last_of_the_fund(monkeypatch):
@@ -91,8 +92,8 @@ def test_two_approvers_cannot_both_spend_the_last_of_the_fund(monkeypatch):
         first_passed(user_b, org_b, reviewer, "ui_refund", declared=refund),
     ]
     # Both pass the permission check together, then queue on the fund's row lock.
-    slowed(monkeypatch, permissions, "can_transition")
-    slowed(monkeypatch, services, "_lock_funds")
+    slowed(monkeypatch, workflow, "check")
+    slowed(monkeypatch, funds, "lock_funds")
 
     oks, errors = outcomes(run_together(_approve(first, claims[0]), _approve(second, claims[1])))
 
@@ -112,7 +113,7 @@ def test_ten_concurrent_approvals_number_their_notices_without_gaps(monkeypatch)
     reviewer, (approver, _second) = _staff()
     general = fund(approver, "1000000.00")
     claims = [first_passed(user, org, reviewer) for user, org in _agencies(10)]
-    slowed(monkeypatch, permissions, "can_transition")
+    slowed(monkeypatch, workflow, "check")
 
     oks, errors = outcomes(run_together(*(_approve(approver, c) for c in claims)))
 
@@ -132,7 +133,7 @@ def test_approvals_that_fail_part_way_leave_no_gap_in_the_numbers(monkeypatch):
     reviewer, (approver, _second) = _staff()
     general = fund(approver, str(Decimal("4321.09") * 6))  # room for six of ten
     claims = [first_passed(user, org, reviewer) for user, org in _agencies(10)]
-    slowed(monkeypatch, permissions, "can_transition")
+    slowed(monkeypatch, workflow, "check")
 
     oks, errors = outcomes(run_together(*(_approve(approver, c) for c in claims)))
 
@@ -155,14 +156,14 @@ def test_concurrent_rejections_number_their_notices_without_gaps(monkeypatch):
     for (user, org), code in zip(pairs, codes + ["loan_interest"], strict=True):
         subjects = exemption_lines(org) if code == "fee_exemption" else None
         claims.append(
-            services.claim_transition(
+            services.claim_act(
                 actor=user, claim=draft(user, org, code, subjects=subjects), action="submit"
             )
         )
-    slowed(monkeypatch, permissions, "can_transition")
+    slowed(monkeypatch, workflow, "check")
 
     def reject(claim):
-        return lambda: services.claim_transition(
+        return lambda: services.claim_act(
             actor=reviewer, claim=claim, action="reject", reason="材料不实"
         )
 
@@ -267,7 +268,7 @@ def test_fund_set_and_an_approval_at_once_never_leave_the_fund_overspent(monkeyp
     general = fund(approver, "10000.00")
     ((user, org),) = _agencies(1)
     claim = first_passed(user, org, reviewer)
-    slowed(monkeypatch, services, "_lock_funds")
+    slowed(monkeypatch, funds, "lock_funds")
 
     def lower():
         return services.fund_set(actor=second, year=2026, amount="5000.00")

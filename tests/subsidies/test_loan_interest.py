@@ -118,3 +118,23 @@ def test_the_service_records_the_loan_and_refuses_bad_figures_per_field(agency_a
     assert set(caught.value.message_dict) == {"declared.loan_end", "declared.loan_amount"}
     assert Claim.objects.count() == 1
     assert PLAN
+
+
+def test_the_rate_ceiling_is_the_types_parameter_and_the_form_reads_it_too():
+    """Issue 9: the 24% ceiling was a code constant; it is the type's ``max_annual_rate``."""
+    params = {"rate": "1.00", "max_annual_rate": "0.08"}
+    with pytest.raises(rules.DeclaredError) as caught:
+        rules.calculate("interest", {**LOAN, "annual_rate": "8.01"}, params, period="2026Q3")
+    assert "超过 8%" in caught.value.errors["annual_rate"]
+    assert rules.calculate("interest", {**LOAN, "annual_rate": "8"}, params, period="2026Q3")
+    wider = {"rate": "1.00", "max_annual_rate": "0.30"}
+    assert rules.read_figures("interest", {**LOAN, "annual_rate": "25"}, wider)["annual_rate"] == 25
+    with pytest.raises(rules.DeclaredError):
+        rules.read_figures("interest", {**LOAN, "annual_rate": "25"})  # the default: 24%
+
+
+def test_the_catalogue_flags_the_rate_ceiling_for_the_bureau_to_confirm(db):
+    kind = claim_type("loan_interest")
+    assert kind.parameters["max_annual_rate"] == "0.24"
+    flag = kind.parameter_flags.get(name="max_annual_rate")
+    assert flag.confirmed is False and "24%" in flag.note

@@ -426,7 +426,7 @@ def test_editing_a_health_check_claim_keeps_the_people_when_the_list_is_left_emp
 def test_a_submitted_claim_cannot_be_edited(client_for, agency_a, org_a):
     claim = draft(agency_a, org_a)
     attach_required(agency_a, claim)
-    services.claim_transition(actor=agency_a, claim=claim, action="submit")
+    services.claim_act(actor=agency_a, claim=claim, action="submit")
     client = client_for(agency_a)
     response = client.post(
         reverse("claims:edit", args=[claim.pk]), {"declared_count": "9", "subjects": "A"}
@@ -553,8 +553,8 @@ def test_agency_submits_a_complete_claim_and_follows_it_to_the_approval_notice(
     assert claim.status == Claim.Status.SUBMITTED
     assert claim.submitted_at is not None
 
-    services.claim_transition(actor=reviewer, claim=claim, action="first_pass")
-    services.claim_transition(actor=approver, claim=claim, action="approve")
+    services.claim_act(actor=reviewer, claim=claim, action="first_pass")
+    services.claim_act(actor=approver, claim=claim, action="approve")
     detail = client.get(reverse("claims:detail", args=[claim.pk]))
     assert detail.context["actions"] == [] and detail.context["can_withdraw"] is False
     labels = [row["label"] for row in detail.context["timeline"]]
@@ -586,8 +586,8 @@ def test_a_returned_claim_shows_the_reason_and_is_resubmitted(
 ):
     claim = draft(agency_a, org_a)
     attach_required(agency_a, claim)
-    services.claim_transition(actor=agency_a, claim=claim, action="submit")
-    services.claim_transition(
+    services.claim_act(actor=agency_a, claim=claim, action="submit")
+    services.claim_act(
         actor=reviewer, claim=claim, action="return", reason="订单明细缺少服务日期，请补正"
     )
     client = client_for(agency_a)

@@ -249,7 +249,7 @@ def test_an_agency_without_a_filing_cannot_submit(agency_a, org_a):
     claim = _create(agency_a, org_a, [f"{person.id_number} 2026-07 800"])
     services.claim_attach(actor=agency_a, claim=claim, code="payment_proof", upload=pdf())
     with pytest.raises(ValidationError) as caught:
-        services.claim_transition(actor=agency_a, claim=claim, action="submit")
+        services.claim_act(actor=agency_a, claim=claim, action="submit")
     assert "员工制家政企业备案" in str(caught.value)
 
 
@@ -261,11 +261,11 @@ def test_submission_checks_every_worker_month_again(agency_a, org_a):
     person.is_hard_to_employ = False
     person.save()
     with pytest.raises(ValidationError) as caught:
-        services.claim_transition(actor=agency_a, claim=claim, action="submit")
+        services.claim_act(actor=agency_a, claim=claim, action="submit")
     assert "未登记为就业困难人员或高校毕业生" in str(caught.value)
     person.is_hard_to_employ = True
     person.save()
-    claim = services.claim_transition(actor=agency_a, claim=claim, action="submit")
+    claim = services.claim_act(actor=agency_a, claim=claim, action="submit")
     assert claim.status == Claim.Status.SUBMITTED and claim.eligible_amount == 800
 
 
@@ -295,3 +295,29 @@ def test_insured_month_rule_edges():
     )
     assert rules.insured_month_problems(base, 2) == []
     assert PLAN  # the sentence the rule follows
+
+
+def test_the_worker_month_ceiling_is_the_bureaus_flagged_setting(agency_a, org_a, approver):
+    """Issue 9: the 20,000 yuan per worker-month ceiling was a code constant; it is the type's
+    parameter, marked 待局里确认 until the bureau confirms it, and the claim reads it."""
+    file_employee_system(org_a)
+    person = _worker(org_a)
+    kind = claim_type("social_insurance")
+    assert kind.parameters["max_monthly_contribution"] == "20000.00"
+    assert kind.parameter_flags.get(name="max_monthly_contribution").confirmed is False
+    just_inside = f"{person.id_number} 2026-07 20000"
+    message = _refused(lambda: _create(agency_a, org_a, [f"{person.id_number} 2026-07 20000.01"]))
+    assert "单人单月超过 20000 元" in message
+    services.claim_type_save(
+        actor=approver,
+        claim_type=kind,
+        data={"parameters": {**kind.parameters, "max_monthly_contribution": "800.00"}},
+    )
+    message = _refused(lambda: _create(agency_a, org_a, [f"{person.id_number} 2026-07 856.40"]))
+    assert "单人单月超过 800 元" in message
+    services.claim_type_save(
+        actor=approver,
+        claim_type=kind,
+        data={"parameters": {**kind.parameters, "max_monthly_contribution": "20000.00"}},
+    )
+    assert _create(agency_a, org_a, [just_inside]).eligible_amount == Decimal("20000.00")

@@ -29,7 +29,7 @@ def _submit(user, org):
         declared=DECLARED["ui_refund"],
     )
     services.claim_attach(actor=user, claim=claim, code="ui_statement", upload=pdf())
-    return services.claim_transition(actor=user, claim=claim, action="submit")
+    return services.claim_act(actor=user, claim=claim, action="submit")
 
 
 def test_the_catalogue_limits_ui_refund_to_small_medium_and_micro(db):

@@ -201,7 +201,7 @@ def test_a_refusal_without_a_reason_is_refused(transition, reason, actors):
     with pytest.raises(ValidationError) as caught:
         move(actor, claim, transition.action, reason=reason)
     assert "reason" in caught.value.message_dict
-    assert transition.label in caught.value.message_dict["reason"][0]
+    assert str(transition.label) in caught.value.message_dict["reason"][0]
     claim.refresh_from_db()
     assert claim.status == transition.source
 

@@ -1,9 +1,4 @@
-"""API shapes of the subsidies area. Serializers check types and present; services write.
-
-Read serializers present a claim to whoever may see it, with the actions that user may take
-now (``permissions.can_transition``); input serializers hand plain data to
-``subsidies.services``, which owns every rule and every message about the domain.
-"""
+"""Claims, their subjects, attachments and notices; the input a claim is filed and moved with."""
 
 from __future__ import annotations
 
@@ -13,130 +8,16 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from . import permissions, rules, selectors, workflow
-from .models import Claim, ClaimAttachment, ClaimSubject, ClaimType, Notice, SpecialFund
-
-CLAIM_ACTIONS = sorted({t.action for t in workflow.TRANSITIONS})
-FIELD_KINDS = [
-    ("money", gettext_lazy("amount in yuan")),
-    ("count", gettext_lazy("whole number")),
-    ("text", gettext_lazy("text")),
-    ("line", gettext_lazy("text on one line")),
-    ("date", gettext_lazy("date")),
-    ("percent", gettext_lazy("percentage")),
-]
-MAX_SUBJECTS = 5000
-
-
-def _user(serializer: serializers.Serializer):
-    request = serializer.context.get("request")
-    return getattr(request, "user", None)
-
-
-def _declared_fields(claim_type: ClaimType) -> tuple[rules.Field, ...]:
-    calculator = rules.CALCULATORS.get(claim_type.calculator)
-    return calculator.fields if calculator else ()
-
-
-# --- the catalogue --------------------------------------------------------------------
-
-
-class DeclaredFieldSerializer(serializers.Serializer):
-    name = serializers.CharField(help_text=gettext_lazy("Key in a claim's `declared` object."))
-    label = serializers.CharField()
-    kind = serializers.ChoiceField(choices=FIELD_KINDS)
-    help = serializers.CharField(allow_blank=True)
-
-
-class RequiredAttachmentSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text=gettext_lazy("The `code` to upload the file with."))
-    label = serializers.CharField()
-
-
-class ClaimTypeSerializer(serializers.ModelSerializer):
-    group_display = serializers.CharField(source="get_group_display", read_only=True)
-    period_kind_display = serializers.CharField(source="get_period_kind_display", read_only=True)
-    current_period = serializers.SerializerMethodField()
-    declared_fields = serializers.SerializerMethodField()
-    required_attachments = serializers.SerializerMethodField()
-    subject_kind = serializers.SerializerMethodField()
-    eligible = serializers.SerializerMethodField()
-    ineligible_reasons = serializers.SerializerMethodField()
-
-    class Meta:
-        model = ClaimType
-        fields = [
-            "id",
-            "code",
-            "name",
-            "group",
-            "group_display",
-            "policy_year",
-            "period_kind",
-            "period_kind_display",
-            "current_period",
-            "calculator",
-            "declared_fields",
-            "parameters",
-            "required_attachments",
-            "subject_kind",
-            "description",
-            "active",
-            "eligible",
-            "ineligible_reasons",
-        ]
-        read_only_fields = fields
-
-    def get_current_period(self, claim_type: ClaimType) -> str:
-        return selectors.current_period(claim_type, today=self.context.get("today"))
-
-    @extend_schema_field(DeclaredFieldSerializer(many=True))
-    def get_declared_fields(self, claim_type: ClaimType) -> list[dict]:
-        return [
-            {"name": f.name, "label": f.label, "kind": f.kind, "help": f.help}
-            for f in _declared_fields(claim_type)
-        ]
-
-    @extend_schema_field(RequiredAttachmentSerializer(many=True))
-    def get_required_attachments(self, claim_type: ClaimType) -> list[dict]:
-        return [{"code": code, "label": label} for code, label in claim_type.required_attachments]
-
-    @extend_schema_field(
-        serializers.ChoiceField(
-            choices=ClaimSubject.Kind.choices,
-            allow_null=True,
-            help_text=gettext_lazy(
-                "What a claim of this type must list in `subjects` (one per entry); null: no list."
-            ),
-        )
-    )
-    def get_subject_kind(self, claim_type: ClaimType) -> str | None:
-        return claim_type.parameters.get("subject_kind") or None
-
-    def _problems(self, claim_type: ClaimType) -> list[str] | None:
-        # Agency facts come from the view's context, computed once per request and year.
-        agency = self.context.get("agency")
-        facts = self.context.get("facts", {}).get(claim_type.policy_year)
-        if agency is None or facts is None:
-            return None
-        return selectors.eligibility_for(agency, claim_type, facts=facts)
-
-    @extend_schema_field(
-        serializers.BooleanField(
-            allow_null=True,
-            help_text=gettext_lazy(
-                "For an agency user: whether the agency may claim this type now; "
-                "null for everyone else."
-            ),
-        )
-    )
-    def get_eligible(self, claim_type: ClaimType) -> bool | None:
-        problems = self._problems(claim_type)
-        return None if problems is None else not problems
-
-    def get_ineligible_reasons(self, claim_type: ClaimType) -> list[str]:
-        return self._problems(claim_type) or []
-
+from .. import permissions, selectors, workflow
+from ..models import (
+    Claim,
+    ClaimAttachment,
+    ClaimSubject,
+    ClaimType,
+    Notice,
+)
+from .catalogue import RequiredAttachmentSerializer
+from .common import CLAIM_ACTIONS, MAX_SUBJECTS, declared_fields, request_user
 
 # --- claims ---------------------------------------------------------------------------
 
@@ -321,7 +202,7 @@ class ClaimSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ClaimActionSerializer(many=True))
     def get_available_actions(self, claim: Claim) -> list[dict]:
-        user = _user(self)
+        user = request_user(self)
         if user is None or not user.is_authenticated:
             return []
         seen, actions = set(), []
@@ -363,7 +244,7 @@ class _DeclaredMixin(serializers.Serializer):
     def _check_names(self, claim_type: ClaimType | None, declared: dict) -> None:
         if claim_type is None:
             return
-        known = {f.name for f in _declared_fields(claim_type)}
+        known = {f.name for f in declared_fields(claim_type)}
         unknown = sorted(set(declared) - known)
         if unknown:
             raise serializers.ValidationError(
@@ -527,33 +408,3 @@ class ClaimErrorSerializer(serializers.Serializer):
     paid_on = serializers.ListField(child=serializers.CharField(), required=False)
     bank_reference = serializers.ListField(child=serializers.CharField(), required=False)
     non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
-
-
-# --- funds ----------------------------------------------------------------
-
-
-class SpecialFundSerializer(serializers.ModelSerializer):
-    claim_type_name = serializers.SerializerMethodField()
-    remaining = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
-
-    class Meta:
-        model = SpecialFund
-        fields = [
-            "id",
-            "year",
-            "claim_type",
-            "claim_type_name",
-            "amount",
-            "committed",
-            "remaining",
-            "note",
-        ]
-        read_only_fields = fields
-
-    @extend_schema_field(
-        serializers.CharField(
-            allow_null=True, help_text=gettext_lazy("null: the year's fund for all claim types.")
-        )
-    )
-    def get_claim_type_name(self, fund: SpecialFund) -> str | None:
-        return fund.claim_type.name if fund.claim_type_id else None
