@@ -1,6 +1,7 @@
 """The REST API: one router; each app registers its viewsets in ``register(router)``."""
 
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -15,8 +16,11 @@ from vouchers.api import register as register_vouchers
 
 @extend_schema_view(
     post=extend_schema(
-        summary="获取 API 令牌",
-        description="用用户名和密码换取令牌；之后在请求头中发送 `Authorization: Token <令牌>`。",
+        summary=gettext_lazy("Get an API token"),
+        description=gettext_lazy(
+            "Exchange a username and password for a token; then send "
+            "`Authorization: Token <token>` in the request header."
+        ),
         tags=[TAG_ACCOUNT],
     )
 )
