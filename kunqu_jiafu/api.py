@@ -9,6 +9,7 @@ core imports no app; the API root lists what the included routers registered.
 from __future__ import annotations
 
 from django.urls import URLResolver, get_resolver, include, path
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -20,8 +21,11 @@ TAG_ACCOUNT = "账户与认证"
 
 @extend_schema_view(
     post=extend_schema(
-        summary="获取 API 令牌",
-        description="用用户名和密码换取令牌；之后在请求头中发送 `Authorization: Token <令牌>`。",
+        summary=gettext_lazy("Get an API token"),
+        description=gettext_lazy(
+            "Exchange a username and password for a token; then send "
+            "`Authorization: Token <token>` in the request header."
+        ),
         tags=[TAG_ACCOUNT],
     )
 )

@@ -39,9 +39,17 @@ from kunqu_jiafu.accounts.roles import (
     is_staff_member,
 )
 
-BAD_INPUT = OpenApiResponse(description="输入有误：按字段给出错误说明（中文）。")
-FORBIDDEN = OpenApiResponse(description="无权执行此操作（如统计查询角色只读、状态不允许）。")
-NOT_FOUND = OpenApiResponse(description="对象不存在或不在当前用户可见范围内。")
+BAD_INPUT = OpenApiResponse(
+    description=gettext_lazy("Bad input: the errors are given by field (in Chinese).")
+)
+FORBIDDEN = OpenApiResponse(
+    description=gettext_lazy(
+        "Not allowed (e.g. the official role only reads, or the state does not allow it)."
+    )
+)
+NOT_FOUND = OpenApiResponse(
+    description=gettext_lazy("No such object, or not within what the user may see.")
+)
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -138,15 +146,16 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
 ERROR_SCHEMA = {
     "type": "object",
-    "description": "拒绝的原因（中文），在 detail 下。",
+    "description": gettext_lazy("Why it was refused (in Chinese), under detail."),
     "properties": {"detail": {"type": "string"}},
     "required": ["detail"],
 }
 FIELD_ERRORS_SCHEMA = {
     "type": "object",
-    "description": (
-        "输入有误：键是字段名（整体性的错误在 non_field_errors 下），值是该字段的错误说明列表"
-        "（中文）；嵌套对象的字段错误按同样的形状嵌套。请求体无法解析时说明在 detail 下。"
+    "description": gettext_lazy(
+        "Bad input: the keys are field names (errors of the whole under non_field_errors), the "
+        "values lists of that field's errors (in Chinese); a nested object's field errors nest "
+        "the same way. A body that cannot be parsed is explained under detail."
     ),
     "properties": {"detail": {"type": "string"}},
     "additionalProperties": {
@@ -160,7 +169,9 @@ ERROR_DESCRIPTIONS = {
     "400": BAD_INPUT.description,
     "403": FORBIDDEN.description,
     "404": NOT_FOUND.description,
-    "415": "请求体格式不受支持：此接口上传文件，请用 multipart/form-data。",
+    "415": gettext_lazy(
+        "Unsupported body format: this operation uploads a file; use multipart/form-data."
+    ),
 }
 
 

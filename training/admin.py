@@ -335,6 +335,7 @@ class TrainingSignupAdmin(AuditHistoryMixin, ViewerMixin, admin.ModelAdmin):
     change_list_template = "admin/training/trainingsignup/change_list.html"
     list_display = (
         "person_name",
+        "name_check",
         "phone",
         "street",
         "kinds_display",
@@ -342,10 +343,20 @@ class TrainingSignupAdmin(AuditHistoryMixin, ViewerMixin, admin.ModelAdmin):
         "created_at",
         "enrol_link",
     )
-    list_filter = ("status", "street", "kinds")
-    search_fields = ("person__name", "phone")
+    list_filter = ("status", "name_differs", "street", "kinds")
+    search_fields = ("person__name", "name_given", "phone")
     list_per_page = 50
-    fields = ("person_display", "phone", "street", "kinds_display", "note", "status", "enrolment")
+    fields = (
+        "person_display",
+        "name_given",
+        "name_differs",
+        "phone",
+        "street",
+        "kinds_display",
+        "note",
+        "status",
+        "enrolment",
+    )
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -381,6 +392,18 @@ class TrainingSignupAdmin(AuditHistoryMixin, ViewerMixin, admin.ModelAdmin):
     @admin.display(description=_("full name"), ordering="person__name")
     def person_name(self, obj):
         return obj.person.name
+
+    @admin.display(description=_("name given"), ordering="name_differs")
+    def name_check(self, obj):
+        """The public page takes a name that differs from the record (it must answer the same
+        either way); staff see it here and check the identity before enrolling."""
+        if not obj.name_differs:
+            return ""
+        return format_html(
+            '<span class="kj-flag" title="{}">⚠ {}</span>',
+            gettext("The name given differs from the name registered for this ID number."),
+            obj.name_given,
+        )
 
     @admin.display(description=_("person"))
     def person_display(self, obj):

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
@@ -32,16 +31,21 @@ from kunqu_jiafu.accounts.roles import (
     has_role,
     is_agency_user,
 )
-from kunqu_jiafu.drf import FORBIDDEN, NOT_FOUND, ScopedViewSet, service_errors, staff_only
+from kunqu_jiafu.drf import (
+    BAD_INPUT,
+    FORBIDDEN,
+    NOT_FOUND,
+    ScopedViewSet,
+    service_errors,
+    staff_only,
+)
 
 from . import filters, imports, selectors, services
 from . import serializers as s
 
-TAG_COURSES = "培训课程"
-TAG_ENROLMENTS = "培训学员"
-TAG_PROGRESS = "培训进度"
-
-BAD_INPUT = OpenApiResponse(description="输入有误：按字段给出错误说明（中文）。")
+TAG_COURSES = gettext_lazy("Training courses")
+TAG_ENROLMENTS = gettext_lazy("Trainees")
+TAG_PROGRESS = gettext_lazy("Training progress")
 
 
 StaffOnly = staff_only(gettext_lazy("Only bureau staff and officials see the training progress."))
@@ -52,15 +56,16 @@ StaffOnly = staff_only(gettext_lazy("Only bureau staff and officials see the tra
 
 @extend_schema_view(
     list=extend_schema(
-        summary="培训课程列表",
-        description=(
-            "机构用户只见本机构（培训机构）的课程；业务经办、审批领导、统计查询可见全部。"
-            "enrolled 为已报名人数，completed_count 为已结业人数。"
+        summary=gettext_lazy("List training courses"),
+        description=gettext_lazy(
+            "Agency users see only their own agency's courses (as the provider); reviewers, "
+            "approvers and officials see all. enrolled is the number enrolled, completed_count "
+            "the number who completed."
         ),
         tags=[TAG_COURSES],
     ),
     retrieve=extend_schema(
-        summary="培训课程详情",
+        summary=gettext_lazy("Training course details"),
         tags=[TAG_COURSES],
         responses={200: s.CourseSerializer, 404: NOT_FOUND},
     ),
@@ -76,10 +81,10 @@ class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         return selectors.enrolment_counts(selectors.courses_for_user(self.request.user))
 
     @extend_schema(
-        summary="新建培训课程",
-        description=(
-            "机构用户为本机构开设课程；业务经办、审批领导须指定 provider。"
-            "仅已登记的机构可开设课程。"
+        summary=gettext_lazy("Plan a training course"),
+        description=gettext_lazy(
+            "Agency users plan courses of their own agency; reviewers and approvers must give "
+            "the provider. Only registered agencies may run courses."
         ),
         tags=[TAG_COURSES],
         request=s.CourseCreateSerializer,
@@ -104,8 +109,11 @@ class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         return Response(self._present(course), status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="修改培训课程",
-        description="给出的字段替换原值，未给出的保持不变；容量不得少于已报名人数。",
+        summary=gettext_lazy("Change a training course"),
+        description=gettext_lazy(
+            "The fields given replace their values, the others stay; the capacity cannot be "
+            "below the number enrolled."
+        ),
         tags=[TAG_COURSES],
         request=s.CourseUpdateSerializer,
         responses={200: s.CourseSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
@@ -123,10 +131,11 @@ class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         return Response(self._present(course))
 
     @extend_schema(
-        summary="导入培训花名册",
-        description=(
-            "上传 .xlsx 或 .csv 花名册。confirm=false 只校验，逐行逐列返回全部问题；"
-            "confirm=true 在全部无误时于一个事务内写入，否则不写入任何数据并返回问题。"
+        summary=gettext_lazy("Import a training roster"),
+        description=gettext_lazy(
+            "Upload the roster as .xlsx or .csv. confirm=false only checks it and returns every "
+            "problem by row and column; confirm=true writes it in one transaction when there is "
+            "no problem, otherwise writes nothing and returns the problems."
         ),
         tags=[TAG_COURSES],
         request={"multipart/form-data": s.RosterUploadSerializer},
@@ -186,15 +195,15 @@ class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
 
 @extend_schema_view(
     list=extend_schema(
-        summary="培训学员列表",
-        description=(
-            "机构用户只见本机构课程的学员。身份证号对业务经办、审批领导显示全号，"
-            "对其他角色脱敏显示。"
+        summary=gettext_lazy("List trainees"),
+        description=gettext_lazy(
+            "Agency users see only the trainees of their own agency's courses. Reviewers and "
+            "approvers see full ID numbers, other roles masked ones."
         ),
         tags=[TAG_ENROLMENTS],
     ),
     retrieve=extend_schema(
-        summary="培训学员详情",
+        summary=gettext_lazy("Trainee details"),
         tags=[TAG_ENROLMENTS],
         responses={200: s.EnrolmentSerializer, 404: NOT_FOUND},
     ),
@@ -210,10 +219,11 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         return selectors.enrolments_for_user(self.request.user)
 
     @extend_schema(
-        summary="报名培训课程",
-        description=(
-            "按身份证号和姓名登记人员（已登记的人员须姓名一致），报名指定课程。"
-            "同一人同一课程只能报名一次；满员时不能报名。"
+        summary=gettext_lazy("Enrol in a training course"),
+        description=gettext_lazy(
+            "Records the person by ID number and name (a person on record must have the same "
+            "name) and enrols them in the course. A person enrols in a course once; a full "
+            "course takes no one."
         ),
         tags=[TAG_ENROLMENTS],
         request=s.EnrolmentCreateSerializer,
@@ -229,10 +239,11 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         return Response(self._present(enrolment), status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="登记考勤、结业、鉴定和证书",
-        description=(
-            "给出的字段替换原值。结业未填日期时取今天（不晚于课程结束日）；"
-            "证书须考试合格，证书编号不得重复。"
+        summary=gettext_lazy("Record attendance, completion, exam and certificate"),
+        description=gettext_lazy(
+            "The fields given replace their values. Completion without a date takes today (not "
+            "after the course's end); a certificate needs a passed exam and a number not used "
+            "before."
         ),
         tags=[TAG_ENROLMENTS],
         request=s.EnrolmentRecordSerializer,
@@ -260,10 +271,11 @@ class ProgressViewSet(viewsets.ViewSet):
     permission_classes = [permissions.IsAuthenticated, StaffOnly]
 
     @extend_schema(
-        summary="年度培训进度",
-        description=(
-            "当年结业人数（按人去重，家政经理人培训另计）与年度目标（默认 2,000 人）对比，"
-            "按月、课程类别、街镇分列。仅局内人员和统计查询可见。"
+        summary=gettext_lazy("Yearly training progress"),
+        description=gettext_lazy(
+            "The people who completed training in the year (each counted once, manager training "
+            "apart) against the yearly target (2,000 by default), by month, course kind and "
+            "street. Bureau staff and officials only."
         ),
         tags=[TAG_PROGRESS],
         parameters=[
@@ -271,7 +283,7 @@ class ProgressViewSet(viewsets.ViewSet):
                 "year",
                 OpenApiTypes.INT,
                 OpenApiParameter.QUERY,
-                description="年度，默认今年。",
+                description=gettext_lazy("The year; this year by default."),
             )
         ],
         responses={200: s.ProgressSerializer, 400: BAD_INPUT, 403: FORBIDDEN},

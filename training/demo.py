@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.utils.translation import gettext
 from stdnum.cn import ric
 
 from agencies.models import AgencyMembership, Street
@@ -13,6 +14,7 @@ from agencies.models import AgencyMembership, Street
 from . import services
 from .models import Course, CourseKind, TrainingSignup
 
+# Demo data (names of people and courses, as a resident or provider would type them).
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 GIVEN = ["秀英", "桂兰", "玉梅", "淑珍", "红霞", "丽娟", "春燕", "美玲", "海燕", "建华"]
 FINISHED = "2026年第一期家政服务员岗前培训"
@@ -92,6 +94,15 @@ def load(*, password: str, stdout) -> None:  # noqa: ARG001 - same hook signatur
             id_number=_id(n),
             name=SURNAMES[n % len(SURNAMES)] + GIVEN[(n + 3) % len(GIVEN)],
         )
+    _signups()
+    stdout.write(
+        gettext("Demo training: %(courses)s courses, 26 people completed.")
+        % {"courses": Course.objects.count()}
+    )
+
+
+def _signups() -> None:
+    """A few public sign-ups, waiting to be enrolled."""
     streets = list(Street.objects.order_by("code")[:3])
     kinds = list(CourseKind.objects.filter(code__in=["pre_job", "family_education", "cooking_tea"]))
     for n in range(3):
@@ -103,4 +114,3 @@ def load(*, password: str, stdout) -> None:  # noqa: ARG001 - same hook signatur
                 street=streets[n],
                 kinds=kinds[: n + 1],
             )
-    stdout.write(f"演示培训：{Course.objects.count()} 个课程，已结业 26 人。")

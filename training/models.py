@@ -214,6 +214,18 @@ class TrainingSignup(models.Model):
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="training_signups"
     )
+    # The name typed on the public page. When the ID number is registered under another name the
+    # sign-up is still taken (the page answers the same whatever is known about an ID number),
+    # linked to that record unchanged and flagged for staff to check the identity.
+    name_given = models.CharField(_("name given"), max_length=50, blank=True)
+    name_differs = models.BooleanField(
+        _("name differs from the record"),
+        default=False,
+        help_text=_(
+            "The name given on the sign-up is not the name registered for this ID number: "
+            "check the person's identity before enrolling."
+        ),
+    )
     phone = models.CharField(_("phone"), max_length=20)
     street = models.ForeignKey(
         Street, verbose_name=_("street or town"), on_delete=models.PROTECT, related_name="+"

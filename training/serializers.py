@@ -23,8 +23,9 @@ from .models import Course, CourseKind, Enrolment
 @extend_schema_field(
     {
         "type": "string",
-        "description": "课程状态，取值之一：planned 计划中、enrolling 报名中、running 进行中、"
-        "finished 已结束、cancelled 已取消。",
+        "description": gettext_lazy(
+            "The course status, one of: planned, enrolling, running, finished, cancelled."
+        ),
     }
 )
 class CourseStatusField(serializers.ChoiceField):
@@ -324,31 +325,43 @@ class ProgressSerializer(serializers.Serializer):
 
 
 class RosterUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="花名册，.xlsx 或 .csv，按下载模板的表头填写")
+    file = serializers.FileField(
+        help_text=gettext_lazy("The roster, .xlsx or .csv, with the headers of the template")
+    )
     confirm = serializers.BooleanField(
-        default=False, help_text="false：只校验并返回预览；true：全部无误时一次性导入"
+        default=False,
+        help_text=gettext_lazy(
+            "false: only check and return the preview; true: import all at once when all is right"
+        ),
     )
 
 
 class RosterRowErrorSerializer(serializers.Serializer):
-    row = serializers.IntegerField(help_text="Excel 中的行号（表头为第 1 行）")
-    field = serializers.CharField(help_text="列名")
+    row = serializers.IntegerField(
+        help_text=gettext_lazy("The row number in Excel (the header is row 1)")
+    )
+    field = serializers.CharField(help_text=gettext_lazy("Column name"))
     message = serializers.CharField()
 
 
 class RosterOutcomeSerializer(serializers.Serializer):
     ok = serializers.BooleanField()
-    imported = serializers.BooleanField(help_text="是否已写入")
+    imported = serializers.BooleanField(help_text=gettext_lazy("Whether it was written"))
     rows = serializers.IntegerField(required=False)
     header_row = serializers.IntegerField(
-        required=False, help_text="预览时：表头所在行号（其上方的标题行已跳过）"
+        required=False,
+        help_text=gettext_lazy(
+            "In a preview: the header's row number (title rows above it are skipped)"
+        ),
     )
     ignored_columns = serializers.ListField(
         child=serializers.CharField(),
         required=False,
-        help_text="预览时：系统不识别、不导入的列",
+        help_text=gettext_lazy("In a preview: columns not recognised and not imported"),
     )
-    new = serializers.IntegerField(help_text="新报名人数")
-    updated = serializers.IntegerField(help_text="已报名、本次更新记录的人数")
+    new = serializers.IntegerField(help_text=gettext_lazy("People newly enrolled"))
+    updated = serializers.IntegerField(
+        help_text=gettext_lazy("People already enrolled whose record was updated")
+    )
     new_people = serializers.IntegerField()
     errors = RosterRowErrorSerializer(many=True)

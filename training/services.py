@@ -16,6 +16,7 @@ from kunqu_jiafu.accounts.models import User
 from kunqu_jiafu.accounts.roles import APPROVER, REVIEWER, has_role, is_agency_user
 from kunqu_jiafu.people.models import Person
 from kunqu_jiafu.people.phone import phone_or_error
+from kunqu_jiafu.people.public_forms import person_for_public_form
 from kunqu_jiafu.people.services import person_get_or_create
 
 from . import permissions
@@ -201,7 +202,9 @@ def signup_create(
     A second sign-up while the first is still open changes nothing and is answered as the first
     was: the public page must not tell whoever knows an ID number that its holder signed up. The
     person's row is locked so two sign-ups at once still make one. A phone number already on
-    record is not overwritten from the public page; the sign-up keeps the one given."""
+    record is not overwritten from the public page; the sign-up keeps the one given. An ID number
+    registered under another name is not refused (that would tell a stranger the name does not
+    match): the sign-up is taken with the name given, flagged for staff, the record unchanged."""
     if not kinds:
         raise ValidationError({"kinds": _("Tick at least one kind of training.")})
     if not (phone or "").strip():
@@ -211,25 +214,30 @@ def signup_create(
     phone = phone_or_error(phone)
     with transaction.atomic():
         try:
-            person = person_get_or_create(id_number=id_number, name=name)
+            match = person_for_public_form(id_number=id_number, name=name, phone=phone)
         except ValidationError as exc:
             raise ValidationError(
                 exc.message_dict if hasattr(exc, "error_dict") else {"id_number": exc.messages}
             ) from None
-        person = Person.objects.select_for_update().get(pk=person.pk)
-        if not person.phone:
-            person.phone = phone.strip()
-            person.save(update_fields=["phone", "updated_at"])
+        person = Person.objects.select_for_update().get(pk=match.person.pk)
         open_signup = TrainingSignup.objects.filter(
-            person=person, status=TrainingSignup.Status.NEW
+            person=person, name_given=match.name_given, status=TrainingSignup.Status.NEW
         ).first()
         if open_signup is not None:
             return open_signup  # nothing changes, so nothing is audited
         signup = TrainingSignup.objects.create(
-            person=person, phone=phone.strip(), street=street, note=note
+            person=person,
+            name_given=match.name_given,
+            name_differs=match.name_differs,
+            phone=phone,
+            street=street,
+            note=note,
         )
         signup.kinds.set(kinds)
-        audit.log(None, signup, "training.signup.created", after={"kinds": [k.code for k in kinds]})
+        after = {"kinds": [k.code for k in kinds]}
+        if match.name_differs:
+            after["name_differs"] = True
+        audit.log(None, signup, "training.signup.created", after=after)
     return signup
 
 
@@ -242,6 +250,16 @@ def signup_enrol(*, actor: User, signup: TrainingSignup, course: Course) -> Enro
             .select_related("person")
             .get(pk=signup.pk)
         )
+        if signup.name_given and signup.name_given != signup.person.name:
+            # Enrolling would put the record's holder on the course on a stranger's word.
+            raise ValidationError(
+                _(
+                    "The name given on this sign-up (%(given)s) is not the name registered for "
+                    "this ID number (%(name)s). Check the person's identity with them; it "
+                    "cannot be enrolled while the two names differ."
+                )
+                % {"given": signup.name_given, "name": signup.person.name}
+            )
         enrolment = enrol(
             actor=actor,
             course=course,

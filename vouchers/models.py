@@ -199,6 +199,19 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         related_name="voucher_applications",
     )
+    # The name typed by the applicant. Online, an ID number registered under another name is not
+    # refused (the page answers the same whatever is known about an ID number): the application
+    # is linked to that record unchanged and flagged; it cannot be approved while the names
+    # differ.
+    name_given = models.CharField(_("name given"), max_length=50, blank=True)
+    name_differs = models.BooleanField(
+        _("name differs from the record"),
+        default=False,
+        help_text=_(
+            "The name given on the application is not the name registered for this ID number: "
+            "check the applicant's identity before approving."
+        ),
+    )
     phone = models.CharField(_("phone"), max_length=20)
     address = models.CharField(_("address"), max_length=200)
     street = models.ForeignKey(

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from . import actions
@@ -42,7 +43,7 @@ def audit_log(
         entry = AuditEntry(
             created_at=created_at,
             actor=actor,
-            actor_label=str(actor) if actor is not None else "系统",
+            actor_label=str(actor) if actor is not None else gettext("the system"),
             action=action,
             content_type=content_type,
             object_id=str(obj.pk) if obj is not None else "",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .models import Notification
 
@@ -25,7 +26,8 @@ def notification_send_emails(ids: list[int]) -> int:
         link = f"{settings.SITE_URL}{notification.url}" if notification.url else ""
         try:
             send_mail(
-                subject=f"【昆区家服】{notification.title}",
+                subject=gettext("[Kunqu Family Services] %(title)s")
+                % {"title": notification.title},
                 message="\n\n".join(part for part in (notification.body, link) if part),
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=[notification.recipient.email],

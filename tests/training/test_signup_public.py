@@ -136,7 +136,7 @@ def test_two_simultaneous_sign_ups_of_one_person_make_one_row(transactional_db, 
     person = factories.make_person("并发报名")
     # A phone on record, so no write to the person row serialises the two by accident.
     Person.objects.filter(pk=person.pk).update(phone="13900000009")
-    slowed(monkeypatch, services, "person_get_or_create")  # both pass it before either locks
+    slowed(monkeypatch, services, "person_for_public_form")  # both pass it before either locks
     street = Street.objects.filter(active=True).first()
     kind = CourseKind.objects.get(code="pre_job")
 

@@ -71,6 +71,7 @@ READ_FIELDSETS = (
             "fields": (
                 ("number", "batch"),
                 "person_display",
+                ("name_given", "name_differs"),
                 ("phone", "street"),
                 "address",
                 "target_group",
@@ -140,6 +141,7 @@ class ApplicationAdmin(
     change_list_template = "admin/vouchers/change_list.html"
     list_filter = (
         "status",
+        "name_differs",
         "target_group",
         "street",
         "channel",
@@ -162,6 +164,7 @@ class ApplicationAdmin(
         return (
             "number",
             "person_name",
+            "name_check",
             id_number,
             "phone",
             "street",
@@ -278,6 +281,18 @@ class ApplicationAdmin(
     @admin.display(description=_("full name"), ordering="person__name")
     def person_name(self, obj):
         return obj.person.name
+
+    @admin.display(description=_("name given"), ordering="name_differs")
+    def name_check(self, obj):
+        """Online, a name that differs from the record is taken (the page must answer the same
+        either way): staff see it here and check the identity before approving."""
+        if not obj.name_differs:
+            return ""
+        return format_html(
+            '<span class="kj-flag" title="{}">⚠ {}</span>',
+            gettext("The name given differs from the name registered for this ID number."),
+            obj.name_given,
+        )
 
     @admin.display(description=_("channel"), ordering="channel")
     def channel_display(self, obj):

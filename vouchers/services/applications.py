@@ -22,6 +22,7 @@ from kunqu_jiafu.people.household import household_key
 from kunqu_jiafu.people.idcard import parse_id_number
 from kunqu_jiafu.people.models import Person
 from kunqu_jiafu.people.phone import is_phone, normalize_phone, phone_message
+from kunqu_jiafu.people.public_forms import person_for_public_form
 from kunqu_jiafu.people.services import person_get_or_create
 
 from .. import permissions, selectors, workflow
@@ -80,10 +81,7 @@ def application_create(
         # other writer takes last; drawing the number after it deadlocks with a known person's
         # application that holds the number and waits for the audit head.
         number = application_number(batch.year, next_number(APPLICATION_SERIES, batch.year))
-        try:
-            person = person_get_or_create(id_number=id_number, name=name, phone=phone, actor=actor)
-        except ValidationError as exc:
-            raise common.field_errors(exc, "id_number") from None
+        person, name_given, name_differs = _applicant(id_number, name, phone, actor)
         _refuse_a_second_application(batch, person, household, online=actor is None)
         document = None
         if evidence is not None:
@@ -101,6 +99,8 @@ def application_create(
             household=household,
             actor=actor,
             fields={
+                "name_given": name_given,
+                "name_differs": name_differs,
                 "phone": phone.strip(),
                 "address": address.strip(),
                 "street": street,
@@ -115,9 +115,32 @@ def application_create(
             actor,
             application,
             "vouchers.application.created",
-            after={"number": number, "group": target_group.code, "channel": application.channel},
+            after={
+                "number": number,
+                "group": target_group.code,
+                "channel": application.channel,
+                **({"name_differs": True} if name_differs else {}),
+            },
         )
     return application
+
+
+def _applicant(
+    id_number: str, name: str, phone: str, actor: User | None
+) -> tuple[Person, str, bool]:
+    """The person applying, the name as given, and whether it differs from their record.
+
+    Online (no actor) the page answers the same whatever is known about the ID number, and an
+    existing record is never changed (issue 11): a name that differs is taken and flagged for
+    the reviewer. At the counter a reviewer gets the precise message."""
+    try:
+        if actor is None:
+            match = person_for_public_form(id_number=id_number, name=name, phone=phone)
+            return match.person, match.name_given, match.name_differs
+        person = person_get_or_create(id_number=id_number, name=name, phone=phone, actor=actor)
+    except ValidationError as exc:
+        raise common.field_errors(exc, "id_number") from None
+    return person, person.name, False
 
 
 def _check_taking_applications(batch: VoucherBatch, *, online: bool) -> None:
@@ -291,12 +314,26 @@ def application_decide(
         )
     action = "approve" if approve else "reject"
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application.pk)
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("person")
+            .get(pk=application.pk)
+        )
         step = workflow.find(workflow.APPLICATION_TRANSITIONS, application.status, action)
         if step is None:
             raise ValidationError(
                 _("This application has already been decided (%(status)s).")
                 % {"status": application.get_status_display()}
+            )
+        if approve and application.name_given and application.name_given != application.person.name:
+            # Approving would give the record's holder a voucher on a stranger's word.
+            raise ValidationError(
+                _(
+                    "The name given on this application (%(given)s) is not the name registered "
+                    "for this ID number (%(name)s). Check the applicant's identity; it cannot be "
+                    "approved while the two names differ."
+                )
+                % {"given": application.name_given, "name": application.person.name}
             )
         application.status = step.target
         application.decided_by = actor

@@ -1,16 +1,31 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kunqu_jiafu.audit.services import audit_verify
 
 
 class Command(BaseCommand):
-    help = "校验审计日志哈希链：证明没有记录被修改或删除。"
+    help = gettext_lazy(
+        "Verify the audit log's hash chain: proves no entry was changed or deleted."
+    )
 
     def handle(self, *args, **options):
         report = audit_verify()
         if not report.ok:
-            where = f"（记录 #{report.entry_id}）" if report.entry_id else ""
+            values = {"id": report.entry_id, "problem": report.problem, "count": report.checked}
             raise CommandError(
-                f"审计日志校验失败{where}：{report.problem}；已校验 {report.checked} 条。"
+                _(
+                    "The audit log failed verification (entry #%(id)s): %(problem)s; %(count)s checked."
+                )
+                % values
+                if report.entry_id
+                else _("The audit log failed verification: %(problem)s; %(count)s checked.")
+                % values
             )
-        self.stdout.write(self.style.SUCCESS(f"审计日志完整：已校验 {report.checked} 条记录。"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("The audit log is complete: %(count)s entries verified.")
+                % {"count": report.checked}
+            )
+        )

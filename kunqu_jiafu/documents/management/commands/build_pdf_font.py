@@ -9,21 +9,25 @@ import time
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kunqu_jiafu.documents import pdf
 
 
 class Command(BaseCommand):
-    help = (
-        "生成 PDF 通知书所用的中文子集字体 var/fonts/kj-cjk.ttf 及生僻字（扩展 A、B 区）字体"
-        "（已是最新则跳过）。"
+    help = gettext_lazy(
+        "Build the Chinese subset font of the PDF notices, var/fonts/kj-cjk.ttf, and the "
+        "rare-character fonts (CJK Extension A and B), skipping those up to date."
     )
     # A font build needs no URL or model checks (it runs early in make setup and the
     # Docker build, before anything else is ready).
     requires_system_checks = []
 
     def add_arguments(self, parser):
-        parser.add_argument("--force", action="store_true", help="即使已是最新也重新生成。")
+        parser.add_argument(
+            "--force", action="store_true", help=gettext_lazy("Build it even when up to date.")
+        )
 
     def handle(self, *args, force=False, **options):
         started = time.perf_counter()
@@ -41,15 +45,26 @@ class Command(BaseCommand):
     def _report(self, targets, built: bool, started: float) -> None:
         for target in targets:
             size = target.stat().st_size / 1048576
-            if built:
-                from fontTools.ttLib import TTFont
-
-                characters = len(TTFont(target, lazy=True).getBestCmap())
+            if not built:
                 self.stdout.write(
-                    self.style.SUCCESS(
-                        f"已生成 {target}（{size:.1f} MB，{characters} 个字符，"
-                        f"用时 {time.perf_counter() - started:.1f} 秒）。"
-                    )
+                    _("%(path)s is up to date (%(size).1f MB); skipped.")
+                    % {"path": target, "size": size}
                 )
-            else:
-                self.stdout.write(f"{target} 已是最新（{size:.1f} MB），跳过。")
+                continue
+            from fontTools.ttLib import TTFont
+
+            characters = len(TTFont(target, lazy=True).getBestCmap())
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _(
+                        "Built %(path)s (%(size).1f MB, %(characters)s characters, "
+                        "in %(seconds).1f s)."
+                    )
+                    % {
+                        "path": target,
+                        "size": size,
+                        "characters": characters,
+                        "seconds": time.perf_counter() - started,
+                    }
+                )
+            )

@@ -7,11 +7,14 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, OutputWrapper
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kunqu_jiafu.accounts.models import User
 from kunqu_jiafu.accounts.roles import APPROVER, OFFICIAL, REVIEWER
 
 DEMO_PASSWORD = "Demo@2026"
+# Demo accounts' names, as the bureau would enter them (data, not interface text).
 STAFF = [
     ("reviewer", "赵经办", REVIEWER),
     ("approver", "孙领导", APPROVER),
@@ -20,7 +23,9 @@ STAFF = [
 
 
 class Command(BaseCommand):
-    help = "加载演示账号与演示数据（可重复执行，不会重复创建）。"
+    help = gettext_lazy(
+        "Load the demo accounts and data (safe to run again: nothing is created twice)."
+    )
 
     def handle(self, *args, **options):
         # The apps' loaders write into a buffer that is printed after the transaction has
@@ -30,14 +35,19 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._load(OutputWrapper(summary))
         self.stdout.write("")
-        self.stdout.write(self.style.MIGRATE_HEADING("演示数据摘要"))
+        self.stdout.write(self.style.MIGRATE_HEADING(_("Demo data summary")))
         self.stdout.write(summary.getvalue().rstrip("\n"))
-        self.stdout.write(f"网址：{settings.SITE_URL}/    后台：{settings.SITE_URL}/admin/")
+        self.stdout.write(
+            _("Site: %(site)s/    Back office: %(site)s/admin/") % {"site": settings.SITE_URL}
+        )
         mail_note = _mail_note()
         if mail_note:
             self.stdout.write(mail_note)
         self.stdout.write(
-            self.style.SUCCESS(f"演示数据已就绪：账号见 README.md（密码 {DEMO_PASSWORD}）。")
+            self.style.SUCCESS(
+                _("The demo data is ready: the accounts are in README.md (password %(password)s).")
+                % {"password": DEMO_PASSWORD}
+            )
         )
 
     def _load(self, out: OutputWrapper) -> None:
@@ -67,5 +77,8 @@ class Command(BaseCommand):
 def _mail_note() -> str:
     """Where the e-mails of the demo went, so nobody looks for them on the console."""
     if settings.EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":
-        return f"演示过程中发出的邮件未打印到控制台，已逐封写入 {settings.EMAIL_FILE_PATH}/ 目录。"
+        return _(
+            "The e-mails sent during the demo were not printed to the console; each was written "
+            "to the folder %(folder)s/."
+        ) % {"folder": settings.EMAIL_FILE_PATH}
     return ""
