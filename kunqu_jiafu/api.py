@@ -16,7 +16,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 from rest_framework.urlpatterns import format_suffix_patterns
 
-TAG_ACCOUNT = "账户与认证"
+TAG_ACCOUNT = gettext_lazy("Accounts and sign-in")
 
 
 @extend_schema_view(
