@@ -180,9 +180,9 @@ def _keep_xdist_groups(items) -> None:
     ``_nodeid``; pytest 9.2 keeps node ids in ``_id`` and no longer reads ``_nodeid``, so every
     group was silently ignored and grouped tests spread over both processes
     (pytest-dev/pytest-xdist#1386). Carry the suffix over; nothing to do once xdist sets it."""
-    from _pytest.nodeid import NodeId
-
     for item in items:
         legacy = item.__dict__.get("_nodeid")
         if legacy and legacy != item.nodeid and hasattr(item, "_id"):
+            from _pytest.nodeid import NodeId  # only where pytest keeps structured ids
+
             item._id = NodeId.parse(legacy)
