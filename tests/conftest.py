@@ -160,10 +160,31 @@ def _reference_data_after_flush(request):
         importlib.import_module(module).seed(apps, None)
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist (``make test`` runs two processes), tests that start a real Celery
     worker share one broker queue: they all go to one process (``--dist loadgroup``), so no
-    worker ever takes a task queued by the other process's test against its own database."""
+    worker ever takes a task queued by the other process's test against its own database.
+    The browser journeys go to one process too, so Chromium and the live server start once.
+    ``--dist loadgroup`` hands out the largest groups first, then single tests as processes
+    free up, so the long groups start early and both processes end together."""
     for item in items:
         if item.get_closest_marker("celery_worker"):
             item.add_marker(pytest.mark.xdist_group("celery_worker"))
+        elif item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.xdist_group("e2e"))
+    yield  # the other implementations, pytest-xdist's among them
+    _keep_xdist_groups(items)
+
+
+def _keep_xdist_groups(items) -> None:
+    """pytest-xdist 3.8 tells its scheduler a test's group by appending "@group" to the test's
+    ``_nodeid``; pytest 9.2 keeps node ids in ``_id`` and no longer reads ``_nodeid``, so every
+    group was silently ignored and grouped tests spread over both processes
+    (pytest-dev/pytest-xdist#1386). Carry the suffix over; nothing to do once xdist sets it."""
+    for item in items:
+        legacy = item.__dict__.get("_nodeid")
+        if legacy and legacy != item.nodeid and hasattr(item, "_id"):
+            from _pytest.nodeid import NodeId  # only where pytest keeps structured ids
+
+            item._id = NodeId.parse(legacy)

@@ -23,8 +23,10 @@ from tests import factories
 from tests.admin_builders import BUILDERS, World
 
 # The mark makes pytest-django set up the test database for this module (its fixture alone
-# would not); each test then runs in a transaction inside the module's.
-pytestmark = pytest.mark.django_db
+# would not); each test then runs in a transaction inside the module's. The group keeps the
+# module in one test process under pytest-xdist: split, each process would build the rows and
+# measure every page itself (``measured`` is most of the module's time).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("admin_query_counts")]
 
 REGISTERED = sorted(model._meta.label for model in admin.site._registry)
 
