@@ -134,30 +134,32 @@ SEEDING_MIGRATIONS = (
 )
 
 
-def _is_transactional(request) -> bool:
-    marker = request.node.get_closest_marker("django_db")
-    if marker is not None and (
-        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
-    ):
-        return True
-    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
-
-
-@pytest.fixture(autouse=True)
-def _reference_data_after_flush(request):
-    """Transactional tests leave an empty database behind them (Django flushes it). Flushing
-    re-runs post_migrate, which restores content types, permissions and the role groups; the
-    streets, business formats and yearly policy come from a data migration, so they are
-    re-seeded here with that migration's own idempotent function."""
-    if not _is_transactional(request):
-        return
+def _reseed_reference_data(sender, **kwargs) -> None:
+    """Flushing the database (Django does it after every transactional test) re-runs
+    post_migrate, which restores content types, permissions and the role groups; the
+    streets, business formats and yearly policy come from data migrations, so they are
+    re-seeded here with those migrations' own idempotent functions, once per flush: on the
+    signal for the last installed app. Seeding after the flush, not before the next
+    transactional test, matters: whatever test runs next in that process, transactional
+    or not, finds the reference data in place."""
     import importlib
 
     from django.apps import apps
 
-    request.getfixturevalue("transactional_db")
+    with_models = [c for c in apps.get_app_configs() if c.models_module is not None]
+    if sender is not with_models[-1]:
+        return
     for module in SEEDING_MIGRATIONS:
         importlib.import_module(module).seed(apps, None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _reference_data_survives_flushes():
+    from django.db.models.signals import post_migrate
+
+    post_migrate.connect(_reseed_reference_data, dispatch_uid="tests.reseed_reference_data")
+    yield
+    post_migrate.disconnect(dispatch_uid="tests.reseed_reference_data")
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
