@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,10 +16,13 @@ from .models import (
     Agency,
     AgencyMembership,
     AgencyPolicy,
+    AgencyStanding,
+    BusinessFormat,
     EmployeeSystemFiling,
     EnterpriseSize,
     EnterpriseSizeThreshold,
     Recognition,
+    Street,
     Worker,
 )
 from .permissions import user_agency_id
@@ -278,8 +281,6 @@ def work_queue_counts() -> dict[str, int]:
 
 def standing_for(agency: Agency, year: int):
     """The agency's standing for the year, or an unsaved 'not inspected, not rated' one."""
-    from .models import AgencyStanding
-
     return AgencyStanding.objects.filter(agency=agency, year=year).first() or AgencyStanding(
         agency=agency, year=year
     )
@@ -384,8 +385,6 @@ def worker_records_of_people(agency: Agency, person_ids) -> dict[int, list[Worke
 def standings_by_year(agency: Agency, years) -> dict:
     """``standing_for`` for several years in one query: an unsaved 'not inspected, not rated'
     standing for a year without a row."""
-    from .models import AgencyStanding
-
     years = list(years)
     found = {s.year: s for s in AgencyStanding.objects.filter(agency=agency, year__in=years)}
     return {year: found.get(year) or AgencyStanding(agency=agency, year=year) for year in years}
@@ -443,9 +442,7 @@ def agency_workers_by_id_hash(agency: Agency) -> dict[str, Worker]:
 
 def active_streets() -> list:
     """The streets offered in forms and lists."""
-    from .models import Street
-
-    return list(Street.objects.filter(active=True))
+    return list(street_choices())
 
 
 def filing_awaiting_decision(agency: Agency) -> EmployeeSystemFiling | None:
@@ -453,3 +450,90 @@ def filing_awaiting_decision(agency: Agency) -> EmployeeSystemFiling | None:
     return EmployeeSystemFiling.objects.filter(
         agency=agency, status=EmployeeSystemFiling.Status.SUBMITTED
     ).first()
+
+
+# --- reads other apps make (training, vouchers): choices, lookups, current rows -------------------
+# Every query another app makes on this app's models goes through a function here (or through
+# the services for writes); tests/core/test_architecture.py checks it.
+
+
+def street_choices() -> QuerySet[Street]:
+    """The streets and towns in use, offered in forms and lists (in their usual order)."""
+    return Street.objects.filter(active=True)
+
+
+def all_streets() -> QuerySet[Street]:
+    """Every street and town, in use or not: to look up one a record already names."""
+    return Street.objects.all()
+
+
+def all_agencies() -> QuerySet[Agency]:
+    """Every agency, whatever its status: to look one up by id (rules are checked later)."""
+    return Agency.objects.all()
+
+
+def registered_agencies() -> QuerySet[Agency]:
+    """Agencies registered now (not applying, suspended or deregistered)."""
+    return Agency.objects.filter(status=Agency.Status.REGISTERED)
+
+
+def agencies_by_id(ids) -> dict[int, Agency]:
+    """The agencies with these ids, by id, in one query; an unknown id is left out."""
+    return Agency.objects.in_bulk(list(ids))
+
+
+def agency_now(pk: int) -> Agency:
+    """The agency as it is in the database now (its status), not a caller's older copy."""
+    return Agency.objects.get(pk=pk)
+
+
+def worker_now(pk: int) -> Worker:
+    """The worker record as it is now (its agency, leaving date, person), in one query."""
+    return Worker.objects.select_related("person", "agency").get(pk=pk)
+
+
+def all_formats() -> QuerySet[BusinessFormat]:
+    """Every business format, in use or not: to look one up by id."""
+    return BusinessFormat.objects.all()
+
+
+def format_ids_of(agency: Agency) -> list[int]:
+    """The ids of the business formats the agency offers (in use or not), in their usual order."""
+    return list(agency.formats.values_list("pk", flat=True))
+
+
+def format_choices(first: list[int] | None = None) -> QuerySet[BusinessFormat]:
+    """The business formats in use; given ids (an agency's own formats) come first."""
+    formats = BusinessFormat.objects.filter(active=True)
+    if first is None:
+        return formats
+    own = list(first)
+    return formats.annotate(
+        own=Case(When(pk__in=own, then=Value(0)), default=Value(1), output_field=IntegerField())
+    ).order_by("own", "sort_order", "pk")
+
+
+def formats_of(agency: Agency) -> QuerySet[BusinessFormat]:
+    """The business formats in use that the agency offers, in their usual order."""
+    return agency.formats.filter(active=True).order_by("sort_order", "pk")
+
+
+def inspected_standings(agency) -> QuerySet[AgencyStanding]:
+    """The agency's standings with an annual inspection result, latest year first. ``agency``
+    may be an ``OuterRef`` so a list annotates its rows in one query."""
+    return (
+        AgencyStanding.objects.filter(agency=agency)
+        .exclude(inspection=AgencyStanding.Inspection.PENDING)
+        .order_by("-year")
+    )
+
+
+def memberships_by_username(usernames) -> dict[str, AgencyMembership]:
+    """The agency memberships of these users, by username, with the agency and user loaded
+    (demo data finds the demo agencies' accounts this way)."""
+    return {
+        membership.user.username: membership
+        for membership in AgencyMembership.objects.select_related("agency", "user").filter(
+            user__username__in=list(usernames)
+        )
+    }

@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency
+from agencies import selectors as agency_selectors
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
 from kunqu_jiafu.people.admin import ViewerMixin, search_by_id_number
 from kunqu_jiafu.web.admin_kit.common import ExportXlsxMixin, ServiceSaveMixin
@@ -104,9 +104,7 @@ class CourseAdminForm(CourseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "provider" in self.fields:
-            self.fields["provider"].queryset = Agency.objects.filter(
-                status=Agency.Status.REGISTERED
-            )
+            self.fields["provider"].queryset = agency_selectors.registered_agencies()
 
     def _post_clean(self):
         if self.errors:
@@ -136,10 +134,8 @@ class StreetOfCourseFilter(admin.SimpleListFilter):
     parameter_name = "street"
 
     def lookups(self, request, model_admin):
-        from agencies.models import Street
-
         # Keys as text: the facet counts pass them back as the value ("显示计数" was a 500).
-        return [(str(s.pk), s.name) for s in Street.objects.filter(active=True)]
+        return [(str(s.pk), s.name) for s in agency_selectors.street_choices()]
 
     def queryset(self, request, queryset):
         if not (self.value() or "").isdecimal():

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils.translation import gettext
 from stdnum.cn import ric
 
-from agencies.models import AgencyMembership, Street
+from agencies import selectors as agency_selectors
 
 from . import services
 from .models import Course, CourseKind, TrainingSignup
@@ -27,9 +27,7 @@ def _id(n: int) -> str:
 
 
 def load(*, password: str, stdout) -> None:  # noqa: ARG001 - same hook signature
-    membership = (
-        AgencyMembership.objects.select_related("agency").filter(user__username="agency_a").first()
-    )
+    membership = agency_selectors.memberships_by_username(["agency_a"]).get("agency_a")
     if membership is None or Course.objects.filter(name=FINISHED).exists():
         return
     user, agency = membership.user, membership.agency
@@ -103,7 +101,7 @@ def load(*, password: str, stdout) -> None:  # noqa: ARG001 - same hook signatur
 
 def _signups() -> None:
     """A few public sign-ups, waiting to be enrolled."""
-    streets = list(Street.objects.order_by("code")[:3])
+    streets = list(agency_selectors.all_streets().order_by("code")[:3])
     kinds = list(CourseKind.objects.filter(code__in=["pre_job", "family_education", "cooking_tea"]))
     for n in range(3):
         if not TrainingSignup.objects.filter(phone=f"1384720{n:04d}").exists():

@@ -7,6 +7,7 @@ from django.db.models import Case, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agencies import selectors as agency_selectors
 from agencies.models import Street
 from kunqu_jiafu.people.idcard import parse_id_number
 from kunqu_jiafu.web.forms import DateInput, clean_phone
@@ -36,7 +37,7 @@ class CourseForm(forms.ModelForm):
         if "kind" in self.fields:
             self.fields["kind"].queryset = CourseKind.objects.filter(active=True)
         if "street" in self.fields:
-            self.fields["street"].queryset = Street.objects.filter(active=True)
+            self.fields["street"].queryset = agency_selectors.street_choices()
             self.fields["street"].help_text = _("Where the classes are held, if not at the agency.")
         if not self.instance.pk:
             self.fields.pop("status", None)
@@ -126,7 +127,7 @@ class PublicSignupForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["street"].queryset = Street.objects.filter(active=True)
+        self.fields["street"].queryset = agency_selectors.street_choices()
         self.fields["kinds"].queryset = CourseKind.objects.filter(
             active=True, is_manager_training=False
         )

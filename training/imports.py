@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from agencies import selectors as agency_selectors
 from agencies.models import Street
 from kunqu_jiafu.imports.pipeline import (
     Importer,
@@ -377,7 +378,7 @@ def _street_key(name: str) -> str:
 def _streets() -> dict[str, Street]:
     """The district's streets and towns by name, also without 街道 (providers write 昆北)."""
     found: dict[str, Street] = {}
-    for street in Street.objects.filter(active=True):
+    for street in agency_selectors.street_choices():
         found[_street_key(street.name)] = street
     return found
 

@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from agencies import selectors as agency_selectors
-from agencies.models import Agency, Street
+from agencies.models import Agency
 from kunqu_jiafu.people.phone import PhoneField
 
 from . import selectors
@@ -101,7 +101,7 @@ class CourseUpdateSerializer(serializers.Serializer):
     )
     street = serializers.PrimaryKeyRelatedField(
         label=gettext_lazy("street or town"),
-        queryset=Street.objects.all(),
+        queryset=agency_selectors.all_streets(),
         required=False,
         allow_null=True,
     )

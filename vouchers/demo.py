@@ -22,7 +22,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from stdnum.cn import ric
 
-from agencies.models import AgencyMembership, Street, Worker
+from agencies import selectors as agency_selectors
+from agencies.models import AgencyMembership, Worker
 from kunqu_jiafu.accounts.models import User
 from kunqu_jiafu.people.models import Person
 
@@ -197,12 +198,7 @@ def _green_on(workers: list[Worker], day: dt.date, n: int) -> Worker:
 def load(*, password: str, stdout) -> None:  # noqa: ARG001 - same hook signature
     reviewer = User.objects.filter(username="reviewer", is_active=True).first()
     approver = User.objects.filter(username="approver", is_active=True).first()
-    memberships = {
-        m.user.username: m
-        for m in AgencyMembership.objects.select_related("agency", "user").filter(
-            user__username__in=("agency_a", "agency_b")
-        )
-    }
+    memberships = agency_selectors.memberships_by_username(("agency_a", "agency_b"))
     batch = _demo_batch(reviewer)
     if reviewer is None or approver is None or len(memberships) < 2 or batch is None:
         stdout.write("演示就业券数据：缺少演示账号、机构或 2026 年批次，已跳过。")
@@ -252,7 +248,7 @@ def _applications(batch: VoucherBatch, reviewer: User, today: dt.date) -> list[A
     """Every demo household applies (every other one online while applications are open); some
     are approved only, the last ones rejected with a reason."""
     online_open = batch.applications_open_on <= today <= batch.applications_close_on
-    streets = list(Street.objects.filter(active=True)[:8])
+    streets = list(agency_selectors.street_choices()[:8])
     groups = {g.code: g for g in TargetGroup.objects.filter(active=True)}
     applications = [
         _apply(n, batch, reviewer, streets, groups, online=online_open and n % 2 == 0)
@@ -305,9 +301,7 @@ def _redeem(
 ) -> list[Service]:
     workers = {
         m.agency.pk: list(
-            Worker.objects.filter(agency=m.agency, left_on__isnull=True).select_related(
-                "person", "agency"
-            )
+            agency_selectors.active_workers(m.agency).select_related("person", "agency")
         )
         for m in members
     }
@@ -323,7 +317,7 @@ def _redeem(
                 today - dt.timedelta(days=75 - 3 * n),
             ),
         )
-        kind = agency.formats.filter(active=True).order_by("sort_order", "pk").first()
+        kind = agency_selectors.formats_of(agency).first()
         service, _replayed = voucher_redeem(
             actor=member.user,
             code=vouchers[n].code,

@@ -12,10 +12,10 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agencies import selectors as agency_selectors
 from agencies.models import Agency, BusinessFormat, Street, Worker
 from kunqu_jiafu.people.idcard import parse_id_number
 from kunqu_jiafu.web.forms import DateInput, clean_phone
@@ -105,7 +105,7 @@ class ApplyForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not per_household:  # the batch gives one voucher per person: no head asked
             del self.fields["head_id_number"]
-        self.fields["street"].queryset = Street.objects.filter(active=True)
+        self.fields["street"].queryset = agency_selectors.street_choices()
         self.fields["target_group"].queryset = TargetGroup.objects.filter(active=True)
         self.fields["name"].widget.attrs.update(autocomplete="name")
         self.fields["address"].widget.attrs.update(autocomplete="street-address")
@@ -197,13 +197,15 @@ class AgencyFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["street"].queryset = Street.objects.filter(active=True)
-        self.fields["format"].queryset = BusinessFormat.objects.filter(active=True)
+        self.fields["street"].queryset = agency_selectors.street_choices()
+        self.fields["format"].queryset = agency_selectors.format_choices()
 
 
 class ChooseAgencyForm(forms.Form):
     application = forms.IntegerField(widget=forms.HiddenInput)
-    agency = forms.ModelChoiceField(queryset=Agency.objects.all(), widget=forms.HiddenInput)
+    agency = forms.ModelChoiceField(
+        queryset=agency_selectors.all_agencies(), widget=forms.HiddenInput
+    )
 
 
 # --- agency portal ---------------------------------------------------------------------------
@@ -275,16 +277,8 @@ class RedeemForm(forms.Form):
 
     def __init__(self, *args, agency: Agency, workers, statuses=None, **kwargs):
         super().__init__(*args, **kwargs)
-        own = list(agency.formats.values_list("pk", flat=True))
-        self.fields["kind"].queryset = (
-            BusinessFormat.objects.filter(active=True)
-            .annotate(
-                own=Case(
-                    When(pk__in=own, then=Value(0)), default=Value(1), output_field=IntegerField()
-                )
-            )
-            .order_by("own", "sort_order", "pk")
-        )
+        own = agency_selectors.format_ids_of(agency)
+        self.fields["kind"].queryset = agency_selectors.format_choices(first=own)
         self.fields["worker"].queryset = workers
         self.fields["worker"].statuses = statuses or {}
         self.fields["hours"].error_messages["min_value"] = _(

@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agencies import selectors as agency_selectors
 from agencies.models import Agency, AgencyStanding
 from agencies.permissions import user_agency_id
 from agencies.selectors import agency_of_user  # noqa: F401  (re-exported for services)
@@ -175,12 +176,7 @@ def service_by_key(agency: Agency, key: str) -> Service | None:
 
 
 def _last_inspection():
-    return Subquery(
-        AgencyStanding.objects.filter(agency=OuterRef("pk"))
-        .exclude(inspection=AgencyStanding.Inspection.PENDING)
-        .order_by("-year")
-        .values("inspection")[:1]
-    )
+    return Subquery(agency_selectors.inspected_standings(OuterRef("pk")).values("inspection")[:1])
 
 
 def eligible_agencies(
@@ -189,7 +185,7 @@ def eligible_agencies(
     """Registered (so not suspended or deregistered), in the batch's programme, and not failed at
     its latest annual inspection; optionally in one street and offering one service."""
     agencies = (
-        Agency.objects.filter(status=Agency.Status.REGISTERED)
+        agency_selectors.registered_agencies()
         .filter(
             Exists(Participation.objects.filter(batch=batch, agency=OuterRef("pk"), active=True))
         )
@@ -212,11 +208,7 @@ def eligible_agencies(
 def with_last_inspection(participations: QuerySet[Participation]) -> QuerySet[Participation]:
     """Participations with their agency's latest annual inspection and its year, so a list
     shows each one's eligibility (participation_eligibility) without a query per row."""
-    latest = (
-        AgencyStanding.objects.filter(agency=OuterRef("agency"))
-        .exclude(inspection=AgencyStanding.Inspection.PENDING)
-        .order_by("-year")
-    )
+    latest = agency_selectors.inspected_standings(OuterRef("agency"))
     return participations.annotate(
         last_inspection=Subquery(latest.values("inspection")[:1]),
         last_inspection_year=Subquery(latest.values("year")[:1]),
@@ -253,12 +245,7 @@ def agency_eligibility(batch: VoucherBatch, agency: Agency) -> tuple[bool, str]:
         return False, _("%(agency)s does not take part in the voucher programme.") % {
             "agency": agency.name
         }
-    last = (
-        AgencyStanding.objects.filter(agency=agency)
-        .exclude(inspection=AgencyStanding.Inspection.PENDING)
-        .order_by("-year")
-        .first()
-    )
+    last = agency_selectors.inspected_standings(agency).first()
     if last is not None and last.inspection == AgencyStanding.Inspection.FAILED:
         return False, _("%(agency)s failed its %(year)s annual inspection.") % {
             "agency": agency.name,

@@ -3,7 +3,9 @@
 Every ``.py`` under the apps and the core (migrations excepted) is parsed, and every import is
 read, including those inside functions and under ``TYPE_CHECKING``: a lazy import is still an
 arrow. The suite fails on (a) an import from the core into an app, (b) an arrow between apps
-the picture does not draw, (c) an import circle between modules, however long.
+the picture does not draw, (c) an import circle between modules, however long, (d) an app
+reaching the manager (``.objects``, ``._default_manager``, ``._base_manager``) of a model it
+imported from another app: it reads through that app's selectors and writes through its services.
 
 Strings handed to ``include()`` or ``INSTALLED_APPS`` are configuration, not imports, and are
 not read here.
@@ -199,6 +201,115 @@ def test_the_checks_catch_a_forbidden_arrow_and_a_circle():
         "kunqu_jiafu.web.views -> subsidies.selectors",
     ]
     assert _circles(drawn) == [("a.one", "a.three", "a.two")]
+
+
+# --- queries on another app's models ----------------------------------------------------------
+# An app reads another app's rows through that app's selectors and writes them through its
+# services. Importing another app's model for a ForeignKey, a type hint or a choice is fine;
+# reaching its manager is not. ``Model.objects.none()`` is an empty placeholder (a form field's
+# queryset before __init__ sets it from a selector): it reads nothing and is allowed.
+
+MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
+
+
+def _dotted(node: ast.expr) -> list[str] | None:
+    """``a.b.C`` as ["a", "b", "C"]; None for anything but names and attributes."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return parts[::-1]
+
+
+def _foreign_queries(app: str, source: str, filename: str = "<planted>") -> list[str]:
+    """Where a module of ``app`` reaches the manager of a name imported from another app."""
+    tree = ast.parse(source, filename)
+    bound: dict[str, str] = {}  # local name -> the dotted name it stands for
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    bound[alias.asname] = alias.name
+                else:
+                    top = alias.name.partition(".")[0]
+                    bound[top] = top
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            for alias in node.names:
+                bound[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    placeholders = {
+        id(node.func.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "none"
+        and not node.args
+    }
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Attribute) and node.attr in MANAGERS):
+            continue
+        if id(node) in placeholders:
+            continue
+        parts = _dotted(node.value)
+        if not parts or parts[0] not in bound:
+            continue
+        target = ".".join([bound[parts[0]], *parts[1:]])
+        owner = target.partition(".")[0]
+        if owner in APPS and owner != app:
+            found.append(f"{filename}:{node.lineno}: {'.'.join(parts)}.{node.attr} ({target})")
+    return sorted(found, key=lambda line: int(line.split(":")[1]))
+
+
+def test_apps_query_another_apps_models_only_through_its_selectors_and_services():
+    found = []
+    for module, path in sorted(_modules().items()):
+        app = _top(module)
+        if app not in APPS or "tests" in module.split("."):
+            continue
+        relative = str(path.relative_to(ROOT))
+        found += _foreign_queries(app, path.read_text(encoding="utf-8"), relative)
+    assert found == []
+
+
+def test_the_query_check_catches_a_planted_manager_call():
+    planted = """
+from agencies.models import Agency, Street as Place
+from agencies import models as agency_models
+import agencies.models
+import training.models as course_models
+from agencies import selectors as agency_selectors
+from vouchers.models import Voucher
+
+
+def read():
+    Agency.objects.filter(status="registered")
+    Place._default_manager.all()
+    agency_models.Worker._base_manager.get(pk=1)
+    agencies.models.Recognition.objects.count()
+    course_models.Course.objects.in_bulk([1])
+    from training.models import Enrolment
+
+    Enrolment.objects.exists()
+    Agency.objects.none()
+    Voucher.objects.all()
+    agency_selectors.street_choices()
+"""
+    assert _foreign_queries("vouchers", planted) == [
+        "<planted>:11: Agency.objects (agencies.models.Agency)",
+        "<planted>:12: Place._default_manager (agencies.models.Street)",
+        "<planted>:13: agency_models.Worker._base_manager (agencies.models.Worker)",
+        "<planted>:14: agencies.models.Recognition.objects (agencies.models.Recognition)",
+        "<planted>:15: course_models.Course.objects (training.models.Course)",
+        "<planted>:18: Enrolment.objects (training.models.Enrolment)",
+    ]
+    # An app's own models are its own business.
+    assert (
+        _foreign_queries("agencies", "from agencies.models import Agency\nAgency.objects.all()\n")
+        == []
+    )
 
 
 def test_the_picture_and_the_test_draw_the_same_arrows():

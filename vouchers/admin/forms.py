@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from agencies import selectors as agency_selectors
 from agencies.models import Agency
 from kunqu_jiafu.web.admin_kit.forms import ServiceForm
 
@@ -113,7 +114,7 @@ class ParticipationAddForm(forms.Form):
 
     def __init__(self, *args, batch: VoucherBatch | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        registered = Agency.objects.filter(status=Agency.Status.REGISTERED).select_related("street")
+        registered = agency_selectors.registered_agencies().select_related("street")
         if batch is not None:
             taking_part = Participation.objects.filter(batch=batch, active=True).values("agency")
             registered = registered.exclude(pk__in=taking_part)

@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency
+from agencies import selectors as agency_selectors
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
 from kunqu_jiafu.documents.money import amount_in_capitals
 from kunqu_jiafu.web.admin_kit.common import (
@@ -257,7 +257,7 @@ class SettlementAdmin(VoucherActionsMixin, AuditHistoryMixin, ExportXlsxMixin, a
         else:
             messages.error(request, gettext("Choose an agency, or all agencies."))
             return
-        agencies = Agency.objects.in_bulk(agency_ids)
+        agencies = agency_selectors.agencies_by_id(agency_ids)
         for agency_id in agency_ids:
             agency = agencies.get(agency_id)
             if agency is None:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from agencies.models import Street
+from agencies import selectors as agency_selectors
 from kunqu_jiafu.people.phone import PhoneField
 
 from ..models import Application, TargetGroup, VoucherBatch
@@ -109,7 +109,7 @@ class VoucherApplicationCreateSerializer(serializers.Serializer):
         ),
     )
     street = serializers.PrimaryKeyRelatedField(
-        label=gettext_lazy("street or town"), queryset=Street.objects.all()
+        label=gettext_lazy("street or town"), queryset=agency_selectors.all_streets()
     )
     target_group = serializers.PrimaryKeyRelatedField(
         label=gettext_lazy("target group"), queryset=TargetGroup.objects.all()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from agencies.models import Agency
+from agencies import selectors as agency_selectors
 
 from ..models import Settlement, Voucher, VoucherBatch
 from .common import ID_NUMBER_HELP, SettlementStatusField, id_for_viewer
@@ -147,7 +147,7 @@ class VoucherSettlementCreateSerializer(serializers.Serializer):
         help_text=gettext_lazy("Defaults to the current batch."),
     )
     agency = serializers.PrimaryKeyRelatedField(
-        label=gettext_lazy("agency"), queryset=Agency.objects.all()
+        label=gettext_lazy("agency"), queryset=agency_selectors.all_agencies()
     )
     month = MonthField(
         label=gettext_lazy("month"),

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agencies import selectors as agency_selectors
-from agencies.models import Agency, BusinessFormat, Worker
+from agencies.models import Worker
 
 from ..models import FollowUp, Service, Voucher
 from .common import ID_NUMBER_HELP, VoucherStatusField, id_for_viewer, request_user
@@ -147,7 +147,7 @@ class VoucherVoidSerializer(serializers.Serializer):
 class VoucherChooseAgencySerializer(serializers.Serializer):
     agency = serializers.PrimaryKeyRelatedField(
         label=gettext_lazy("agency"),
-        queryset=Agency.objects.all(),
+        queryset=agency_selectors.all_agencies(),
         help_text=gettext_lazy(
             "An eligible agency: registered, in the batch's programme, not failed at inspection."
         ),
@@ -221,7 +221,7 @@ class VoucherRedeemSerializer(serializers.Serializer):
     service_date = serializers.DateField(label=gettext_lazy("service date"))
     kind = serializers.PrimaryKeyRelatedField(
         label=gettext_lazy("service kind"),
-        queryset=BusinessFormat.objects.all(),
+        queryset=agency_selectors.all_formats(),
         help_text=gettext_lazy("A business format id (GET /api/business-formats/)."),
     )
     worker = serializers.PrimaryKeyRelatedField(

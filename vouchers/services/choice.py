@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from agencies import selectors as agency_selectors
 from agencies.models import Agency
 from agencies.selectors import agency_users
 from kunqu_jiafu import audit
@@ -42,7 +43,7 @@ def voucher_choose_agency(
             raise ValidationError(
                 _("The voucher expired on %(date)s.") % {"date": date_format(voucher.valid_until)}
             )
-        agency = Agency.objects.get(pk=agency.pk)  # its status now, not the caller's copy
+        agency = agency_selectors.agency_now(agency.pk)  # its status, not the caller's copy
         eligible, reason = selectors.agency_eligibility(voucher.batch, agency)
         if not eligible:
             raise ValidationError({"agency": reason})

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from agencies import selectors as agency_selectors
 from agencies.models import Agency, BusinessFormat, Worker
 from agencies.rules import GREEN
 from agencies.selectors import worker_status
@@ -102,7 +103,7 @@ def _check_request(
     if service_date > common.today():
         errors["service_date"] = _("The service date cannot be in the future.")
     # Its agency, leaving date and status now.
-    worker = Worker.objects.select_related("person", "agency").get(pk=worker.pk)
+    worker = agency_selectors.worker_now(worker.pk)
     if worker.agency_id != agency.pk:
         errors["worker"] = _("The worker must be one of your agency's workers.")
     elif worker.left_on and worker.left_on < service_date:
