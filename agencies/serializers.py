@@ -410,7 +410,15 @@ class WorkerCreateSerializer(WorkerUpdateSerializer):
 
 class RecognitionSerializer(serializers.ModelSerializer):
     agency_name = serializers.CharField(source="agency.name", read_only=True)
-    kind = serializers.CharField(source="kind_id", read_only=True)
+    kind = serializers.CharField(
+        source="kind_id",
+        read_only=True,
+        label=gettext_lazy("recognition"),
+        help_text=gettext_lazy(
+            "The code of the recognition kind (e.g. centre, station, city_brand) from the "
+            "list the bureau keeps; kind_display gives its name."
+        ),
+    )
     kind_display = serializers.CharField(source="kind.name", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
