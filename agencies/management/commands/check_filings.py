@@ -17,8 +17,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         done = filings_check()
         self.stdout.write(
-            _(
-                "Checked %(checked)s valid filings: %(lapsed)s lapsed, %(withdrawn)s withdrawn."
-            )
+            _("Checked %(checked)s valid filings: %(lapsed)s lapsed, %(withdrawn)s withdrawn.")
             % done
         )
