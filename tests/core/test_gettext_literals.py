@@ -12,6 +12,7 @@ import ast
 import re
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 
 BASE = Path(settings.BASE_DIR)
@@ -367,3 +368,12 @@ def test_the_apps_and_core_have_no_chinese_text_outside_gettext():
             if not text.startswith(allowed):
                 leftovers.append(f"{name}:{line}: {text[:40]!r}")
     assert leftovers == [], "put these through gettext (English msgid, zh_Hans msgstr)"
+
+
+def test_every_app_of_the_project_is_scanned():
+    tops = {
+        Path(config.path).resolve().relative_to(BASE.resolve()).parts[0]
+        for config in apps.get_app_configs()
+        if Path(config.path).resolve().is_relative_to(BASE.resolve())
+    }
+    assert tops - {".venv"} <= set(SCANNED)
