@@ -276,7 +276,7 @@ class WorkerAdmin(
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers={
                 "Content-Disposition": attachment_header(
-                    imports.TEMPLATE_FILENAME, fallback="worker-import-template.xlsx"
+                    "从业人员导入模板.xlsx", fallback="worker-import-template.xlsx"
                 )
             },
         )
