@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
@@ -43,18 +44,18 @@ from . import serializers as s
 from .models import BusinessFormat, Street
 from .services import filings, registration, workers
 
-TAG_AGENCIES = "机构"
-TAG_WORKERS = "从业人员"
-TAG_RECOGNITIONS = "认定与称号"
-TAG_FILINGS = "员工制家政企业备案"
-TAG_REFERENCE = "参考数据"
+TAG_AGENCIES = pgettext_lazy("API tag", "Agencies")
+TAG_WORKERS = gettext_lazy("Workers")
+TAG_RECOGNITIONS = gettext_lazy("Recognitions and titles")
+TAG_FILINGS = pgettext_lazy("API tag", "Employee-system filings")
+TAG_REFERENCE = gettext_lazy("Reference data")
 
 # --- reference data -------------------------------------------------------------------
 
 
 @extend_schema_view(
-    list=extend_schema(summary="街镇列表", tags=[TAG_REFERENCE]),
-    retrieve=extend_schema(summary="街镇详情", tags=[TAG_REFERENCE]),
+    list=extend_schema(summary=gettext_lazy("List streets and towns"), tags=[TAG_REFERENCE]),
+    retrieve=extend_schema(summary=gettext_lazy("Street or town details"), tags=[TAG_REFERENCE]),
 )
 class StreetViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Street.objects.all()
@@ -66,8 +67,8 @@ class StreetViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="业态列表", tags=[TAG_REFERENCE]),
-    retrieve=extend_schema(summary="业态详情", tags=[TAG_REFERENCE]),
+    list=extend_schema(summary=gettext_lazy("List service lines"), tags=[TAG_REFERENCE]),
+    retrieve=extend_schema(summary=gettext_lazy("Service line details"), tags=[TAG_REFERENCE]),
 )
 class BusinessFormatViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = BusinessFormat.objects.all()
@@ -83,12 +84,16 @@ class BusinessFormatViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="机构列表",
-        description="业务经办、审批领导、统计查询可见全部机构；机构用户只见本机构。",
+        summary=gettext_lazy("List agencies"),
+        description=gettext_lazy(
+            "Reviewers, approvers and officials see every agency; agency users see only their own."
+        ),
         tags=[TAG_AGENCIES],
     ),
     retrieve=extend_schema(
-        summary="机构详情", tags=[TAG_AGENCIES], responses={200: s.AgencySerializer, 404: NOT_FOUND}
+        summary=gettext_lazy("Details of an agency"),
+        tags=[TAG_AGENCIES],
+        responses={200: s.AgencySerializer, 404: NOT_FOUND},
     ),
 )
 class AgencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -102,10 +107,11 @@ class AgencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         return selectors.agencies_for_user(self.request.user).select_related("license")
 
     @extend_schema(
-        summary="申请登记机构",
-        description=(
-            "尚未归属任何机构的已登录用户提交本机构的登记申请，提交后该账户成为机构用户。"
-            "局内工作人员账户不能申请。营业执照可用 multipart/form-data 上传。"
+        summary=gettext_lazy("Apply to register an agency"),
+        description=gettext_lazy(
+            "A signed-in user who belongs to no agency yet applies to register their agency; the "
+            "account then becomes an agency user. Bureau staff accounts cannot apply. The business "
+            "licence may be uploaded as multipart/form-data."
         ),
         tags=[TAG_AGENCIES],
         request=s.AgencyInputSerializer,
@@ -126,8 +132,11 @@ class AgencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         return Response(self._present(agency), status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="修改机构信息",
-        description="机构用户只能修改当前状态允许的字段；业务经办、审批领导可修改全部字段。",
+        summary=gettext_lazy("Edit the agency's details"),
+        description=gettext_lazy(
+            "Agency users may change only the fields the current status allows; reviewers and "
+            "approvers may change every field."
+        ),
         tags=[TAG_AGENCIES],
         request=s.AgencyUpdateSerializer,
         responses={200: s.AgencySerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
@@ -145,10 +154,10 @@ class AgencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         return Response(self._present(agency))
 
     @extend_schema(
-        summary="机构状态变更",
-        description=(
-            "准予登记 register、驳回 reject、重新申请 reapply、暂停 suspend、恢复 reinstate、"
-            "注销 deregister。驳回、暂停、恢复、注销须填写理由。"
+        summary=gettext_lazy("Change an agency's status"),
+        description=gettext_lazy(
+            "Actions: register, reject, reapply, suspend, reinstate, deregister. Reject, suspend, "
+            "reinstate and deregister need a reason."
         ),
         tags=[TAG_AGENCIES],
         request=s.TransitionSerializer,
@@ -176,15 +185,15 @@ class AgencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
 
 @extend_schema_view(
     list=extend_schema(
-        summary="从业人员列表",
-        description=(
-            "身份证号对业务经办、审批领导显示全号，对其他角色脱敏显示。"
-            "status 为派生的上岗状态：green 可上岗、yellow 待补正、red 不可上岗。"
+        summary=gettext_lazy("List workers"),
+        description=gettext_lazy(
+            "Reviewers and approvers see the full ID number, other roles a masked one. status is the "
+            "derived work status: green may work, yellow needs documents, red may not work."
         ),
         tags=[TAG_WORKERS],
     ),
     retrieve=extend_schema(
-        summary="从业人员详情",
+        summary=gettext_lazy("Worker details"),
         tags=[TAG_WORKERS],
         responses={200: s.WorkerSerializer, 404: NOT_FOUND},
     ),
@@ -213,10 +222,11 @@ class WorkerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         return context
 
     @extend_schema(
-        summary="新增从业人员",
-        description=(
-            "按身份证号和姓名登记人员（已登记的人员须姓名一致）。"
-            "机构用户只能为本机构新增；业务经办、审批领导须指定 agency。"
+        summary=gettext_lazy("Add a new worker"),
+        description=gettext_lazy(
+            "Records the person by ID number and name (a person already on record must have the same "
+            "name). Agency users add workers to their own agency only; reviewers and approvers must "
+            "give the agency."
         ),
         tags=[TAG_WORKERS],
         request=s.WorkerCreateSerializer,
@@ -242,8 +252,11 @@ class WorkerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         return Response(self._present(worker), status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="修改从业人员信息",
-        description="身份证号、姓名和所属机构不可修改；填写 left_on 表示离职。",
+        summary=gettext_lazy("Edit a worker's details"),
+        description=gettext_lazy(
+            "The ID number, name and agency cannot be changed; fill in left_on when the worker "
+            "leaves."
+        ),
         tags=[TAG_WORKERS],
         request=s.WorkerUpdateSerializer,
         responses={200: s.WorkerSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
@@ -267,9 +280,11 @@ class WorkerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
 
 
 @extend_schema_view(
-    list=extend_schema(summary="认定与称号列表", tags=[TAG_RECOGNITIONS]),
+    list=extend_schema(
+        summary=gettext_lazy("List recognitions and titles"), tags=[TAG_RECOGNITIONS]
+    ),
     retrieve=extend_schema(
-        summary="认定与称号详情",
+        summary=gettext_lazy("Recognition or title details"),
         tags=[TAG_RECOGNITIONS],
         responses={200: s.RecognitionSerializer, 404: NOT_FOUND},
     ),
@@ -289,9 +304,9 @@ class RecognitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
 
 
 @extend_schema_view(
-    list=extend_schema(summary="员工制备案列表", tags=[TAG_FILINGS]),
+    list=extend_schema(summary=gettext_lazy("List employee-system filings"), tags=[TAG_FILINGS]),
     retrieve=extend_schema(
-        summary="员工制备案详情",
+        summary=gettext_lazy("Employee-system filing details"),
         tags=[TAG_FILINGS],
         responses={200: s.FilingSerializer, 404: NOT_FOUND},
     ),
@@ -307,8 +322,13 @@ class FilingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         return selectors.filings_for_user(self.request.user)
 
     @extend_schema(
-        summary="提交（或退回后重新提交）员工制备案",
-        description="机构用户为本机构提交；人数等数据由系统根据从业人员记录计算。",
+        summary=gettext_lazy(
+            "Submit an employee-system filing (or submit it again after it was returned)"
+        ),
+        description=gettext_lazy(
+            "Agency users submit for their own agency; head counts and the other figures are "
+            "computed from the worker records."
+        ),
         tags=[TAG_FILINGS],
         request=s.FilingSubmitSerializer,
         responses={201: s.FilingSerializer, 400: BAD_INPUT, 403: FORBIDDEN},
@@ -328,8 +348,10 @@ class FilingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         return Response(self._present(filing), status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="审核员工制备案",
-        description="准予备案 approve、退回补正 return、不予备案 refuse；退回和不予备案须填写理由。",
+        summary=gettext_lazy("Review an employee-system filing"),
+        description=gettext_lazy(
+            "Actions: approve, return for correction, refuse; return and refuse need a reason."
+        ),
         tags=[TAG_FILINGS],
         request=s.FilingDecisionSerializer,
         responses={200: s.FilingSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
@@ -357,8 +379,8 @@ class MeView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
-        summary="当前用户",
-        description="当前登录用户的角色和所属机构。",
+        summary=gettext_lazy("Current user"),
+        description=gettext_lazy("The signed-in user's roles and agency."),
         tags=[TAG_ACCOUNT],
         responses={200: s.MeSerializer},
     )

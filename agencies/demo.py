@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from django.utils.translation import gettext
 from stdnum.cn import ric, uscc
 
 from kunqu_jiafu.accounts.models import User
@@ -161,7 +162,10 @@ def load(*, password: str, stdout) -> None:
             )
         if index == 0:
             _file_employee_system(agency, today)
-    stdout.write(f"演示机构：{Agency.objects.count()} 家，从业人员：{Worker.objects.count()} 人。")
+    stdout.write(
+        gettext("Demo agencies: %(agencies)s, workers: %(workers)s.")
+        % {"agencies": Agency.objects.count(), "workers": Worker.objects.count()}
+    )
 
 
 def _file_employee_system(agency: Agency, today: dt.date) -> None:

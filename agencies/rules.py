@@ -7,10 +7,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 GREEN = "green"
 YELLOW = "yellow"
 RED = "red"
-STATUS_LABELS = {GREEN: "可上岗", YELLOW: "待补正", RED: "不可上岗"}
+STATUS_LABELS = {
+    GREEN: gettext_lazy("May work"),
+    YELLOW: gettext_lazy("Needs documents"),
+    RED: gettext_lazy("May not work"),
+}
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -51,23 +58,23 @@ def worker_status(
     red = an identity problem recorded by staff, or the agency is suspended."""
     red = []
     if not identity_ok:
-        red.append("身份存疑，暂停上岗")
+        red.append(_("Identity in doubt; suspended from work"))
     if not agency_active:
-        red.append("所属机构已暂停或注销")
+        red.append(_("The agency is suspended or deregistered"))
     if red:
         return WorkerStatus(RED, tuple(red))
     yellow = []
     if not area_known:
         # DOMAIN: an unknown area code is at most a warning, never a refusal.
-        yellow.append("身份证地区码未收录，待核实")
+        yellow.append(_("The ID number's area code is not on record; to be confirmed"))
     if health_check_on is None:
-        yellow.append("无体检记录")
+        yellow.append(_("No health check on record"))
     elif add_months(health_check_on, health_check_valid_months) < today:
-        yellow.append("体检已过期")
+        yellow.append(_("The health check has expired"))
     if accident_insurance_until is None:
-        yellow.append("无意外伤害保险")
+        yellow.append(_("No accident insurance"))
     elif accident_insurance_until < today:
-        yellow.append("意外伤害保险已过期")
+        yellow.append(_("The accident insurance has expired"))
     if yellow:
         return WorkerStatus(YELLOW, tuple(yellow))
     return WorkerStatus(GREEN)

@@ -241,25 +241,25 @@ def yearly_targets(year: int | None = None) -> list[Target]:
     )
     return [
         Target(
-            "本年新登记机构",
+            _("Agencies newly registered this year"),
             new_agencies,
             policy.target_new_agencies_min,
             policy.target_new_agencies_max,
         ),
         Target(
-            "本年认定社区家庭服务站",
+            _("Community family service stations recognised this year"),
             granted["stations"],
             policy.target_stations_min,
             policy.target_stations_max,
         ),
         Target(
-            "本年认定社区家庭服务中心",
+            _("Community family service centres recognised this year"),
             granted["centres"],
             policy.target_centres_min,
             policy.target_centres_max,
         ),
         Target(
-            "本年包头市特色家政服务品牌",
+            _("Baotou distinctive home-service brands recognised this year"),
             granted["city_brands"],
             policy.target_city_brands_min,
             policy.target_city_brands_max,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, REVIEWER
 from kunqu_jiafu.workflow import Transition, find
@@ -19,22 +20,28 @@ F = EmployeeSystemFiling.Status
 STAFF = (REVIEWER, APPROVER)
 
 AGENCY_TRANSITIONS = (
-    Transition("register", A.APPLYING, A.REGISTERED, STAFF, False, "准予登记"),
-    Transition("reject", A.APPLYING, A.REJECTED, STAFF, True, "驳回"),
-    Transition("reapply", A.REJECTED, A.APPLYING, (AGENCY_USER,), False, "重新申请"),
-    Transition("suspend", A.REGISTERED, A.SUSPENDED, STAFF, True, "暂停"),
-    Transition("reinstate", A.SUSPENDED, A.REGISTERED, STAFF, True, "恢复"),
-    Transition("deregister", A.REGISTERED, A.DEREGISTERED, STAFF, True, "注销"),
-    Transition("deregister", A.SUSPENDED, A.DEREGISTERED, STAFF, True, "注销"),
+    Transition("register", A.APPLYING, A.REGISTERED, STAFF, False, gettext_lazy("Register")),
+    Transition("reject", A.APPLYING, A.REJECTED, STAFF, True, gettext_lazy("Reject")),
+    Transition(
+        "reapply", A.REJECTED, A.APPLYING, (AGENCY_USER,), False, gettext_lazy("Apply again")
+    ),
+    Transition("suspend", A.REGISTERED, A.SUSPENDED, STAFF, True, gettext_lazy("Suspend")),
+    Transition("reinstate", A.SUSPENDED, A.REGISTERED, STAFF, True, gettext_lazy("Reinstate")),
+    Transition("deregister", A.REGISTERED, A.DEREGISTERED, STAFF, True, gettext_lazy("Deregister")),
+    Transition("deregister", A.SUSPENDED, A.DEREGISTERED, STAFF, True, gettext_lazy("Deregister")),
 )
 
 FILING_TRANSITIONS = (
-    Transition("approve", F.SUBMITTED, F.FILED, STAFF, False, "准予备案"),
-    Transition("return", F.SUBMITTED, F.RETURNED, STAFF, True, "退回补正"),
-    Transition("refuse", F.SUBMITTED, F.REFUSED, STAFF, True, "不予备案"),
-    Transition("resubmit", F.RETURNED, F.SUBMITTED, (AGENCY_USER,), False, "重新提交"),
+    Transition("approve", F.SUBMITTED, F.FILED, STAFF, False, gettext_lazy("Approve the filing")),
+    Transition(
+        "return", F.SUBMITTED, F.RETURNED, STAFF, True, gettext_lazy("Return for correction")
+    ),
+    Transition("refuse", F.SUBMITTED, F.REFUSED, STAFF, True, gettext_lazy("Refuse the filing")),
+    Transition(
+        "resubmit", F.RETURNED, F.SUBMITTED, (AGENCY_USER,), False, gettext_lazy("Resubmit")
+    ),
     # The nightly check withdraws below the threshold by itself; staff may withdraw with a reason.
-    Transition("withdraw", F.FILED, F.WITHDRAWN, STAFF, True, "撤销备案"),
+    Transition("withdraw", F.FILED, F.WITHDRAWN, STAFF, True, gettext_lazy("Withdraw the filing")),
 )
 
 

@@ -18,7 +18,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -44,20 +44,24 @@ from . import permissions as claim_permissions
 from . import serializers as s
 from .models import ClaimAttachment, ClaimType, Notice
 
-TAG_TYPES = "补贴类型"
-TAG_CLAIMS = "补贴申领"
-TAG_NOTICES = "审批通知书"
-TAG_FUNDS = "专项发展资金"
+TAG_TYPES = gettext_lazy("Subsidy types")
+TAG_CLAIMS = pgettext_lazy("API tag", "Subsidy claims")
+TAG_NOTICES = gettext_lazy("Approval notices")
+TAG_FUNDS = gettext_lazy("Special funds")
 
 BAD_INPUT = OpenApiResponse(
     response=s.ClaimErrorSerializer,
-    description=(
-        "输入有误：按字段给出错误说明（中文）。申报数据的错误嵌套在 declared 下，"
-        '以数据项名称为键，例如 {"declared": {"interest_paid": ["…"]}}；'
-        "同一机构、类型、期间已有申领时错误在 period 下；专项资金不足时在 approved_amount 下。"
+    description=gettext_lazy(
+        "Bad input: the errors are given by field (in Chinese). Errors in the declared figures "
+        'are nested under declared, keyed by the figure\'s name, for example {"declared": '
+        '{"interest_paid": ["…"]}}; a claim that already exists for the same agency, type and '
+        "period gives the error under period; a special fund that is short gives it under "
+        "approved_amount."
     ),
 )
-PDF_FILE = OpenApiResponse(response=OpenApiTypes.BINARY, description="通知书 PDF 文件。")
+PDF_FILE = OpenApiResponse(
+    response=OpenApiTypes.BINARY, description=gettext_lazy("The notice as a PDF file.")
+)
 
 
 # --- errors and permissions -----------------------------------------------------------
@@ -103,15 +107,17 @@ StaffOnly = staff_only(gettext_lazy("Only bureau staff and officials see the spe
 
 @extend_schema_view(
     list=extend_schema(
-        summary="补贴类型列表",
-        description=(
-            "一贴息七补贴一减免及员工制扶持、援企稳岗的补贴类型：申报数据项、参数、所需附件。"
-            "机构用户另见本机构能否申领（eligible）及原因（ineligible_reasons）。"
+        summary=gettext_lazy("List subsidy types"),
+        description=gettext_lazy(
+            "The subsidy types (the loan interest subsidy, the seven subsidies, the exemption, "
+            "employee-system support and job retention): declared figures, parameters, required "
+            "attachments. Agency users also see whether their agency may claim (eligible) and why "
+            "not (ineligible_reasons)."
         ),
         tags=[TAG_TYPES],
     ),
     retrieve=extend_schema(
-        summary="补贴类型详情",
+        summary=gettext_lazy("Subsidy type details"),
         tags=[TAG_TYPES],
         responses={200: s.ClaimTypeSerializer, 404: NOT_FOUND},
     ),
@@ -148,15 +154,16 @@ class ClaimTypeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
 
 @extend_schema_view(
     list=extend_schema(
-        summary="补贴申领列表",
-        description=(
-            "机构用户只见本机构的申领；业务经办、审批领导、统计查询可见全部。"
-            "每条申领带申报数据、可补贴金额及计算过程、附件、通知书和当前用户可执行的操作。"
+        summary=gettext_lazy("List subsidy claims"),
+        description=gettext_lazy(
+            "Agency users see only their own agency's claims; reviewers, approvers and officials see "
+            "all. Each claim carries its declared figures, the eligible amount and its calculation, "
+            "attachments, notices and the actions the current user may take."
         ),
         tags=[TAG_CLAIMS],
     ),
     retrieve=extend_schema(
-        summary="补贴申领详情",
+        summary=gettext_lazy("Subsidy claim details"),
         tags=[TAG_CLAIMS],
         responses={200: s.ClaimSerializer, 404: NOT_FOUND},
     ),
@@ -194,10 +201,12 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
         )
 
     @extend_schema(
-        summary="新建补贴申领（草稿）",
-        description=(
-            "机构用户为本机构新建草稿：选择补贴类型，填写该类型 declared_fields 所列的申报数据"
-            "（和 subject_kind 所要求的名单），系统计算可补贴金额。提交用 transition 的 submit。"
+        summary=gettext_lazy("Start a subsidy claim (draft)"),
+        description=gettext_lazy(
+            "Agency users start a draft for their own agency: choose the subsidy type and fill in "
+            "the figures its declared_fields list (and the list of people its subject_kind asks "
+            "for); the system computes the eligible amount. Submit it with the transition action "
+            "submit."
         ),
         tags=[TAG_CLAIMS],
         request=s.ClaimCreateSerializer,
@@ -225,10 +234,11 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
         return Response(self._present(claim), status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="修改补贴申领",
-        description=(
-            "草稿或退回补正的申领：declared 中给出的数据项替换原值，未给出的保持不变；"
-            "给出 subjects 则替换整个名单。可补贴金额随之重算。"
+        summary=gettext_lazy("Edit a subsidy claim"),
+        description=gettext_lazy(
+            "A draft or a claim returned for correction: the figures given in declared replace the "
+            "old ones, the others stay; subjects, when given, replace the whole list. The eligible "
+            "amount is computed again."
         ),
         tags=[TAG_CLAIMS],
         request=s.ClaimUpdateSerializer,
@@ -252,12 +262,13 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
         return Response(self._present(claim))
 
     @extend_schema(
-        summary="补贴申领状态变更",
-        description=(
-            "提交 submit、补正后重新提交 resubmit、撤回 withdraw（机构用户）；初审通过 first_pass、"
-            "退回补正 return、不予通过 reject（业务经办）；审批通过 approve（审批领导，不得为初审人，"
-            "可填 approved_amount，不超过可补贴金额和专项资金余额）；登记拨付 pay（paid_on、"
-            "bank_reference）；撤销并追回 revoke。退回、不予通过、撤销须填写理由。"
+        summary=gettext_lazy("Change a subsidy claim's status"),
+        description=gettext_lazy(
+            "Actions: submit, resubmit after correction, withdraw (agency users); first_pass, return "
+            "for correction, reject (reviewers); approve (approvers, not the first reviewer; "
+            "approved_amount may be given, at most the eligible amount and the special fund's "
+            "balance); pay (paid_on, bank_reference); revoke and recover. Return, reject and revoke "
+            "need a reason."
         ),
         tags=[TAG_CLAIMS],
         request=s.ClaimTransitionSerializer,
@@ -273,10 +284,11 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
         return Response(self._present(claim))
 
     @extend_schema(
-        summary="上传申领附件",
-        description=(
-            "multipart/form-data：code 为补贴类型 required_attachments 中的代码（或 other），"
-            "file 为 PDF、JPEG 或 PNG（按文件内容判断类型），大小受限。仅草稿或退回补正时可上传。"
+        summary=gettext_lazy("Upload a claim attachment"),
+        description=gettext_lazy(
+            "multipart/form-data: code is one of the subsidy type's required_attachments codes (or "
+            "other); file is a PDF, JPEG or PNG (the type is judged by the content), with a size "
+            "limit. Only while the claim is a draft or returned for correction."
         ),
         tags=[TAG_CLAIMS],
         request=s.ClaimAttachmentInputSerializer,
@@ -312,12 +324,15 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
         )
 
     @extend_schema(
-        summary="删除申领附件",
-        description="仅草稿或退回补正时可删除。",
+        summary=gettext_lazy("Delete a claim attachment"),
+        description=gettext_lazy("Only while the claim is a draft or returned for correction."),
         tags=[TAG_CLAIMS],
         parameters=[
             OpenApiParameter(
-                "attachment_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="附件 id"
+                "attachment_id",
+                OpenApiTypes.INT,
+                OpenApiParameter.PATH,
+                description=gettext_lazy("Attachment id"),
             )
         ],
         request=None,
@@ -353,12 +368,14 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
 
 @extend_schema_view(
     list=extend_schema(
-        summary="审批通知书列表",
-        description="审批通知书和不予通过告知书；机构用户只见本机构的。",
+        summary=gettext_lazy("List approval notices"),
+        description=gettext_lazy(
+            "Approval notices and rejection notices; agency users see only their own agency's."
+        ),
         tags=[TAG_NOTICES],
     ),
     retrieve=extend_schema(
-        summary="通知书详情",
+        summary=gettext_lazy("Notice details"),
         tags=[TAG_NOTICES],
         responses={200: s.NoticeSerializer, 404: NOT_FOUND},
     ),
@@ -380,10 +397,11 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         )
 
     @extend_schema(
-        summary="下载通知书 PDF",
-        description=(
-            "与私有文件下载相同的权限检查：机构用户只能下载本机构的通知书。"
-            "通知书 PDF 尚未生成时返回 404，稍后重试。"
+        summary=gettext_lazy("Download the notice PDF"),
+        description=gettext_lazy(
+            "The same permission check as private file downloads: agency users download only their "
+            "own agency's notices. While the notice PDF is not yet rendered the answer is 404; try "
+            "again later."
         ),
         tags=[TAG_NOTICES],
         responses={(200, "application/pdf"): PDF_FILE, 404: NOT_FOUND},
@@ -413,13 +431,16 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
 
 @extend_schema_view(
     list=extend_schema(
-        summary="专项发展资金列表",
-        description="各年度专项发展资金（全部类型或单一类型）：预算、已审批、余额。仅局内人员可见。",
+        summary=gettext_lazy("List special funds"),
+        description=gettext_lazy(
+            "The special development funds of each year (for all types or one type): budget, "
+            "approved, balance. Bureau staff only."
+        ),
         tags=[TAG_FUNDS],
         responses={200: s.SpecialFundSerializer(many=True), 403: FORBIDDEN},
     ),
     retrieve=extend_schema(
-        summary="专项发展资金详情",
+        summary=gettext_lazy("Special fund details"),
         tags=[TAG_FUNDS],
         responses={200: s.SpecialFundSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
     ),

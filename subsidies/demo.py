@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from agencies import selectors as agency_selectors
 from agencies import services as agency_services
@@ -214,7 +215,7 @@ def load(*, password: str, stdout) -> None:
     agency_user = _user("agency_a")
     agency = agency_selectors.agency_of_user(agency_user) if agency_user else None
     if reviewer is None or approver is None or agency is None:
-        stdout.write("演示补贴数据：缺少演示账号，已跳过。")
+        stdout.write(gettext("Demo subsidy data: the demo accounts are missing; skipped."))
         return
 
     if not SpecialFund.objects.filter(year=YEAR, claim_type__isnull=True).exists():
@@ -257,6 +258,14 @@ def load(*, password: str, stdout) -> None:
 
     fund = SpecialFund.objects.get(year=YEAR, claim_type__isnull=True)
     stdout.write(
-        f"演示补贴申报：{Claim.objects.filter(agency=agency).count()} 件；"
-        f"{YEAR}年专项资金 {fund.amount:,.2f} 元，已审批 {fund.committed:,.2f} 元。"
+        gettext(
+            "Demo subsidy claims: %(claims)s; special fund %(year)s: %(amount)s yuan, "
+            "%(committed)s yuan approved."
+        )
+        % {
+            "claims": Claim.objects.filter(agency=agency).count(),
+            "year": YEAR,
+            "amount": f"{fund.amount:,.2f}",
+            "committed": f"{fund.committed:,.2f}",
+        }
     )

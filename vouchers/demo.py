@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django.utils.translation import gettext
 from stdnum.cn import ric
 
 from agencies import selectors as agency_selectors
@@ -201,7 +202,11 @@ def load(*, password: str, stdout) -> None:  # noqa: ARG001 - same hook signatur
     memberships = agency_selectors.memberships_by_username(("agency_a", "agency_b"))
     batch = _demo_batch(reviewer)
     if reviewer is None or approver is None or len(memberships) < 2 or batch is None:
-        stdout.write("演示就业券数据：缺少演示账号、机构或 2026 年批次，已跳过。")
+        stdout.write(
+            gettext(
+                "Demo voucher data: the demo accounts, agencies or the 2026 batch are missing; skipped."
+            )
+        )
         return
     members = [memberships["agency_a"], memberships["agency_b"]]
     _take_part(batch, members, reviewer)
@@ -216,11 +221,17 @@ def load(*, password: str, stdout) -> None:  # noqa: ARG001 - same hook signatur
     opens = max(batch.valid_from, batch.applications_open_on)
     can_issue = batch.status == VoucherBatch.Status.OPEN and opens <= today <= batch.valid_until
     if batch.status != VoucherBatch.Status.OPEN:
-        stdout.write("演示就业券数据：2026 年批次未开放，已跳过申报。")
+        stdout.write(
+            gettext("Demo voucher data: the 2026 batch is not open; applications skipped.")
+        )
         return
     applications = _applications(batch, reviewer, today)
     if not can_issue:
-        stdout.write("演示就业券数据：今天不在就业券有效期内，只加载了申报。")
+        stdout.write(
+            gettext(
+                "Demo voucher data: today is outside the vouchers' validity; only applications loaded."
+            )
+        )
         _report(batch, stdout)
         return
     vouchers = _issue(applications, reviewer, opens, today)
@@ -410,11 +421,20 @@ def _settle(batch, members, reviewer, approver, today) -> None:
 def _report(batch: VoucherBatch, stdout) -> None:
     figures = selectors.progress(batch)
     stdout.write(
-        f"演示就业券：申报 {Application.objects.filter(batch=batch).count()} 件，"
-        f"发放 {figures['issued']} 张（{figures['issued_amount']:,.2f} 元），"
-        f"核销 {figures['redeemed']} 张，核查通过 {figures['verified']} 张，"
-        f"已结算拨付 {figures['reimbursed']} 张；结算单 "
-        f"{Settlement.objects.filter(batch=batch).count()} 份。"
+        gettext(
+            "Demo vouchers: %(applications)s applications, %(issued)s issued (%(amount)s yuan), "
+            "%(redeemed)s redeemed, %(verified)s verified, %(reimbursed)s settled and paid; "
+            "%(settlements)s settlements."
+        )
+        % {
+            "applications": Application.objects.filter(batch=batch).count(),
+            "issued": figures["issued"],
+            "amount": f"{figures['issued_amount']:,.2f}",
+            "redeemed": figures["redeemed"],
+            "verified": figures["verified"],
+            "reimbursed": figures["reimbursed"],
+            "settlements": Settlement.objects.filter(batch=batch).count(),
+        }
     )
     # A household a newcomer can try on /vouchers/status/ (demo data only: made-up numbers).
     sample = (
@@ -425,6 +445,9 @@ def _report(batch: VoucherBatch, stdout) -> None:
     )
     if sample is not None:
         stdout.write(
-            f"演示进度查询（/vouchers/status/）：申请号 {sample.application.number}，"
-            f"身份证号 {sample.person.id_number}（已发券，尚未选择机构）。"
+            gettext(
+                "Demo status look-up (/vouchers/status/): application number %(number)s, "
+                "ID number %(id_number)s (voucher issued, no agency chosen yet)."
+            )
+            % {"number": sample.application.number, "id_number": sample.person.id_number}
         )

@@ -134,7 +134,7 @@ class VoucherBatch(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}年{self.name}"
+        return _("%(name)s of %(year)s") % {"year": self.year, "name": self.name}
 
     @property
     def remaining_count(self) -> int:

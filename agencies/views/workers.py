@@ -34,7 +34,7 @@ from ..services import workers as worker_records
 from .access import _refuse, _with_status, agency_member
 
 WORKERS_PER_PAGE = 20
-TEMPLATE_FILENAME = "从业人员导入模板.xlsx"
+TEMPLATE_FILENAME = imports.TEMPLATE_FILENAME
 TEMPLATE_FALLBACK = "worker-import-template.xlsx"
 
 

@@ -22,7 +22,7 @@ def _yuan(value) -> str:
     """100000 → "100,000 元"; 12.5 → "12.50 元"."""
     amount = rules.money(Decimal(str(value)))
     text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
-    return f"{text} 元"
+    return _("%(amount)s yuan") % {"amount": text}
 
 
 def _percent(rate: Decimal | None) -> str:

@@ -315,7 +315,8 @@ def _month_choices(today: dt.date, months: int = 24) -> list[tuple[str, str]]:
     out = []
     year, month = today.year, today.month
     for _n in range(months):
-        out.append((f"{year:04d}-{month:02d}", f"{year}年{month}月"))
+        label = gettext("%(year)s, month %(month)s") % {"year": year, "month": month}
+        out.append((f"{year:04d}-{month:02d}", label))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return out
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
@@ -30,17 +31,18 @@ from .common import BAD_INPUT, ISSUE_REFUSED, STAFF_PERMISSIONS, TAG_APPLICATION
 
 @extend_schema_view(
     list=extend_schema(
-        summary="就业券申报列表",
-        description=(
-            "居民网上申报和经办人员代录的申报。仅局内人员和统计查询可见；身份证号对业务经办、"
-            "审批领导显示全号，对统计查询脱敏。search 按申报编号、姓名查找（业务经办、审批领导"
-            "还可按完整身份证号查找）。"
+        summary=gettext_lazy("List voucher applications"),
+        description=gettext_lazy(
+            "Applications made online by residents and entered by staff. Bureau staff and officials "
+            "only; reviewers and approvers see the full ID number, officials a masked one. search "
+            "finds by application number or name (reviewers and approvers also by the full ID "
+            "number)."
         ),
         tags=[TAG_APPLICATIONS],
         responses={200: VoucherApplicationSerializer(many=True), 403: FORBIDDEN},
     ),
     retrieve=extend_schema(
-        summary="就业券申报详情",
+        summary=gettext_lazy("Voucher application details"),
         tags=[TAG_APPLICATIONS],
         responses={200: VoucherApplicationSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
     ),
@@ -59,13 +61,15 @@ class VoucherApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
         return selectors.applications_for_user(self.request.user).select_related("evidence")
 
     @extend_schema(
-        summary="代居民录入就业券申报",
-        description=(
-            "业务经办、审批领导代居民录入（柜台或电话）。batch 缺省为当前批次。"
-            "证明材料可选，用 multipart/form-data 上传（PDF、JPEG、PNG）。"
-            "同一人同一批次只能有一份有效申报；按户发放的批次（one_per = household）须填写户主身份证号"
-            "（head_id_number，申请人即户主时填本人身份证号），户主身份证号与地址相同即为同一户，"
-            "每户只能有一份有效申报。"
+        summary=gettext_lazy("Enter a voucher application for a resident"),
+        description=gettext_lazy(
+            "Reviewers and approvers enter an application for a resident (at the counter or by "
+            "phone). batch defaults to the current batch. Evidence is optional, uploaded as "
+            "multipart/form-data (PDF, JPEG, PNG). One live application per person and batch; a "
+            "batch issued per household (one_per = household) needs the head of household's ID "
+            "number (head_id_number; the applicant's own when they are the head), and the same "
+            "head's ID number and address make one household, with one live application per "
+            "household."
         ),
         tags=[TAG_APPLICATIONS],
         request={
@@ -104,8 +108,10 @@ class VoucherApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
         return Response(self._present(application), status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="审核通过就业券申报",
-        description="业务经办、审批领导。仅待审核的申报可审核。",
+        summary=gettext_lazy("Approve a voucher application"),
+        description=gettext_lazy(
+            "Reviewers and approvers. Only an application awaiting review can be reviewed."
+        ),
         tags=[TAG_APPLICATIONS],
         request=VoucherDecisionSerializer,
         responses={
@@ -120,8 +126,11 @@ class VoucherApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
         return self._decide(request, approve=True)
 
     @extend_schema(
-        summary="驳回就业券申报",
-        description="业务经办、审批领导。须填写理由（reason），居民查询时可见。",
+        summary=gettext_lazy("Reject a voucher application"),
+        description=gettext_lazy(
+            "Reviewers and approvers. A reason is required; the resident sees it when looking the "
+            "application up."
+        ),
         tags=[TAG_APPLICATIONS],
         request=VoucherDecisionSerializer,
         responses={
@@ -136,10 +145,11 @@ class VoucherApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
         return self._decide(request, approve=False)
 
     @extend_schema(
-        summary="发放就业券",
-        description=(
-            "为审核通过的申报发券（唯一券码，带校验位）。批次的张数和金额上限在并发下也不会突破："
-            "批次已发完时返回 400，说明在 non_field_errors 下；作废的券会让出名额。"
+        summary=gettext_lazy("Issue the voucher"),
+        description=gettext_lazy(
+            "Issues a voucher for an approved application (a unique code with a check character). "
+            "The batch's count and amount limits hold under concurrency: a used-up batch answers 400 "
+            "with the reason under non_field_errors; a voided voucher frees its place."
         ),
         tags=[TAG_APPLICATIONS],
         request=None,

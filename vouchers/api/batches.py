@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 from rest_framework.request import Request
@@ -23,13 +24,16 @@ from .common import BAD_INPUT, STAFF_PERMISSIONS, TAG_BATCHES, require
 
 @extend_schema_view(
     list=extend_schema(
-        summary="七类特定群体列表",
-        description="可申领就业券的特定群体（数据，由局里补全）。仅局内人员和统计查询可见。",
+        summary=gettext_lazy("List the seven eligible groups"),
+        description=gettext_lazy(
+            "The groups that may apply for vouchers (data the bureau completes). Bureau staff and "
+            "officials only."
+        ),
         tags=[TAG_BATCHES],
         responses={200: VoucherTargetGroupSerializer(many=True), 403: FORBIDDEN},
     ),
     retrieve=extend_schema(
-        summary="特定群体详情",
+        summary=gettext_lazy("Eligible group details"),
         tags=[TAG_BATCHES],
         responses={200: VoucherTargetGroupSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
     ),
@@ -46,16 +50,17 @@ class TargetGroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
 
 @extend_schema_view(
     list=extend_schema(
-        summary="就业券批次列表",
-        description=(
-            "每批的张数、面值、总额、申报和有效日期，以及已发出（未作废）的张数和金额、剩余张数和金额。"
-            "仅局内人员和统计查询可见。"
+        summary=gettext_lazy("List voucher batches"),
+        description=gettext_lazy(
+            "Each batch's count, face value, total, application and validity dates, the count and "
+            "amount issued (not voided), and the count and amount left. Bureau staff and officials "
+            "only."
         ),
         tags=[TAG_BATCHES],
         responses={200: VoucherBatchSerializer(many=True), 403: FORBIDDEN},
     ),
     retrieve=extend_schema(
-        summary="就业券批次详情",
+        summary=gettext_lazy("Voucher batch details"),
         tags=[TAG_BATCHES],
         responses={200: VoucherBatchSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
     ),
@@ -73,10 +78,11 @@ class VoucherBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
         )
 
     @extend_schema(
-        summary="修改就业券批次",
-        description=(
-            "业务经办、审批领导可改。给出的字段替换原值；张数 × 面值须等于总额；"
-            "已发出的张数和金额不能多于新的张数和总额，已发券后面值不能改。"
+        summary=gettext_lazy("Edit a voucher batch"),
+        description=gettext_lazy(
+            "Reviewers and approvers may edit. The fields given replace the old values; count × face "
+            "value must equal the total; the count and amount already issued cannot exceed the new "
+            "count and total, and the face value cannot change once vouchers are issued."
         ),
         tags=[TAG_BATCHES],
         request=VoucherBatchUpdateSerializer,

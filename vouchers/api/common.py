@@ -15,43 +15,51 @@ from kunqu_jiafu.drf import OfficialsReadOnly, ScopedViewSet, staff_only
 
 from ..serializers.vouchers import VoucherRedeemErrorSerializer
 
-TAG_BATCHES = "就业券批次"
-TAG_APPLICATIONS = "就业券申报"
-TAG_VOUCHERS = "就业券"
-TAG_SETTLEMENTS = "就业券结算"
-TAG_PROGRESS = "就业券进度"
+TAG_BATCHES = gettext_lazy("Voucher batches")
+TAG_APPLICATIONS = gettext_lazy("Voucher applications")
+TAG_VOUCHERS = gettext_lazy("Vouchers")
+TAG_SETTLEMENTS = gettext_lazy("Voucher settlements")
+TAG_PROGRESS = gettext_lazy("Voucher progress")
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 IDEMPOTENCY_KEY_MAX = 100
 
-BAD_INPUT = OpenApiResponse(description="输入有误：按字段给出错误说明（中文）。")
+BAD_INPUT = OpenApiResponse(
+    description=gettext_lazy("Bad input: the errors are given by field (in Chinese).")
+)
 ISSUE_REFUSED = OpenApiResponse(
-    description=(
-        "不能发券：错误说明在 non_field_errors 下。批次已发完（张数或金额达到上限）时同样返回 400，"
-        "说明中给出批次总张数或剩余金额，例如“All 5000 vouchers of … are issued; none is left”"
-        "（中文界面为对应译文）；申报尚未审核通过、批次未开放或已过期时也返回 400。"
-        "被拒绝的请求不写入任何数据。"
+    description=gettext_lazy(
+        "Cannot issue: the error is under non_field_errors. A batch that is used up (its count "
+        "or amount reached) also answers 400, and the message gives the batch's total count or "
+        "the amount left, for example “All 5000 vouchers of … are issued; none is left”; an "
+        "application not yet approved, or a batch not open or expired, also answers 400. A "
+        "refused request writes nothing."
     )
 )
 REDEEM_BAD_INPUT = OpenApiResponse(
     response=VoucherRedeemErrorSerializer,
-    description=(
-        "不能核销：错误按字段给出。券码有误（字符不合法、长度不对、校验位不符）、券码不存在、"
-        "已核销（说明何时由哪个机构哪位用户核销）、已作废、已过期、持券人选择了其他机构时，"
-        "错误在 code 下；服务日期、服务人员、服务类型、时长的错误在各自字段下；"
-        "Idempotency-Key 超过 100 个字符时在 idempotency_key 下。"
+    description=gettext_lazy(
+        "Cannot redeem: the errors are given by field. A wrong code (bad characters, wrong "
+        "length, check character not matching), an unknown code, a voucher already redeemed "
+        "(saying when, by which agency and which user), voided, expired, or one whose holder "
+        "chose another agency gives the error under code; errors in the service date, worker, "
+        "service type and duration are under their own fields; an Idempotency-Key over 100 "
+        "characters gives it under idempotency_key."
     ),
 )
 REDEEM_KEY_REUSED = OpenApiResponse(
     response=VoucherRedeemErrorSerializer,
-    description=(
-        "同一 Idempotency-Key 已用于内容不同的另一次核销：错误在 idempotency_key 下，"
-        "不写入任何数据。新的请求请使用新的键。"
+    description=gettext_lazy(
+        "The same Idempotency-Key was already used for another redemption with different "
+        "content: the error is under idempotency_key and nothing is written. Use a new key for a "
+        "new request."
     ),
 )
-PDF_FILE = OpenApiResponse(response=OpenApiTypes.BINARY, description="PDF 文件。")
-XLSX_FILE = OpenApiResponse(response=OpenApiTypes.BINARY, description="Excel（.xlsx）文件。")
+PDF_FILE = OpenApiResponse(response=OpenApiTypes.BINARY, description=gettext_lazy("A PDF file."))
+XLSX_FILE = OpenApiResponse(
+    response=OpenApiTypes.BINARY, description=gettext_lazy("An Excel (.xlsx) file.")
+)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

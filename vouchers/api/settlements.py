@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -36,13 +37,19 @@ from .common import (
 
 @extend_schema_view(
     list=extend_schema(
-        summary="就业券结算单列表",
-        description="每个机构每月一张结算单，列出已核查通过的券和金额。机构用户只见本机构的。",
+        summary=gettext_lazy("List voucher settlements"),
+        description=gettext_lazy(
+            "One settlement per agency and month, listing the verified vouchers and amounts. Agency "
+            "users see only their own agency's."
+        ),
         tags=[TAG_SETTLEMENTS],
     ),
     retrieve=extend_schema(
-        summary="就业券结算单详情",
-        description="含结算明细（lines）；持券人身份证号只对业务经办、审批领导显示全号。",
+        summary=gettext_lazy("Voucher settlement details"),
+        description=gettext_lazy(
+            "With the settlement lines; only reviewers and approvers see the holders' full ID "
+            "numbers."
+        ),
         tags=[TAG_SETTLEMENTS],
         responses={200: VoucherSettlementDetailSerializer, 404: NOT_FOUND},
     ),
@@ -62,10 +69,11 @@ class VoucherSettlementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return Response(self._present(self.get_object()))
 
     @extend_schema(
-        summary="生成就业券结算单",
-        description=(
-            "业务经办、审批领导为一个机构生成某月（YYYY-MM）的结算单：该机构截至当月月底服务、"
-            "已核查通过且尚未结算的券。batch 缺省为当前批次；同一机构同一月只能有一张。"
+        summary=gettext_lazy("Draw up a voucher settlement"),
+        description=gettext_lazy(
+            "Reviewers and approvers draw up an agency's settlement for a month (YYYY-MM): the "
+            "agency's vouchers served by the month's end, verified and not yet settled. batch "
+            "defaults to the current batch; one settlement per agency and month."
         ),
         tags=[TAG_SETTLEMENTS],
         request=VoucherSettlementCreateSerializer,
@@ -90,9 +98,10 @@ class VoucherSettlementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return Response(self._present(settlement), status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="登记结算单拨付",
-        description=(
-            "审批领导登记拨付日期和凭证号（不得为生成结算单的同一人）；结算单上的券随之结清。"
+        summary=gettext_lazy("Record a settlement's payment"),
+        description=gettext_lazy(
+            "Approvers record the payment date and voucher number (not the person who drew up the "
+            "settlement); the settlement's vouchers are then settled."
         ),
         tags=[TAG_SETTLEMENTS],
         request=VoucherSettlementPaidSerializer,
@@ -116,7 +125,7 @@ class VoucherSettlementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return Response(self._present(settlement))
 
     @extend_schema(
-        summary="下载结算单 PDF",
+        summary=gettext_lazy("Download the settlement PDF"),
         tags=[TAG_SETTLEMENTS],
         responses={(200, "application/pdf"): PDF_FILE, 404: NOT_FOUND},
     )
@@ -132,7 +141,7 @@ class VoucherSettlementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         )
 
     @extend_schema(
-        summary="下载结算单 Excel",
+        summary=gettext_lazy("Download the settlement Excel file"),
         tags=[TAG_SETTLEMENTS],
         responses={(200, XLSX): XLSX_FILE, 404: NOT_FOUND},
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -60,16 +61,17 @@ from .common import (
 
 @extend_schema_view(
     list=extend_schema(
-        summary="就业券列表",
-        description=(
-            "局内人员和统计查询可见全部；机构用户只见持券人选择了本机构的券。持券人身份证号只对"
-            "业务经办、审批领导显示全号。search 按券码查找（横线、空格、大小写、全角均可）、"
-            "持券人姓名或申报编号。"
+        summary=gettext_lazy("List vouchers"),
+        description=gettext_lazy(
+            "Bureau staff and officials see all; agency users see only the vouchers whose holder "
+            "chose their agency. Only reviewers and approvers see the holder's full ID number. "
+            "search finds by code (dashes, spaces, any case, full-width characters all work), "
+            "holder's name or application number."
         ),
         tags=[TAG_VOUCHERS],
     ),
     retrieve=extend_schema(
-        summary="就业券详情",
+        summary=gettext_lazy("Voucher details"),
         tags=[TAG_VOUCHERS],
         responses={200: VoucherSerializer, 404: NOT_FOUND},
     ),
@@ -96,8 +98,11 @@ class VoucherViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Downloads
     # --- staff writes on one voucher ---
 
     @extend_schema(
-        summary="作废就业券",
-        description="业务经办、审批领导。仅未使用的券可作废，须填写理由；作废后名额和金额退回批次。",
+        summary=gettext_lazy("Void a voucher"),
+        description=gettext_lazy(
+            "Reviewers and approvers. Only an unused voucher can be voided, with a reason; its place "
+            "and amount return to the batch."
+        ),
         tags=[TAG_VOUCHERS],
         request=VoucherVoidSerializer,
         responses={200: VoucherSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
@@ -115,10 +120,11 @@ class VoucherViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Downloads
         return Response(self._present(voucher))
 
     @extend_schema(
-        summary="代持券人选择服务机构",
-        description=(
-            "业务经办、审批领导代持券人选择（居民也可在查询页自行选择）。机构须已登记、"
-            "参加本批次、最近一次年检未不合格；券核销前可改选。"
+        summary=gettext_lazy("Choose the service agency for the holder"),
+        description=gettext_lazy(
+            "Reviewers and approvers choose for the holder (residents can also choose on the look-up "
+            "page). The agency must be registered, take part in the batch and not have failed its "
+            "latest yearly inspection; the choice can change until the voucher is redeemed."
         ),
         tags=[TAG_VOUCHERS],
         request=VoucherChooseAgencySerializer,
@@ -138,18 +144,20 @@ class VoucherViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Downloads
 
     @extend_schema(
         methods=["GET"],
-        summary="跟踪回访记录",
-        description="这张券的全部回访记录，新的在前。仅局内人员和统计查询可见。",
+        summary=gettext_lazy("Follow-up call records"),
+        description=gettext_lazy(
+            "Every follow-up call on this voucher, newest first. Bureau staff and officials only."
+        ),
         tags=[TAG_VOUCHERS],
         request=None,
         responses={200: VoucherFollowUpSerializer(many=True), 403: FORBIDDEN, 404: NOT_FOUND},
     )
     @extend_schema(
         methods=["POST"],
-        summary="登记跟踪回访",
-        description=(
-            "业务经办、审批领导。服务后电话回访：联系上时须填满意度 1-5；联系不上时在 remarks "
-            "中说明原因。called_on 缺省为今天。"
+        summary=gettext_lazy("Record a follow-up call"),
+        description=gettext_lazy(
+            "Reviewers and approvers. A phone call after the service: when reached, satisfaction 1-5 "
+            "is required; when not reached, say why in remarks. called_on defaults to today."
         ),
         tags=[TAG_VOUCHERS],
         request=VoucherFollowUpCreateSerializer,
@@ -189,10 +197,11 @@ class VoucherViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Downloads
         return Response(VoucherFollowUpSerializer(follow_up).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="服务核查",
-        description=(
-            "业务经办、审批领导核查已核销的券：passed=true 核查通过，进入该机构下一张结算单；"
-            "passed=false 核查未通过，须在 note 中说明发现的问题（机构可见）。"
+        summary=gettext_lazy("Verify the service"),
+        description=gettext_lazy(
+            "Reviewers and approvers check a redeemed voucher: passed=true passes it into the "
+            "agency's next settlement; passed=false fails it, and note must say what was found (the "
+            "agency sees it)."
         ),
         tags=[TAG_VOUCHERS],
         request=VoucherVerifySerializer,
@@ -211,8 +220,10 @@ class VoucherViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Downloads
         return Response(self._present(voucher))
 
     @extend_schema(
-        summary="下载就业券 PDF",
-        description="可打印的就业券（券码和二维码）。仅局内人员和统计查询可下载。",
+        summary=gettext_lazy("Download the voucher PDF"),
+        description=gettext_lazy(
+            "The printable voucher (code and QR code). Bureau staff and officials only."
+        ),
         tags=[TAG_VOUCHERS],
         responses={(200, "application/pdf"): PDF_FILE, 403: FORBIDDEN, 404: NOT_FOUND},
     )
@@ -230,16 +241,18 @@ class VoucherViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Downloads
     # --- redemption (上门服务) ---
 
     @extend_schema(
-        summary="核销就业券（登记上门服务）",
-        description=(
-            "机构用户录入券码、服务日期、服务类型、服务人员和时长，核销持券人选择了本机构的券。"
-            "每张券只能核销一次。\n\n"
-            "幂等：请求头 Idempotency-Key（可选，建议每次核销生成一个新的 UUID）。"
-            "首次成功返回 201 和服务记录；以同一个键、相同内容重发（如网络中断后重试）返回 200 和"
-            "完全相同的响应体，并带响应头 Idempotent-Replayed: true，不会再写入；"
-            "同一个键用于不同内容返回 422，错误在 idempotency_key 下。"
-            "不带键重复核销同一张券返回 400，错误在 code 下，说明何时由谁核销。"
-            "券码输错时（校验位不符）返回 400，错误在 code 下，不查询数据库。"
+        summary=gettext_lazy("Redeem a voucher (record the home service)"),
+        description=gettext_lazy(
+            "Agency users enter the code, service date, service type, worker and duration to redeem "
+            "a voucher whose holder chose their agency. Each voucher is redeemed once.\n\nIdempotency: "
+            "the Idempotency-Key request header (optional; a new UUID per redemption is advised). "
+            "The first success answers 201 with the service record; sending the same key and content "
+            "again (say, a retry after a network failure) answers 200 with the very same body and "
+            "the Idempotent-Replayed: true header, writing nothing; the same key with different "
+            "content answers 422, with the error under idempotency_key. Redeeming the same voucher "
+            "again without a key answers 400, with the error under code saying when and by whom it "
+            "was redeemed. A mistyped code (check character not matching) answers 400 with the error "
+            "under code, without a database query."
         ),
         tags=[TAG_VOUCHERS],
         parameters=[
@@ -248,24 +261,32 @@ class VoucherViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Downloads
                 OpenApiTypes.STR,
                 OpenApiParameter.HEADER,
                 required=False,
-                description=(
-                    "幂等键（不超过 100 个字符），同一机构内唯一。相同键和相同内容的重试返回首次的结果。"
+                description=gettext_lazy(
+                    "Idempotency key (at most 100 characters), unique within an agency. A retry with the "
+                    "same key and content returns the first result."
                 ),
             ),
             OpenApiParameter(
                 REPLAYED_HEADER,
                 OpenApiTypes.STR,
                 OpenApiParameter.HEADER,
-                description="重放的响应（200）带此响应头，值为 true。",
+                description=gettext_lazy(
+                    "A replayed response (200) carries this header with the value true."
+                ),
                 response=[200],
             ),
         ],
         request=VoucherRedeemSerializer,
         responses={
-            201: OpenApiResponse(VoucherRedemptionSerializer, description="核销成功。"),
+            201: OpenApiResponse(
+                VoucherRedemptionSerializer, description=gettext_lazy("Redeemed.")
+            ),
             200: OpenApiResponse(
                 VoucherRedemptionSerializer,
-                description="重放：同一 Idempotency-Key、相同内容的重试，响应体与首次完全相同。",
+                description=gettext_lazy(
+                    "Replay: a retry with the same Idempotency-Key and content; the body is exactly the "
+                    "first one."
+                ),
             ),
             400: REDEEM_BAD_INPUT,
             403: FORBIDDEN,
@@ -273,7 +294,7 @@ class VoucherViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Downloads
         },
         examples=[
             OpenApiExample(
-                "核销",
+                gettext_lazy("Redeem"),
                 request_only=True,
                 value={
                     "code": "7KQM-4XRT-2HB",
@@ -324,10 +345,11 @@ class VoucherViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Downloads
     # --- progress (应发尽发) ---
 
     @extend_schema(
-        summary="就业券进度（应发尽发）",
-        description=(
-            "批次的已发、已核销、已核查、已拨付张数和金额，对比总张数和总额，按特定群体和街镇分列。"
-            "batch 缺省为当前批次。仅局内人员和统计查询可见。"
+        summary=gettext_lazy("Voucher progress (issue all that may be issued)"),
+        description=gettext_lazy(
+            "The batch's counts and amounts issued, redeemed, verified and paid, against its total "
+            "count and amount, by eligible group and by street. batch defaults to the current batch. "
+            "Bureau staff and officials only."
         ),
         tags=[TAG_PROGRESS],
         parameters=[
@@ -335,7 +357,7 @@ class VoucherViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Downloads
                 "batch",
                 OpenApiTypes.INT,
                 OpenApiParameter.QUERY,
-                description="批次 id，缺省为当前批次。",
+                description=gettext_lazy("Batch id; defaults to the current batch."),
             )
         ],
         responses={

@@ -32,22 +32,31 @@ def described_choice(choices, description: str):
 
 
 BatchStatusField = described_choice(
-    VoucherBatch.Status.choices, "批次状态：draft 草稿、open 发放中、closed 已结束。"
+    VoucherBatch.Status.choices,
+    gettext_lazy("Batch status: draft, open (issuing), closed (ended)."),
 )
 ApplicationStatusField = described_choice(
     Application.Status.choices,
-    "申报状态：submitted 待审核、approved 已通过、rejected 未通过、issued 已发券。",
+    gettext_lazy(
+        "Application status: submitted (awaiting review), approved, rejected, issued (voucher "
+        "issued)."
+    ),
 )
 VoucherStatusField = described_choice(
     Voucher.Status.choices,
-    "券状态：issued 已发放（未使用）、redeemed 已核销（待核查）、verified 核查通过、"
-    "rejected 核查未通过、reimbursed 已结算拨付、voided 已作废。",
+    gettext_lazy(
+        "Voucher status: issued (not used), redeemed (awaiting verification), verified (check "
+        "passed), rejected (check failed), reimbursed (settled and paid), voided."
+    ),
 )
 SettlementStatusField = described_choice(
-    Settlement.Status.choices, "结算单状态：issued 待拨付、paid 已拨付。"
+    Settlement.Status.choices, gettext_lazy("Settlement status: issued (awaiting payment), paid.")
 )
 ChannelField = described_choice(
-    Application.Channel.choices, "申报渠道：online 居民网上申报、counter 经办人员代为录入。"
+    Application.Channel.choices,
+    gettext_lazy(
+        "Application channel: online (applied by the resident online), counter (entered by staff)."
+    ),
 )
 
 ID_NUMBER_HELP = gettext_lazy(

@@ -1,14 +1,13 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kunqu_jiafu.audit.services import audit_verify
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Verify the audit log's hash chain: proves no entry was changed or deleted."
-    )
+    @property
+    def help(self) -> str:  # argparse needs a str: translated when the parser is built
+        return _("Verify the audit log's hash chain: proves no entry was changed or deleted.")
 
     def handle(self, *args, **options):
         report = audit_verify()

@@ -10,23 +10,25 @@ import time
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kunqu_jiafu.documents import pdf
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Build the Chinese subset font of the PDF notices, var/fonts/kj-cjk.ttf, and the "
-        "rare-character fonts (CJK Extension A and B), skipping those up to date."
-    )
+    @property
+    def help(self) -> str:  # argparse needs a str: translated when the parser is built
+        return _(
+            "Build the Chinese subset font of the PDF notices, var/fonts/kj-cjk.ttf, and the "
+            "rare-character fonts (CJK Extension A and B), skipping those up to date."
+        )
+
     # A font build needs no URL or model checks (it runs early in make setup and the
     # Docker build, before anything else is ready).
     requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--force", action="store_true", help=gettext_lazy("Build it even when up to date.")
+            "--force", action="store_true", help=_("Build it even when up to date.")
         )
 
     def handle(self, *args, force=False, **options):

@@ -2,16 +2,17 @@
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kunqu_jiafu.documents.services import sweep_orphan_files
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Delete uploads no record points to (left by rolled-back transactions); by default "
-        "only files older than 24 hours."
-    )
+    @property
+    def help(self) -> str:  # argparse needs a str: translated when the parser is built
+        return _(
+            "Delete uploads no record points to (left by rolled-back transactions); by default "
+            "only files older than 24 hours."
+        )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -19,10 +20,10 @@ class Command(BaseCommand):
             type=int,
             default=24,
             metavar="HOURS",
-            help=gettext_lazy("Only files older than this many hours."),
+            help=_("Only files older than this many hours."),
         )
         parser.add_argument(
-            "--dry-run", action="store_true", help=gettext_lazy("Only list them, delete nothing.")
+            "--dry-run", action="store_true", help=_("Only list them, delete nothing.")
         )
 
     def handle(self, *args, older_than=24, dry_run=False, **options):

@@ -8,7 +8,6 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, OutputWrapper
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kunqu_jiafu.accounts.models import User
 from kunqu_jiafu.accounts.roles import APPROVER, OFFICIAL, REVIEWER
@@ -23,9 +22,9 @@ STAFF = [
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Load the demo accounts and data (safe to run again: nothing is created twice)."
-    )
+    @property
+    def help(self) -> str:  # argparse needs a str: translated when the parser is built
+        return _("Load the demo accounts and data (safe to run again: nothing is created twice).")
 
     def handle(self, *args, **options):
         # The apps' loaders write into a buffer that is printed after the transaction has
