@@ -242,7 +242,10 @@ def test_the_database_refuses_to_subsidise_a_subject_twice(agency_a, org_a):
     subject = claim.subjects.first()
     with pytest.raises(IntegrityError), transaction.atomic():
         ClaimSubject.objects.create(
-            claim=claim, claim_type=claim.claim_type, kind=subject.kind, key=subject.key
+            claim=claim,
+            claim_type=claim.claim_type,
+            kind=subject.kind,
+            fee_exemption=subject.fee_exemption,
         )
 
 
