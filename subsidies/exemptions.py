@@ -377,14 +377,25 @@ def _claimed_already(claim: Claim, entries: list[Entry]) -> ValidationError:
             service_kind=entry.kind,
         )
     claimed = {
-        (row.head_id_hash, row.service_date, row.service_kind_id)
-        for row in FeeExemption.objects.filter(taken, live=True).exclude(claim=claim)
+        (row.head_id_hash, row.service_date, row.service_kind_id): row.claim.claim_type_id
+        for row in FeeExemption.objects.filter(taken, live=True)
+        .exclude(claim=claim)
+        .select_related("claim")
     }
-    labels = [
+    same_type = sorted(
         entry.label
         for entry in entries
-        if (entry.head_hash, entry.service_date, entry.kind.pk) in claimed
-    ]
+        if claimed.get(entry.household_day_kind) == claim.claim_type_id
+    )
+    if same_type:
+        # Named as for any subject another claim of the type already subsidises.
+        return ValidationError(
+            {
+                "subjects": _("Already subsidised by another claim of this type: %(list)s.")
+                % {"list": "、".join(same_type)}
+            }
+        )
+    labels = [entry.label for entry in entries if entry.household_day_kind in claimed]
     return ValidationError(
         {
             "subjects": _(

@@ -483,3 +483,17 @@ def test_a_subject_names_exactly_the_record_of_its_kind(agency_a, org_a):
         claim=claim, claim_type=claim.claim_type, kind="order", fee_exemption=exemption
     )
     assert claim.subjects.count() == 2
+
+
+def test_a_household_service_of_another_claim_of_the_type_is_named_as_subsidised(
+    agency_a, org_a, agency_b, org_b
+):
+    (first,) = exemption_lines(org_a, 1)
+    create(agency_a, org_a, "fee_exemption", period="2026-03", subjects=[first])
+    (own,) = exemption_lines(org_b, 1)
+    again = "\t".join([*first.split("\t")[:5], own.split("\t")[5]])
+    errors = errors_of(
+        lambda: create(agency_b, org_b, "fee_exemption", period="2026-03", subjects=[again])
+    )
+    assert errors["subjects"][0].startswith("以下各项已在该补贴项目的其他申请中享受补贴：")
+    assert first.split("\t")[0][-4:] in errors["subjects"][0]
