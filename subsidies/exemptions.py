@@ -32,7 +32,7 @@ from kunqu_jiafu.people.idcard import normalize as normalize_id
 from kunqu_jiafu.people.idcard import parse_id_number
 
 from .exemption_models import ExemptionServiceKind, FeeExemption
-from .models import Claim, ClaimType
+from .models import Claim, ClaimSubject, ClaimType
 
 CALCULATOR = "per_exemption"
 COLUMNS = 6
@@ -59,9 +59,8 @@ class Entry:
         return crypto.blind_index(self.head_id)
 
     @property
-    def subject_key(self) -> str:
-        # ClaimSubject.key has 80 characters: 32 of the blind index are plenty to tell apart.
-        return f"x:{self.head_hash[:32]}:{self.service_date:%Y-%m-%d}:{self.kind.pk}"
+    def household_day_kind(self) -> tuple[str, dt.date, int]:
+        return (self.head_hash, self.service_date, self.kind.pk)
 
     @property
     def label(self) -> str:
@@ -280,9 +279,9 @@ def exemptions_parse(
             errors.append(error)
         else:
             entries.append((n, entry))
-    twice = Counter(entry.subject_key for _n, entry in entries)
+    twice = Counter(entry.household_day_kind for _n, entry in entries)
     for n, entry in entries:
-        if twice[entry.subject_key] > 1:
+        if twice[entry.household_day_kind] > 1:
             errors.append(
                 _("Line %(line)s: the same household, day and service kind is listed twice.")
                 % {"line": n}
@@ -309,10 +308,10 @@ def _lock_id(digest: str) -> int:
     return value - (1 << 63) if value >= 1 << 63 else value
 
 
-def exemptions_store(claim: Claim, entries: list[Entry]) -> None:
-    """Replace the claim's exemptions (inside the caller's transaction). Refused, with the lines
-    named, when a household would pass its yearly number or the household, day and kind is
-    already claimed."""
+def exemptions_store(claim: Claim, entries: list[Entry]) -> list[ClaimSubject]:
+    """Replace the claim's exemptions (inside the caller's transaction) and give the claim's
+    subjects naming them (unsaved). Refused, with the lines named, when a household would pass
+    its yearly number or the household, day and kind is already claimed."""
     hashes = [entry.head_hash for entry in entries]
     _lock_households(hashes)
     FeeExemption.objects.filter(claim=claim).delete()
@@ -361,31 +360,51 @@ def exemptions_store(claim: Claim, entries: list[Entry]) -> None:
         with transaction.atomic():
             FeeExemption.objects.bulk_create(rows)
     except IntegrityError:
-        taken = Q()
-        for entry in entries:
-            taken |= Q(
-                head_id_hash=entry.head_hash,
-                service_date=entry.service_date,
-                service_kind=entry.kind,
-            )
-        claimed = {
-            (row.head_id_hash, row.service_date, row.service_kind_id)
-            for row in FeeExemption.objects.filter(taken, live=True).exclude(claim=claim)
-        }
-        labels = [
-            entry.label
-            for entry in entries
-            if (entry.head_hash, entry.service_date, entry.kind.pk) in claimed
-        ]
-        raise ValidationError(
+        raise _claimed_already(claim, entries) from None
+    return [
+        ClaimSubject(kind=ClaimSubject.Kind.ORDER, fee_exemption=row, label=entry.label)
+        for row, entry in zip(rows, entries, strict=True)
+    ]
+
+
+def _claimed_already(claim: Claim, entries: list[Entry]) -> ValidationError:
+    """The household services another live claim already has, named to the agency."""
+    taken = Q()
+    for entry in entries:
+        taken |= Q(
+            head_id_hash=entry.head_hash,
+            service_date=entry.service_date,
+            service_kind=entry.kind,
+        )
+    claimed = {
+        (row.head_id_hash, row.service_date, row.service_kind_id): row.claim.claim_type_id
+        for row in FeeExemption.objects.filter(taken, live=True)
+        .exclude(claim=claim)
+        .select_related("claim")
+    }
+    same_type = sorted(
+        entry.label
+        for entry in entries
+        if claimed.get(entry.household_day_kind) == claim.claim_type_id
+    )
+    if same_type:
+        # Named as for any subject another claim of the type already subsidises.
+        return ValidationError(
             {
-                "subjects": _(
-                    "Already claimed (by your agency or another): %(list)s. The same household, "
-                    "day and service kind is exempted once."
-                )
-                % {"list": "、".join(labels) or "—"}
+                "subjects": _("Already subsidised by another claim of this type: %(list)s.")
+                % {"list": "、".join(same_type)}
             }
-        ) from None
+        )
+    labels = [entry.label for entry in entries if entry.household_day_kind in claimed]
+    return ValidationError(
+        {
+            "subjects": _(
+                "Already claimed (by your agency or another): %(list)s. The same household, "
+                "day and service kind is exempted once."
+            )
+            % {"list": "、".join(labels) or "—"}
+        }
+    )
 
 
 def exemptions_retire(claim: Claim) -> None:

@@ -25,7 +25,7 @@ from kunqu_jiafu.people.idcard import normalize as normalize_id
 from kunqu_jiafu.people.models import Person
 
 from . import rules
-from .models import ClaimType
+from .models import ClaimSubject, ClaimType
 
 CALCULATOR = "insured_months"
 _SPLIT = re.compile(r"[\s,，、;；]+")
@@ -89,13 +89,13 @@ def _check(
     agency: Agency,
     period: str,
     entries: list[tuple[str, Person | None, dt.date | None, Decimal | None, str]],
-) -> tuple[list[tuple[str, str]], dict]:
+) -> tuple[list[ClaimSubject], dict]:
     """entries: (where, person, month, paid, format problem). Every problem is collected and
-    refused at once; otherwise (subject keys and labels, declared figures)."""
+    refused at once; otherwise (the worker-month subjects, unsaved; declared figures)."""
     first, last = rules.period_dates(period)
     years = int(claim_type.parameters.get("graduate_years") or 0)
     records = worker_records_of_people(agency, {p.pk for _w, p, _m, _a, _e in entries if p})
-    errors, rows, keys, seen = [], [], [], set()
+    errors, rows, subjects, seen = [], [], [], set()
     for where, person, month, paid, problem in entries:
         if problem:
             errors.append(f"{where}：{problem}" if where else problem)
@@ -125,17 +125,24 @@ def _check(
                 "paid": f"{paid}",
             }
         )
-        keys.append((f"{person.pk}@{month:%Y-%m}", f"{person.name} {month:%Y-%m}"))
+        subjects.append(
+            ClaimSubject(
+                kind=ClaimSubject.Kind.PERSON,
+                person=person,
+                month=month,
+                label=f"{person.name} {month:%Y-%m}",
+            )
+        )
     if errors:
         raise ValidationError({"subjects": errors})
     if not rows:
         raise ValidationError({"subjects": _("List the worker-months claimed, one per line.")})
-    return keys, {"rows": rows}
+    return subjects, {"rows": rows}
 
 
 def rows_from_lines(
     claim_type: ClaimType, agency: Agency, period: str, lines: list[str] | str
-) -> tuple[list[tuple[str, str]], dict]:
+) -> tuple[list[ClaimSubject], dict]:
     """Lines "ID number  month  employer contribution", e.g. "150203199001011234 2026-07 856.40"."""
     if isinstance(lines, str):
         lines = lines.splitlines()

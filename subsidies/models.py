@@ -244,7 +244,9 @@ class Claim(models.Model):
 
 
 class ClaimSubject(models.Model):
-    """A person, training enrolment or service order a claim subsidises: at most once."""
+    """A worker-month, training enrolment, certificate or household service a claim
+    subsidises: at most once per claim type while the claim counts (``live``). Each kind
+    points at its own record; the database holds the "once" rule per kind."""
 
     class Kind(models.TextChoices):
         PERSON = "person", _("person")
@@ -257,7 +259,53 @@ class ClaimSubject(models.Model):
     )
     claim_type = models.ForeignKey(ClaimType, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    key = models.CharField(_("identifier"), max_length=80)
+    # person: the worker's person record and the month subsidised (社会保险补贴) or the first
+    # day of the claim period (types paid per person and period).
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    month = models.DateField(_("month"), null=True, blank=True)
+    enrolment = models.ForeignKey(
+        "training.Enrolment",
+        verbose_name=_("training enrolment"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    # certificate: the enrolment that holds the certificate.
+    certificate = models.ForeignKey(
+        "training.Enrolment",
+        verbose_name=_("certificate"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    # order, 居民家庭服务费用减免: the exemption (its own constraint pays a household, day and
+    # service kind once, by any agency); other types: the agency's own order number.
+    fee_exemption = models.OneToOneField(
+        "subsidies.FeeExemption",
+        verbose_name=_("fee exemption"),
+        on_delete=models.CASCADE,
+        related_name="subject",
+        null=True,
+        blank=True,
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    order_number = models.CharField(_("order number"), max_length=60, blank=True)
     label = models.CharField(_("description"), max_length=120, blank=True)
     live = models.BooleanField(default=True)
 
@@ -265,15 +313,87 @@ class ClaimSubject(models.Model):
         verbose_name = _("subsidised subject")
         verbose_name_plural = _("subsidised subjects")
         constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        kind="person",
+                        person__isnull=False,
+                        month__isnull=False,
+                        enrolment__isnull=True,
+                        certificate__isnull=True,
+                        fee_exemption__isnull=True,
+                        agency__isnull=True,
+                        order_number="",
+                    )
+                    | Q(
+                        kind="enrolment",
+                        person__isnull=True,
+                        month__isnull=True,
+                        enrolment__isnull=False,
+                        certificate__isnull=True,
+                        fee_exemption__isnull=True,
+                        agency__isnull=True,
+                        order_number="",
+                    )
+                    | Q(
+                        kind="certificate",
+                        person__isnull=True,
+                        month__isnull=True,
+                        enrolment__isnull=True,
+                        certificate__isnull=False,
+                        fee_exemption__isnull=True,
+                        agency__isnull=True,
+                        order_number="",
+                    )
+                    | Q(
+                        kind="order",
+                        person__isnull=True,
+                        month__isnull=True,
+                        enrolment__isnull=True,
+                        certificate__isnull=True,
+                        fee_exemption__isnull=False,
+                        agency__isnull=True,
+                        order_number="",
+                    )
+                    | (
+                        Q(
+                            kind="order",
+                            person__isnull=True,
+                            month__isnull=True,
+                            enrolment__isnull=True,
+                            certificate__isnull=True,
+                            fee_exemption__isnull=True,
+                            agency__isnull=False,
+                        )
+                        & ~Q(order_number="")
+                    )
+                ),
+                name="subject_names_its_kind",
+            ),
             models.UniqueConstraint(
-                fields=["claim_type", "kind", "key"],
-                condition=Q(live=True),
-                name="subject_subsidised_once",
+                fields=["claim_type", "person", "month"],
+                condition=Q(live=True, person__isnull=False),
+                name="subject_person_month_once",
+            ),
+            models.UniqueConstraint(
+                fields=["claim_type", "enrolment"],
+                condition=Q(live=True, enrolment__isnull=False),
+                name="subject_enrolment_once",
+            ),
+            models.UniqueConstraint(
+                fields=["claim_type", "certificate"],
+                condition=Q(live=True, certificate__isnull=False),
+                name="subject_certificate_once",
+            ),
+            models.UniqueConstraint(
+                fields=["claim_type", "agency", "order_number"],
+                condition=Q(live=True, agency__isnull=False),
+                name="subject_order_once",
             ),
         ]
 
     def __str__(self) -> str:
-        return self.label or self.key
+        return self.label or self.order_number or str(self.pk)
 
 
 class ClaimAttachment(models.Model):

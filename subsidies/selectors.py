@@ -221,17 +221,47 @@ def training_record_label(claim_type: ClaimType, enrolment: Enrolment) -> str:
 
 def unclaimed_training_records(agency: Agency, claim_type: ClaimType) -> list[str]:
     """Labels of the records the agency may still claim under this type (none claimed live)."""
-    kind = (claim_type.parameters or {}).get("subject_kind")
+    certificates = (claim_type.parameters or {}).get(
+        "subject_kind"
+    ) == ClaimSubject.Kind.CERTIFICATE
+    record = "certificate_id" if certificates else "enrolment_id"
     taken = set(
-        ClaimSubject.objects.filter(claim_type=claim_type, kind=kind, live=True).values_list(
-            "key", flat=True
-        )
+        ClaimSubject.objects.filter(claim_type=claim_type, live=True)
+        .exclude(**{record: None})
+        .values_list(record, flat=True)
     )
     return [
         training_record_label(claim_type, e)
         for e in training_records(agency, claim_type).order_by("course_id", "id")
-        if training_record_key(claim_type, e) not in taken
+        if e.pk not in taken
     ]
+
+
+def subject_line(subject: ClaimSubject) -> str:
+    """What the agency listed for the subject, to list it again: its enrolment or certificate
+    number, or its order number (a person is listed by ID number, shown only masked)."""
+    if subject.enrolment_id:
+        return str(subject.enrolment_id)
+    if subject.certificate_id:
+        return subject.certificate.certificate_number
+    return subject.order_number or subject.label
+
+
+def subject_rows(claim: Claim, viewer=None) -> tuple[str, list[tuple[str, str, bool]]]:
+    """The kind of the claim's subjects and (label, detail, live) of each, for the bureau's
+    view: a person's detail is the ID number, in full or masked as the viewer may see it."""
+    rows, kind = [], ""
+    for subject in claim.subjects.select_related("person", "certificate").order_by("pk"):
+        kind = subject.get_kind_display()
+        if subject.person_id:
+            person = subject.person
+            detail = person.id_for(viewer) if viewer is not None else person.id_masked
+        elif subject.fee_exemption_id:
+            detail = subject.label
+        else:
+            detail = subject_line(subject)
+        rows.append((subject.label or detail, detail, subject.live))
+    return kind, rows
 
 
 # --- awards and the parameters awaiting the bureau's confirmation -------------------------

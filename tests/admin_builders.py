@@ -542,7 +542,12 @@ def _claims(world, rows, related):
     focus = _claims_for(world, 1)[0]
     ClaimSubject.objects.bulk_create(
         ClaimSubject(
-            claim=focus, claim_type=focus.claim_type, kind="person", key=f"P{_n()}", label="测试"
+            claim=focus,
+            claim_type=focus.claim_type,
+            kind="order",
+            agency=focus.agency,
+            order_number=f"P{_n()}",
+            label="测试",
         )
         for _ in range(related)
     )

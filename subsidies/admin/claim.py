@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy as _
 from kunqu_jiafu.accounts.roles import can_see_full_id
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
 from kunqu_jiafu.people.household import mask_address
-from kunqu_jiafu.people.models import Person
 from kunqu_jiafu.web.admin_kit.common import READ_ONLY_BUTTONS, ExportXlsxMixin, badge
 from kunqu_jiafu.web.admin_kit.review import ReviewActionsMixin
 from kunqu_jiafu.web.formats import figure as figure
@@ -30,7 +29,7 @@ from kunqu_jiafu.web.formats import local_time
 
 from .. import permissions, rules, selectors, services, workflow
 from ..exemptions import is_exemption_type
-from ..models import Claim, ClaimSubject, ClaimType
+from ..models import Claim, ClaimType
 from .exports import ClaimLedgerExport
 from .forms import ApproveForm, PayForm
 
@@ -480,26 +479,8 @@ class ClaimAdmin(ReviewActionsMixin, AuditHistoryMixin, ExportXlsxMixin, admin.M
 
     @admin.display(description=_("subsidised subjects"))
     def subjects_display(self, obj):
-        subjects = list(obj.subjects.all())
-        people = {}
-        if obj.claim_type.parameters.get("subject_kind") == ClaimSubject.Kind.PERSON:
-            ids = [
-                int(s.key.split("@", 1)[0]) for s in subjects if s.key.split("@", 1)[0].isdecimal()
-            ]
-            people = Person.objects.in_bulk(ids)
-        rows = []
-        for subject in subjects:
-            person = people.get(int(subject.key.split("@", 1)[0])) if people else None
-            if person is None:
-                detail = subject.key.split(":", 1)[-1]
-            else:
-                viewer = getattr(obj, "_viewer", None)
-                detail = person.id_for(viewer) if viewer is not None else person.id_masked
-            rows.append((subject.label or detail, detail, subject.live))
-        return render_to_string(
-            "admin/subsidies/claim/subjects.html",
-            {"rows": rows, "kind": subjects[0].get_kind_display() if subjects else ""},
-        )
+        kind, rows = selectors.subject_rows(obj, getattr(obj, "_viewer", None))
+        return render_to_string("admin/subsidies/claim/subjects.html", {"rows": rows, "kind": kind})
 
     @admin.display(description=_("fee exemptions"))
     def exemptions_display(self, obj):

@@ -18,7 +18,7 @@ from .. import insured_months, permissions, rules, selectors
 from ..exemptions import exemptions_parse, exemptions_retire, exemptions_store, is_exemption_type
 from ..models import Claim, ClaimAttachment, ClaimType
 from .base import check_period, compute, require, snapshot
-from .subjects import record_subjects, subject_keys, subjects_set
+from .subjects import record_subjects, subjects_listed, subjects_set
 from .transitions import claim_move
 
 ATTACHMENT_TYPES = (PDF, JPEG, PNG)
@@ -32,24 +32,24 @@ def _figures(
     subjects: list[str] | str | None,
     kept: Claim | None = None,
 ) -> tuple[dict, rules.Calculation, list | None, list | None]:
-    """(declared figures, calculation, subject keys, fee-exemption entries) of a draft.
-    ``subjects=None`` keeps the ``kept`` claim's list (keys and entries None: unchanged)."""
-    keys = entries = None
+    """(declared figures, calculation, subjects, fee-exemption entries) of a draft.
+    ``subjects=None`` keeps the ``kept`` claim's list (subjects and entries None: unchanged);
+    a fee exemption's subjects are made when its entries are stored."""
+    listed = entries = None
     if is_exemption_type(claim_type):
         if subjects is None:
             declared = dict(kept.declared)
         else:
             entries = exemptions_parse(claim_type, agency, period, subjects)
-            keys = [(entry.subject_key, entry.label) for entry in entries]
             declared = {"count": str(len(entries))}
     elif selectors.from_training_records(claim_type):
         # The figures are read again from the records, also when the list is kept.
         if subjects is None:
-            subjects = list(kept.subjects.filter(live=True).values_list("key", flat=True))
-        keys, declared = record_subjects(claim_type, agency, subjects)
+            subjects = _kept_lines(kept)
+        listed, declared = record_subjects(claim_type, agency, subjects)
     elif insured_months.is_insured_months(claim_type):
         # The list is the declaration: kept as it is when no new list is given.
-        keys, declared = (
+        listed, declared = (
             insured_months.rows_again(claim_type, agency, period, kept.declared)
             if subjects is None
             else insured_months.rows_from_lines(claim_type, agency, period, subjects)
@@ -57,9 +57,17 @@ def _figures(
     else:
         calculation = compute(claim_type, declared, period)
         if subjects is not None:
-            keys = subject_keys(claim_type, agency, period, subjects)
-        return declared, calculation, keys, entries
-    return declared, compute(claim_type, declared, period), keys, entries
+            listed = subjects_listed(claim_type, agency, period, subjects)
+        return declared, calculation, listed, entries
+    return declared, compute(claim_type, declared, period), listed, entries
+
+
+def _kept_lines(claim: Claim) -> list[str]:
+    """The enrolment or certificate numbers a claim lists now, to be read again."""
+    return [
+        selectors.subject_line(s)
+        for s in claim.subjects.filter(live=True).select_related("certificate")
+    ]
 
 
 def claim_create(
@@ -80,7 +88,7 @@ def claim_create(
     if not claim_type.active:
         raise ValidationError({"claim_type": _("This claim type is not open for claims.")})
     period = check_period(claim_type, period)
-    declared, calculation, keys, entries = _figures(
+    declared, calculation, listed, entries = _figures(
         claim_type, agency, period, declared, subjects or []
     )
     with transaction.atomic():
@@ -107,9 +115,9 @@ def claim_create(
                     % {"period": period}
                 }
             ) from None
-        subjects_set(claim, keys)
         if entries is not None:
-            exemptions_store(claim, entries)
+            listed = exemptions_store(claim, entries)
+        subjects_set(claim, listed)
         audit.log(actor, claim, "subsidies.claim.created", after=snapshot(claim))
     return claim
 
@@ -119,7 +127,7 @@ def claim_update(
 ) -> Claim:
     """Change a draft's figures; ``subjects=None`` keeps the current list of subjects."""
     require(permissions.can_edit_claim(actor, claim))
-    declared, calculation, keys, entries = _figures(
+    declared, calculation, listed, entries = _figures(
         claim.claim_type, claim.agency, claim.period, declared, subjects, kept=claim
     )
     with transaction.atomic():
@@ -140,11 +148,9 @@ def claim_update(
             + calculation.problems
         )
         claim.save()
-        if keys is None:
-            keys = list(claim.subjects.filter(live=True).values_list("key", "label"))
-        subjects_set(claim, keys)
         if entries is not None:
-            exemptions_store(claim, entries)
+            listed = exemptions_store(claim, entries)
+        subjects_set(claim, listed)  # None: the list is kept
         audit.log(actor, claim, "subsidies.claim.updated", before=before, after=snapshot(claim))
     return claim
 
@@ -192,13 +198,11 @@ def _submit(claim: Claim, actor: User, now) -> None:
     """Everything is read again at submission: the records may have changed since the draft
     (a trainee's result, a worker who left, insurance that ended)."""
     if selectors.from_training_records(claim.claim_type):
-        _keys, claim.declared = record_subjects(
-            claim.claim_type,
-            claim.agency,
-            list(claim.subjects.filter(live=True).values_list("key", flat=True)),
+        _subjects, claim.declared = record_subjects(
+            claim.claim_type, claim.agency, _kept_lines(claim)
         )
     if insured_months.is_insured_months(claim.claim_type):
-        _keys, claim.declared = insured_months.rows_again(
+        _subjects, claim.declared = insured_months.rows_again(
             claim.claim_type, claim.agency, claim.period, claim.declared
         )
     calculation = compute(claim.claim_type, claim.declared, claim.period)

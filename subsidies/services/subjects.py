@@ -1,5 +1,6 @@
-"""A claim's subjects: who or what it subsidises (workers, enrolments, certificates, other
-entries), read from the listed lines and recorded so the database subsidises each once."""
+"""A claim's subjects: who or what it subsidises (worker-months, enrolments, certificates,
+household services, order numbers), read from the listed lines and recorded as rows that
+point at their records, so the database subsidises each once."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from agencies import selectors as agency_selectors
@@ -15,17 +17,19 @@ from kunqu_jiafu.people.crypto import blind_index
 from kunqu_jiafu.people.idcard import normalize as normalize_id
 from training import selectors as training_selectors
 
-from .. import selectors
+from .. import rules, selectors
 from ..models import Claim, ClaimSubject, ClaimType
 
-# Subject keys are "<agency id>:<entry>" in a column of 80 characters.
+# The longest order number an agency may list (ClaimSubject.order_number).
 SUBJECT_MAX_LENGTH = 60
 
 
-def subject_keys(
+def subjects_listed(
     claim_type: ClaimType, agency: Agency, period: str, lines: list[str]
-) -> list[tuple[str, str]]:
-    """(key, label) for each subsidised subject; a person must be a worker of the agency."""
+) -> list[ClaimSubject]:
+    """The subsidised subjects of a type paid per listed entry (unsaved): a person must be a
+    worker of the agency (subsidised once per claim period), an enrolment or certificate one
+    of its own trainees', an order number is the agency's own."""
     kind = claim_type.parameters.get("subject_kind")
     if isinstance(lines, str):  # a textarea's text rather than a list of lines
         lines = lines.splitlines()
@@ -36,6 +40,16 @@ def subject_keys(
         raise ValidationError(
             {"subjects": _("List who or what this claim subsidises, one per line.")}
         )
+    if kind in (ClaimSubject.Kind.ENROLMENT, ClaimSubject.Kind.CERTIFICATE):
+        certificates = kind == ClaimSubject.Kind.CERTIFICATE
+        tokens = _record_tokens(cleaned, certificates)
+        found = _find_records(agency, tokens, certificates)
+        return [
+            _record_subject(
+                claim_type, found[t], selectors.training_record_label(claim_type, found[t])
+            )
+            for t in tokens
+        ]
     too_long = [value for value in cleaned if len(value) > SUBJECT_MAX_LENGTH]
     if too_long:
         raise ValidationError(
@@ -47,7 +61,12 @@ def subject_keys(
     if len(set(cleaned)) != len(cleaned):
         raise ValidationError({"subjects": _("The list names the same entry twice.")})
     if kind != ClaimSubject.Kind.PERSON:
-        return [(f"{agency.pk}:{value}", value) for value in cleaned]
+        return [
+            ClaimSubject(
+                kind=ClaimSubject.Kind.ORDER, agency=agency, order_number=value, label=value
+            )
+            for value in cleaned
+        ]
     hashes = {blind_index(normalize_id(v)): v for v in cleaned}
     workers = agency_selectors.workers_by_id_hash(agency, hashes)
     missing = [value for digest, value in hashes.items() if digest not in workers]
@@ -58,7 +77,16 @@ def subject_keys(
                 % {"list": "、".join(missing)}
             }
         )
-    return [(f"{workers[d].person_id}@{period}", workers[d].person.name) for d in hashes]
+    first_day, _last = rules.period_dates(period)
+    return [
+        ClaimSubject(
+            kind=ClaimSubject.Kind.PERSON,
+            person=workers[d].person,
+            month=first_day,
+            label=workers[d].person.name,
+        )
+        for d in hashes
+    ]
 
 
 # --- training and certification subsidies: the provider's own records -------------------------
@@ -158,8 +186,8 @@ def _course_figures(tokens: list[str], found: dict, certificates: bool) -> list[
 
 def record_subjects(
     claim_type: ClaimType, agency: Agency, lines: list[str] | str
-) -> tuple[list[tuple[str, str]], dict]:
-    """Training and certification subsidies: (key, label) of each listed enrolment or
+) -> tuple[list[ClaimSubject], dict]:
+    """Training and certification subsidies: the subject (unsaved) of each listed enrolment or
     certificate of the agency's own courses, and the figures the calculator reads (the count
     and, per course, the number listed and the course's standard). A line's first word is its
     enrolment number or certificate number; the rest (name, course) is ignored."""
@@ -167,36 +195,50 @@ def record_subjects(
     tokens = _record_tokens(lines, certificates)
     found = _find_records(agency, tokens, certificates)
     _refuse_ineligible(claim_type, agency, tokens, found, certificates)
-    keys = [(t, selectors.training_record_label(claim_type, found[t])) for t in tokens]
+    subjects = [
+        _record_subject(claim_type, found[t], selectors.training_record_label(claim_type, found[t]))
+        for t in tokens
+    ]
     figures = {"count": str(len(tokens)), "courses": _course_figures(tokens, found, certificates)}
-    return keys, figures
+    return subjects, figures
 
 
-def subjects_set(claim: Claim, keys: list[tuple[str, str]]) -> None:
+def _record_subject(claim_type: ClaimType, enrolment, label: str) -> ClaimSubject:
+    if claim_type.parameters.get("subject_kind") == ClaimSubject.Kind.CERTIFICATE:
+        return ClaimSubject(kind=ClaimSubject.Kind.CERTIFICATE, certificate=enrolment, label=label)
+    return ClaimSubject(kind=ClaimSubject.Kind.ENROLMENT, enrolment=enrolment, label=label)
+
+
+def subjects_set(claim: Claim, subjects: list[ClaimSubject] | None) -> None:
+    """Replace the claim's subjects (``None``: keep them) and check the declared number. A
+    subject another live claim of the type already subsidises is refused by the database and
+    named to the agency."""
     kind = claim.claim_type.parameters.get("subject_kind")
-    claim.subjects.all().delete()
-    if not kind:
+    if subjects is not None:
+        claim.subjects.all().delete()
+    if not kind and not subjects:
         return
+    listed = claim.subjects.filter(live=True).count() if subjects is None else len(subjects)
     count = claim.declared.get("count")
-    if count not in (None, "") and int(Decimal(str(count))) != len(keys):
+    if count not in (None, "") and int(Decimal(str(count))) != listed:
         raise ValidationError(
             {
                 "subjects": _("The list has %(n)s entries but the declared number is %(count)s.")
-                % {"n": len(keys), "count": count}
+                % {"n": listed, "count": count}
             }
         )
+    if subjects is None:
+        return
+    for subject in subjects:
+        subject.claim, subject.claim_type = claim, claim.claim_type
+        subject.label = subject.label[:120]
     try:
         with transaction.atomic():
-            ClaimSubject.objects.bulk_create(
-                ClaimSubject(
-                    claim=claim, claim_type=claim.claim_type, kind=kind, key=key, label=label[:120]
-                )
-                for key, label in keys
-            )
+            ClaimSubject.objects.bulk_create(subjects)
     except IntegrityError:
         taken = set(
             ClaimSubject.objects.filter(
-                claim_type=claim.claim_type, kind=kind, key__in=[k for k, _l in keys], live=True
+                _same_records(subjects), claim_type=claim.claim_type, live=True
             )
             .exclude(claim=claim)
             .values_list("label", flat=True)
@@ -207,3 +249,20 @@ def subjects_set(claim: Claim, keys: list[tuple[str, str]]) -> None:
                 % {"list": "、".join(sorted(taken)) or "—"}
             }
         ) from None
+
+
+def _same_records(subjects: list[ClaimSubject]) -> Q:
+    """Subjects naming any of the same records (what each kind's constraint compares)."""
+    same = Q(pk__in=[])
+    for s in subjects:
+        if s.person_id:
+            same |= Q(person_id=s.person_id, month=s.month)
+        elif s.enrolment_id:
+            same |= Q(enrolment_id=s.enrolment_id)
+        elif s.certificate_id:
+            same |= Q(certificate_id=s.certificate_id)
+        elif s.agency_id:
+            same |= Q(agency_id=s.agency_id, order_number=s.order_number)
+        elif s.fee_exemption_id:
+            same |= Q(fee_exemption_id=s.fee_exemption_id)
+    return same

@@ -87,7 +87,7 @@ def claim_edit(request, agency: Agency, pk: int):
         return redirect("claims:detail", claim.pk)
     claim_type = claim.claim_type
     kind = (claim_type.parameters or {}).get("subject_kind")
-    subjects = list(claim.subjects.filter(live=True))
+    subjects = list(claim.subjects.filter(live=True).select_related("certificate"))
     # Order and certificate numbers are shown again; ID numbers are not (they are shown
     # masked to agencies), so a list of people is kept unless it is entered anew.
     keep = (
@@ -100,7 +100,7 @@ def claim_edit(request, agency: Agency, pk: int):
         initial["subjects"] = (
             "\n".join(s.label for s in subjects)
             if selectors.from_training_records(claim_type)
-            else "\n".join(_subject_lines(subjects))
+            else "\n".join(selectors.subject_line(s) for s in subjects)
         )
     form = ClaimForm(
         posted(request),
@@ -139,8 +139,3 @@ def claim_edit(request, agency: Agency, pk: int):
             "problems": selectors.eligibility_for(agency, claim_type),
         },
     )
-
-
-def _subject_lines(subjects: list[ClaimSubject]) -> list[str]:
-    """Order, enrolment and certificate numbers as entered (the key is "<agency>:<number>")."""
-    return [s.key.split(":", 1)[-1] for s in subjects]

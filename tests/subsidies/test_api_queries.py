@@ -98,7 +98,8 @@ def _claims(agencies: list[Agency], count: int, reviewer, approver) -> None:
             claim=claim,
             claim_type=claim.claim_type,
             kind=ClaimSubject.Kind.ORDER,
-            key=f"bulk:{next(_seq)}",
+            agency=claim.agency,
+            order_number=f"bulk{next(_seq)}",
             label="订单",
             live=False,
         )

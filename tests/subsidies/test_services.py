@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -242,7 +243,10 @@ def test_the_database_refuses_to_subsidise_a_subject_twice(agency_a, org_a):
     subject = claim.subjects.first()
     with pytest.raises(IntegrityError), transaction.atomic():
         ClaimSubject.objects.create(
-            claim=claim, claim_type=claim.claim_type, kind=subject.kind, key=subject.key
+            claim=claim,
+            claim_type=claim.claim_type,
+            kind=subject.kind,
+            fee_exemption=subject.fee_exemption,
         )
 
 
@@ -455,3 +459,41 @@ def test_each_step_writes_exactly_one_audit_entry(agency_a, org_a, reviewer, app
         entries = AuditEntry.objects.for_object(claim)
         assert entries.count() == before + 1
         assert entries.order_by("-id").first().action == code
+
+
+def test_a_subject_names_exactly_the_record_of_its_kind(agency_a, org_a):
+    claim = create(
+        agency_a, org_a, "fee_exemption", period="2026-03", subjects=exemption_lines(org_a)
+    )
+    subject = claim.subjects.first()
+    exemption = subject.fee_exemption
+    subject.delete()
+    person = factories.make_person("李娜")
+    month = dt.date(2026, 3, 1)
+    wrong = [
+        {"kind": "person"},  # a person subject without its person and month
+        {"kind": "order"},  # an order naming nothing
+        {"kind": "order", "person": person, "month": month},  # another kind's record
+        {"kind": "person", "person": person, "month": month, "fee_exemption": exemption},
+    ]
+    for fields in wrong:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            ClaimSubject.objects.create(claim=claim, claim_type=claim.claim_type, **fields)
+    ClaimSubject.objects.create(
+        claim=claim, claim_type=claim.claim_type, kind="order", fee_exemption=exemption
+    )
+    assert claim.subjects.count() == 2
+
+
+def test_a_household_service_of_another_claim_of_the_type_is_named_as_subsidised(
+    agency_a, org_a, agency_b, org_b
+):
+    (first,) = exemption_lines(org_a, 1)
+    create(agency_a, org_a, "fee_exemption", period="2026-03", subjects=[first])
+    (own,) = exemption_lines(org_b, 1)
+    again = "\t".join([*first.split("\t")[:5], own.split("\t")[5]])
+    errors = errors_of(
+        lambda: create(agency_b, org_b, "fee_exemption", period="2026-03", subjects=[again])
+    )
+    assert errors["subjects"][0].startswith("以下各项已在该补贴项目的其他申请中享受补贴：")
+    assert first.split("\t")[0][-4:] in errors["subjects"][0]

@@ -101,8 +101,8 @@ def test_the_amount_is_the_contributions_actually_paid_for_the_listed_worker_mon
         "王芳 2026-07",
         "王芳 2026-08",
     ]
-    # No ID number is kept in the declaration or the subject keys.
-    stored = str(claim.declared) + str(list(claim.subjects.values_list("key", flat=True)))
+    # No ID number is kept in the declaration or the subjects.
+    stored = str(claim.declared) + str(list(claim.subjects.values()))
     assert wang.id_number not in stored and li.id_number not in stored
 
 
@@ -240,7 +240,11 @@ def test_the_database_refuses_the_same_person_month_twice(agency_a, org_a):
     subject = claim.subjects.get()
     with pytest.raises(IntegrityError), transaction.atomic():
         ClaimSubject.objects.create(
-            claim=claim, claim_type=claim.claim_type, kind=subject.kind, key=subject.key
+            claim=claim,
+            claim_type=claim.claim_type,
+            kind=subject.kind,
+            person=subject.person,
+            month=subject.month,
         )
 
 

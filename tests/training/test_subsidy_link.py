@@ -92,7 +92,7 @@ def test_training_claim_sums_each_courses_standard_with_a_trace_line_per_course(
     assert "家政经理人研修班：1 人 × 2,000.00 元 = 2,000.00 元" in trace
     assert "合计 4 人，5,800.00 元" in trace
     subjects = list(claim.subjects.order_by("id"))
-    assert [s.key for s in subjects] == [str(e.pk) for e in listed]
+    assert [s.enrolment for s in subjects] == listed
     assert {s.kind for s in subjects} == {ClaimSubject.Kind.ENROLMENT}
     assert "王芳·家政服务员培训" in subjects[0].label
 
@@ -156,7 +156,7 @@ def test_the_same_enrolment_is_not_claimed_twice_until_the_first_claim_is_reject
 
     again = _claim(agency_a, org_a, "training_subsidy", [str(enrolment.pk)], period="2026-04")
     assert again.eligible_amount == Decimal("1500.00")
-    assert ClaimSubject.objects.filter(key=str(enrolment.pk), live=True).get().claim == again
+    assert ClaimSubject.objects.filter(enrolment=enrolment, live=True).get().claim == again
 
 
 def test_submit_reads_the_records_again_and_refuses_an_enrolment_no_longer_completed(
@@ -201,7 +201,10 @@ def test_certification_claim_pays_the_types_standard_per_certificate(agency_a, o
     claim = _claim(agency_a, org_a, "certification_subsidy", ["JD2026-0001", "JD2026-0002"])
     assert claim.eligible_amount == Decimal("1000.00")
     assert "2 人 × 500.00 元 = 1,000.00 元" in "\n".join(claim.trace)
-    assert set(claim.subjects.values_list("key", flat=True)) == {"JD2026-0001", "JD2026-0002"}
+    assert set(claim.subjects.values_list("certificate__certificate_number", flat=True)) == {
+        "JD2026-0001",
+        "JD2026-0002",
+    }
     assert set(claim.subjects.values_list("kind", flat=True)) == {ClaimSubject.Kind.CERTIFICATE}
 
 
@@ -214,7 +217,7 @@ def test_a_certificate_is_not_claimed_twice_nor_another_providers(agency_a, org_
     assert "JD2026-0001" in twice
     foreign = _refusal(agency_a, org_a, "certification_subsidy", ["JD2026-0900"])
     assert "JD2026-0900" in foreign and "李娜" not in foreign
-    assert ClaimSubject.objects.filter(key="JD2026-0001").count() == 1
+    assert ClaimSubject.objects.filter(certificate__certificate_number="JD2026-0001").count() == 1
 
 
 def test_the_claim_form_offers_the_unclaimed_enrolments_of_the_provider(
@@ -235,7 +238,7 @@ def test_the_claim_form_offers_the_unclaimed_enrolments_of_the_provider(
         {"period": "2026-03", "subjects": f"{ours.pk} 王芳·2026年第一期家政服务员培训"},
     )
     assert response.status_code == 302
-    assert ClaimSubject.objects.get(key=str(ours.pk)).claim.eligible_amount == Decimal("1500.00")
+    assert ClaimSubject.objects.get(enrolment=ours).claim.eligible_amount == Decimal("1500.00")
 
 
 def test_the_provider_cannot_set_a_standard_the_kinds_standard_is_paid(agency_a, org_a):
