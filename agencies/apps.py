@@ -49,15 +49,15 @@ class AgenciesConfig(AppConfig):
 
         from kunqu_jiafu.accounts.roles import is_staff_member
 
-        from . import selectors
+        from . import figures
 
         if not is_staff_member(request.user):
             return []
-        counts = selectors.work_queue_counts()
+        counts = figures.work_queue_counts()
         return [
             {
                 "title": _("Yearly targets"),
-                "targets": selectors.yearly_targets(),
+                "targets": figures.yearly_targets(),
             },
             {
                 "title": _("Waiting for review"),

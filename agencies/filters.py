@@ -22,7 +22,7 @@ from .models import (
     Street,
     Worker,
 )
-from .serializers import STATUS_COLOURS
+from .serializers.common import STATUS_COLOURS
 
 
 class AgencyFilter(django_filters.FilterSet):

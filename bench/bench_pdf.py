@@ -45,6 +45,7 @@ from django.template import engines  # noqa: E402
 from django.template.loader import render_to_string  # noqa: E402
 from django.utils import translation  # noqa: E402
 
+from kunqu_jiafu.documents import fonts as notice_fonts  # noqa: E402
 from kunqu_jiafu.documents import pdf  # noqa: E402
 
 TEMPLATE = "documents/sample_notice.html"
@@ -133,8 +134,8 @@ def cjk_html() -> str:
         return render_to_string(TEMPLATE, {"issuer": pdf.ISSUING_AUTHORITY, **CJK})
 
 
-LATIN_FACES = (pdf.FontFace("KJ Latin", LATIN_FONT),)
-FULL_FACES = (pdf.FontFace(pdf.CJK_FAMILY, pdf.source_font_path()),)
+LATIN_FACES = (notice_fonts.FontFace("KJ Latin", LATIN_FONT),)
+FULL_FACES = (notice_fonts.FontFace(notice_fonts.CJK_FAMILY, notice_fonts.source_font_path()),)
 
 
 def latin() -> bytes:
@@ -162,10 +163,10 @@ def rare_html() -> str:
 
 
 UNCUT_RARE_FACES = (
-    *pdf.notice_font_faces()[:2],
+    *notice_fonts.notice_font_faces()[:2],
     *(
-        pdf.FontFace(f, p)
-        for f, p in zip(pdf.CJK_RARE_FAMILIES, pdf.rare_font_paths(), strict=True)
+        notice_fonts.FontFace(f, p)
+        for f, p in zip(notice_fonts.CJK_RARE_FAMILIES, notice_fonts.rare_font_paths(), strict=True)
     ),
 )
 
@@ -208,7 +209,9 @@ KEPT = {
 VARIANTS = {
     **KEPT,
     "Latin (DejaVu Sans), fonts reloaded": reloaded(latin_html, LATIN_FACES),
-    "CJK (GB2312 subset, render_pdf), fonts reloaded": reloaded(cjk_html, pdf.notice_font_faces()),
+    "CJK (GB2312 subset, render_pdf), fonts reloaded": reloaded(
+        cjk_html, notice_fonts.notice_font_faces()
+    ),
     "CJK (full WenQuanYi Micro Hei), fonts reloaded": reloaded(cjk_html, FULL_FACES),
 }
 
@@ -235,7 +238,7 @@ def main() -> None:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    pdf.ensure_pdf_ready()  # the HarfBuzz check and, if needed, building the subset font
+    notice_fonts.ensure_pdf_ready()  # the HarfBuzz check and, if needed, building the subset font
     print(f"set-up (checks, subset font): {time.perf_counter() - started:.2f} s")
 
     sizes, fonts = {}, {}

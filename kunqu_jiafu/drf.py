@@ -205,7 +205,8 @@ def document_errors(result, generator, request, public):
             body = operation.get("requestBody", {}).get("content", {})
             if body and "application/json" not in body:
                 wanted.add("415")  # a JSON body where the operation takes files
-            for code in wanted - set(responses):
+            # Sorted: a set's order changes with PYTHONHASHSEED, and the schema must not.
+            for code in sorted(wanted - set(responses)):
                 responses[code] = {"description": str(ERROR_DESCRIPTIONS[code])}
             for code, response in responses.items():
                 if not code.startswith("4") or response.get("content"):

@@ -49,7 +49,7 @@ class VouchersConfig(AppConfig):
         from kunqu_jiafu.accounts.roles import is_staff_member
 
         from . import selectors
-        from .admin.batch import progress_context
+        from .admin.progress import progress_context
 
         if not is_staff_member(request.user):
             return []

@@ -319,11 +319,8 @@ def _percent(part, whole) -> float:
     return round(float(part) * 100 / float(whole), 1) if whole else 0.0
 
 
-def progress_xlsx(batch: VoucherBatch) -> bytes:
-    """Sheets: overall figures against the batch's count and value, by target group, by street."""
-    figures = selectors.progress(batch)
-    book = Workbook()
-    overall = book.active
+def _progress_overall_sheet(overall, figures: dict) -> None:
+    """The first sheet: the batch's figures against its count and value, then its applications."""
     overall.title = _("Overall")
     overall["A1"] = _("%(batch)s: progress on %(date)s") % {
         "batch": figures["batch"],
@@ -373,6 +370,9 @@ def progress_xlsx(batch: VoucherBatch) -> bytes:
         overall.cell(row=row, column=2, value=n)
     _autosize(overall, {1: 34, 2: 12, 3: 16, 4: 12, 5: 12})
 
+
+def _progress_breakdown_sheet(sheet, first_header: str, items: list[dict]) -> None:
+    """One row per target group or street, a bold SUM row under them, the header wrapped."""
     group_headers = [
         _("Applications"),
         _("Issued"),
@@ -382,46 +382,51 @@ def progress_xlsx(batch: VoucherBatch) -> bytes:
         _("Reimbursed"),
         _("Reimbursed amount (yuan)"),
     ]
+    for column, header in enumerate([first_header, *group_headers], start=1):
+        style_header_cell(sheet.cell(row=1, column=column, value=header), required=False)
+    row = 1
+    for row, item in enumerate(items, start=2):
+        values = [
+            item["name"],
+            item["applications"],
+            item["issued"],
+            item["issued_amount"],
+            item["redeemed"],
+            item["verified"],
+            item["reimbursed"],
+            item["reimbursed_amount"],
+        ]
+        for column, value in enumerate(values, start=1):
+            # set_cell keeps a name typed as "=…" text; only the totals below are formulas.
+            cell = set_cell(sheet, row, column, value)
+            if column in (4, 8):
+                cell.number_format = MONEY_FORMAT
+    if items:
+        total_row = row + 1
+        sheet.cell(row=total_row, column=1, value=_("Total")).font = Font(bold=True)
+        for column in range(2, 9):
+            letter = get_column_letter(column)
+            cell = sheet.cell(row=total_row, column=column, value=f"=SUM({letter}2:{letter}{row})")
+            cell.font = Font(bold=True)
+            if column in (4, 8):
+                cell.number_format = MONEY_FORMAT
+    sheet.freeze_panes = "B2"
+    _autosize(sheet, {1: 20, 2: 10, 3: 10, 4: 16, 5: 10, 6: 10, 7: 10, 8: 18})
+    for cells in sheet.iter_rows(min_row=1, max_row=1):
+        for cell in cells:
+            cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+
+
+def progress_xlsx(batch: VoucherBatch) -> bytes:
+    """Sheets: overall figures against the batch's count and value, by target group, by street."""
+    figures = selectors.progress(batch)
+    book = Workbook()
+    _progress_overall_sheet(book.active, figures)
     for title, first_header, key in (
         (_("By target group"), _("Target group"), "by_group"),
         (_("By street"), _("Street or town"), "by_street"),
     ):
-        sheet = book.create_sheet(title[:31])
-        for column, header in enumerate([first_header, *group_headers], start=1):
-            style_header_cell(sheet.cell(row=1, column=column, value=header), required=False)
-        row = 1
-        for row, item in enumerate(figures[key], start=2):
-            values = [
-                item["name"],
-                item["applications"],
-                item["issued"],
-                item["issued_amount"],
-                item["redeemed"],
-                item["verified"],
-                item["reimbursed"],
-                item["reimbursed_amount"],
-            ]
-            for column, value in enumerate(values, start=1):
-                # set_cell keeps a name typed as "=…" text; only the totals below are formulas.
-                cell = set_cell(sheet, row, column, value)
-                if column in (4, 8):
-                    cell.number_format = MONEY_FORMAT
-        if figures[key]:
-            total_row = row + 1
-            sheet.cell(row=total_row, column=1, value=_("Total")).font = Font(bold=True)
-            for column in range(2, 9):
-                letter = get_column_letter(column)
-                cell = sheet.cell(
-                    row=total_row, column=column, value=f"=SUM({letter}2:{letter}{row})"
-                )
-                cell.font = Font(bold=True)
-                if column in (4, 8):
-                    cell.number_format = MONEY_FORMAT
-        sheet.freeze_panes = "B2"
-        _autosize(sheet, {1: 20, 2: 10, 3: 10, 4: 16, 5: 10, 6: 10, 7: 10, 8: 18})
-        for cells in sheet.iter_rows(min_row=1, max_row=1):
-            for cell in cells:
-                cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        _progress_breakdown_sheet(book.create_sheet(title[:31]), first_header, figures[key])
     return _xlsx_bytes(book)
 
 

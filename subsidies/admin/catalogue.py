@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from kunqu_jiafu.accounts.roles import APPROVER, REVIEWER, has_role, is_agency_user
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
 from kunqu_jiafu.web.admin_kit.common import ServiceSaveMixin, badge
+from kunqu_jiafu.web.formats import figure
 
 from .. import selectors, services
 from ..models import AwardPolicy, ClaimType, Notice, ParameterFlag, SpecialFund
-from .claim import figure, fund_rows
+from .figures import fund_rows
 from .forms import (
     CALCULATOR_LABELS,
     AwardPolicyForm,

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from agencies import rules, selectors
+from agencies import figures, rules, selectors
 from agencies.models import Agency, AgencyPolicy, EmployeeSystemFiling, Recognition, Worker
 from kunqu_jiafu.accounts.roles import AGENCY_USER
 from tests import factories
@@ -236,7 +236,7 @@ def test_yearly_targets_count_registrations_and_stations_of_the_year(db):
         year=year,
         granted_on=dt.date(year, 4, 1),
     )
-    agencies_target, stations_target, centres, brands = selectors.yearly_targets(year)
+    agencies_target, stations_target, centres, brands = figures.yearly_targets(year)
     assert (agencies_target.actual, agencies_target.minimum, agencies_target.maximum) == (2, 5, 10)
     assert agencies_target.percent == 40
     assert not agencies_target.reached
@@ -249,7 +249,7 @@ def test_yearly_targets_count_registrations_and_stations_of_the_year(db):
     Recognition.objects.create(
         agency=station, kind_id="city_brand", year=year, granted_on=dt.date(year, 5, 1)
     )
-    assert selectors.yearly_targets(year)[3].actual == 1
+    assert figures.yearly_targets(year)[3].actual == 1
 
 
 def test_live_filing_ignores_refused_ones(org_a):

@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from fontTools.ttLib import TTFont
 
+from kunqu_jiafu.documents import fonts as notice_fonts
 from kunqu_jiafu.documents import pdf
 
 AGENCY = "包头市昆区安心家政服务有限公司"
@@ -70,7 +71,7 @@ def pdf_fonts(data: bytes, tmp_path: Path) -> list[dict]:
 @pytest.fixture
 def fresh_pdf_state(monkeypatch):
     """Forget that this process already checked the system, so the checks run again."""
-    monkeypatch.setattr(pdf, "_ready", False)
+    monkeypatch.setattr(notice_fonts, "_ready", False)
 
 
 def test_notice_pdf_text_contains_the_chinese_words_and_the_amount_in_capitals(tmp_path):
@@ -115,8 +116,8 @@ def test_a_name_outside_gb2312_uses_the_full_font_instead_of_a_box(tmp_path):
 
 
 def test_subset_font_covers_what_notices_print_and_nothing_beyond_gb2312():
-    pdf.ensure_pdf_ready()
-    cmap = TTFont(pdf.subset_font_path(), lazy=True).getBestCmap()
+    notice_fonts.ensure_pdf_ready()
+    cmap = TTFont(notice_fonts.subset_font_path(), lazy=True).getBestCmap()
     needed = (
         "〔〕【】《》“”、。，：；（）０１２３４５６７８９零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整〇"
     )
@@ -124,11 +125,11 @@ def test_subset_font_covers_what_notices_print_and_nothing_beyond_gb2312():
     assert [c for c in needed if ord(c) not in cmap] == []
     assert ord("赟") not in cmap
     assert 7000 < len(cmap) < 8000
-    assert pdf.subset_font_path().stat().st_size < 2 * 1024 * 1024
+    assert notice_fonts.subset_font_path().stat().st_size < 2 * 1024 * 1024
 
 
 def test_missing_harfbuzz_subset_library_fails_loudly(monkeypatch, fresh_pdf_state):
-    monkeypatch.setattr(pdf.ctypes.util, "find_library", lambda name: None)
+    monkeypatch.setattr(notice_fonts.ctypes.util, "find_library", lambda name: None)
 
     with pytest.raises(ImproperlyConfigured) as error:
         pdf.render_pdf("documents/sample_notice.html", sample_context())
@@ -182,7 +183,7 @@ def test_two_workers_starting_together_build_the_font_once(settings, tmp_path):
 
     def build() -> None:
         barrier.wait(timeout=10)
-        results.append(pdf.build_subset_font())
+        results.append(notice_fonts.build_subset_font())
 
     threads = [threading.Thread(target=build) for _ in range(2)]
     for thread in threads:
@@ -195,7 +196,7 @@ def test_two_workers_starting_together_build_the_font_once(settings, tmp_path):
 
 
 def test_pdfs_never_fetch_from_the_network_or_outside_the_allowed_folders():
-    fetcher = pdf._url_fetcher(pdf.notice_font_faces())
+    fetcher = pdf._url_fetcher(notice_fonts.notice_font_faces())
     for url in (
         "http://127.0.0.1:9/seal.png",
         "https://cdn.example.com/x.css",
@@ -203,7 +204,7 @@ def test_pdfs_never_fetch_from_the_network_or_outside_the_allowed_folders():
     ):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
-    response = fetcher.fetch(pdf.subset_font_path().resolve().as_uri())
+    response = fetcher.fetch(notice_fonts.subset_font_path().resolve().as_uri())
     assert response.read(4) in (b"\x00\x01\x00\x00", b"true")
     response.close()
 

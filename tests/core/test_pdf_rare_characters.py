@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from kunqu_jiafu.documents import fonts as notice_fonts
 from kunqu_jiafu.documents import pdf
 from tests.core.test_pdf import pdf_fonts, pdf_text, sample_context
 
@@ -20,8 +21,8 @@ def test_the_two_characters_are_extension_a_and_b_and_outside_the_text_fonts():
 
     assert 0x3400 <= ord(EXT_A) <= 0x4DBF
     assert 0x20000 <= ord(EXT_B) <= 0x2A6DF
-    pdf.ensure_pdf_ready()
-    for path in (pdf.subset_font_path(), pdf.source_font_path()):
+    notice_fonts.ensure_pdf_ready()
+    for path in (notice_fonts.subset_font_path(), notice_fonts.source_font_path()):
         cmap = TTFont(str(path), fontNumber=0, lazy=True).getBestCmap()
         assert ord(EXT_A) not in cmap and ord(EXT_B) not in cmap
 
@@ -58,9 +59,9 @@ def test_the_rare_character_fonts_are_hanamin_cut_to_extension_a_and_b():
     re-subsets the whole fallback file for every PDF that uses it: 5 MB instead of 22."""
     from fontTools.ttLib import TTFont
 
-    pdf.ensure_pdf_ready()
-    ext_a, ext_b = pdf.rare_subset_paths()
-    assert [f.path for f in pdf.notice_font_faces()[2:]] == [ext_a, ext_b]
+    notice_fonts.ensure_pdf_ready()
+    ext_a, ext_b = notice_fonts.rare_subset_paths()
+    assert [f.path for f in notice_fonts.notice_font_faces()[2:]] == [ext_a, ext_b]
     a = TTFont(str(ext_a), lazy=True).getBestCmap()
     b = TTFont(str(ext_b), lazy=True).getBestCmap()
     in_blocks = lambda c: 0x3400 <= c <= 0x4DBF or 0x20000 <= c <= 0x2A6DF  # noqa: E731
@@ -68,7 +69,7 @@ def test_the_rare_character_fonts_are_hanamin_cut_to_extension_a_and_b():
     assert ord(EXT_A) in a and ord(EXT_B) in a  # the common rare names need the small file
     assert ord(EXT_A) not in b and 0x2A6D6 in b and 0x2A6D6 not in a  # B: the rest of Ext B
     assert sum(0x3400 <= c <= 0x4DBF for c in a) > 6500  # Extension A whole
-    originals = [path.stat().st_size for path in pdf.rare_font_paths()]
+    originals = [path.stat().st_size for path in notice_fonts.rare_font_paths()]
     assert ext_a.stat().st_size < originals[0] / 3
     assert ext_b.stat().st_size < originals[1]
 
@@ -86,7 +87,7 @@ def test_a_character_only_in_hanamin_b_prints_from_the_extension_b_font(tmp_path
 def test_missing_rare_character_fonts_fail_loudly_naming_the_package(
     settings, tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(pdf, "_ready", False)
+    monkeypatch.setattr(notice_fonts, "_ready", False)
     settings.PDF_CJK_RARE_FONTS = [str(tmp_path / "HanaMinA.ttf"), str(tmp_path / "HanaMinB.ttf")]
 
     with pytest.raises(ImproperlyConfigured) as error:

@@ -1,6 +1,6 @@
 """Vouchers in the admin: the register, the household's agency, voiding, follow-up calls,
-verification and the printable voucher; home services and follow-up calls as read-only
-records."""
+verification and the printable voucher. Home services and follow-up calls as read-only records
+are in records.py; the search by voucher code in search.py."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
-from kunqu_jiafu.people.admin import ViewerMixin, search_by_id_number
+from kunqu_jiafu.people.admin import ViewerMixin
 from kunqu_jiafu.web.admin_kit.common import (
     READ_ONLY_BUTTONS,
     ExportXlsxMixin,
@@ -26,15 +26,14 @@ from kunqu_jiafu.web.admin_kit.common import (
     status_badge,
 )
 
-from .. import codes, selectors
-from ..models import FollowUp, Service, Voucher
+from .. import selectors
+from ..models import FollowUp, Voucher
 from ..services.choice import voucher_choose_agency
 from ..services.issue import voucher_void
 from ..services.verification import followup_record, voucher_verify
 from ..workflow import VOUCHER_TRANSITIONS
 from .common import (
     VOUCHER_TONES,
-    OfficialsReadOnlyMixin,
     VoucherActionsMixin,
     clip,
     figure,
@@ -43,43 +42,9 @@ from .common import (
     person_label,
 )
 from .exports import VoucherExport
-from .filters import HasFollowUpFilter, SatisfactionFilter
+from .filters import HasFollowUpFilter
 from .forms import ActionReasonForm, ChooseAgencyForm, FollowUpForm, VerifyFailForm, VerifyPassForm
-
-
-def search_by_code(queryset, term: str, lookup: str = "code"):
-    """Vouchers whose code contains the typed part (spaces, dashes, full width and lower case
-    ignored), or None when the term cannot be part of a code."""
-    code = codes.normalize(term)
-    if len(code) < 4 or any(ch not in codes.ALPHABET for ch in code):
-        return None
-    if len(code) == codes.LENGTH:
-        return queryset.filter(**{lookup: code})
-    return queryset.filter(**{f"{lookup}__contains": code})
-
-
-class SearchByCodeMixin:
-    code_lookup = "code"
-    id_lookup = "person__id_hash"
-
-    def get_search_results(self, request, queryset, search_term):
-        found = search_by_id_number(request, queryset, search_term, self.id_lookup)
-        if found is not None:
-            return found, False
-        by_name, duplicates = super().get_search_results(request, queryset, search_term)
-        by_code = search_by_code(queryset, search_term, self.code_lookup)
-        if by_code is None:
-            return by_name, duplicates
-        return by_name | by_code, duplicates
-
-    def get_changelist_instance(self, request):
-        changelist = super().get_changelist_instance(request)
-        changelist.search_help_text = (
-            gettext("Search by voucher code, name, or a full 18-character ID number.")
-            if ViewerMixin.full_ids(request.user)
-            else gettext("Search by voucher code or name.")
-        )
-        return changelist
+from .search import SearchByCodeMixin
 
 
 def _last_followup(field: str):
@@ -439,139 +404,3 @@ class VoucherAdmin(
     @admin.display(description=_("voided at"))
     def voided_at_display(self, obj):
         return local_time(obj.voided_at)
-
-
-# --- records: home services and follow-up calls --------------------------------------------------
-
-
-class RecordAdmin(OfficialsReadOnlyMixin, admin.ModelAdmin):
-    """A read-only record: written by the agencies' redemption and the follow-up action."""
-
-    list_per_page = 50
-    empty_value_display = "—"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("voucher code"), ordering="voucher__code")
-    def voucher_link(self, obj):
-        return format_html(
-            '<a class="vc-code" href="{}">{}</a>',
-            reverse("admin:vouchers_voucher_change", args=[obj.voucher_id]),
-            obj.voucher.display_code,
-        )
-
-    @admin.display(description=_("holder"), ordering="voucher__person__name")
-    def holder_name(self, obj):
-        return obj.voucher.person.name
-
-
-@admin.register(Service)
-class ServiceAdmin(SearchByCodeMixin, RecordAdmin):
-    code_lookup = "voucher__code"
-    id_lookup = "voucher__person__id_hash"
-    list_display = (
-        "voucher_link",
-        "holder_name",
-        "agency_name",
-        "service_date_display",
-        "kind",
-        "worker_name",
-        "hours",
-        "redeemed_at_display",
-        "redeemed_by",
-    )
-    list_filter = (("agency", admin.RelatedOnlyFieldListFilter), "kind")
-    search_fields = ("voucher__person__name", "worker__person__name")
-    date_hierarchy = "service_date"
-    fields = (
-        "voucher_link",
-        "holder_name",
-        "agency_name",
-        "service_date",
-        "kind",
-        "worker_name",
-        "hours",
-        "note",
-        "redeemed_at_display",
-        "redeemed_by",
-    )
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return Service.objects.select_related(
-            "voucher__person", "agency", "kind", "worker__person", "redeemed_by"
-        )
-
-    def get_changelist_instance(self, request):
-        changelist = super().get_changelist_instance(request)
-        changelist.search_help_text = gettext("Search by voucher code, holder or worker name.")
-        return changelist
-
-    @admin.display(description=_("agency"), ordering="agency__name")
-    def agency_name(self, obj):
-        return clip(obj.agency.name)
-
-    @admin.display(description=_("service date"), ordering="service_date")
-    def service_date_display(self, obj):
-        return short_date(obj.service_date)
-
-    @admin.display(description=_("worker"), ordering="worker__person__name")
-    def worker_name(self, obj):
-        return obj.worker.person.name
-
-    @admin.display(description=_("redeemed at"), ordering="redeemed_at")
-    def redeemed_at_display(self, obj):
-        return local_time(obj.redeemed_at)
-
-
-@admin.register(FollowUp)
-class FollowUpAdmin(SearchByCodeMixin, RecordAdmin):
-    code_lookup = "voucher__code"
-    id_lookup = "voucher__person__id_hash"
-    list_display = (
-        "voucher_link",
-        "holder_name",
-        "agency_name",
-        "called_on_display",
-        "reached",
-        "satisfaction",
-        "remarks_display",
-        "recorded_by",
-    )
-    list_filter = ("reached", SatisfactionFilter)
-    search_fields = ("voucher__person__name",)
-    date_hierarchy = "called_on"
-    fields = (
-        "voucher_link",
-        "holder_name",
-        "agency_name",
-        "called_on",
-        "reached",
-        "satisfaction",
-        "remarks",
-        "recorded_by",
-        "created_at",
-    )
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return FollowUp.objects.select_related("voucher__person", "voucher__agency", "recorded_by")
-
-    @admin.display(description=_("agency"), ordering="voucher__agency__name")
-    def agency_name(self, obj):
-        return clip(obj.voucher.agency.name) if obj.voucher.agency_id else "—"
-
-    @admin.display(description=_("called on"), ordering="called_on")
-    def called_on_display(self, obj):
-        return short_date(obj.called_on)
-
-    @admin.display(description=_("remarks"))
-    def remarks_display(self, obj):
-        return clip(obj.remarks) if obj.remarks else "—"

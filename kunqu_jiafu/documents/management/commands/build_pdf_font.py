@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from kunqu_jiafu.documents import pdf
+from kunqu_jiafu.documents import fonts
 
 
 class Command(BaseCommand):
@@ -34,13 +34,13 @@ class Command(BaseCommand):
     def handle(self, *args, force=False, **options):
         started = time.perf_counter()
         try:
-            if not pdf.harfbuzz_subset_available():
-                pdf.ensure_pdf_ready()  # raises the bilingual message naming the package
-            built = pdf.build_subset_font(force=force)
-            self._report([pdf.subset_font_path()], built, started)
+            if not fonts.harfbuzz_subset_available():
+                fonts.ensure_pdf_ready()  # raises the bilingual message naming the package
+            built = fonts.build_subset_font(force=force)
+            self._report([fonts.subset_font_path()], built, started)
             started = time.perf_counter()
-            built = pdf.build_rare_fonts(force=force)
-            self._report(pdf.rare_subset_paths(), built, started)
+            built = fonts.build_rare_fonts(force=force)
+            self._report(fonts.rare_subset_paths(), built, started)
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
 
