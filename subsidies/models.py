@@ -394,6 +394,7 @@ PARAMETER_LABELS = {
     "cap": _("upper limit"),
     "rate": _("rate"),
     "max_annual_rate": _("highest loan rate accepted (above it a typo is assumed)"),
+    "per_household_per_year": _("most exemptions per household and year"),
     "max_monthly_contribution": _(
         "highest employer contribution per worker and month accepted (above it a typo is assumed)"
     ),

@@ -31,6 +31,23 @@ def _percent(rate: Decimal | None) -> str:
     return f"{value:f}%"
 
 
+def flag_value(claim_type: ClaimType, flag) -> str:
+    """A figure waiting for the bureau, as the catalogue prints it: yuan, a percentage or a
+    plain number (never the stored 0.24 for a 24% rate)."""
+    value = flag.current_value
+    if value in (None, ""):
+        return "—"
+    kind = rules.PARAMETERS.get(claim_type.calculator, {}).get(flag.name, ("text", False))[0]
+    try:
+        if kind == "money":
+            return _yuan(value)
+        if kind == "rate":
+            return _percent(Decimal(str(value)))
+    except (ArithmeticError, ValueError):  # a hand-edited parameter that is not a number
+        pass
+    return str(value)
+
+
 def _param(params: dict, name: str) -> Decimal | None:
     raw = params.get(name)
     return None if raw in (None, "") else Decimal(str(raw))
@@ -246,7 +263,11 @@ def catalogue(request, agency: Agency):
                     "problems": rules.eligibility_problems(claim_type.eligibility, facts),
                     "period": period,
                     "existing": live.get((claim_type.pk, period)),
-                    "flags": flags.get(claim_type.pk, []),
+                    "flags": [
+                        {"label": f.label, "value": flag_value(claim_type, f)}
+                        for f in flags.get(claim_type.pk, [])
+                        if not f.confirmed
+                    ],
                     "course_kinds": (
                         course_kinds
                         if selectors.from_training_records(claim_type)
