@@ -441,7 +441,8 @@ class ParameterFlag(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.claim_type.name}·{self.name}"
+        # Messages and the audit log name the figure as the catalogue does, not by its code.
+        return f"{self.claim_type.name}·{self.label}"
 
     def natural_key(self) -> tuple[str, int, str]:
         return (*self.claim_type.natural_key(), self.name)

@@ -64,3 +64,33 @@ def test_the_platform_name_fits_on_one_line_of_a_phone():
     phone = css.split("The platform's name on one line on a 390-pixel phone.", 1)[1]
     size = int(re.search(r"\.hero h1 \{ font-size: (\d+)px", phone).group(1))
     assert 13 * size <= 358 - 2 * 14
+
+
+# --- no "---------" for a choice not yet made: Django's default empty choice read as a fault
+
+
+def _select(page: str, name: str) -> str:
+    return page.split(f'<select name="{name}"', 1)[1].split("</select>", 1)[0]
+
+
+def test_the_public_training_sign_up_asks_to_choose_a_street(client):
+    page = client.get("/training/signup/").content.decode()
+
+    street = _select(page, "street")
+    assert '<option value="" selected>请选择街镇</option>' in street
+    assert "---------" not in page
+
+
+def test_the_course_form_names_its_empty_choices(client_for, agency_a):
+    page = client_for(agency_a).get("/portal/training/new/").content.decode()
+
+    assert "请选择培训类别" in _select(page, "kind")
+    assert "在本机构上课（不另选街镇）" in _select(page, "street")
+    assert "---------" not in page
+
+
+def test_the_voucher_redeem_form_asks_to_choose_the_service_kind(client_for, agency_a):
+    page = client_for(agency_a).get("/portal/vouchers/redeem/").content.decode()
+
+    assert "请选择服务类型" in _select(page, "kind")
+    assert "---------" not in page

@@ -65,3 +65,22 @@ def test_the_payment_facts_of_a_paid_claim_sit_in_one_column(
     assert "BOC-2026-0001" in facts
     css = (settings.BASE_DIR / "static" / "css" / "portal.css").read_text(encoding="utf-8")
     assert ".details.single { grid-template-columns: 1fr; }" in css
+
+
+def test_a_confirmed_figure_is_named_in_chinese_in_the_message_and_the_admin(client, approver):
+    from subsidies.models import ParameterFlag
+
+    from .core_builders import claim_type
+
+    flag = ParameterFlag.objects.get(claim_type=claim_type("health_check"), name="unit_amount")
+    client.force_login(approver)
+    response = client.post(
+        "/admin/subsidies/parameterflag/",
+        {"action": "confirm_values", "_selected_action": [flag.pk]},
+        follow=True,
+    )
+    page = response.content.decode()
+
+    assert "健康体检费用补贴·每人标准" in page  # the message, not 健康体检费用补贴·unit_amount
+    assert "每人标准 = 200.00：已由" in page  # who confirmed, by the figure's name
+    assert "·unit_amount" not in page
