@@ -15,7 +15,7 @@ from training import selectors as training_selectors
 
 from .. import rules, selectors
 from ..forms import SUBJECT_LABELS
-from ..models import Claim, ClaimSubject, ClaimType
+from ..models import Claim, ClaimSubject, ClaimType, ExemptionServiceKind
 
 
 def _yuan(value) -> str:
@@ -198,6 +198,11 @@ def needs(claim_type: ClaimType) -> dict:
             "figures": [_("None: the exempted household services you list below")],
             "attachments": [label for _code, label in claim_type.required_attachments],
             "subjects": _("Exempted household services"),
+            # The form asks for "the service as the bureau lists it": the list, beside the form.
+            # Left lazy: only the form's sidebar reads it, the catalogue makes no query for it.
+            "service_kinds": ExemptionServiceKind.objects.filter(active=True).values_list(
+                "name", flat=True
+            ),
         }
     return {
         "figures": figures

@@ -84,3 +84,18 @@ def test_a_confirmed_figure_is_named_in_chinese_in_the_message_and_the_admin(cli
     assert "健康体检费用补贴·每人标准" in page  # the message, not 健康体检费用补贴·unit_amount
     assert "每人标准 = 200.00：已由" in page  # who confirmed, by the figure's name
     assert "·unit_amount" not in page
+
+
+def test_the_exemption_form_lists_the_services_the_bureau_covers(client, agency_a):
+    # The service column is to be written "as the bureau lists it": the list is beside the form.
+    from subsidies.models import ExemptionServiceKind
+
+    from .core_builders import claim_type
+
+    client.force_login(agency_a)
+    kind = claim_type("fee_exemption")
+    page = client.get(f"/portal/claims/new/?type={kind.pk}").content.decode()
+
+    listed = page.split('data-testid="exemption-service-kinds"', 1)[1].split("</ul>", 1)[0]
+    covered = list(ExemptionServiceKind.objects.filter(active=True).values_list("name", flat=True))
+    assert covered and all(f"<li>{name}</li>" in listed for name in covered)
