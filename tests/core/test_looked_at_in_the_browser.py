@@ -94,3 +94,26 @@ def test_the_voucher_redeem_form_asks_to_choose_the_service_kind(client_for, age
 
     assert "请选择服务类型" in _select(page, "kind")
     assert "---------" not in page
+
+
+# --- numbers with their units on the admin dashboard and the fund bars
+
+
+def test_the_dashboard_gives_the_fund_figures_in_yuan_and_the_training_target_grouped(
+    client, approver
+):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from subsidies.models import SpecialFund
+    from training.models import TrainingTarget
+
+    year = timezone.localdate().year
+    SpecialFund.objects.create(year=year, amount=Decimal("2000000"))
+    TrainingTarget.objects.update_or_create(year=year, defaults={"people": 2000})
+    client.force_login(approver)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get("/admin/").content.decode()))
+
+    assert "预算金额 2,000,000.00 元 · 累计核定 0.00 元" in text
+    assert "/ 2,000" in text
