@@ -514,6 +514,7 @@ PARAMETER_LABELS = {
     "cap": _("upper limit"),
     "rate": _("rate"),
     "max_annual_rate": _("highest loan rate accepted (above it a typo is assumed)"),
+    "per_household_per_year": _("most exemptions per household and year"),
     "max_monthly_contribution": _(
         "highest employer contribution per worker and month accepted (above it a typo is assumed)"
     ),
@@ -560,7 +561,8 @@ class ParameterFlag(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.claim_type.name}·{self.name}"
+        # Messages and the audit log name the figure as the catalogue does, not by its code.
+        return f"{self.claim_type.name}·{self.label}"
 
     def natural_key(self) -> tuple[str, int, str]:
         return (*self.claim_type.natural_key(), self.name)

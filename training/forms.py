@@ -36,9 +36,11 @@ class CourseForm(forms.ModelForm):
         # The admin shows a read-only form (no fields) to officials.
         if "kind" in self.fields:
             self.fields["kind"].queryset = CourseKind.objects.filter(active=True)
+            self.fields["kind"].empty_label = _("Choose the kind of training")
         if "street" in self.fields:
             self.fields["street"].queryset = agency_selectors.street_choices()
             self.fields["street"].help_text = _("Where the classes are held, if not at the agency.")
+            self.fields["street"].empty_label = _("At the agency (no other street)")
         if not self.instance.pk:
             self.fields.pop("status", None)
             self.initial.setdefault("policy_year", timezone.localdate().year)
@@ -102,7 +104,9 @@ class PublicSignupForm(forms.Form):
     )
     phone = forms.CharField(label=_("Mobile phone"), max_length=20, widget=PHONE_WIDGET)
     street = forms.ModelChoiceField(
-        label=_("Street or town where you live"), queryset=Street.objects.none()
+        label=_("Street or town where you live"),
+        queryset=Street.objects.none(),
+        empty_label=_("Choose the street or town"),
     )
     kinds = forms.ModelMultipleChoiceField(
         label=_("Training you would like"),

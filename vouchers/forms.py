@@ -251,7 +251,11 @@ class RedeemForm(forms.Form):
         help_text=_("11 characters as printed on the voucher; dashes and spaces do not matter."),
     )
     service_date = forms.DateField(label=_("Service date"), widget=DateInput())
-    kind = forms.ModelChoiceField(label=_("Service kind"), queryset=BusinessFormat.objects.none())
+    kind = forms.ModelChoiceField(
+        label=_("Service kind"),
+        queryset=BusinessFormat.objects.none(),
+        empty_label=_("Choose the service kind"),
+    )
     worker = WorkerChoiceField(
         label=_("Worker"),
         queryset=Worker.objects.none(),

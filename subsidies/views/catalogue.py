@@ -15,7 +15,7 @@ from training import selectors as training_selectors
 
 from .. import rules, selectors
 from ..forms import SUBJECT_LABELS
-from ..models import Claim, ClaimSubject, ClaimType
+from ..models import Claim, ClaimSubject, ClaimType, ExemptionServiceKind
 
 
 def _yuan(value) -> str:
@@ -29,6 +29,23 @@ def _percent(rate: Decimal | None) -> str:
     """0.055 → "5.5%"; 1 → "100%" (no trailing zeros on a published rate)."""
     value = (Decimal(rate if rate is not None else 1) * 100).normalize()
     return f"{value:f}%"
+
+
+def flag_value(claim_type: ClaimType, flag) -> str:
+    """A figure waiting for the bureau, as the catalogue prints it: yuan, a percentage or a
+    plain number (never the stored 0.24 for a 24% rate)."""
+    value = flag.current_value
+    if value in (None, ""):
+        return "—"
+    kind = rules.PARAMETERS.get(claim_type.calculator, {}).get(flag.name, ("text", False))[0]
+    try:
+        if kind == "money":
+            return _yuan(value)
+        if kind == "rate":
+            return _percent(Decimal(str(value)))
+    except (ArithmeticError, ValueError):  # a hand-edited parameter that is not a number
+        pass
+    return str(value)
 
 
 def _param(params: dict, name: str) -> Decimal | None:
@@ -181,6 +198,11 @@ def needs(claim_type: ClaimType) -> dict:
             "figures": [_("None: the exempted household services you list below")],
             "attachments": [label for _code, label in claim_type.required_attachments],
             "subjects": _("Exempted household services"),
+            # The form asks for "the service as the bureau lists it": the list, beside the form.
+            # Left lazy: only the form's sidebar reads it, the catalogue makes no query for it.
+            "service_kinds": ExemptionServiceKind.objects.filter(active=True).values_list(
+                "name", flat=True
+            ),
         }
     return {
         "figures": figures
@@ -246,7 +268,11 @@ def catalogue(request, agency: Agency):
                     "problems": rules.eligibility_problems(claim_type.eligibility, facts),
                     "period": period,
                     "existing": live.get((claim_type.pk, period)),
-                    "flags": flags.get(claim_type.pk, []),
+                    "flags": [
+                        {"label": f.label, "value": flag_value(claim_type, f)}
+                        for f in flags.get(claim_type.pk, [])
+                        if not f.confirmed
+                    ],
                     "course_kinds": (
                         course_kinds
                         if selectors.from_training_records(claim_type)
