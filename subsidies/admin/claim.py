@@ -25,6 +25,7 @@ from kunqu_jiafu.web.formats import figure, local_time
 
 from .. import permissions, selectors, services, workflow
 from ..models import Claim, ClaimType
+from ..templatetags.claim_periods import period_label
 from .claim_page import ClaimPageMixin
 from .exports import ClaimLedgerExport
 from .figures import fund_rows, yuan
@@ -94,7 +95,7 @@ class ClaimAdmin(
     list_display = (
         "agency_display",
         "type_display",
-        "period",
+        "period_display",
         "status_display",
         "eligible_display",
         "approved_display",
@@ -271,11 +272,15 @@ class ClaimAdmin(
     def status_display(self, obj):
         return badge(self.status_tone(obj), obj.get_status_display())
 
-    @admin.display(description=_("eligible amount"), ordering="eligible_amount")
+    @admin.display(description=_("period"), ordering="period")
+    def period_display(self, obj):
+        return period_label(obj.period)
+
+    @admin.display(description=_("eligible amount (yuan)"), ordering="eligible_amount")
     def eligible_display(self, obj):
         return figure(obj.eligible_amount)
 
-    @admin.display(description=_("approved amount"), ordering="approved_amount")
+    @admin.display(description=_("approved amount (yuan)"), ordering="approved_amount")
     def approved_display(self, obj):
         return figure(obj.approved_amount)
 

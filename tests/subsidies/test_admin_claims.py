@@ -309,6 +309,19 @@ def test_queue_lists_the_longest_waiting_claim_first(reviewer, agency_a, org_a, 
     assert [c.pk for c in response.context["cl"].result_list] == [older.pk, newer.pk, draft.pk]
 
 
+def test_queue_shows_periods_as_people_read_them_and_amounts_in_yuan(
+    reviewer, agency_a, org_a, fund, client_for
+):
+    claim = b.submitted(agency_a, org_a, "loan_interest")
+    assert re.fullmatch(r"\d{4}Q[1-4]", claim.period)  # the code the service stores
+    response = client_for(reviewer).get(reverse("admin:subsidies_claim_changelist"))
+    page = response.content.decode()
+    year, quarter = claim.period.split("Q")
+    assert f"{year}年第{quarter}季度" in page
+    assert f">{claim.period}<" not in page
+    assert "符合条件金额（元）" in page and "核定金额（元）" in page
+
+
 def test_queue_filters_by_status_group_year_street_and_searches_the_credit_code(
     reviewer, agency_a, org_a, fund, client_for
 ):
