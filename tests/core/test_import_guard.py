@@ -156,3 +156,15 @@ def test_the_limits_are_settings(settings):
     sheet = read_sheet(hostile.upload(hostile.declared_range(ROWS, "A1:CZ2")), SPEC)
 
     assert [cells["姓名"] for _n, cells in sheet.rows] == ["王芳"]
+
+
+def test_the_reader_takes_values_never_formulas():
+    """A formula cell is read as its cached value (none here), never as its formula text; a
+    CSV cell starting with "=" is the text it is."""
+    data = hostile.workbook_bytes([["姓名", "身份证号"], ['=WEBSERVICE("http://x")', "x"]])
+
+    sheet = read_sheet(hostile.upload(data), SPEC)
+    from_csv = read_sheet(hostile.upload(b"\xe5\xa7\x93\xe5\x90\x8d\n=1+1\n", "l.csv"), SPEC)
+
+    assert [cells["姓名"] for _n, cells in sheet.rows] == [None]
+    assert [cells["姓名"] for _n, cells in from_csv.rows] == ["=1+1"]
