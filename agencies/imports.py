@@ -211,7 +211,7 @@ class WorkerImport(Importer):
         self.agency = agency
 
     def check_permission(self) -> None:
-        allowed, reason = permissions.can_manage_workers(self.actor, self.agency)
+        allowed, reason = permissions.can_import_workers(self.actor, self.agency)
         if not allowed:
             raise PermissionDenied(reason)
 

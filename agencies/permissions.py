@@ -77,6 +77,20 @@ def can_manage_workers(user, agency: Agency) -> Result:
     return OK
 
 
+def can_import_workers(user, agency: Agency) -> Result:
+    """Import from a spreadsheet: as ``can_manage_workers``, and an agency user's agency must
+    be registered (not still applying)."""
+    allowed, reason = can_manage_workers(user, agency)
+    if not allowed or not is_agency_user(user):
+        return allowed, reason
+    if agency.status not in workflow.IMPORT_STATUSES:
+        return False, _(
+            "Workers can be imported from Excel once the agency is registered; until then "
+            "please add them one by one."
+        )
+    return OK
+
+
 def can_view_worker(user, worker: Worker) -> Result:
     return can_view_agency(user, worker.agency)
 

@@ -78,6 +78,9 @@ AGENCY_EDITABLE_FIELDS = {
 # Agencies whose workers may be kept and who may file.
 WORKING_STATUSES = (A.APPLYING, A.REGISTERED, A.SUSPENDED)
 FILING_STATUSES = (A.REGISTERED,)
+# An applicant keeps its workers by hand; an import (a file anyone who signs up could send)
+# waits until the bureau has registered the agency.
+IMPORT_STATUSES = (A.REGISTERED, A.SUSPENDED)
 
 
 def check(

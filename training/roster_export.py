@@ -22,6 +22,7 @@ from kunqu_jiafu.documents.spreadsheets import (
     print_landscape_one_page_wide,
     style_header_cell,
 )
+from kunqu_jiafu.documents.xlsx import neutralise, plain_text
 
 from .models import Course, Enrolment
 from .roster_columns import (
@@ -96,12 +97,10 @@ def build_roster_export(course: Course, enrolments, user) -> bytes:
     count = 0
     for enrolment in enrolments:
         values = _row(course, enrolment, user)
-        sheet.append([values[h] for h in headers])
+        sheet.append([plain_text(v) if isinstance(v, str) else v for v in map(values.get, headers)])
         count += 1
         for cell in sheet[sheet.max_row]:
-            # Text that looks like a formula stays text (a name or note starting with "=").
-            if cell.data_type == "f":
-                cell.data_type = "s"
+            neutralise(cell)  # a name or note starting with "=", "+", "-" or "@" stays text
     for index, header in enumerate(headers, start=1):
         style_header_cell(sheet.cell(row=1, column=index), required=header in REQUIRED_HEADERS)
         letter = get_column_letter(index)

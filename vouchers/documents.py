@@ -285,7 +285,7 @@ def settlement_xlsx(settlement: Settlement) -> bytes:
                 cell.number_format = "0.0"
             elif column == 9:
                 cell.number_format = MONEY_FORMAT
-    escape_formulas(sheet, min_row=header + 1)  # a holder's name stays text, even "=…"
+    escape_formulas(sheet)  # an agency's or holder's name stays text, even "=…"
     first, last = header + 1, max(row, header + 1)
     total_row = row + 1
     sheet.cell(row=total_row, column=1, value=_("Total"))

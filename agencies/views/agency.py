@@ -111,6 +111,7 @@ def dashboard(request, agency: Agency):
             "can_edit": permissions.can_edit_agency(user, agency)[0],
             "can_reapply": permissions.can_transition_agency(user, agency, "reapply")[0],
             "can_manage_workers": permissions.can_manage_workers(user, agency)[0],
+            "can_import_workers": permissions.can_import_workers(user, agency)[0],
             "can_file": permissions.can_submit_filing(user, agency)[0],
         },
     )

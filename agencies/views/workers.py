@@ -93,6 +93,7 @@ def workers(request, agency: Agency):
             ],
             "filtered": any(chosen.values()),
             "can_manage": permissions.can_manage_workers(user, agency)[0],
+            "can_import": permissions.can_import_workers(user, agency)[0],
             "rows": [(w, w.person.id_for(user), status) for w, status in page.object_list],
         },
     )
@@ -216,7 +217,7 @@ def worker_leave(request, agency: Agency, pk: int):
 @require_http_methods(["GET", "POST"])
 def workers_import(request, agency: Agency):
     refused = _refuse(
-        request, permissions.can_manage_workers(request.user, agency), "portal:workers"
+        request, permissions.can_import_workers(request.user, agency), "portal:workers"
     )
     if refused:
         return refused

@@ -3,7 +3,11 @@
 * Cells keep their type: amounts and counts are numbers (``#,##0.00`` / ``0``), dates are
   dates (``yyyy-mm-dd``), moments are local date-times (``yyyy-mm-dd hh:mm``), so a ledger
   sums and sorts in Excel. Yes/no becomes 是/否.
-* Text that looks like a formula (``=HYPERLINK(...)`` typed into a name) stays text.
+* Text that looks like a formula stays text (formula injection): a cell whose text starts with
+  ``= + - @``, a tab or a line break is written as a typed string cell marked "quote prefix"
+  (Excel shows it as text and keeps it text when the cell is edited), never as a formula;
+  control characters a workbook cannot hold are dropped. Numbers and dates are not text, so
+  they stay typed; the writers' own totals (``=SUM(...)``) are written after this, as formulas.
 * A sheet is named after its content (Excel allows 31 characters and no ``[]:*?/\\``).
 * ``attachment_header`` sends the Chinese file name as RFC 5987 ``filename*=UTF-8''…`` with
   an ASCII ``filename="…"`` for the clients that read only that.
@@ -25,6 +29,7 @@ from urllib.parse import quote
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -36,6 +41,8 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 _FILE_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+# What a spreadsheet program may read as the start of a formula or a command.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 class LocalTime(str):
@@ -76,26 +83,39 @@ def typed_value(value: Any) -> tuple[Any, str | None]:
         return local.replace(tzinfo=None), DATETIME_FORMAT
     if isinstance(value, dt.date):
         return value, DATE_FORMAT
-    return str(value), None
+    return plain_text(value), None
+
+
+def plain_text(value: Any) -> str:
+    """``value`` as text a workbook can hold: the control characters it refuses dropped."""
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+
+
+def neutralise(cell) -> None:
+    """Keep a text cell text: no formula, even when it starts with ``= + - @`` or a tab."""
+    value = cell.value
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        cell.data_type = "s"  # openpyxl takes text starting with "=" for a formula
+        cell.quotePrefix = True
 
 
 def set_cell(sheet, row: int, column: int, value: Any):
     """Write one typed cell; text stays text even when it starts with ``=``."""
     stored, number_format = typed_value(value)
     cell = sheet.cell(row=row, column=column, value=stored)
-    if cell.data_type == "f":  # openpyxl took text for a formula: keep it text
-        cell.data_type = "s"
+    neutralise(cell)
     if number_format:
         cell.number_format = number_format
     return cell
 
 
 def escape_formulas(sheet, *, min_row: int = 1) -> None:
-    """Make every formula-looking text cell of ``sheet`` from ``min_row`` on plain text."""
+    """Make every formula-looking text cell of ``sheet`` from ``min_row`` on plain text.
+
+    Called before a writer adds its own formulas (totals), which it writes after."""
     for row in sheet.iter_rows(min_row=min_row):
         for cell in row:
-            if cell.data_type == "f":
-                cell.data_type = "s"
+            neutralise(cell)
 
 
 def _width(value: Any) -> int:
@@ -107,9 +127,8 @@ def write_table(sheet, headers: Sequence[str], rows: Iterable[Sequence[Any]]) ->
     """A header row (bold, shaded, frozen) and typed rows; columns sized to their content."""
     widths = [_width(h) for h in headers]
     for column, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=1, column=column, value=str(header))
-        if cell.data_type == "f":
-            cell.data_type = "s"
+        cell = sheet.cell(row=1, column=column, value=plain_text(header))
+        neutralise(cell)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="E8EEF7")
         cell.alignment = Alignment(vertical="center", wrap_text=True)

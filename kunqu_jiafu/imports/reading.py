@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 
 from kunqu_jiafu.documents.sniff import LABELS, XLSX, sniff
 
+from .guard import check_upload
 from .spec import ImportSpec
 
 
@@ -156,6 +157,7 @@ def _load_table(uploaded_file, spec: ImportSpec) -> list[tuple[Any, ...]]:
         )
     uploaded_file.seek(0)
     kind = sniff(uploaded_file)
+    check_upload(uploaded_file, kind, spec)  # a hostile file is refused before it is parsed
     name = (getattr(uploaded_file, "name", "") or "").lower()
     if kind == XLSX:
         table = _read_xlsx(uploaded_file, spec.sheet_title, spec.max_rows + spec.header_scan - 1)
