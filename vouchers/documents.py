@@ -260,7 +260,7 @@ def settlement_xlsx(settlement: Settlement) -> bytes:
     ]
     for offset, (label, value) in enumerate(block, start=2):
         sheet.cell(row=offset, column=1, value=label).font = Font(color="555555")
-        sheet.cell(row=offset, column=2, value=value)
+        set_cell(sheet, offset, 2, value)
     header = SETTLEMENT_HEADER_ROW
     for column, title in enumerate(settlement_columns(), start=1):
         style_header_cell(sheet.cell(row=header, column=column, value=title), required=False)
@@ -278,7 +278,7 @@ def settlement_xlsx(settlement: Settlement) -> bytes:
             line["face_value"],
         ]
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row, column=column, value=value)
+            cell = set_cell(sheet, row, column, value)
             if column == 5:
                 cell.number_format = "yyyy-mm-dd"
             elif column == 8:

@@ -106,3 +106,20 @@ def test_the_writer_keeps_numbers_typed_and_drops_characters_a_workbook_cannot_h
     assert text.data_type == "s" and text.value == "-5" and text.quotePrefix
     assert control.value == "名字"
     assert line_break.data_type == "s" and line_break.quotePrefix
+
+
+def test_control_characters_in_names_do_not_break_any_download(
+    batch, settlement, org_a, agency_a, client_for
+):
+    """A name holding a character a workbook cannot hold (\\x01, typed into an agency's name
+    through the API or pasted into a form) is dropped from the cell, not a 500."""
+    Agency.objects.filter(pk=org_a.pk).update(name="甲\x01家政")
+    holders = [line.person for line in selectors.settlement_lines(settlement)]
+    Person.objects.filter(pk=holders[0].pk).update(name="王\x02芳")
+    course = _course(agency_a, org_a, name="育婴\x03班")
+    names = set()
+    for _url, book in _downloads(course, settlement, batch, client_for):
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows(values_only=True):
+                names.update(v for v in row if isinstance(v, str))
+    assert "甲家政" in names and "王芳" in names
