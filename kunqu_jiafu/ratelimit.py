@@ -137,7 +137,8 @@ class PublicFormGuard:
 
     def challenge_passed(self) -> bool:
         """Whether the POST answers the sum it was given; the sum is used up either way. Not
-        due yet: passed. A wrong, missing or replayed answer sets ``challenge_error``."""
+        due yet: passed. A wrong, missing or replayed answer sets ``challenge_error`` and counts
+        against the address."""
         if not self.challenge_due():
             return True
         token = (self.request.POST.get("challenge_token") or "").strip()
@@ -152,6 +153,8 @@ class PublicFormGuard:
                 expected = None
         if expected is not None and given.isdigit() and int(given) == expected:
             return True
+        # A wrong answer is an attempt too: a program guessing cannot go on for free.
+        _incr(self._key("address", self.address), self.rule.window)
         self.challenge_error = _(
             "The answer to the check question is not right. Please answer the new question."
         )

@@ -171,3 +171,11 @@ def test_the_deploy_check_accepts_redis(settings):
     }
     assert check_shared_cache() == []
     assert ratelimit.PER_PROCESS_CACHES  # the list the check refuses
+
+
+def test_a_wrong_answer_counts_against_the_address(settings):
+    _limits(settings, challenge_after=0, per_address=2)
+    for _ in range(2):
+        post = {"challenge_token": "0" * 32, "challenge_answer": "1"}
+        assert not PublicFormGuard(_request(post=post), SCOPE).challenge_passed()
+    assert PublicFormGuard(_request(), SCOPE).wait() is not None
