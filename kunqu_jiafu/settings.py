@@ -185,7 +185,20 @@ BUREAU_ADDRESS = env("BUREAU_ADDRESS", default="包头市昆都仑区（详细�
 
 # Cache (rate limits of the public pages): per process by default; CACHE_URL (e.g.
 # redis://127.0.0.1:6379/2) shares it between web workers so the limits hold across them.
+# Production must share it (deploy check kunqu_jiafu.E101 refuses a per-process cache).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
+# Public forms (issue 11, kunqu_jiafu/ratelimit.py). The client address is REMOTE_ADDR unless
+# this many proxies of our own stand in front (then read from the right of X-Forwarded-For).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Per form: window in seconds; attempts per client address (loose: residents behind one carrier
+# NAT share it) and per ID number in a window; attempts from one address before a small sum is
+# asked. Sign-ups and applications count every valid submission, look-ups only failures.
+PUBLIC_FORM_LIMITS = {
+    "training.signup": {"window": 3600, "per_address": 100, "per_id": 10, "challenge_after": 5},
+    "vouchers.apply": {"window": 3600, "per_address": 50, "per_id": 5, "challenge_after": 3},
+    "vouchers.lookup": {"window": 900, "per_address": 200, "per_id": 10, "challenge_after": 5},
+}
 
 # Celery: eager in-process unless a broker is configured.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")

@@ -41,6 +41,17 @@ def _media_root(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The public forms' counters and challenges live in the cache: each test starts clean, so
+    one test's sign-ups do not count against the next's (all come from 127.0.0.1)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def org_a(db):
     return factories.make_agency("甲家政服务有限公司")

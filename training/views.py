@@ -6,12 +6,9 @@ found (404); bureau staff are sent to the admin, as in the rest of the portal.
 
 from __future__ import annotations
 
-import hashlib
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -22,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kunqu_jiafu.documents.sniff import XLSX
 from kunqu_jiafu.documents.xlsx import attachment_header
+from kunqu_jiafu.ratelimit import PublicFormGuard, too_many
 from kunqu_jiafu.web.forms import posted, show_service_errors
 from kunqu_jiafu.web.portal import agency_member
 
@@ -236,11 +234,6 @@ def roster_export_response(course: Course, user) -> HttpResponse:
 
 # --- public pages --------------------------------------------------------------------------
 
-# Sign-ups accepted per client address in SIGNUP_WINDOW seconds (a household or an office may
-# share an address, so not one), and per ID number (someone trying a person's number).
-SIGNUP_LIMIT_PER_ADDRESS = 100
-SIGNUP_LIMIT_PER_ID = 10
-SIGNUP_WINDOW = 60 * 60
 OPEN_COURSES_SHOWN = 10
 
 
@@ -261,57 +254,45 @@ def public_landing(request):
     )
 
 
-def _signup_counters(request, id_number: str) -> list[tuple[str, int]]:
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{id_number}".encode()).hexdigest()[:24]
-    address = request.META.get("REMOTE_ADDR") or "unknown"
-    return [
-        (f"training.signups.address.{address}", SIGNUP_LIMIT_PER_ADDRESS),
-        (f"training.signups.id.{digest}", SIGNUP_LIMIT_PER_ID),
-    ]
-
-
-def _over_limit(counters: list[tuple[str, int]]) -> bool:
-    """Counts this attempt; True when any counter is already at its limit."""
-    over = any((cache.get(key) or 0) >= limit for key, limit in counters)
-    if not over:
-        for key, _limit in counters:
-            if not cache.add(key, 1, SIGNUP_WINDOW):
-                try:
-                    cache.incr(key)
-                except ValueError:  # expired between add and incr
-                    cache.add(key, 1, SIGNUP_WINDOW)
-    return over
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def public_signup(request):
+    """Limited per client address and per ID number (kunqu_jiafu.ratelimit, scope
+    "training.signup"); after a few sign-ups from one address a small sum is asked too."""
     form = PublicSignupForm(posted(request))
+    guard = PublicFormGuard(request, "training.signup")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _over_limit(_signup_counters(request, data["id_number"])):
+        wait = guard.wait(data["id_number"])
+        if wait is not None:
             form.add_error(
                 None,
                 _(
-                    "Too many sign-ups from here in a short time. Please try again in an hour, "
-                    "or call the bureau's family services office."
-                ),
+                    "Too many sign-ups from here in a short time. Please try again after "
+                    "%(time)s (in about %(minutes)s minutes), or call the bureau's family "
+                    "services office."
+                )
+                % {"time": wait.until, "minutes": wait.minutes},
             )
-            return render(request, "training/signup.html", {"form": form}, status=429)
-        try:
-            services.signup_create(
-                id_number=data["id_number"],
-                name=data["name"],
-                phone=data["phone"],
-                street=data["street"],
-                kinds=list(data["kinds"]),
-                note=data["note"],
-            )
-        except ValidationError as exc:
-            show_service_errors(form, exc)
+            return too_many(request, "training/signup.html", {"form": form}, wait)
+        if not guard.challenge_passed():
+            form.add_error(None, guard.challenge_error)
         else:
-            return redirect("training_signup:thanks")
-    return render(request, "training/signup.html", {"form": form})
+            guard.count(data["id_number"])
+            try:
+                services.signup_create(
+                    id_number=data["id_number"],
+                    name=data["name"],
+                    phone=data["phone"],
+                    street=data["street"],
+                    kinds=list(data["kinds"]),
+                    note=data["note"],
+                )
+            except ValidationError as exc:
+                show_service_errors(form, exc)
+            else:
+                return redirect("training_signup:thanks")
+    return render(request, "training/signup.html", {"form": form, "challenge": guard.challenge()})
 
 
 def public_signup_thanks(request):

@@ -11,13 +11,10 @@ number and never a worker's personal data."""
 
 from __future__ import annotations
 
-import hashlib
 import time
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -29,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kunqu_jiafu.ratelimit import PublicFormGuard, too_many
 from kunqu_jiafu.web.forms import posted, posted_files, show_service_errors
 
 from . import selectors
@@ -41,12 +39,6 @@ from .services.choice import voucher_choose_agency
 ACCESS_SECONDS = 30 * 60
 ACCESS_KEY = "vouchers.status.%s"
 APPLIED_KEY = "vouchers.applied"
-# Failed lookups tolerated in LOOKUP_WINDOW seconds: per ID number (someone who knows a
-# person's ID number trying the sequential application numbers) and per client address (a scan;
-# higher, as many residents may share one address behind a proxy or a carrier's NAT).
-LOOKUP_LIMIT_PER_ID = 10
-LOOKUP_LIMIT_PER_ADDRESS = 200
-LOOKUP_WINDOW = 15 * 60
 AGENCIES_PER_PAGE = 10
 
 STEP_KEYS = ("apply", "review", "issue", "choose", "service", "check", "settle")
@@ -94,29 +86,6 @@ def _held(request, raw_pk) -> Application | None:
     )
 
 
-def _failure_counters(request, id_number: str) -> list[tuple[str, int]]:
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{id_number}".encode()).hexdigest()[:24]
-    address = request.META.get("REMOTE_ADDR") or "unknown"
-    return [
-        (f"vouchers.lookup-failures.id.{digest}", LOOKUP_LIMIT_PER_ID),
-        (f"vouchers.lookup-failures.address.{address}", LOOKUP_LIMIT_PER_ADDRESS),
-    ]
-
-
-def _too_many_failures(counters: list[tuple[str, int]]) -> bool:
-    return any((cache.get(key) or 0) >= limit for key, limit in counters)
-
-
-def _count_failure(counters: list[tuple[str, int]]) -> None:
-    for key, _limit in counters:
-        if cache.add(key, 1, LOOKUP_WINDOW):
-            continue
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, LOOKUP_WINDOW)
-
-
 def _status_url(application: Application, **params) -> str:
     query = urlencode({"a": application.pk, **{k: v for k, v in params.items() if v}})
     return f"{reverse('vouchers_public:status')}?{query}"
@@ -136,8 +105,27 @@ def apply(request):
         posted_files(request),
         per_household=batch.one_per == batch.OnePer.HOUSEHOLD,
     )
+    guard = PublicFormGuard(request, "vouchers.apply")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        wait = guard.wait(data["id_number"])
+        if wait is not None:
+            form.add_error(
+                None,
+                _(
+                    "Too many applications from here in a short time. Please try again after "
+                    "%(time)s (in about %(minutes)s minutes), or call the bureau's family "
+                    "services office."
+                )
+                % {"time": wait.until, "minutes": wait.minutes},
+            )
+            return too_many(
+                request, "vouchers/public/apply.html", _apply_context(form, batch), wait
+            )
+        if not guard.challenge_passed():
+            form.add_error(None, guard.challenge_error)
+            return _apply_page(request, form, batch, guard)
+        guard.count(data["id_number"])
         try:
             application = application_create(
                 batch=batch,
@@ -158,11 +146,16 @@ def apply(request):
             request.session[APPLIED_KEY] = {"pk": application.pk, "number": application.number}
             _grant(request, application)
             return redirect("vouchers_public:apply_done")
-    return render(
-        request,
-        "vouchers/public/apply.html",
-        {"form": form, "batch": batch, "groups": list(form.target_group_options())},
-    )
+    return _apply_page(request, form, batch, guard)
+
+
+def _apply_context(form: ApplyForm, batch) -> dict:
+    return {"form": form, "batch": batch, "groups": list(form.target_group_options())}
+
+
+def _apply_page(request, form: ApplyForm, batch, guard: PublicFormGuard):
+    context = _apply_context(form, batch) | {"challenge": guard.challenge()}
+    return render(request, "vouchers/public/apply.html", context)
 
 
 def _closed_context() -> dict:
@@ -223,29 +216,39 @@ def status(request):
             ),
         )
         return redirect("vouchers_public:status")
-    return render(request, "vouchers/public/lookup.html", {"form": LookupForm()})
+    guard = PublicFormGuard(request, "vouchers.lookup")
+    return _lookup_page(request, LookupForm(), guard)
 
 
 def _lookup(request):
+    """Failed look-ups are limited per ID number (someone who knows a person's ID number trying
+    the sequential application numbers) and, more loosely, per client address (a scan), in the
+    shared cache (scope "vouchers.lookup"); after a few failures a small sum is asked too."""
     form = LookupForm(request.POST)
+    guard = PublicFormGuard(request, "vouchers.lookup")
     if form.is_valid():
-        counters = _failure_counters(request, form.cleaned_data["id_number"])
-        if _too_many_failures(counters):
+        wait = guard.wait(form.cleaned_data["id_number"])
+        if wait is not None:
             form.add_error(
                 None,
                 _(
                     "Too many unsuccessful look-ups. For the applicant's safety please try again "
-                    "in 15 minutes, or call the bureau's family services office."
-                ),
+                    "after %(time)s (in about %(minutes)s minutes), or call the bureau's family "
+                    "services office."
+                )
+                % {"time": wait.until, "minutes": wait.minutes},
             )
-            return render(request, "vouchers/public/lookup.html", {"form": form}, status=429)
+            return too_many(request, "vouchers/public/lookup.html", {"form": form}, wait)
+        if not guard.challenge_passed():
+            form.add_error(None, guard.challenge_error)
+            return _lookup_page(request, form, guard)
         application = selectors.application_lookup(
             form.cleaned_data["number"], form.cleaned_data["id_number"]
         )
         if application is not None:
             _grant(request, application)
             return redirect(_status_url(application))
-        _count_failure(counters)
+        guard.count(form.cleaned_data["id_number"])
         # Never say which of the two is wrong.
         form.add_error(
             None,
@@ -254,7 +257,12 @@ def _lookup(request):
                 "page you saw when you applied."
             ),
         )
-    return render(request, "vouchers/public/lookup.html", {"form": form})
+    return _lookup_page(request, form, guard)
+
+
+def _lookup_page(request, form: LookupForm, guard: PublicFormGuard):
+    context = {"form": form, "challenge": guard.challenge()}
+    return render(request, "vouchers/public/lookup.html", context)
 
 
 def _steps(application: Application, voucher: Voucher | None) -> tuple[list[dict], str]:

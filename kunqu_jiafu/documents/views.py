@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from kunqu_jiafu.ratelimit import client_address
+
 from .models import Document
 from .services import can_view_document
 from .verification import format_code, verification_lookup
@@ -37,7 +39,8 @@ VERIFY_WINDOW = 15 * 60
 
 
 def _verify_failures_key(request) -> str:
-    return f"documents.verify-failures.{request.META.get('REMOTE_ADDR') or 'unknown'}"
+    # The address the deployment vouches for, not the proxy's (issue 11).
+    return f"documents.verify-failures.{client_address(request)}"
 
 
 @never_cache

@@ -8,6 +8,13 @@ class WebConfig(AppConfig):
     label = "web"
     verbose_name = _("Portal")
 
+    def ready(self) -> None:
+        from django.core import checks
+
+        from kunqu_jiafu.ratelimit import check_shared_cache
+
+        checks.register(check_shared_cache, checks.Tags.caches, deploy=True)
+
 
 class PortalAdminConfig(AdminConfig):
     default_site = "kunqu_jiafu.web.admin_site.PortalAdminSite"

@@ -116,3 +116,20 @@ def test_after_the_limit_of_failures_even_a_genuine_code_is_refused_for_a_while(
 def test_a_successful_check_does_not_count_towards_the_limit(client, genuine):
     for _ in range(VERIFY_FAILURE_LIMIT + 5):
         assert client.get("/verify/", {"code": genuine.code}).status_code == 200
+
+
+def test_behind_the_trusted_proxy_one_residents_failures_do_not_block_another(
+    client, genuine, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(VERIFY_FAILURE_LIMIT):
+        client.get(
+            "/verify/", {"code": "ZZZZ-ZZZZ-ZZZZ-ZZZZ"}, HTTP_X_FORWARDED_FOR="1.2.3.4", **proxy
+        )
+    blocked = client.get(
+        "/verify/", {"code": genuine.code}, HTTP_X_FORWARDED_FOR="1.2.3.4", **proxy
+    )
+    assert blocked.status_code == 429
+    other = client.get("/verify/", {"code": genuine.code}, HTTP_X_FORWARDED_FOR="5.6.7.8", **proxy)
+    assert other.status_code == 200

@@ -21,7 +21,6 @@ from tests import factories
 from tests.core.test_i18n import _page, catalogue, leftover_english  # noqa: F401 (fixture)
 from tests.training.test_signup_public import signup_post
 from training import services
-from training import views as training_views
 from training.models import Course, CourseKind, TrainingSignup
 from vouchers.models import TargetGroup, VoucherBatch
 
@@ -180,20 +179,26 @@ def test_a_repeat_sign_up_looks_exactly_like_a_first_one(db, client):
     assert TrainingSignup.objects.count() == 1
 
 
-def test_sign_ups_from_one_address_are_limited(db, client, monkeypatch):
-    monkeypatch.setattr(training_views, "SIGNUP_LIMIT_PER_ADDRESS", 2)
+def _limits(settings, **overrides) -> None:
+    limits = {scope: dict(rule) for scope, rule in settings.PUBLIC_FORM_LIMITS.items()}
+    limits["training.signup"] |= overrides
+    settings.PUBLIC_FORM_LIMITS = limits
+
+
+def test_sign_ups_from_one_address_are_limited(db, client, settings):
+    _limits(settings, per_address=2)
     for _ in range(2):
         assert client.post(TRAINING + "signup/", signup_post()).status_code == 302
     response = client.post(TRAINING + "signup/", signup_post())
     assert response.status_code == 429
-    assert "请一小时后再试" in response.content.decode()
+    assert "请于" in response.content.decode() and "后再试" in response.content.decode()
     assert TrainingSignup.objects.count() == 2  # the refused one wrote nothing
     other = client.post(TRAINING + "signup/", signup_post(), REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 302  # another address is not held back
 
 
-def test_sign_ups_of_one_id_number_are_limited_whatever_the_address(db, client, monkeypatch):
-    monkeypatch.setattr(training_views, "SIGNUP_LIMIT_PER_ID", 2)
+def test_sign_ups_of_one_id_number_are_limited_whatever_the_address(db, client, settings):
+    _limits(settings, per_id=2)
     number = factories.id_number()
     for address in ("10.0.0.1", "10.0.0.2"):
         response = client.post(
@@ -205,8 +210,8 @@ def test_sign_ups_of_one_id_number_are_limited_whatever_the_address(db, client, 
     assert TrainingSignup.objects.count() == 1
 
 
-def test_invalid_forms_do_not_use_up_the_limit(db, client, monkeypatch):
-    monkeypatch.setattr(training_views, "SIGNUP_LIMIT_PER_ADDRESS", 1)
+def test_invalid_forms_do_not_use_up_the_limit(db, client, settings):
+    _limits(settings, per_address=1)
     for _ in range(3):
         assert client.post(TRAINING + "signup/", signup_post(kinds=[])).status_code == 200
     assert client.post(TRAINING + "signup/", signup_post()).status_code == 302

@@ -138,10 +138,14 @@ def no_failures():
 
 
 def test_many_failed_lookups_for_one_id_number_are_stopped(
-    client, voucher, household, batch, reviewer, no_failures
+    client, voucher, household, batch, reviewer, no_failures, settings
 ):
-    for n in range(public_views.LOOKUP_LIMIT_PER_ID):
-        client.post(STATUS, {"number": f"JQ2026-9{n:04d}", "id_number": household})
+    # Each failure from another address: the limit is the ID number's, not an address's.
+    for n in range(settings.PUBLIC_FORM_LIMITS["vouchers.lookup"]["per_id"]):
+        address = f"10.0.1.{n}"
+        client.post(
+            STATUS, {"number": f"JQ2026-9{n:04d}", "id_number": household}, REMOTE_ADDR=address
+        )
     # Even the right pair waits now: guessing the numbers of a known ID number stops here.
     assert look_up(client, voucher.application, household).status_code == 429
     # Another household is not affected.
@@ -151,9 +155,11 @@ def test_many_failed_lookups_for_one_id_number_are_stopped(
 
 
 def test_many_failed_lookups_from_one_address_are_stopped(
-    client, voucher, household, monkeypatch, no_failures
+    client, voucher, household, settings, no_failures
 ):
-    monkeypatch.setattr(public_views, "LOOKUP_LIMIT_PER_ADDRESS", 3)
+    limits = {scope: dict(rule) for scope, rule in settings.PUBLIC_FORM_LIMITS.items()}
+    limits["vouchers.lookup"] |= {"per_address": 3}
+    settings.PUBLIC_FORM_LIMITS = limits
     for _ in range(3):
         client.post(STATUS, {"number": "JQ2026-99999", "id_number": b.household_id()})
     assert look_up(client, voucher.application, household).status_code == 429
