@@ -269,3 +269,24 @@ def test_an_email_that_always_fails_is_recorded_shown_and_sent_again_by_staff(
     note.refresh_from_db()
     assert note.emailed_at is not None and note.email_failed_at is None
     assert [m.to for m in mail.outbox] == [[reviewer.email]]
+
+
+def test_every_task_of_the_project_retries_any_exception_with_backoff():
+    from kunqu_jiafu.queue import RetryingTask
+
+    celery_app.loader.import_default_modules()  # every app's tasks module
+    ours = [
+        task
+        for name, task in celery_app.tasks.items()
+        if not name.startswith("celery.") and task.__module__.split(".")[0] != "celery"
+    ]
+    assert {t.name for t in ours} >= set(settings.QUEUE_SWEEPS) | {
+        "subsidies.tasks.render_notice",
+        "kunqu_jiafu.notifications.tasks.send_notification_emails",
+        "agencies.tasks.check_filings",
+        "kunqu_jiafu.documents.tasks.sweep_orphan_upload_files",
+    }
+    for task in ours:
+        assert isinstance(task, RetryingTask), task.name
+        assert task.autoretry_for == (Exception,) and task.retry_backoff, task.name
+        assert task.max_retries == settings.CELERY_TASK_MAX_RETRIES
