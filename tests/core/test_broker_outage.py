@@ -60,6 +60,7 @@ def broker_away(monkeypatch):
         return original(task, args, kwargs, **options)
 
     monkeypatch.setattr(Task, "apply_async", apply_async)
+    monkeypatch.setenv("CELERY_BROKER_URL", CLOSED_PORT)  # Celery reads it before its conf
     previous = (celery_app.conf.broker_url, celery_app.conf.task_always_eager)
     celery_app.conf.broker_url = CLOSED_PORT
     celery_app.conf.task_always_eager = False
