@@ -83,7 +83,9 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send the e-mail again"), permissions=["email_again"])
     def email_again(self, request, queryset):
-        queued = notifications_email_again(queryset.values_list("pk", flat=True))
+        queued = notifications_email_again(
+            actor=request.user, ids=queryset.values_list("pk", flat=True)
+        )
         messages.success(
             request,
             ngettext(

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from kunqu_jiafu import audit
 from kunqu_jiafu.queue import queue_on_commit
 
 from .delivery import SEND_TASK
@@ -27,15 +28,23 @@ def notify(users: Iterable, title: str, body: str = "", url: str = "") -> list[N
     return created
 
 
-def notifications_email_again(ids: Iterable[int]) -> int:
+def notifications_email_again(*, actor, ids: Iterable[int]) -> int:
     """Staff's retry of e-mails that failed for good: clear the failure and queue them again.
     Returns how many are queued."""
     with transaction.atomic():
-        failed = Notification.objects.filter(
+        failed = Notification.objects.select_for_update().filter(
             pk__in=list(ids), emailed_at__isnull=True, email_failed_at__isnull=False
         )
-        queued = list(failed.values_list("pk", flat=True))
-        failed.update(email_failed_at=None, email_error="")
+        notes = list(failed)
+        queued = [note.pk for note in notes]
+        for note in notes:
+            audit.log(
+                actor,
+                note,
+                "notifications.notification.email_again",
+                before={"email_error": note.email_error},
+            )
+        Notification.objects.filter(pk__in=queued).update(email_failed_at=None, email_error="")
         if queued:
             queue_on_commit(SEND_TASK, queued)
     return len(queued)

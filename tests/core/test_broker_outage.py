@@ -22,6 +22,7 @@ from django.utils import timezone
 from kombu import pools as kombu_pools
 
 from kunqu_jiafu import celery_app
+from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.notifications.models import Notification
 from kunqu_jiafu.notifications.services import notify
 from kunqu_jiafu.notifications.tasks import sweep_unsent_notification_emails
@@ -270,6 +271,8 @@ def test_an_email_that_always_fails_is_recorded_shown_and_sent_again_by_staff(
     note.refresh_from_db()
     assert note.emailed_at is not None and note.email_failed_at is None
     assert [m.to for m in mail.outbox] == [[reviewer.email]]
+    entry = AuditEntry.objects.get(action="notifications.notification.email_again")
+    assert entry.actor == admin_user and "SMTP 服务器拒绝连接" in str(entry.before)
 
 
 def test_every_task_of_the_project_retries_any_exception_with_backoff():
