@@ -191,7 +191,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A broker that is away costs a request well under ~2 s, never a hang nor a 500: publishing
 # (kunqu_jiafu.queue) waits at most this long to connect, retries this little, and logs a
-# failure; the sweeps below queue the pending work again (docs/operations.md, "Outages").
+# failure; the sweeps below queue the pending work again (docs/architecture.md, "Tasks").
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
