@@ -1,9 +1,11 @@
 from celery import shared_task
 
+from kunqu_jiafu.queue import RetryingTask
+
 from .services.filings import filings_check
 
 
-@shared_task
+@shared_task(base=RetryingTask)
 def check_filings() -> dict[str, int]:
     """Nightly (celery beat): filings past their term lapse, those below the threshold are
     withdrawn with the figures; the agencies are notified."""

@@ -209,8 +209,29 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Publishing after a commit must fail fast when the broker is away (the sweeps re-queue).
-CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# A broker that is away costs a request well under ~2 s, never a hang nor a 500: publishing
+# (kunqu_jiafu.queue) waits at most this long to connect, retries this little, and logs a
+# failure; the sweeps below queue the pending work again (docs/architecture.md, "Tasks").
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# The result store's reconnection (a worker test waits for results) gives up quickly too.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": CELERY_TASK_PUBLISH_RETRY_POLICY}
+# A task that fails for any reason retries with exponential backoff (1 s, 2 s, 4 s… with
+# jitter) this many times, then is recorded as failed on its record and shown to staff.
+CELERY_TASK_MAX_RETRIES = env.int("CELERY_TASK_MAX_RETRIES", default=5)
+# The sweeps leave work younger than this to the normal path.
+QUEUE_SWEEP_GRACE_SECONDS = env.int("QUEUE_SWEEP_GRACE_SECONDS", default=5 * 60)
+# Each sweep queues again work never done; `manage.py requeue_pending` runs them all now.
+QUEUE_SWEEPS = [
+    "subsidies.tasks.sweep_unrendered_notices",
+    "kunqu_jiafu.notifications.tasks.sweep_unsent_notification_emails",
+]
 # `make beat` runs these; without a broker nothing is scheduled (run the commands by hand).
 CELERY_BEAT_SCHEDULE = {
     "sweep-orphan-upload-files": {
@@ -223,6 +244,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-unrendered-notices": {
         "task": "subsidies.tasks.sweep_unrendered_notices",
+        "schedule": 10 * 60,
+    },
+    "sweep-unsent-notification-emails": {
+        "task": "kunqu_jiafu.notifications.tasks.sweep_unsent_notification_emails",
         "schedule": 10 * 60,
     },
 }

@@ -84,6 +84,7 @@ class SubsidiesConfig(AppConfig):
                         counts["approved"],
                         changelist + "?status__exact=approved",
                     ),
+                    *self._failed_notice_links(selectors),
                 ],
                 "fund": fund,
                 "fund_text": {key: f"{value:,.2f}" for key, value in fund.items()},
@@ -92,6 +93,17 @@ class SubsidiesConfig(AppConfig):
                 + f"?year__exact={year}",
             },
         ]
+
+    @staticmethod
+    def _failed_notice_links(selectors) -> list[tuple]:
+        """A notice whose PDF failed is shown on the dashboard until it is regenerated."""
+        from django.urls import reverse
+
+        failed = selectors.notices_failed_count()
+        if not failed:
+            return []
+        url = reverse("admin:subsidies_notice_changelist") + "?pdf=failed"
+        return [(_("Notices whose PDF failed, to regenerate"), failed, url)]
 
     def load_demo(self, *, password: str, stdout) -> None:
         from .demo import load

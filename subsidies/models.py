@@ -441,6 +441,12 @@ class Notice(models.Model):
         related_name="+",
     )
     rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+    # When it was issued, to the second: the sweep leaves fresh notices to the normal path.
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    # Set when rendering the PDF failed after every retry; cleared when it is made.
+    render_failed_at = models.DateTimeField(_("PDF failed at"), null=True, blank=True)
+    render_error = models.TextField(_("PDF error"), blank=True)
+    render_attempts = models.PositiveSmallIntegerField(_("PDF attempts"), default=0)
 
     class Meta:
         verbose_name = _("notice")

@@ -168,6 +168,11 @@ def fund_summary(year: int | None = None) -> dict[str, Decimal]:
     return {"amount": amount, "committed": committed, "remaining": amount - committed}
 
 
+def notices_failed_count() -> int:
+    """Notices whose PDF could not be made after every retry: staff regenerate them."""
+    return Notice.objects.filter(document__isnull=True, render_failed_at__isnull=False).count()
+
+
 def review_queue_counts() -> dict[str, int]:
     return Claim.objects.aggregate(
         submitted=Count("pk", filter=Q(status=Claim.Status.SUBMITTED)),

@@ -6,12 +6,18 @@ It sits apart from ``services.py`` so the arrows run one way: services queue the
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from .models import Notification
+
+SEND_TASK = "kunqu_jiafu.notifications.tasks.send_notification_emails"
+# An e-mail more than this late is no longer worth sending; the notification stays on the site.
+SWEEP_MAX_AGE = timedelta(days=7)
 
 
 def notification_send_emails(ids: list[int]) -> int:
@@ -38,3 +44,25 @@ def notification_send_emails(ids: list[int]) -> int:
             raise
         sent += 1
     return sent
+
+
+def notifications_unsent(*, before: datetime) -> list[int]:
+    """Notifications never e-mailed, made before ``before`` and within the sweep's reach, that
+    did not fail for good (staff send those again)."""
+    return list(
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            email_failed_at__isnull=True,
+            created_at__lt=before,
+            created_at__gte=timezone.now() - SWEEP_MAX_AGE,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def notification_emails_failed(ids: list[int], *, error: str, attempts: int) -> None:
+    """The e-mail task gave up: note it on the notifications it did not send."""
+    Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).update(
+        email_failed_at=timezone.now(), email_error=error, email_attempts=attempts
+    )

@@ -16,6 +16,10 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+    # Set when e-mailing failed after every retry; cleared when staff send it again.
+    email_failed_at = models.DateTimeField(_("e-mail failed at"), null=True, blank=True)
+    email_error = models.TextField(_("e-mail error"), blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
 
     class Meta:
         verbose_name = _("notification")

@@ -201,6 +201,27 @@ class SpecialFundAdmin(AuditHistoryMixin, ServiceSaveMixin, admin.ModelAdmin):
 # --- notices ----------------------------------------------------------------------------------
 
 
+class NoticePdfFilter(admin.SimpleListFilter):
+    title = _("PDF")
+    parameter_name = "pdf"
+
+    def lookups(self, request, model_admin):
+        return (
+            ("made", _("Made")),
+            ("pending", _("Being prepared")),
+            ("failed", _("Failed")),
+        )
+
+    def queryset(self, request, queryset):
+        if self.value() == "made":
+            return queryset.filter(document__isnull=False)
+        if self.value() == "pending":
+            return queryset.filter(document__isnull=True, render_failed_at__isnull=True)
+        if self.value() == "failed":
+            return queryset.filter(document__isnull=True, render_failed_at__isnull=False)
+        return queryset
+
+
 @admin.register(Notice)
 class NoticeAdmin(admin.ModelAdmin):
     list_display = (
@@ -211,10 +232,21 @@ class NoticeAdmin(admin.ModelAdmin):
         "issued_on",
         "pdf_link",
     )
-    list_filter = ("kind", "year")
+    list_filter = ("kind", "year", NoticePdfFilter)
     search_fields = ("number", "claim__agency__name", "claim__agency__uscc")
     actions = ("regenerate_pdf",)
-    fields = ("number", "kind", "claim_link", "amount", "reason", "issued_on", "pdf_link")
+    fields = (
+        "number",
+        "kind",
+        "claim_link",
+        "amount",
+        "reason",
+        "issued_on",
+        "pdf_link",
+        "render_failed_at",
+        "render_attempts",
+        "render_error",
+    )
     readonly_fields = fields
     list_per_page = 50
 
@@ -253,6 +285,12 @@ class NoticeAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("PDF"))
     def pdf_link(self, obj):
+        if not obj.document_id and obj.render_failed_at:
+            return format_html(
+                '{} <span class="kj-muted">{}</span>',
+                badge("negative", gettext("Failed")),
+                obj.render_error,
+            )
         if not obj.document_id:
             return format_html('<span class="kj-muted">{}</span>', gettext("Being prepared"))
         return format_html(

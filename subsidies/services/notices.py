@@ -43,8 +43,8 @@ def notice_issue(claim: Claim, kind: str, *, amount: Decimal | None, reason: str
         reason=reason,
         issued_on=timezone.localdate(),
     )
-    # robust: the decision is committed whatever happens to the PDF; notice_render can redo it.
-    queue_on_commit(RENDER_TASK, notice.pk, robust=True)
+    # The decision is committed whatever happens to the broker; the sweep queues it again.
+    queue_on_commit(RENDER_TASK, notice.pk)
     return notice
 
 
@@ -91,8 +91,17 @@ def notice_render(notice_id: int) -> Notice:
         )
         notice.document = document
         notice.rendered_at = timezone.now()
-        notice.save(update_fields=["document", "rendered_at"])
+        notice.render_failed_at = None
+        notice.render_error = ""
+        notice.save(update_fields=["document", "rendered_at", "render_failed_at", "render_error"])
     return notice
+
+
+def notice_render_failed(notice_id: int, *, error: str, attempts: int) -> None:
+    """The render task gave up: note it on the notice for staff (no sweep retries it)."""
+    Notice.objects.filter(pk=notice_id, document__isnull=True).update(
+        render_failed_at=timezone.now(), render_error=error, render_attempts=attempts
+    )
 
 
 def notice_regenerate(*, actor: User, notice: Notice) -> None:
@@ -106,4 +115,5 @@ def notice_regenerate(*, actor: User, notice: Notice) -> None:
             "subsidies.notice.regenerate",
             after={"notice": notice.number},
         )
+        Notice.objects.filter(pk=notice.pk).update(render_failed_at=None, render_error="")
         queue_on_commit(RENDER_TASK, notice.pk)

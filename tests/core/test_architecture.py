@@ -160,9 +160,9 @@ def graph():
 
 
 def test_the_graph_is_read_including_imports_inside_functions(graph):
-    # The notification service queues its task (services -> tasks), the task runs the
-    # delivery; the audit package's log() imports its services inside the function.
-    assert "kunqu_jiafu.notifications.tasks" in graph["kunqu_jiafu.notifications.services"]
+    # The notification task runs the delivery (tasks -> delivery; the service queues it by
+    # name); the audit package's log() imports its services inside the function.
+    assert "kunqu_jiafu.notifications.delivery" in graph["kunqu_jiafu.notifications.tasks"]
     assert "kunqu_jiafu.audit.services" in graph["kunqu_jiafu.audit"]
     assert "agencies.selectors" in graph["agencies.apps"]  # inside dashboard_panels()
 

@@ -146,7 +146,7 @@ def test_admin_export_names_sheet_and_file_after_the_list(model_admin, db, clien
 def test_claim_ledger_has_typed_amounts_dates_and_moments(
     reviewer, approver, agency_a, org_a, client_for, monkeypatch
 ):
-    monkeypatch.setattr("subsidies.tasks.render_notice.delay", lambda *a, **k: None)
+    monkeypatch.setattr("subsidies.tasks.render_notice.apply_async", lambda *a, **k: None)
     b.fund(approver, "500000.00")
     paid = b.paid(agency_a, org_a, reviewer, approver)
     response = client_for(approver).get(

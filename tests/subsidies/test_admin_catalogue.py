@@ -17,7 +17,9 @@ from tests.subsidies import core_builders as b
 @pytest.fixture(autouse=True)
 def rendered_notices(monkeypatch):
     queued: list[int] = []
-    monkeypatch.setattr("subsidies.tasks.render_notice.delay", queued.append)
+    monkeypatch.setattr(
+        "subsidies.tasks.render_notice.apply_async", lambda args, *a, **k: queued.append(args[0])
+    )
     return queued
 
 

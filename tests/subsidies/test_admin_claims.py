@@ -33,7 +33,9 @@ FOUR_EYES = "You did the first review of this claim; a different approver must d
 def rendered_notices(monkeypatch):
     """The PDF engine is another part's work: record the queued renders instead."""
     queued: list[int] = []
-    monkeypatch.setattr("subsidies.tasks.render_notice.delay", queued.append)
+    monkeypatch.setattr(
+        "subsidies.tasks.render_notice.apply_async", lambda args, *a, **k: queued.append(args[0])
+    )
     return queued
 
 

@@ -37,7 +37,9 @@ LOAN = {
 def queued(monkeypatch) -> list[int]:
     """No PDF engine here: record the notices queued for rendering instead."""
     calls: list[int] = []
-    monkeypatch.setattr(tasks.render_notice, "delay", calls.append)
+    monkeypatch.setattr(
+        tasks.render_notice, "apply_async", lambda args, *a, **k: calls.append(args[0])
+    )
     return calls
 
 

@@ -39,7 +39,7 @@ def pdf() -> SimpleUploadedFile:
 
 @pytest.fixture(autouse=True)
 def _no_pdf_engine(monkeypatch):
-    monkeypatch.setattr(tasks.render_notice, "delay", lambda notice_id: None)
+    monkeypatch.setattr(tasks.render_notice, "apply_async", lambda *a, **k: None)
 
 
 @pytest.fixture
