@@ -8,6 +8,9 @@ class WebConfig(AppConfig):
     label = "web"
     verbose_name = _("Portal")
 
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the production checks)
+
 
 class PortalAdminConfig(AdminConfig):
     default_site = "kunqu_jiafu.web.admin_site.PortalAdminSite"
