@@ -61,7 +61,7 @@ class CapRequestBody:
             ) % {"size": _megabytes(length), "limit": _megabytes(limit)}
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": message}, status=413)
-            return render(request, "413.html", {"message": message}, status=413)
+            return render(request, "web/too_large.html", {"message": message}, status=413)
         return self.get_response(request)
 
 
