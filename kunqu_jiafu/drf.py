@@ -119,6 +119,14 @@ class OfficialsReadOnly(permissions.BasePermission):
         )
 
 
+class DocsReaders(permissions.BasePermission):
+    """The API's schema and docs: open in development, signed-in users only in production
+    (DEBUG off). They name every field and filter, a map an outsider need not have."""
+
+    def has_permission(self, request: Request, view) -> bool:
+        return settings.DEBUG or bool(request.user and request.user.is_authenticated)
+
+
 def staff_only(message) -> type[permissions.BasePermission]:
     """A permission class letting in bureau staff and officials only, refusing with ``message``."""
 

@@ -76,8 +76,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise (static files stay cacheable), above the rest: error answers of the
+    # middleware below (CSRF, host, 413) carry the headers too.
+    "kunqu_jiafu.web.middleware.SecurityHeaders",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "kunqu_jiafu.web.middleware.CapRequestBody",
     "django.middleware.common.CommonMiddleware",
     "kunqu_jiafu.web.middleware.RefuseNulInQueryString",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -156,6 +160,51 @@ IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=1
 IMPORT_MAX_ZIP_MEMBERS = env.int("IMPORT_MAX_ZIP_MEMBERS", default=500)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Retention (个人信息保护法): `manage.py purge_expired` (nightly in beat) deletes rejected
+# voucher applications with their evidence this many days after the decision, and training
+# sign-ups this many days after they were made.
+RETENTION_REJECTED_APPLICATION_DAYS = env.int("RETENTION_REJECTED_APPLICATION_DAYS", default=180)
+RETENTION_TRAINING_SIGNUP_DAYS = env.int("RETENTION_TRAINING_SIGNUP_DAYS", default=365)
+# Whole request bodies, refused from their Content-Length before anything reads them
+# (kunqu_jiafu.web.middleware.CapRequestBody): one file of UPLOAD_MAX_BYTES and the form.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=UPLOAD_MAX_BYTES + 1024 * 1024)
+# Per path prefix, the longest matching wins, e.g. {"/portal/workers/import/": 5 * 1024 * 1024}.
+REQUEST_BODY_MAX_BYTES_BY_PATH: dict[str, int] = {}
+
+# Sent with every page and API answer (kunqu_jiafu.web.middleware.SecurityHeaders).
+# Scripts only from our own static files: no inline <script>, no on...= handlers. Styles
+# allow 'unsafe-inline': progress bars set their width in a style attribute and several
+# admin pages carry a <style> block (styles cannot run code).
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Browser features the portal never uses are refused. Inspection photos taken in the
+# browser would need the camera: PERMISSIONS_POLICY_CAMERA=true allows it for our pages.
+PERMISSIONS_POLICY = {
+    "camera": ["self"] if env.bool("PERMISSIONS_POLICY_CAMERA", default=False) else [],
+    "microphone": [],
+    "geolocation": [],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "bluetooth": [],
+    "hid": [],
+    "midi": [],
+    "magnetometer": [],
+    "gyroscope": [],
+    "accelerometer": [],
+    "display-capture": [],
+    "fullscreen": ["self"],
+}
 
 # Email: SMTP via EMAIL_URL (e.g. smtp+tls://user:pass@host:587) or EMAIL_HOST; with
 # neither, each message is written to a file under var/mail/ so the console stays readable.
@@ -242,6 +291,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "agencies.tasks.check_filings",
         "schedule": 24 * 60 * 60,
     },
+    "purge-expired-personal-data": {
+        "task": "kunqu_jiafu.web.tasks.purge_expired_personal_data",
+        "schedule": 24 * 60 * 60,
+    },
     "sweep-unrendered-notices": {
         "task": "subsidies.tasks.sweep_unrendered_notices",
         "schedule": 10 * 60,
@@ -276,6 +329,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Schema and docs need a login when DEBUG is off (kunqu_jiafu.drf.DocsReaders).
+    "SERVE_PERMISSIONS": ["kunqu_jiafu.drf.DocsReaders"],
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

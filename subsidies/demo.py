@@ -27,18 +27,32 @@ from .models import Claim, ClaimType, SpecialFund
 YEAR = 2026
 FUND = Decimal("2000000.00")
 
-# A one-page PDF with a line of text: what an agency's scanned proof stands in for.
-_PDF = (
-    b"%PDF-1.4\n"
-    b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R"
-    b"/Resources<</Font<</F1 5 0 R>>>>>>endobj\n"
-    b"4 0 obj<</Length 52>>stream\nBT /F1 18 Tf 72 760 Td (Demo attachment) Tj ET\n"
-    b"endstream endobj\n"
-    b"5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+# A one-page PDF with a line of text: what an agency's scanned proof stands in for. Built with
+# its cross-reference table: uploads must be well-formed PDFs (documents.sniff.pdf_problem).
+_PDF_OBJECTS = [
+    b"<</Type/Catalog/Pages 2 0 R>>",
+    b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+    b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R"
+    b"/Resources<</Font<</F1 5 0 R>>>>>>",
+    b"<</Length 46>>stream\nBT /F1 18 Tf 72 760 Td (Demo attachment) Tj ET\nendstream",
+    b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
+]
+
+
+def _well_formed_pdf(objects: list[bytes]) -> bytes:
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+_PDF = _well_formed_pdf(_PDF_OBJECTS)
 
 # (claim type, period, declared figures, subjects, the status to take it to)
 CLAIMS = [

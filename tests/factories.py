@@ -142,3 +142,32 @@ def keep_seeded_batch_current(today=None):
         VoucherBatch.objects.filter(pk=batch.pk).update(**changes)
         batch.refresh_from_db()
     return batch
+
+
+def make_pdf(*extra_objects: bytes, catalog: bytes = b"") -> bytes:
+    """A small well-formed PDF (header, objects, cross-reference table, trailer with
+    startxref and %%EOF): what an upload must be. ``extra_objects`` follow the page tree
+    (numbered from 3); ``catalog`` adds entries to the catalogue's dictionary."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R " + catalog + b">>",
+        b"<< /Type /Pages /Kids [] /Count 0 >>",
+        *extra_objects,
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+# The smallest file a PDF upload accepts.
+PDF = make_pdf()

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass
 from unittest import mock
@@ -432,8 +433,8 @@ MATRIX: list[Row] = [
     R("api-root.<format>",       "/api/.json",                            DENIED,      OK,          OK,          OK,          *STAFF_OK),
     R("api-token",               "/api/auth/token/",                      *EVERYONE_405),  # POST username and password
     R("api-me",                  "/api/me/",                              DENIED,      OK,          OK,          OK,          *STAFF_OK),
-    R("schema",                  "/api/schema/",                          OK,          OK,          OK,          OK,          *STAFF_OK),  # describes, holds no data
-    R("swagger-ui",              "/api/docs/",                            OK,          OK,          OK,          OK,          *STAFF_OK),
+    R("schema",                  "/api/schema/",                          DENIED,      OK,          OK,          OK,          *STAFF_OK),  # describes, holds no data; a login in production
+    R("swagger-ui",              "/api/docs/",                            DENIED,      OK,          OK,          OK,          *STAFF_OK),
     R("agency-list",             "/api/agencies/",                        DENIED,      OK,          OK,          OK,          *STAFF_OK),
     R("agency-list.<format>",    "/api/agencies.json",                    DENIED,      OK,          OK,          OK,          *STAFF_OK),
     R("agency-detail",           "/api/agencies/{org_a.pk}/",             DENIED,      NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
@@ -1244,6 +1245,32 @@ def _assert_discreet(response, world, actor: str, url: str, sent=None) -> None:
         _assert_not_shown(body, secrets(world.person_a.id_number, *world.holder_ids), actor, url)
 
 
+INLINE_SCRIPT = re.compile(rb"<script\b([^>]*)>(.*?)</script\s*>", re.I | re.S)
+TAG = re.compile(rb"<[a-zA-Z][^<>]*>")
+EVENT_ATTRIBUTE = re.compile(rb"\son[a-z]+\s*=", re.I)
+DATA_SCRIPT = re.compile(rb"type\s*=\s*[\"']?application/(ld\+)?json", re.I)
+
+
+def _assert_csp_safe(response, url: str) -> None:
+    """Every answer carries the Content-Security-Policy, and no HTML page needs an exception to
+    it: no inline script with code (a JSON data block is not run) and no on...= handler."""
+    policy = response.get("Content-Security-Policy", "")
+    assert "script-src 'self'" in policy, f"{url}: no script policy ({policy!r})"
+    assert "frame-ancestors 'none'" in policy, url
+    assert "camera=" in response.get("Permissions-Policy", ""), url
+    assert "no-store" in response.get("Cache-Control", ""), f"{url} may be cached"
+    if not response.get("Content-Type", "").startswith("text/html") or response.streaming:
+        return
+    for attributes, code in INLINE_SCRIPT.findall(response.content):
+        if b"src=" in attributes or DATA_SCRIPT.search(attributes):
+            continue
+        assert not code.strip(), f"{url} has an inline script: {code[:80]!r}"
+    for tag in TAG.findall(response.content):
+        assert not EVENT_ATTRIBUTE.search(tag), (
+            f"{url} has an event handler attribute: {tag[:120]!r}"
+        )
+
+
 def _params(rows) -> list:
     """One test per (row, actor); the id is the pattern key, with the URL where keys repeat."""
     params = []
@@ -1294,6 +1321,7 @@ def test_get(world, db, row: Row, actor: str, expected: Outcome):
     response = client.get(url)
     _check(response, expected, world)
     _assert_discreet(response, world, actor, url)
+    _assert_csp_safe(response, url)
     if row.key in BROWSABLE:
         # The same URL in the browsable API (a browser's Accept header): same answer, and its
         # forms and filters show no more than the JSON does.
@@ -1301,6 +1329,7 @@ def test_get(world, db, row: Row, actor: str, expected: Outcome):
         assert response["Content-Type"].startswith("text/html")
         _check(response, expected, world)
         _assert_discreet(response, world, actor, url)
+        _assert_csp_safe(response, url)
     if actor == "official" and row.key.endswith("_change") and response.status_code == 200:
         assert b'name="_save"' not in response.content, "official is offered a save button"
 

@@ -104,7 +104,7 @@ PNG = (
     b"\x00\x00\x00IEND\xaeB`\x82"
 )
 # The smallest files the claim attachments and notices accept (the content is sniffed).
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = factories.PDF
 # Agency A's claims are of this seeded type (quarterly, so four periods for four claims).
 CLAIM_TYPE = "loan_interest"
 LOAN = {

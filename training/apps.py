@@ -20,6 +20,11 @@ class TrainingConfig(AppConfig):
         AGENCY_USER: [],
     }
 
+    def purge_expired(self, *, now, dry_run: bool = False) -> list[tuple[str, int]]:
+        from .services import signups_purge
+
+        return [(str(_("Training sign-ups")), signups_purge(now=now, dry_run=dry_run))]
+
     def dashboard_panels(self, request):
         from django.urls import reverse
 

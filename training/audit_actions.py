@@ -10,6 +10,9 @@ ACTIONS = {
     "training.roster.imported": pgettext_lazy("audit action", "Roster imported"),
     "training.signup.created": pgettext_lazy("audit action", "Training wish registered"),
     "training.signup.enrolled": pgettext_lazy("audit action", "Training wish placed in a course"),
+    "training.signup.purged": pgettext_lazy(
+        "audit action", "Training sign-ups deleted after the retention period"
+    ),
     "training.coursekind.standard_confirmed": pgettext_lazy(
         "audit action", "Course kind subsidy standard confirmed"
     ),

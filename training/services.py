@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -300,3 +301,26 @@ def course_kind_confirm_standard(*, actor: User, kind: CourseKind) -> CourseKind
             after={"standard": kind.subsidy_standard},
         )
     return kind
+
+
+def signups_purge(*, now: dt.datetime, dry_run: bool = False) -> int:
+    """Retention: sign-ups (the willingness survey) older than ``RETENTION_TRAINING_SIGNUP_DAYS``
+    are deleted, whatever became of them (an enrolment keeps what the course needs). One audit
+    entry lists their ids (no name, no ID). Returns how many."""
+    before = now - dt.timedelta(days=settings.RETENTION_TRAINING_SIGNUP_DAYS)
+    expired = TrainingSignup.objects.filter(created_at__lt=before)
+    if dry_run:
+        return expired.count()
+    with transaction.atomic():
+        ids = list(expired.select_for_update().values_list("pk", flat=True))
+        if not ids:
+            return 0
+        TrainingSignup.objects.filter(pk__in=ids).delete()
+        audit.log(
+            None,
+            None,
+            "training.signup.purged",
+            after={"ids": ids, "before": before.isoformat()},
+            reason=f"RETENTION_TRAINING_SIGNUP_DAYS={settings.RETENTION_TRAINING_SIGNUP_DAYS}",
+        )
+    return len(ids)

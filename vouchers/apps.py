@@ -43,6 +43,12 @@ class VouchersConfig(AppConfig):
 
         register_owner(Application, evidence_rule)
 
+    def purge_expired(self, *, now, dry_run: bool = False) -> list[tuple[str, int]]:
+        from .services.retention import applications_purge_rejected
+
+        count = applications_purge_rejected(now=now, dry_run=dry_run)
+        return [(str(_("Rejected voucher applications")), count)]
+
     def dashboard_panels(self, request):
         from django.urls import reverse
 

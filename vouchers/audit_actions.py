@@ -8,6 +8,9 @@ ACTIONS = {
     "vouchers.application.created": pgettext_lazy("audit action", "Voucher application received"),
     "vouchers.application.approved": pgettext_lazy("audit action", "Voucher application approved"),
     "vouchers.application.rejected": pgettext_lazy("audit action", "Voucher application rejected"),
+    "vouchers.application.purged": pgettext_lazy(
+        "audit action", "Rejected voucher applications deleted after the retention period"
+    ),
     "vouchers.voucher.issued": pgettext_lazy("audit action", "Voucher issued"),
     "vouchers.voucher.voided": pgettext_lazy("audit action", "Voucher voided"),
     "vouchers.voucher.agency_chosen": pgettext_lazy("audit action", "Service agency chosen"),

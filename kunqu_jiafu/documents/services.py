@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Document, IssuedDocument
-from .sniff import EXTENSIONS, LABELS, PDF, sniff
+from .sniff import EXTENSIONS, LABELS, PDF, PDF_ACTIVE, pdf_problem, sniff
 
 # model label -> function(user, owner) -> (allowed, reason). Apps register their owners.
 _VIEW_RULES: dict[str, Callable] = {}
@@ -43,8 +43,9 @@ def can_view_document(user, document: Document) -> tuple[bool, str]:
     return rule(user, owner)
 
 
-def validate_upload(upload, *, allowed: tuple[str, ...], field: str) -> str:
-    """Return the sniffed content type or raise a ValidationError naming the field."""
+def validate_upload(upload, *, allowed: tuple[str, ...], field: str, issued: bool = False) -> str:
+    """Return the sniffed content type or raise a ValidationError naming the field.
+    ``issued``: a PDF the portal rendered itself, whose structure need not be inspected."""
     limit = settings.UPLOAD_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
@@ -68,13 +69,43 @@ def validate_upload(upload, *, allowed: tuple[str, ...], field: str) -> str:
                 % {"types": "、".join(LABELS[a] for a in allowed)}
             }
         )
+    if kind == PDF and not issued:
+        problem = pdf_problem(upload)
+        if problem == PDF_ACTIVE:
+            raise ValidationError(
+                {
+                    field: _(
+                        "The PDF file contains scripts, attached files or actions that start "
+                        "programs, which are not accepted. Print it to a new PDF (or scan the "
+                        "paper) and upload that file."
+                    )
+                }
+            )
+        if problem:
+            raise ValidationError(
+                {
+                    field: _(
+                        "The PDF file is incomplete or damaged (its end or its table of contents "
+                        "is missing). Save or scan it again and upload the new file."
+                    )
+                }
+            )
     return kind
 
 
 def document_store(
-    upload, *, allowed: tuple[str, ...], field: str, user=None, owner=None, purpose: str = ""
+    upload,
+    *,
+    allowed: tuple[str, ...],
+    field: str,
+    user=None,
+    owner=None,
+    purpose: str = "",
+    issued: bool = False,
 ) -> Document:
-    kind = validate_upload(upload, allowed=allowed, field=field)
+    """Store an upload (checked: type, size, a PDF's structure and active content) or, with
+    ``issued``, a document the portal rendered itself (type and size only)."""
+    kind = validate_upload(upload, allowed=allowed, field=field, issued=issued)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -101,6 +132,17 @@ def document_attach(document: Document, owner) -> None:
     document.owner_type = ContentType.objects.get_for_model(owner)
     document.owner_id = str(owner.pk)
     document.save(update_fields=["owner_type", "owner_id"])
+
+
+def document_delete(document_id: int) -> None:
+    """Delete an upload's row now and its file once the transaction commits (a rollback
+    keeps both)."""
+    document = Document.objects.filter(pk=document_id).first()
+    if document is None:
+        return
+    name, storage = document.file.name, document.file.storage
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(name) if name else None)
 
 
 def sweep_orphan_files(*, older_than_hours: int = 24, dry_run: bool = False) -> list[str]:
@@ -205,6 +247,7 @@ def _issue(
                 field="file",
                 owner=draft.owner if draft.owner is not None else subject,
                 purpose=draft.purpose,
+                issued=True,
             )
             if lost is None:
                 issued = IssuedDocument.objects.create(

@@ -9,11 +9,13 @@ class WebConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from django.core import checks
+        from django.core import checks as django_checks
 
         from kunqu_jiafu.ratelimit import check_shared_cache
 
-        checks.register(check_shared_cache, checks.Tags.caches, deploy=True)
+        from . import checks  # noqa: F401  (registers the production checks)
+
+        django_checks.register(check_shared_cache, django_checks.Tags.caches, deploy=True)
 
 
 class PortalAdminConfig(AdminConfig):

@@ -87,7 +87,12 @@ def notice_render(notice_id: int) -> Notice:
         notice = Notice.objects.select_for_update().get(pk=notice_id)
         upload = ContentFile(pdf, name=f"{notice.number}.pdf")
         document = document_store(
-            upload, allowed=(PDF,), field="file", owner=notice.claim, purpose=notice.kind
+            upload,
+            allowed=(PDF,),
+            field="file",
+            owner=notice.claim,
+            purpose=notice.kind,
+            issued=True,
         )
         notice.document = document
         notice.rendered_at = timezone.now()

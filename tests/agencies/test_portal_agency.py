@@ -113,7 +113,7 @@ def test_licence_reupload_of_a_wrong_type_shows_the_error(client_for, agency_a, 
 
 def test_agency_b_cannot_read_agency_a_licence(client_for, agency_a, agency_b, org_a):
     client = client_for(agency_a)
-    pdf = SimpleUploadedFile("licence.pdf", b"%PDF-1.4\n", "application/pdf")
+    pdf = SimpleUploadedFile("licence.pdf", factories.PDF, "application/pdf")
     client.post(reverse("portal:agency_edit"), {**edit_post(org_a), "license": pdf})
     org_a.refresh_from_db()
     assert client_for(agency_b).get(org_a.license.get_absolute_url()).status_code == 404

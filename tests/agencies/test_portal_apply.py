@@ -186,7 +186,7 @@ def test_apply_with_a_licence_that_is_not_pdf_or_image_is_refused_and_writes_not
 
 def test_apply_with_a_pdf_licence_links_it_through_the_private_download(client_for, applicant):
     client = client_for(applicant)
-    pdf = SimpleUploadedFile("营业执照.pdf", b"%PDF-1.4\n%test\n", "application/pdf")
+    pdf = SimpleUploadedFile("营业执照.pdf", factories.PDF, "application/pdf")
     client.post(reverse("portal:apply"), {**agency_post(), "license": pdf})
     agency = Agency.objects.get(memberships__user=applicant)
     assert agency.license is not None

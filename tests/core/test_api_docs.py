@@ -63,30 +63,39 @@ def test_schema_documents_writes_and_errors(clean_stats):
     assert "tokenAuth" in schema["components"]["securitySchemes"]
 
 
-def test_schema_endpoint_serves_openapi(db, client):
+def test_schema_endpoint_serves_openapi(db, client, agency_a):
+    client.force_login(agency_a)
     response = client.get("/api/schema/", {"format": "json"})
     assert response.status_code == 200
     assert response.json()["openapi"].startswith("3.")
 
 
-def test_swagger_ui_references_only_local_assets(db, client):
+def test_swagger_ui_references_only_local_assets(db, client, agency_a):
+    client.force_login(agency_a)
     response = client.get("/api/docs/")
     assert response.status_code == 200
     html = response.content.decode()
     assert not re.search(r"(?i)(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", html), "external host in HTML"
     assets = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert assets, "the page should load the Swagger UI assets"
-    for url in assets:
+    # Its start-up script comes from the docs' own URL (no inline script: CSP).
+    assert "/api/docs/?script=" in assets
+    script = client.get("/api/docs/?script=")
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
+    assert b"SwaggerUIBundle" in script.content
+    for url in (url for url in assets if not url.startswith("/api/docs/")):
         assert url.startswith("/static/"), url
         assert finders.find(url.removeprefix("/static/")), f"{url} is not a local static file"
-    assert "/api/schema/" in html
+    assert b"/api/schema/" in script.content
 
 
-def test_swagger_ui_assets_are_served_by_whitenoise(db, settings):
+def test_swagger_ui_assets_are_served_by_whitenoise(db, settings, agency_a):
     # Let WhiteNoise find files without collectstatic, as it does in development.
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
     client = Client()  # a new handler builds the middleware with these settings
+    client.force_login(agency_a)
     html = client.get("/api/docs/").content.decode()
     assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
     assert len(assets) == 4
@@ -97,3 +106,26 @@ def test_swagger_ui_assets_are_served_by_whitenoise(db, settings):
         assert body, url
     bundle = next(url for url in assets if url.endswith("swagger-ui-bundle.js"))
     assert b"SwaggerUIBundle" in b"".join(client.get(bundle).streaming_content)
+
+
+@pytest.mark.parametrize("url", ["/api/schema/", "/api/docs/", "/api/docs/?script="])
+def test_schema_and_docs_need_a_login_in_production(db, client, settings, url):
+    settings.DEBUG = False
+    response = client.get(url)
+    assert response.status_code == 403
+    assert b"openapi" not in response.content
+    assert b"/api/workers/" not in response.content
+
+
+@pytest.mark.parametrize("url", ["/api/schema/", "/api/docs/"])
+def test_schema_and_docs_are_open_in_development(db, client, settings, url):
+    settings.DEBUG = True
+    assert client.get(url).status_code == 200
+
+
+def test_a_signed_in_agency_reads_the_schema_in_production(db, client, settings, agency_a):
+    settings.DEBUG = False
+    client.force_login(agency_a)
+    response = client.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    assert "/api/workers/" in response.json()["paths"]

@@ -117,6 +117,7 @@ def test_load_demo_prints_its_summary_last_after_the_mails_of_the_demo(settings,
     # With console e-mails (what the demo used to do) both go to one stream: every e-mail
     # comes before the summary, because the summary waits until the data has committed and
     # the e-mails queued on commit have been sent.
+    settings.DEBUG = True  # the demo loads only in development
     settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
     settings.SITE_URL = "http://127.0.0.1:18123"
     call_command("load_demo")
@@ -134,6 +135,7 @@ def test_load_demo_prints_its_summary_last_after_the_mails_of_the_demo(settings,
 
 @pytest.mark.django_db
 def test_load_demo_says_where_the_mails_went(settings, tmp_path):
+    settings.DEBUG = True  # the demo loads only in development
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = tmp_path / "mail"
     out = StringIO()

@@ -20,7 +20,7 @@ from kunqu_jiafu.documents.services import document_store, validate_upload
 from kunqu_jiafu.documents.sniff import JPEG, PDF, PNG, XLSX, sniff
 from tests import factories
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+PDF_BYTES = factories.PDF
 JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 17
 LICENCE_TYPES = (PDF, JPEG, PNG)

@@ -1,11 +1,15 @@
 """`make run` loads the demo data with `manage.py load_demo`, once and idempotently."""
 
+import subprocess
+import sys
 from io import StringIO
 
+import pytest
 from django.contrib.auth import authenticate
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from agencies.models import Agency, Worker
+from kunqu_jiafu.accounts.models import User
 from kunqu_jiafu.audit.services import audit_verify
 from subsidies.models import Claim, Notice
 from training.models import Course, Enrolment
@@ -32,6 +36,7 @@ def _counts():
 
 
 def test_demo_loads_every_account_and_area_and_a_second_run_adds_nothing(db, settings, tmp_path):
+    settings.DEBUG = True  # the demo loads only in development
     settings.MEDIA_ROOT = tmp_path
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     call_command("load_demo", stdout=StringIO())
@@ -58,3 +63,34 @@ def test_demo_loads_every_account_and_area_and_a_second_run_adds_nothing(db, set
     call_command("load_demo", stdout=StringIO())
     assert _counts() == first
     assert audit_verify().ok
+
+
+def test_demo_refuses_to_load_with_debug_off_and_creates_nothing(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="演示数据仅用于开发"):
+        call_command("load_demo", stdout=StringIO())
+    assert _counts()[:2] == (0, 0)
+    assert not User.objects.filter(username="admin").exists()
+
+
+def test_manage_py_load_demo_exits_non_zero_under_production_settings(settings, tmp_path):
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "x" * 60,
+        "PERSON_ID_KEYS": "ZGV2LW9ubHkta2V5LWt1bnF1LWppYWZ1LTMyYnl0ZXM=",
+        "PERSON_ID_HASH_KEY": "k" * 32,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'never.sqlite3'}",
+        "EMAIL_URL": "smtp://mail.example.cn:25",
+    }
+    done = subprocess.run(
+        [sys.executable, "manage.py", "load_demo"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert "演示数据仅用于开发" in done.stderr
+    assert "演示数据已就绪" not in done.stdout

@@ -14,10 +14,11 @@ from kunqu_jiafu.documents import sniff
 from kunqu_jiafu.documents.models import Document
 from kunqu_jiafu.documents.services import document_store, sweep_orphan_files
 from kunqu_jiafu.documents.tasks import sweep_orphan_upload_files
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = factories.PDF
 
 
 class Rollback(Exception):

@@ -21,7 +21,7 @@ from training.models import CourseKind
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = factories.PDF
 
 # What an agency would type for each claim type: declared figures, subject list, eligible amount.
 EXAMPLES = {

@@ -16,9 +16,10 @@ from django.utils import timezone
 from agencies.models import Agency, EmployeeSystemFiling
 from subsidies import services
 from subsidies.models import Claim, ClaimType
+from tests import factories
 
 YEAR = 2026
-PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF_BYTES = factories.PDF
 
 # A declaration the catalogue's calculator accepts, per seeded claim type.
 DECLARED = {

@@ -21,7 +21,7 @@ from tests import factories
 from tests.subsidies.core_builders import exemption_lines
 
 JSON = "application/json"
-PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF_BYTES = factories.PDF
 LOAN = {
     "lender": "中国银行包头昆都仑支行",
     "contract_number": "BT-2025-0601",

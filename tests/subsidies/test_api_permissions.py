@@ -19,9 +19,10 @@ from kunqu_jiafu.documents.services import document_store
 from kunqu_jiafu.drf import OfficialsReadOnly
 from subsidies import permissions, services, tasks
 from subsidies.models import Claim, ClaimAttachment, ClaimType, Notice, SpecialFund
+from tests import factories
 
 ACTORS = ("anonymous", "agency_a", "agency_b", "reviewer", "approver", "official")
-PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF_BYTES = factories.PDF
 LOAN = {
     "lender": "中国银行包头昆都仑支行",
     "contract_number": "BT-2025-0601",

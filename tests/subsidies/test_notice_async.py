@@ -23,7 +23,7 @@ from tests.subsidies import core_builders as b
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PENDING = "通知书生成中"
-REFRESH = "kjNoticeRefresh"
+REFRESH = "js/notice_refresh.js"
 
 
 @pytest.fixture

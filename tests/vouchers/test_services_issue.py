@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tests import factories
 from tests.vouchers import core_builders as b
 from tests.vouchers.core_builders import english  # noqa: F401 - fixture
 from vouchers import selectors
@@ -249,7 +250,7 @@ def test_residents_apply_only_while_applications_are_open_reviewers_any_time(rev
     closed = b.batch(applications_close_on=today - dt.timedelta(days=1))
     closed.applications_open_on = today - dt.timedelta(days=30)
     closed.save()
-    evidence = SimpleUploadedFile("card.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    evidence = SimpleUploadedFile("card.pdf", factories.PDF, content_type="application/pdf")
     with pytest.raises(ValidationError, match="are taken from"):
         application_create(
             batch=closed,

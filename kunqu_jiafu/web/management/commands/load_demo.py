@@ -5,7 +5,7 @@ from io import StringIO
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, OutputWrapper
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,15 @@ class Command(BaseCommand):
         return _("Load the demo accounts and data (safe to run again: nothing is created twice).")
 
     def handle(self, *args, **options):
+        # The demo's accounts share one published password: never on a production database.
+        # There is deliberately no flag to override this.
+        if not settings.DEBUG:
+            raise CommandError(
+                _(
+                    "The demo data is only for development: it creates accounts with a published "
+                    "password. DEBUG is off (production settings), so nothing was loaded."
+                )
+            )
         # The apps' loaders write into a buffer that is printed after the transaction has
         # committed, i.e. after the e-mails and documents queued on commit: the summary is
         # the last thing `make run` shows before the server starts.
