@@ -196,7 +196,6 @@ PERMISSIONS_POLICY = {
     "payment": [],
     "usb": [],
     "serial": [],
-    "bluetooth": [],
     "hid": [],
     "midi": [],
     "magnetometer": [],
