@@ -73,7 +73,7 @@ def test_a_genuine_code_shows_number_agency_amount_and_date(client, genuine):
     assert response.status_code == 200
     page = response.content.decode()
     assert 'data-testid="verify-found"' in page
-    for shown in ("审批通知书", "昆人社家补〔2026〕0007号", AGENCY, "3000.05", "2026-11-29"):
+    for shown in ("审批通知书", "昆人社家补〔2026〕0007号", AGENCY, "3,000.05", "2026-11-29"):
         assert shown in page, shown
     assert "subject-of-a-document" not in page  # nothing of the subject beyond the facts
     assert response["X-Robots-Tag"] == "noindex"
