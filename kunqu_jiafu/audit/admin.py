@@ -30,7 +30,9 @@ class ActionFilter(admin.SimpleListFilter):
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ("created_at", "actor_label", "action_name", "object_repr", "reason")
-    list_filter = (ActionFilter, "content_type")
+    # Only the kinds of record the log holds entries about (not every model, sessions and
+    # content types included).
+    list_filter = (ActionFilter, ("content_type", admin.RelatedOnlyFieldListFilter))
     search_fields = ("action", "object_repr", "actor_label", "reason")
     date_hierarchy = "created_at"
     list_select_related = ("content_type",)

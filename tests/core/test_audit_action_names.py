@@ -200,6 +200,20 @@ def test_audit_list_filters_by_action_named_in_chinese(trail, approver, client_f
     assert [e.action for e in response.context["cl"].result_list] == ["agencies.agency.suspended"]
 
 
+def test_audit_list_offers_only_the_kinds_of_record_it_holds(trail, approver, client_for):
+    """The object-type filter lists the kinds the log has entries about, not every model
+    (sessions, content types, the two token models both named 令牌)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    response = client_for(approver).get(reverse("admin:audit_auditentry_changelist"))
+    spec = next(s for s in response.context["cl"].filter_specs if s.title == "对象类型")
+    offered = {pk for pk, _label in spec.lookup_choices}
+    held = set(AuditEntry.objects.values_list("content_type", flat=True).distinct())
+    assert offered == held
+    session = ContentType.objects.get(app_label="sessions", model="session")
+    assert session.pk not in offered
+
+
 def test_audit_list_search_by_chinese_name(trail, approver, client_for):
     url = reverse("admin:audit_auditentry_changelist")
     response = client_for(approver).get(url, {"q": "暂停"})
