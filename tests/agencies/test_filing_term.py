@@ -263,6 +263,9 @@ def test_portal_shows_the_term_and_when_renewal_opens(today, org_a, agency_a, re
     today(D(2026, 11, 30))
     page = factories_client(agency_a).get(reverse("portal:filing"))
     assert page.context["can_submit"]
+    body = page.content.decode()
+    # The button says what it does: a renewal, not a first filing.
+    assert "提交续期备案" in body and "提交备案<" not in body
 
 
 def factories_client(user):
