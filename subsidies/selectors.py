@@ -125,6 +125,22 @@ def agency_facts_by_year(agency: Agency, years) -> dict[int, rules.AgencyFacts]:
     return facts
 
 
+def size_basis_for(agency: Agency, claim_type: ClaimType) -> dict | None:
+    """For a claim type open to medium, small and micro enterprises only (援企稳岗), the
+    agency's recorded enterprise size and its basis, shown on the claim form; None for other
+    types."""
+    if claim_type.eligibility != "small_medium_micro":
+        return None
+    size = agency_selectors.agency_enterprise_size(agency)
+    return {
+        "label": agency_selectors.enterprise_size_label(size),
+        "recorded": size is not None,
+        "staff": agency.size_staff,
+        "revenue": agency.size_revenue,
+        "year": agency.size_year,
+    }
+
+
 def eligibility_for(
     agency: Agency,
     claim_type: ClaimType,

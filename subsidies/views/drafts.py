@@ -73,6 +73,7 @@ def claim_new(request, agency: Agency):
             "pays": payment_rules(claim_type),
             "needs": needs(claim_type),
             "problems": selectors.eligibility_for(agency, claim_type),
+            "size_basis": selectors.size_basis_for(agency, claim_type),
         },
     )
 
@@ -137,5 +138,6 @@ def claim_edit(request, agency: Agency, pk: int):
             "pays": payment_rules(claim_type),
             "needs": needs(claim_type),
             "problems": selectors.eligibility_for(agency, claim_type),
+            "size_basis": selectors.size_basis_for(agency, claim_type),
         },
     )

@@ -111,3 +111,22 @@ def test_a_lower_ratio_set_by_the_bureau_is_applied(agency_a, org_a, reviewer):
     _size(org_a, 20, "300")
     assert _submit(agency_a, org_a).eligible_amount == Decimal("7200.00")
     assert PLAN
+
+
+def test_the_claim_form_shows_the_agency_its_recorded_size_and_basis(
+    org_a, agency_a, client_for
+):
+    from django.urls import reverse
+
+    url = reverse("claims:new") + f"?type={claim_type('ui_refund').pk}"
+    client = client_for(agency_a)
+    org_a.size_staff = org_a.size_revenue = org_a.size_year = None
+    org_a.save()
+    page = client.get(url).content.decode()
+    assert 'data-testid="size-basis"' in page and "尚未登记" in page
+    _size(org_a, 40, "800")
+    page = client.get(url).content.decode()
+    assert "小型" in page and "从业人员 40 人" in page and "营业收入 800.00 万元" in page
+    # Other claim types say nothing of the size.
+    other = reverse("claims:new") + f"?type={claim_type('loan_interest').pk}"
+    assert 'data-testid="size-basis"' not in client.get(other).content.decode()
