@@ -113,9 +113,7 @@ def test_a_lower_ratio_set_by_the_bureau_is_applied(agency_a, org_a, reviewer):
     assert PLAN
 
 
-def test_the_claim_form_shows_the_agency_its_recorded_size_and_basis(
-    org_a, agency_a, client_for
-):
+def test_the_claim_form_shows_the_agency_its_recorded_size_and_basis(org_a, agency_a, client_for):
     from django.urls import reverse
 
     url = reverse("claims:new") + f"?type={claim_type('ui_refund').pk}"
