@@ -55,6 +55,8 @@ def _deploy_check(tmp_path, **extra) -> subprocess.CompletedProcess:
         "PERSON_ID_HASH_KEY": "h" * 32,
         "DJANGO_ALLOWED_HOSTS": "portal.example.cn",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        # A shared cache, as production must have (the public-form limits' own deploy check).
+        "CACHE_URL": "redis://127.0.0.1:6379/15",
         **extra,
     }
     return subprocess.run(
@@ -78,5 +80,5 @@ def test_check_deploy_fails_with_console_mail_and_passes_with_smtp(tmp_path):
 def test_ci_gives_the_deploy_check_an_smtp_server_and_compose_no_console_default():
     ci = (ROOT / ".ci" / "run").read_text()
     deploy = ci[ci.index("deploy_check() {") :]
-    assert "EMAIL_URL=smtp" in deploy[: deploy.index("}")]
+    assert "EMAIL_URL=smtp" in deploy[: deploy.index("\n}\n")]
     assert "consolemail" not in (ROOT / "docker-compose.yml").read_text()
