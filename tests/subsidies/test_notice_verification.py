@@ -24,7 +24,7 @@ def test_approval_notice_carries_a_code_that_verifies_its_facts(
     assert "包头市昆都仑区人力资源和社会保障局" in text
 
     page = client.get("/verify/", {"code": found.code}).content.decode()
-    assert notice.number in page and org_a.name in page and "3000.05" in page
+    assert notice.number in page and org_a.name in page and "3,000.05" in page
     assert notice.issued_on.isoformat() in page
 
 
