@@ -15,6 +15,7 @@ the record, where staff see it and can queue it again."""
 from __future__ import annotations
 
 import logging
+import smtplib
 from datetime import datetime, timedelta
 
 from celery import Task
@@ -100,7 +101,7 @@ class RetryingTask(Task):
         """Note the final failure on the task's record(s). Tasks with a record override it."""
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):
-        logger.error("Task %s%r failed for good: %r", self.name, tuple(args), exc)
+        logger.error("Task %s%r failed for good: %s", self.name, tuple(args), failure_text(exc))
         try:
             self.record_failure(exc, tuple(args), dict(kwargs))
         except Exception:  # noqa: BLE001 - recording must not hide the original failure
@@ -108,7 +109,12 @@ class RetryingTask(Task):
 
 
 def failure_text(exc: BaseException) -> str:
-    """What staff read of an error: its type and message, kept short."""
+    """What staff read of an error: its type and message, kept short. An SMTP error keeps its
+    type and reply code only: its message names the recipients' addresses, which belong on
+    neither another user's record nor a log line."""
+    if isinstance(exc, smtplib.SMTPException):
+        code = getattr(exc, "smtp_code", None)
+        return f"{type(exc).__name__}" + (f" ({code})" if code else "")
     return f"{type(exc).__name__}: {exc}"[:1000]
 
 

@@ -27,7 +27,7 @@ class RenderNoticeTask(RetryingTask):
 def render_notice(notice_id: int, only_if_missing: bool = False) -> int:
     if only_if_missing and Notice.objects.filter(pk=notice_id, document__isnull=False).exists():
         return notice_id  # made meanwhile: the sweep must not replace a good PDF
-    return notice_render(notice_id).pk
+    return notice_render(notice_id, only_if_missing=only_if_missing).pk
 
 
 @shared_task(base=RetryingTask)

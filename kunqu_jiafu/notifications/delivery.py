@@ -13,6 +13,8 @@ from django.core.mail import send_mail
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from kunqu_jiafu.queue import failure_text
+
 from .models import Notification
 
 SEND_TASK = "kunqu_jiafu.notifications.tasks.send_notification_emails"
@@ -20,9 +22,24 @@ SEND_TASK = "kunqu_jiafu.notifications.tasks.send_notification_emails"
 SWEEP_MAX_AGE = timedelta(days=7)
 
 
+class EmailsNotSent(Exception):
+    """Some e-mails of a batch failed; the others were sent. The task's retry sends only these
+    (the sent ones are claimed), and a final failure is noted on these alone."""
+
+    def __init__(self, ids: list[int], first: BaseException):
+        super().__init__(
+            gettext("%(n)s e-mails not sent: %(error)s")
+            % {"n": len(ids), "error": failure_text(first)}
+        )
+        self.ids = ids
+
+
 def notification_send_emails(ids: list[int]) -> int:
-    """Send each unsent notification once; the conditional UPDATE claims it first."""
+    """Send each unsent notification once; the conditional UPDATE claims it first. One that
+    fails does not stop the rest of the batch."""
     sent = 0
+    failed: list[int] = []
+    first_error: BaseException | None = None
     for notification in Notification.objects.filter(pk__in=ids).select_related("recipient"):
         claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
             emailed_at=timezone.now()
@@ -38,11 +55,15 @@ def notification_send_emails(ids: list[int]) -> int:
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=[notification.recipient.email],
             )
-        except Exception:
+        except Exception as exc:  # noqa: BLE001 - any SMTP or network error
             # Release the claim so the task's retry sends it.
             Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
-            raise
+            failed.append(notification.pk)
+            first_error = first_error or exc
+            continue
         sent += 1
+    if failed:
+        raise EmailsNotSent(failed, first_error)
     return sent
 
 

@@ -2,15 +2,20 @@ from celery import shared_task
 
 from kunqu_jiafu.queue import RetryingTask, attempts, failure_text, queue_now, sweep_cutoff
 
-from .delivery import notification_emails_failed, notification_send_emails, notifications_unsent
+from .delivery import (
+    SEND_TASK,
+    notification_emails_failed,
+    notification_send_emails,
+    notifications_unsent,
+)
 
-SEND_TASK = "kunqu_jiafu.notifications.tasks.send_notification_emails"
 SWEEP_BATCH = 200
 
 
 class SendEmailsTask(RetryingTask):
     def record_failure(self, exc, args, kwargs):
-        notification_emails_failed(args[0], error=failure_text(exc), attempts=attempts(self))
+        ids = getattr(exc, "ids", None) or args[0]  # only those not sent, when known
+        notification_emails_failed(ids, error=failure_text(exc), attempts=attempts(self))
 
 
 @shared_task(base=SendEmailsTask)

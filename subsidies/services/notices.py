@@ -44,12 +44,14 @@ def notice_issue(claim: Claim, kind: str, *, amount: Decimal | None, reason: str
         issued_on=timezone.localdate(),
     )
     # The decision is committed whatever happens to the broker; the sweep queues it again.
-    queue_on_commit(RENDER_TASK, notice.pk)
+    queue_on_commit(RENDER_TASK, notice.pk, only_if_missing=True)
     return notice
 
 
-def notice_render(notice_id: int) -> Notice:
-    """Render (or re-render) a notice's PDF. Idempotent: the number never changes."""
+def notice_render(notice_id: int, *, only_if_missing: bool = False) -> Notice:
+    """Render (or re-render) a notice's PDF. Idempotent: the number never changes. With
+    ``only_if_missing`` a PDF stored meanwhile is kept: checked again under the row lock, so two
+    sweeps (or a redelivered task and a sweep) store one document, not two."""
     from kunqu_jiafu.documents.money import amount_in_capitals, format_yuan
     from kunqu_jiafu.documents.pdf import render_pdf
     from kunqu_jiafu.documents.verification import pdf_context, verification_for
@@ -85,6 +87,8 @@ def notice_render(notice_id: int) -> Notice:
     pdf = render_pdf(template, context)
     with transaction.atomic():
         notice = Notice.objects.select_for_update().get(pk=notice_id)
+        if only_if_missing and notice.document_id:
+            return notice
         upload = ContentFile(pdf, name=f"{notice.number}.pdf")
         document = document_store(
             upload,
@@ -111,7 +115,7 @@ def notice_render_failed(notice_id: int, *, error: str, attempts: int) -> None:
 
 def notice_regenerate(*, actor: User, notice: Notice) -> None:
     """Queue a fresh PDF of a notice; its number and contents stay as issued."""
-    require_bureau(actor, _("Only bureau staff keep the claim-type catalogue."))
+    require_bureau(actor, _("Only bureau staff regenerate notices."))
 
     with transaction.atomic():
         audit.log(

@@ -294,3 +294,50 @@ def test_every_task_of_the_project_retries_any_exception_with_backoff():
         assert isinstance(task, RetryingTask), task.name
         assert task.autoretry_for == (Exception,) and task.retry_backoff, task.name
         assert task.max_retries == settings.CELERY_TASK_MAX_RETRIES
+
+
+def test_one_refused_address_fails_alone_and_its_address_is_neither_stored_nor_logged(
+    reviewer, approver, settings, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    """A batch e-mails everyone it can; the one refused recipient is retried and, in the end,
+    recorded as failed on its own notification, with the SMTP code and not the address."""
+    import smtplib
+
+    settings.CELERY_TASK_MAX_RETRIES = 1
+    refused = reviewer.email
+    sent = []
+
+    def send(subject, message, from_email, recipient_list):
+        if recipient_list == [refused]:
+            raise smtplib.SMTPRecipientsRefused({refused: (550, b"mailbox unavailable")})
+        sent.append(recipient_list)
+        return 1
+
+    monkeypatch.setattr("kunqu_jiafu.notifications.delivery.send_mail", send)
+    with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
+        first, second = notify([reviewer, approver], "待审核")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert sent == [[approver.email]]  # the refused one did not stop the batch
+    assert second.emailed_at is not None and second.email_failed_at is None
+    assert first.emailed_at is None and first.email_failed_at is not None
+    assert "SMTPRecipientsRefused" in first.email_error
+    assert refused not in first.email_error and refused not in caplog.text
+
+
+def test_a_sweep_racing_the_render_keeps_the_stored_pdf(
+    agency_a, org_a, reviewer, approver, pdf_engine
+):
+    """The check "made meanwhile" is repeated under the row lock: two renders that both saw
+    no PDF store one document, not two."""
+    from subsidies.services.notices import notice_render
+
+    b.fund(approver, "500000.00")
+    claim = b.approved(agency_a, org_a, reviewer, approver)
+    notice = Notice.objects.get(claim=claim)
+    first = notice_render(notice.pk, only_if_missing=True).document_id
+    assert first is not None
+    # A second render that passed the task's early check before the first stored its PDF:
+    assert notice_render(notice.pk, only_if_missing=True).document_id == first
+    # Staff's regenerate (no flag) does make a fresh one.
+    assert notice_render(notice.pk).document_id != first

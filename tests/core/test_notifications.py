@@ -11,7 +11,7 @@ from django.db import transaction
 from agencies import services
 from agencies.models import Agency, EmployeeSystemFiling, Street
 from kunqu_jiafu import celery_app
-from kunqu_jiafu.notifications.delivery import notification_send_emails
+from kunqu_jiafu.notifications.delivery import EmailsNotSent, notification_send_emails
 from kunqu_jiafu.notifications.models import Notification
 from kunqu_jiafu.notifications.services import (
     notifications_mark_read,
@@ -173,8 +173,9 @@ def test_failed_send_releases_the_claim_for_a_retry(reviewer, monkeypatch):
         raise OSError("smtp down")
 
     monkeypatch.setattr("kunqu_jiafu.notifications.delivery.send_mail", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(EmailsNotSent) as failure:
         notification_send_emails([note.pk])
+    assert failure.value.ids == [note.pk]
     assert Notification.objects.get().emailed_at is None
     monkeypatch.undo()
     assert notification_send_emails([note.pk]) == 1
