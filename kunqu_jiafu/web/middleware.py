@@ -66,6 +66,8 @@ class CapRequestBody:
 
 
 def _megabytes(size: int) -> str:
+    # A Content-Length of hundreds of digits is still an int; as a float it would overflow.
+    size = min(size, 1 << 60)
     return f"{size / (1024 * 1024):.1f}".removesuffix(".0")
 
 

@@ -132,7 +132,16 @@ def test_the_challenge_is_asked_only_after_a_few_attempts_and_is_used_once(setti
 
 @pytest.mark.parametrize(
     "token,answer",
-    [("", "3"), ("../../etc", "3"), ("0" * 32, "3"), (None, "x"), (None, ""), (None, "-1")],
+    [
+        ("", "3"),
+        ("../../etc", "3"),
+        ("0" * 32, "3"),
+        (None, "x"),
+        (None, ""),
+        (None, "-1"),
+        (None, "²"),  # a digit to str.isdigit(), not to int(): was a 500
+        (None, "9" * 5000),  # past int()'s 4,300 digits: was a 500
+    ],
 )
 def test_a_wrong_or_forged_answer_is_refused(settings, token, answer):
     _limits(settings, challenge_after=0)

@@ -115,6 +115,14 @@ def test_a_lying_content_length_is_refused_from_the_header_alone(client_for, age
 
 
 @pytest.mark.django_db
+def test_a_content_length_of_hundreds_of_digits_is_a_413_not_a_500(client):
+    response = client.post(
+        "/vouchers/apply/", b"", content_type="text/plain", CONTENT_LENGTH="9" * 400
+    )
+    assert response.status_code == 413
+
+
+@pytest.mark.django_db
 def test_a_body_under_the_cap_goes_through(client_for, agency_a):
     response = client_for(agency_a).post("/api/workers/", {}, content_type="application/json")
     assert response.status_code == 400  # the serializer's answer: the body was read
