@@ -119,13 +119,27 @@ class PublicFormGuard:
         """A Wait when the address or the ID number has used up its attempts in this window."""
         if not any((cache.get(key) or 0) >= limit for key, limit in self._counters(id_number)):
             return None
+        return self._wait()
+
+    def take(self, id_number: str | None = None) -> Wait | None:
+        """Count one more attempt against the address and the ID number, and say whether it is
+        over the limit. The count and the check are one atomic increment in the cache, so
+        requests sent in parallel cannot all pass a check made before any of them counted."""
+        over = [_incr(key, self.rule.window) > limit for key, limit in self._counters(id_number)]
+        return self._wait() if any(over) else None
+
+    def refund(self, id_number: str | None = None) -> None:
+        """Give back an attempt taken for something that turned out not to count (a look-up
+        that found the application: only failed look-ups are limited)."""
+        for key, _limit in self._counters(id_number):
+            try:
+                cache.decr(key)
+            except ValueError:  # the window ended meanwhile
+                pass
+
+    def _wait(self) -> Wait:
         until = timezone.localtime(dt.datetime.fromtimestamp(self._ends, dt.UTC))
         return Wait(seconds=int(self._ends - self._now) + 1, until=until.strftime("%H:%M"))
-
-    def count(self, id_number: str | None = None) -> None:
-        """One more attempt against the address and the ID number."""
-        for key, _limit in self._counters(id_number):
-            _incr(key, self.rule.window)
 
     def attempts_from_address(self) -> int:
         return cache.get(self._key("address", self.address)) or 0
@@ -184,13 +198,15 @@ def too_many(request, template: str, context: dict, wait: Wait) -> HttpResponse:
     return response
 
 
-def _incr(key: str, window: int) -> None:
+def _incr(key: str, window: int) -> int:
+    """Add one to a counter of the window and return its new value (atomic in Redis)."""
     if cache.add(key, 1, window + 60):
-        return
+        return 1
     try:
-        cache.incr(key)
+        return cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.add(key, 1, window + 60)
+        return 1
 
 
 def check_shared_cache(app_configs=None, **kwargs) -> list[checks.CheckMessage]:

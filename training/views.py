@@ -255,6 +255,19 @@ def public_landing(request):
 
 
 @never_cache
+def _too_many_signups(request, form, wait):
+    form.add_error(
+        None,
+        _(
+            "Too many sign-ups from here in a short time. Please try again after "
+            "%(time)s (in about %(minutes)s minutes), or call the bureau's family "
+            "services office."
+        )
+        % {"time": wait.until, "minutes": wait.minutes},
+    )
+    return too_many(request, "training/signup.html", {"form": form}, wait)
+
+
 @require_http_methods(["GET", "POST"])
 def public_signup(request):
     """Limited per client address and per ID number (kunqu_jiafu.ratelimit, scope
@@ -265,20 +278,12 @@ def public_signup(request):
         data = form.cleaned_data
         wait = guard.wait(data["id_number"])
         if wait is not None:
-            form.add_error(
-                None,
-                _(
-                    "Too many sign-ups from here in a short time. Please try again after "
-                    "%(time)s (in about %(minutes)s minutes), or call the bureau's family "
-                    "services office."
-                )
-                % {"time": wait.until, "minutes": wait.minutes},
-            )
-            return too_many(request, "training/signup.html", {"form": form}, wait)
+            return _too_many_signups(request, form, wait)
         if not guard.challenge_passed():
             form.add_error(None, guard.challenge_error)
+        elif (wait := guard.take(data["id_number"])) is not None:  # parallel floods: one check
+            return _too_many_signups(request, form, wait)
         else:
-            guard.count(data["id_number"])
             try:
                 services.signup_create(
                     id_number=data["id_number"],

@@ -110,22 +110,13 @@ def apply(request):
         data = form.cleaned_data
         wait = guard.wait(data["id_number"])
         if wait is not None:
-            form.add_error(
-                None,
-                _(
-                    "Too many applications from here in a short time. Please try again after "
-                    "%(time)s (in about %(minutes)s minutes), or call the bureau's family "
-                    "services office."
-                )
-                % {"time": wait.until, "minutes": wait.minutes},
-            )
-            return too_many(
-                request, "vouchers/public/apply.html", _apply_context(form, batch), wait
-            )
+            return _too_many_applications(request, form, batch, wait)
         if not guard.challenge_passed():
             form.add_error(None, guard.challenge_error)
             return _apply_page(request, form, batch, guard)
-        guard.count(data["id_number"])
+        wait = guard.take(data["id_number"])  # counted and checked at once: parallel floods
+        if wait is not None:
+            return _too_many_applications(request, form, batch, wait)
         try:
             application = application_create(
                 batch=batch,
@@ -151,6 +142,19 @@ def apply(request):
 
 def _apply_context(form: ApplyForm, batch) -> dict:
     return {"form": form, "batch": batch, "groups": list(form.target_group_options())}
+
+
+def _too_many_applications(request, form, batch, wait):
+    form.add_error(
+        None,
+        _(
+            "Too many applications from here in a short time. Please try again after "
+            "%(time)s (in about %(minutes)s minutes), or call the bureau's family "
+            "services office."
+        )
+        % {"time": wait.until, "minutes": wait.minutes},
+    )
+    return too_many(request, "vouchers/public/apply.html", _apply_context(form, batch), wait)
 
 
 def _apply_page(request, form: ApplyForm, batch, guard: PublicFormGuard):
@@ -220,6 +224,19 @@ def status(request):
     return _lookup_page(request, LookupForm(), guard)
 
 
+def _too_many_lookups(request, form, wait):
+    form.add_error(
+        None,
+        _(
+            "Too many unsuccessful look-ups. For the applicant's safety please try again "
+            "after %(time)s (in about %(minutes)s minutes), or call the bureau's family "
+            "services office."
+        )
+        % {"time": wait.until, "minutes": wait.minutes},
+    )
+    return too_many(request, "vouchers/public/lookup.html", {"form": form}, wait)
+
+
 def _lookup(request):
     """Failed look-ups are limited per ID number (someone who knows a person's ID number trying
     the sequential application numbers) and, more loosely, per client address (a scan), in the
@@ -229,26 +246,22 @@ def _lookup(request):
     if form.is_valid():
         wait = guard.wait(form.cleaned_data["id_number"])
         if wait is not None:
-            form.add_error(
-                None,
-                _(
-                    "Too many unsuccessful look-ups. For the applicant's safety please try again "
-                    "after %(time)s (in about %(minutes)s minutes), or call the bureau's family "
-                    "services office."
-                )
-                % {"time": wait.until, "minutes": wait.minutes},
-            )
-            return too_many(request, "vouchers/public/lookup.html", {"form": form}, wait)
+            return _too_many_lookups(request, form, wait)
         if not guard.challenge_passed():
             form.add_error(None, guard.challenge_error)
             return _lookup_page(request, form, guard)
+        # Counted before the look-up (one atomic increment, so parallel guesses cannot all pass
+        # a check made before any of them counted) and given back when it finds the application.
+        wait = guard.take(form.cleaned_data["id_number"])
+        if wait is not None:
+            return _too_many_lookups(request, form, wait)
         application = selectors.application_lookup(
             form.cleaned_data["number"], form.cleaned_data["id_number"]
         )
         if application is not None:
+            guard.refund(form.cleaned_data["id_number"])
             _grant(request, application)
             return redirect(_status_url(application))
-        guard.count(form.cleaned_data["id_number"])
         # Never say which of the two is wrong.
         form.add_error(
             None,

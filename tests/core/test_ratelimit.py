@@ -67,7 +67,7 @@ def test_spoofed_addresses_do_not_escape_the_limit_without_a_proxy(settings):
     guard = None
     for n in range(3):
         guard = PublicFormGuard(_request(forwarded=f"198.51.100.{n}"), SCOPE)
-        guard.count()
+        guard.take()
     assert guard.attempts_from_address() == 3
 
 
@@ -84,17 +84,37 @@ def test_the_limits_come_from_settings(settings):
     _limits(settings, per_address=2, per_id=99)
     guard = PublicFormGuard(_request(), SCOPE)
     assert guard.wait() is None
-    guard.count()
-    guard.count()
+    guard.take()
+    guard.take()
     wait = guard.wait()
     assert wait is not None and 0 < wait.seconds <= 3601 and wait.minutes >= 1
     assert len(wait.until) == 5 and wait.until[2] == ":"
 
 
+def test_requests_in_parallel_cannot_all_pass_one_check_before_any_counts(settings):
+    """Two requests at the last free attempt both read "under the limit" first; the counting
+    increment is the check that decides, so only one of them goes through."""
+    _limits(settings, per_address=3, per_id=99)
+    PublicFormGuard(_request(), SCOPE).take()
+    PublicFormGuard(_request(), SCOPE).take()
+    first, second = PublicFormGuard(_request(), SCOPE), PublicFormGuard(_request(), SCOPE)
+    assert first.wait() is None and second.wait() is None  # both read before either counted
+    assert first.take() is None
+    assert second.take() is not None
+
+
+def test_a_refunded_attempt_does_not_count(settings):
+    _limits(settings, per_address=1, per_id=99)
+    guard = PublicFormGuard(_request(), SCOPE)
+    assert guard.take() is None
+    guard.refund()
+    assert guard.wait() is None
+
+
 def test_no_cache_key_holds_the_id_number(settings):
     number = factories.id_number()
     guard = PublicFormGuard(_request(), SCOPE)
-    guard.count(number)
+    guard.take(number)
     keys = list(cache._cache.keys())  # the test cache is the per-process one
     assert keys and not any(number in key or number[:14] in key for key in keys)
     assert guard.wait(number) is None
@@ -104,7 +124,7 @@ def test_the_id_number_limit_holds_across_addresses(settings):
     _limits(settings, per_id=2)
     number = factories.id_number()
     for address in ("203.0.113.1", "203.0.113.2"):
-        PublicFormGuard(_request(address), SCOPE).count(number)
+        PublicFormGuard(_request(address), SCOPE).take(number)
     assert PublicFormGuard(_request("203.0.113.3"), SCOPE).wait(number) is not None
     assert PublicFormGuard(_request("203.0.113.3"), SCOPE).wait(factories.id_number()) is None
 
@@ -120,8 +140,8 @@ def test_the_challenge_is_asked_only_after_a_few_attempts_and_is_used_once(setti
     _limits(settings, challenge_after=2)
     guard = PublicFormGuard(_request(), SCOPE)
     assert guard.challenge() is None and guard.challenge_passed()
-    guard.count()
-    guard.count()
+    guard.take()
+    guard.take()
     asked = guard.challenge()
     a, b = _terms(asked["question"])
     post = {"challenge_token": asked["token"], "challenge_answer": str(a + b)}
