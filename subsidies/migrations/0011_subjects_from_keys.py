@@ -109,6 +109,37 @@ def fill(apps, schema_editor):
             "These claim subjects name no record; correct their keys and migrate again: "
             + ", ".join(unknown)
         )
+    _refuse_twice_named(ClaimSubject)
+
+
+# The rules 0012 creates: old text keys that differed may name one record (a prefixed and a
+# plain key of one enrolment, two periods starting on one day, order numbers equal in their
+# first 60 characters). Named here, not left to a bare "could not create unique index".
+ONCE = (
+    ("claim_type", "person", "month"),
+    ("claim_type", "enrolment"),
+    ("claim_type", "certificate"),
+    ("claim_type", "agency", "order_number"),
+)
+
+
+def _refuse_twice_named(ClaimSubject):
+    from django.db.models import Count
+
+    twice = []
+    for columns in ONCE:
+        rows = (
+            ClaimSubject.objects.filter(live=True, **{f"{columns[1]}__isnull": False})
+            .values(*columns)
+            .annotate(n=Count("pk"))
+            .filter(n__gt=1)
+        )
+        twice += [str(row) for row in rows]
+    if twice:
+        raise RuntimeError(
+            "Live claim subjects name the same record twice; end one of each (live = false) "
+            "and migrate again: " + "; ".join(twice)
+        )
 
 
 def unfill(apps, schema_editor):

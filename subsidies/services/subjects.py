@@ -44,6 +44,9 @@ def subjects_listed(
         certificates = kind == ClaimSubject.Kind.CERTIFICATE
         tokens = _record_tokens(cleaned, certificates)
         found = _find_records(agency, tokens, certificates)
+        # Whatever the type's calculator: a record not completed (or a certificate not
+        # obtained) in the policy year is not subsidised, as for the training subsidies.
+        _refuse_ineligible(claim_type, agency, tokens, found, certificates)
         return [
             _record_subject(
                 claim_type, found[t], selectors.training_record_label(claim_type, found[t])

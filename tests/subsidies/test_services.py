@@ -250,6 +250,25 @@ def test_the_database_refuses_to_subsidise_a_subject_twice(agency_a, org_a):
         )
 
 
+@pytest.mark.parametrize("kind", ["order", "person"])
+def test_each_kind_of_subject_is_held_once_per_claim_type_by_the_database(agency_a, org_a, kind):
+    """Not the fee exemption's one-to-one alone: an order number of the agency, and a person in
+    a month, are each refused a second live subject under the same claim type; a dead one (a
+    withdrawn claim's) does not count."""
+    import datetime as dt
+
+    claim = create(agency_a, org_a, "loan_interest")
+    if kind == "order":
+        fields = {"kind": "order", "agency": org_a, "order_number": "DD-2026-001"}
+    else:
+        person = factories.make_worker(org_a).person
+        fields = {"kind": "person", "person": person, "month": dt.date(2026, 3, 1)}
+    ClaimSubject.objects.create(claim=claim, claim_type=claim.claim_type, **fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ClaimSubject.objects.create(claim=claim, claim_type=claim.claim_type, **fields)
+    ClaimSubject.objects.create(claim=claim, claim_type=claim.claim_type, live=False, **fields)
+
+
 def _insured_worker(agency, name="王芳"):
     person = factories.make_person(name)
     factories.make_worker(agency, person=person)

@@ -158,3 +158,25 @@ def test_a_key_naming_no_record_stops_the_migration(records):
         lost.delete()
         _migrate()
     assert not ClaimSubject.objects.filter(pk=lost.pk).exists()
+
+
+def test_two_old_keys_of_one_record_stop_the_migration_with_both_named(records):
+    """The old rule compared text: "<agency>:<pk>" and "<pk>" of one enrolment could both be
+    live under one claim type. 0012's rule would refuse them with a bare index error; the fill
+    names them instead."""
+    old = _migrate(BEFORE)
+    org, enrolment = records["org"], records["trained"]
+    claim = _claim(old, org, "m_twice", "2099-03")
+    Subject = old.get_model("subsidies", "ClaimSubject")
+    made = [
+        Subject.objects.create(
+            claim=claim, claim_type_id=claim.claim_type_id, kind="enrolment", key=key
+        )
+        for key in (str(enrolment.pk), f"{org.pk}:{enrolment.pk}")
+    ]
+    try:
+        with pytest.raises(RuntimeError, match=f"'enrolment': {enrolment.pk}"):
+            fill(old, None)
+    finally:
+        Subject.objects.filter(pk__in=[s.pk for s in made]).delete()
+        _migrate()

@@ -249,3 +249,22 @@ def test_the_provider_cannot_set_a_standard_the_kinds_standard_is_paid(agency_a,
     CourseKind.objects.filter(code="pre_job").update(subsidy_standard=Decimal("1300.00"))
     claim = _claim(agency_a, org_a, "training_subsidy", [str(trainee.pk)])
     assert claim.eligible_amount == Decimal("1300.00")
+
+
+def test_a_type_listing_enrolments_with_another_calculator_refuses_them_the_same_way(
+    agency_a, org_a
+):
+    """The catalogue lets a type name enrolments as subjects with any calculator; its list is
+    checked like the training subsidy's: an enrolment not completed is refused by name."""
+    from subsidies.services.subjects import subjects_listed
+
+    course = _course(agency_a, org_a)
+    done = _trainee(agency_a, course, "王芳")
+    pending = _trainee(agency_a, course, "李娜", completed=False)
+    other = claim_type("training_subsidy")
+    other.calculator = "per_head"  # not saved: the same subjects under another calculator
+    assert len(subjects_listed(other, org_a, "2026-03", [str(done.pk)])) == 1
+    with pytest.raises(ValidationError) as refused:
+        subjects_listed(other, org_a, "2026-03", [str(done.pk), str(pending.pk)])
+    message = " ".join(refused.value.message_dict["subjects"])
+    assert f"{pending.pk} 李娜" in message and "王芳" not in message
