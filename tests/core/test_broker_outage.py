@@ -123,7 +123,7 @@ def test_an_approval_with_the_broker_away_answers_normally_and_the_work_stays_pe
     assert len(refused) == 2 and all(r.exc_info for r in refused)
 
 
-def test_the_sweeps_are_scheduled_and_the_command_runs_them_all():
+def test_every_sweep_is_scheduled_by_beat():
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert set(settings.QUEUE_SWEEPS) <= scheduled
     assert "kunqu_jiafu.notifications.tasks.sweep_unsent_notification_emails" in scheduled
