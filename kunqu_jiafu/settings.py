@@ -82,7 +82,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # First after the security redirect: every audit entry written while a request is served
     # gets its client address, and every file it answers with is logged as a download.
-    "kunqu_jiafu.audit.context.AuditRequestContext",
+    "kunqu_jiafu.audit.middleware.AuditRequestContext",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise (static files stay cacheable), above the rest: error answers of the
     # middleware below (CSRF, host, 413) carry the headers too.

@@ -1,13 +1,13 @@
 """Who and where, for every audit entry written while a request is served.
 
-``AuditRequestContext`` (a middleware placed near the top of ``MIDDLEWARE``) keeps the
+``AuditRequestContext`` (``kunqu_jiafu.audit.middleware``, a middleware placed near the top of ``MIDDLEWARE``) keeps the
 current request in a context variable; ``audit_log`` reads the client address from it (the
 address ``kunqu_jiafu.ratelimit.client_address`` vouches for, behind the trusted proxies), so
 every call made during a request records it without passing it on. Signal handlers (logins,
 account changes) read the actor from it too. Outside a request (tasks, commands) there is no
 address and no actor.
 
-The middleware also records downloads: every response that carries a file
+The middleware (``kunqu_jiafu.audit.middleware``) also records downloads: every response that carries a file
 (``Content-Disposition``) and was not already recorded by its view (``mark_recorded``) is
 logged as ``audit.file.downloaded`` with the path and the file name, never the query string
 (a search term there may be an ID number)."""
@@ -15,11 +15,9 @@ logged as ``audit.file.downloaded`` with the path and the file name, never the q
 from __future__ import annotations
 
 import contextvars
-import re
 
 _request: contextvars.ContextVar = contextvars.ContextVar("audit_request", default=None)
 
-_FILENAME = re.compile(r"filename\*?=(?:UTF-8'')?\"?([^\";]+)\"?", re.IGNORECASE)
 
 
 def current_request():
@@ -50,44 +48,6 @@ def mark_recorded(response):
     """The view logged this download itself (with its object): the middleware skips it."""
     response.audit_recorded = True
     return response
-
-
-def _filename(disposition: str) -> str:
-    from urllib.parse import unquote
-
-    found = _FILENAME.findall(disposition)
-    return unquote(found[-1])[:200] if found else ""
-
-
-class AuditRequestContext:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        token = _request.set(request)
-        try:
-            response = self.get_response(request)
-            disposition = response.get("Content-Disposition", "") if response else ""
-            if (
-                disposition
-                and 200 <= response.status_code < 300
-                and not getattr(response, "audit_recorded", False)
-            ):
-                from .services import audit_log
-
-                audit_log(
-                    current_actor(),
-                    None,
-                    "audit.file.downloaded",
-                    after={
-                        "path": request.path[:300],
-                        "file": _filename(disposition),
-                        "type": response.get("Content-Type", "")[:100],
-                    },
-                )
-            return response
-        finally:
-            _request.reset(token)
 
 
 _unaudited: contextvars.ContextVar = contextvars.ContextVar("audit_unaudited", default=False)

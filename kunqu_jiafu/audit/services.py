@@ -206,7 +206,7 @@ def alert_administrators(check: AuditCheck) -> int:
     if not recipients:
         logger.error("No audit or security administrator has an e-mail address to alert.")
         return 0
-    subject = "[昆区家服] " + _("The audit log failed verification")
+    subject = _("[Kunqu Jiafu] The audit log failed verification")
     body = _(
         "The scheduled verification of the audit log failed at %(at)s.\n"
         "Problem: %(problem)s\nEntry: %(entry)s; entries checked: %(checked)s.\n\n"

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from kunqu_jiafu import audit
-from kunqu_jiafu.audit import context
+from kunqu_jiafu.audit import context, middleware
 from kunqu_jiafu.audit.anchors import read_anchors
 from kunqu_jiafu.audit.models import AuditCheck, AuditEntry, AuditHead
 from kunqu_jiafu.audit.services import audit_anchor, audit_verify
@@ -105,10 +105,10 @@ def test_a_spoofed_forwarded_header_is_not_recorded_without_a_trusted_proxy(revi
 def test_every_entry_written_during_a_request_gets_the_address(reviewer, org_a, rf):
     request = rf.get("/", REMOTE_ADDR="192.0.2.10")
     request.user = reviewer
-    middleware = context.AuditRequestContext(
+    guarded = middleware.AuditRequestContext(
         lambda req: audit.log(req.user, org_a, "tests.thing.created") and None
     )
-    middleware(request)
+    guarded(request)
     assert _newest("tests.thing.created").client_address == "192.0.2.10"
     # outside a request: no address, no actor taken from an earlier request
     assert audit.log(None, org_a, "tests.thing.changed").client_address == ""
@@ -152,7 +152,7 @@ def test_every_file_answer_is_logged_as_a_download_without_the_query_string(revi
 
     request = rf.get("/admin/agencies/worker/export/?q=150203198001011234&status=ok")
     request.user = reviewer
-    context.AuditRequestContext(export)(request)
+    middleware.AuditRequestContext(export)(request)
     entry = _newest("audit.file.downloaded")
     assert entry.actor == reviewer
     assert entry.after == {
@@ -199,7 +199,7 @@ def as_request(rf):
     def run(user, fn):
         request = rf.get("/admin/", REMOTE_ADDR="192.0.2.20")
         request.user = user
-        context.AuditRequestContext(lambda req: fn() and None)(request)
+        middleware.AuditRequestContext(lambda req: fn() and None)(request)
 
     return run
 
@@ -446,7 +446,7 @@ def test_a_passing_verification_is_recorded_and_anchored(reviewer, org_a):
 def test_the_audit_admin_shows_the_address(reviewer, approver, org_a, client_for, rf):
     request = rf.get("/", REMOTE_ADDR="203.0.113.77")
     request.user = reviewer
-    context.AuditRequestContext(
+    middleware.AuditRequestContext(
         lambda req: audit.log(req.user, org_a, "agencies.agency.suspended") and None
     )(request)
     entry = _newest("agencies.agency.suspended")
