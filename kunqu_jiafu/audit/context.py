@@ -19,7 +19,6 @@ import contextvars
 _request: contextvars.ContextVar = contextvars.ContextVar("audit_request", default=None)
 
 
-
 def current_request():
     return _request.get()
 

@@ -44,5 +44,3 @@ class AuditRequestContext:
             return response
         finally:
             _request.reset(token)
-
-
