@@ -34,6 +34,7 @@ RUN export DJANGO_DEBUG=false \
         DJANGO_SECRET_KEY=docker-build-only-not-a-secret-docker-build-only-not-a-secret \
         PERSON_ID_KEYS=ZG9ja2VyLWJ1aWxkLW9ubHktbm90LWEtc2VjcmV0ISE= \
         PERSON_ID_HASH_KEY=docker-build-only \
+        AUDIT_HMAC_KEY=docker-build-only \
     && python manage.py compilemessages \
     && python manage.py collectstatic --noinput --verbosity 0 \
     && python manage.py build_pdf_font

@@ -8,11 +8,14 @@ core imports no app; the API root lists what the included routers registered.
 
 from __future__ import annotations
 
+from django.contrib.auth.signals import user_logged_in
 from django.urls import URLResolver, get_resolver, include, path
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.urlpatterns import format_suffix_patterns
 
@@ -31,6 +34,17 @@ TAG_ACCOUNT = gettext_lazy("Accounts and sign-in")
 )
 class TokenView(ObtainAuthToken):
     permission_classes = [permissions.AllowAny]  # as ObtainAuthToken's own (), said aloud
+
+    def post(self, request, *args, **kwargs):
+        """Issue the token; a sign-in through the API is a sign-in like the others (audit,
+        last_login): ``user_logged_in`` is sent. A failure sends ``user_login_failed`` from
+        ``authenticate`` already."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        token, _created = Token.objects.get_or_create(user=user)
+        user_logged_in.send(sender=type(user), request=request, user=user)
+        return Response({"token": token.key})
 
 
 class AppRouter(DefaultRouter):

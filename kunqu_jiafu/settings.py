@@ -22,10 +22,14 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 _DEV_SECRET = "dev-only-insecure-secret-key-kunqu-jiafu-change-me"
 _DEV_PERSON_KEY = "ZGV2LW9ubHkta2V5LWt1bnF1LWppYWZ1LTMyYnl0ZXM="  # base64 of 32 bytes
 _DEV_PERSON_HASH_KEY = "dev-only-person-hash-key"
+_DEV_AUDIT_HMAC_KEY = "dev-only-audit-hmac-key"
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default=_DEV_SECRET if DEBUG else None)
 PERSON_ID_KEYS = env.list("PERSON_ID_KEYS", default=[_DEV_PERSON_KEY] if DEBUG else [])
 PERSON_ID_HASH_KEY = env("PERSON_ID_HASH_KEY", default=_DEV_PERSON_HASH_KEY if DEBUG else None)
+# The key of the audit log's hash chain and of its anchors (HMAC-SHA256). Never stored in the
+# database: whoever can write to the database but lacks it cannot forge an entry that verifies.
+AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY", default=_DEV_AUDIT_HMAC_KEY if DEBUG else None)
 if not DEBUG:
     missing = [
         name
@@ -33,6 +37,7 @@ if not DEBUG:
             ("DJANGO_SECRET_KEY", SECRET_KEY),
             ("PERSON_ID_KEYS", PERSON_ID_KEYS),
             ("PERSON_ID_HASH_KEY", PERSON_ID_HASH_KEY),
+            ("AUDIT_HMAC_KEY", AUDIT_HMAC_KEY),
         )
         if not value
     ]
@@ -75,6 +80,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # First after the security redirect: every audit entry written while a request is served
+    # gets its client address, and every file it answers with is logged as a download.
+    "kunqu_jiafu.audit.middleware.AuditRequestContext",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise (static files stay cacheable), above the rest: error answers of the
     # middleware below (CSRF, host, 413) carry the headers too.
@@ -248,6 +256,14 @@ PUBLIC_FORM_LIMITS = {
     "vouchers.lookup": {"window": 900, "per_address": 200, "per_id": 10, "challenge_after": 5},
 }
 
+# Audit log (kunqu_jiafu/audit): signed anchors of the chain's head are written here every
+# hour by beat (`manage.py audit_anchor` by hand). Put it on another host than the database
+# (a mounted share, or copied off by the backup job): see docs/operations.md.
+AUDIT_ANCHOR_DIR = Path(env("AUDIT_ANCHOR_DIR", default=str(BASE_DIR / "var" / "audit-anchors")))
+# Members of these groups are e-mailed when the scheduled verification fails (a group that
+# does not exist yet is skipped).
+AUDIT_ALERT_GROUPS = env.list("AUDIT_ALERT_GROUPS", default=["审计管理员", "安全管理员"])
+
 # Celery: eager in-process unless a broker is configured.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
@@ -293,6 +309,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-personal-data": {
         "task": "kunqu_jiafu.web.tasks.purge_expired_personal_data",
         "schedule": 24 * 60 * 60,
+    },
+    "verify-and-anchor-audit-log": {
+        "task": "kunqu_jiafu.audit.tasks.verify_and_anchor_audit_log",
+        "schedule": 60 * 60,
     },
     "sweep-unrendered-notices": {
         "task": "subsidies.tasks.sweep_unrendered_notices",

@@ -34,9 +34,33 @@ def pytest_sessionstart(session):
     trans_real._default = None
 
 
+def _allow_flush_of_the_audit_tables() -> None:
+    """The audit tables refuse TRUNCATE (audit migration 0005) unless their owner sets
+    ``audit.allow_truncate`` in its transaction: the suite's flush (transactional tests) does,
+    as the owner. Nothing outside the tests does."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    if getattr(DatabaseOperations.execute_sql_flush, "_allows_audit", False):
+        return
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        return original(self, ["SET LOCAL audit.allow_truncate = 'on'", *sql_list])
+
+    execute_sql_flush._allows_audit = True
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _audit_flush():
+    _allow_flush_of_the_audit_tables()
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Anchors of the audit log's head: each test its own, never the developer's var/.
+    settings.AUDIT_ANCHOR_DIR = tmp_path / "audit-anchors"
     # A fast hasher: the suite creates hundreds of users; real hashing is tested by Django.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

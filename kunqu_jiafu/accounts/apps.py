@@ -10,6 +10,15 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from .roles import sync_role_permissions
+        post_migrate.connect(_sync_roles, dispatch_uid="accounts.sync_role_permissions")
 
-        post_migrate.connect(sync_role_permissions, dispatch_uid="accounts.sync_role_permissions")
+
+def _sync_roles(**kwargs) -> None:
+    """migrate's role sync applies the code's own declarations: not an account change to log
+    (the audit's signal handlers skip it; an administrator's changes are logged)."""
+    from kunqu_jiafu.audit.context import unaudited
+
+    from .roles import sync_role_permissions
+
+    with unaudited():
+        sync_role_permissions(**kwargs)

@@ -1,13 +1,15 @@
 from collections import Counter
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import actions
 from .models import AuditEntry
+from .services import latest_check
 
 
 class ActionFilter(admin.SimpleListFilter):
@@ -29,17 +31,25 @@ class ActionFilter(admin.SimpleListFilter):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "actor_label", "action_name", "object_repr", "reason")
+    list_display = (
+        "created_at",
+        "actor_label",
+        "client_address",
+        "action_name",
+        "object_repr",
+        "reason",
+    )
     # Only the kinds of record the log holds entries about (not every model, sessions and
     # content types included).
     list_filter = (ActionFilter, ("content_type", admin.RelatedOnlyFieldListFilter))
-    search_fields = ("action", "object_repr", "actor_label", "reason")
+    search_fields = ("action", "object_repr", "actor_label", "reason", "client_address")
     date_hierarchy = "created_at"
     list_select_related = ("content_type",)
     fields = (
         "created_at",
         "actor",
         "actor_label",
+        "client_address",
         "action_name",
         "action",
         "content_type",
@@ -56,6 +66,32 @@ class AuditEntryAdmin(admin.ModelAdmin):
     @admin.display(description=_("action"), ordering="action")
     def action_name(self, obj):
         return format_html('<span title="{}">{}</span>', obj.action, actions.label(obj.action))
+
+    def changelist_view(self, request, extra_context=None):
+        """Those who read the log see at once when the scheduled verification failed."""
+        check = latest_check()
+        if check is not None and not check.ok:
+            messages.error(
+                request,
+                _(
+                    "The scheduled verification of %(at)s failed: %(problem)s. The audit and "
+                    "security administrators were alerted; run manage.py audit_verify."
+                )
+                % {
+                    "at": timezone.localtime(check.ran_at).strftime("%Y-%m-%d %H:%M"),
+                    "problem": check.problem,
+                },
+            )
+        elif check is not None:
+            messages.info(
+                request,
+                _("Last scheduled verification: %(at)s, %(count)s entries, passed.")
+                % {
+                    "at": timezone.localtime(check.ran_at).strftime("%Y-%m-%d %H:%M"),
+                    "count": check.checked,
+                },
+            )
+        return super().changelist_view(request, extra_context)
 
     def get_search_results(self, request, queryset, search_term):
         filtered = queryset  # already narrowed by the list filters

@@ -14,6 +14,7 @@ class AuditConfig(AppConfig):
     }
 
     def ready(self):
-        from . import actions
+        from . import actions, signals
 
         actions.discover()
+        signals.connect()

@@ -36,6 +36,8 @@ class AuditEntry(models.Model):
         related_name="+",
     )
     actor_label = models.CharField(_("actor name"), max_length=150, blank=True)
+    # The address of the request the entry was written in (empty for tasks and commands).
+    client_address = models.CharField(_("client address"), max_length=45, blank=True)
     action = models.CharField(_("action"), max_length=100, db_index=True)
     content_type = models.ForeignKey(
         ContentType, verbose_name=_("object type"), null=True, on_delete=models.PROTECT
@@ -80,3 +82,24 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.count} · {self.last_hash[:12]}"
+
+
+class AuditCheck(models.Model):
+    """One run of the scheduled verification (chain and anchors): failures are shown on the
+    audit log's page to those who read it, and e-mailed to the audit and security
+    administrators."""
+
+    ran_at = models.DateTimeField(_("checked at"), db_index=True)
+    ok = models.BooleanField(_("passed"))
+    checked = models.PositiveBigIntegerField(_("entries checked"), default=0)
+    anchors = models.PositiveIntegerField(_("anchors checked"), default=0)
+    entry_id = models.BigIntegerField(_("entry"), null=True, blank=True)
+    problem = models.TextField(_("problem"), blank=True)
+
+    class Meta:
+        verbose_name = _("audit log verification")
+        verbose_name_plural = _("audit log verifications")
+        ordering = ["-ran_at"]
+
+    def __str__(self) -> str:
+        return f"{self.ran_at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'FAILED'}"

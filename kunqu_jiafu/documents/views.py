@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from kunqu_jiafu.audit.context import mark_recorded
+from kunqu_jiafu.audit.services import audit_log
 from kunqu_jiafu.ratelimit import client_address
 
 from .models import Document
@@ -27,7 +29,14 @@ def download(request, uuid):
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
-    return response
+    # Evidence and issued documents carry personal data: who fetched which one, from where.
+    audit_log(
+        request.user,
+        document,
+        "documents.document.downloaded",
+        after={"file": document.original_name[:200], "inline": request.GET.get("inline") == "1"},
+    )
+    return mark_recorded(response)
 
 
 # --- /verify/: is this document genuine? -------------------------------------------------------

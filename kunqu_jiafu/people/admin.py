@@ -15,6 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kunqu_jiafu import audit
 from kunqu_jiafu.accounts.roles import can_see_full_id
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
 
@@ -32,7 +33,25 @@ def search_by_id_number(request, queryset, term: str, lookup: str = "id_hash"):
     number = normalize(term or "")
     if not _ID_SHAPE.match(number) or not can_see_full_id(request.user):
         return None
-    return queryset.filter(**{lookup: crypto.blind_index(number)})
+    token = crypto.blind_index(number)
+    _log_id_search(request, queryset.model, token)
+    return queryset.filter(**{lookup: token})
+
+
+def _log_id_search(request, model, token: str) -> None:
+    """A search by full ID number is a security event: logged once per request with the list
+    searched and the blind-index token (which finds the person's other searches), never the
+    number."""
+    done = request.__dict__.setdefault("_audit_id_searches", set())
+    if (model, token) in done:
+        return
+    done.add((model, token))
+    audit.log(
+        request.user,
+        None,
+        "people.person.searched_by_id",
+        after={"list": model._meta.label_lower, "id_hash": token},
+    )
 
 
 class ViewerMixin:

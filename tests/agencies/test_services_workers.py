@@ -48,7 +48,11 @@ def test_agency_user_adds_a_worker_with_a_new_person(org_a, agency_a):
     assert worker.agency == org_a
     assert worker.person.id_number == number
     assert worker.person.birth_date == dt.date(1978, 4, 5)
-    assert list(AuditEntry.objects.order_by("id").values_list("action", flat=True)) == [
+    assert list(
+        AuditEntry.objects.exclude(action__startswith="accounts.")
+        .order_by("id")
+        .values_list("action", flat=True)
+    ) == [
         "people.person.created",
         "agencies.worker.added",
     ]
@@ -104,7 +108,11 @@ def test_leave_then_rehire_is_allowed(org_a, agency_a):
     assert again.pk != first.pk
     assert again.person_id == first.person_id
     assert Worker.objects.filter(agency=org_a, left_on__isnull=True).get() == again
-    actions = list(AuditEntry.objects.order_by("id").values_list("action", flat=True))
+    actions = list(
+        AuditEntry.objects.exclude(action__startswith="accounts.")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
     assert actions.count("agencies.worker.added") == 2
     assert actions.count("agencies.worker.updated") == 1
 

@@ -80,6 +80,7 @@ def test_manage_py_load_demo_exits_non_zero_under_production_settings(settings, 
         "DJANGO_SECRET_KEY": "x" * 60,
         "PERSON_ID_KEYS": "ZGV2LW9ubHkta2V5LWt1bnF1LWppYWZ1LTMyYnl0ZXM=",
         "PERSON_ID_HASH_KEY": "k" * 32,
+        "AUDIT_HMAC_KEY": "a" * 32,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'never.sqlite3'}",
         "EMAIL_URL": "smtp://mail.example.cn:25",
     }

@@ -53,6 +53,7 @@ def _deploy_check(tmp_path, **extra) -> subprocess.CompletedProcess:
         "DJANGO_SECRET_KEY": "s3cret-" * 10,
         "PERSON_ID_KEYS": "ZGV2LW9ubHkta2V5LWt1bnF1LWppYWZ1LTMyYnl0ZXM=",
         "PERSON_ID_HASH_KEY": "h" * 32,
+        "AUDIT_HMAC_KEY": "a" * 32,
         "DJANGO_ALLOWED_HOSTS": "portal.example.cn",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         # A shared cache, as production must have (the public-form limits' own deploy check).
