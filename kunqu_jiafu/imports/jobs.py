@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from collections.abc import Callable
@@ -64,6 +65,7 @@ def start_job(
     screen_upload(uploaded_file, spec)
     uploaded_file.seek(0)
     name = os.path.basename(getattr(uploaded_file, "name", "") or "import.xlsx")[-100:]
+    data = uploaded_file.read()
     with transaction.atomic():
         job = ImportJob(
             kind=kind,
@@ -73,9 +75,10 @@ def start_job(
             created_by=actor,
             via_admin=via_admin,
             file_name=name,
+            sha256=hashlib.sha256(data).hexdigest(),
         )
         suffix = ".csv" if name.lower().endswith(".csv") else ".xlsx"
-        job.file.save(f"{job.pk.hex}{suffix}", ContentFile(uploaded_file.read()), save=False)
+        job.file.save(f"{job.pk.hex}{suffix}", ContentFile(data), save=False)
         job.save()
         queue_on_commit(RUN_TASK, str(job.pk))
     return job
@@ -108,8 +111,19 @@ def run_job(job_id: str) -> str:
     runner: Callable = import_string(RUNNERS[job.kind])
     try:
         with job.file.open("rb") as stored:
-            upload = SimpleUploadedFile(job.file_name, stored.read())
-        status, outcome = runner(job, upload, _progress_saver(job.pk))
+            data = stored.read()
+        if hashlib.sha256(data).hexdigest() != job.sha256:
+            return _finish(
+                job,
+                ImportJob.Status.FAILED,
+                error=_(
+                    "The stored file was changed after it was uploaded; nothing was imported. "
+                    "Please upload the file again."
+                ),
+            )
+        status, outcome = runner(
+            job, SimpleUploadedFile(job.file_name, data), _progress_saver(job.pk)
+        )
     except ValidationError as exc:
         return _finish(job, ImportJob.Status.FAILED, error=" ".join(_messages(exc)))
     except PermissionDenied as exc:

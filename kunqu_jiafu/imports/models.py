@@ -55,6 +55,7 @@ class ImportJob(models.Model):
     via_admin = models.BooleanField(_("uploaded in the admin"), default=False)
     file = models.FileField(_("file"), upload_to="private/imports/", max_length=200, blank=True)
     file_name = models.CharField(_("file name"), max_length=100)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
     rows_read = models.PositiveIntegerField(_("rows read"), default=0)
     rows_total = models.PositiveIntegerField(_("rows in the file"), default=0)
     outcome = models.JSONField(_("outcome"), default=dict, blank=True)

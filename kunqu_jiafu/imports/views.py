@@ -9,7 +9,7 @@ refresh link. A roster whose check passed is confirmed here (a POST), which queu
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -59,16 +59,22 @@ def _links(job: ImportJob, staff: bool) -> dict[str, str]:
 def job_page(request, job_id):
     job = _job_or_404(request, job_id)
     staff = is_staff_member(request.user)
+    may_confirm = job.created_by_id == request.user.pk
     if request.method == "POST":
-        if "confirm" in request.POST and job.step == ImportJob.Step.CHECK:
-            if not jobs.confirm_job(job):
-                return redirect("imports:job", job_id=job.pk)
+        if "confirm" in request.POST and job.status == ImportJob.Status.CHECKED:
+            if not may_confirm:
+                messages.error(
+                    request, _("Only the person who uploaded the file may confirm its import.")
+                )
+            elif not jobs.confirm_job(job):
+                messages.info(request, _("This import has already been confirmed."))
         return redirect("imports:job", job_id=job.pk)
     context = {
         "job": job,
         "outcome": job.outcome,
         "errors": job.outcome.get("errors", []),
         "status_url": reverse("imports:job_status", args=[job.pk]),
+        "may_confirm": may_confirm,
         **_links(job, staff),
     }
     if staff:
