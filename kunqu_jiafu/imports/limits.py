@@ -119,9 +119,10 @@ def _child(channel: Connection, parse) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         cpu = math.ceil(settings.IMPORT_PARSE_SECONDS) + 1
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-        last = [0.0]
+        last = [0.0, 0]  # when the last message went, the rows read
 
         def report(done: int, total: int) -> None:
+            last[1] = done
             now = time.monotonic()
             if now - last[0] >= _PROGRESS_EVERY:
                 last[0] = now
@@ -129,6 +130,8 @@ def _child(channel: Connection, parse) -> None:
 
         try:
             result = parse(report)
+            if last[1]:  # the end: every row read (a declared total may have been larger)
+                channel.send(("progress", last[1], last[1]))
         except ValidationError as exc:
             channel.send(("invalid", {"file": exc.messages}))
         except MemoryError:
