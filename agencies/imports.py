@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy
 from import_export import widgets
 from stdnum.cn import ric
 
+from kunqu_jiafu.imports import jobs
+from kunqu_jiafu.imports.models import ImportJob
 from kunqu_jiafu.imports.pipeline import Importer, ImportResult, Planned, Row, fill_in
 from kunqu_jiafu.imports.spec import DATE_FORMAT, TEXT_FORMAT, Column, ImportSpec, RowError
 from kunqu_jiafu.imports.template import build_template as build_spec_template
@@ -188,9 +190,34 @@ def build_template() -> bytes:
     return build_spec_template(SPEC)
 
 
-def workers_import(*, actor, agency: Agency, uploaded_file) -> ImportResult:
+def workers_import(*, actor, agency: Agency, uploaded_file, progress=None) -> ImportResult:
     """Create or update the agency's workers from a filled-in template, all or nothing."""
-    return WorkerImport(actor, agency).run(uploaded_file)
+    return WorkerImport(actor, agency, progress=progress).run(uploaded_file)
+
+
+def start_workers_import(*, actor, agency: Agency, uploaded_file, via_admin: bool = False):
+    """Screen the upload now and queue its import job (``kunqu_jiafu.imports.jobs``); the
+    job's page shows the progress, then the outcome. Refused uploads raise at once."""
+    allowed, reason = permissions.can_import_workers(actor, agency)
+    if not allowed:
+        raise PermissionDenied(reason)
+    return jobs.start_job(
+        actor=actor,
+        kind=ImportJob.Kind.WORKERS,
+        spec=SPEC,
+        agency=agency,
+        uploaded_file=uploaded_file,
+        via_admin=via_admin,
+    )
+
+
+def run_worker_job(job: ImportJob, uploaded_file, progress) -> tuple[str, dict]:
+    """The import task's work for a worker file: the whole import, all or nothing."""
+    result = workers_import(
+        actor=job.created_by, agency=job.agency, uploaded_file=uploaded_file, progress=progress
+    )
+    status = ImportJob.Status.DONE if result.ok else ImportJob.Status.REFUSED
+    return status, jobs.outcome_of(result)
 
 
 _REQUIRED_ATTRIBUTES = ("job", "hired_on", "contract_kind", "contract_start")
@@ -206,8 +233,8 @@ class WorkerImport(Importer):
         "please import the file again."
     )
 
-    def __init__(self, actor, agency: Agency) -> None:
-        super().__init__(actor)
+    def __init__(self, actor, agency: Agency, *, progress=None) -> None:
+        super().__init__(actor, progress=progress)
         self.agency = agency
 
     def check_permission(self) -> None:

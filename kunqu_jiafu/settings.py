@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "kunqu_jiafu.audit",
     "kunqu_jiafu.notifications",
     "kunqu_jiafu.documents",
+    "kunqu_jiafu.imports",
     "kunqu_jiafu.web.apps.WebConfig",
     "agencies.apps.AgenciesConfig",
     "training.apps.TrainingConfig",
@@ -166,6 +167,14 @@ IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=60)
 IMPORT_MAX_UNPACKED_MB = env.int("IMPORT_MAX_UNPACKED_MB", default=50)
 IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
 IMPORT_MAX_ZIP_MEMBERS = env.int("IMPORT_MAX_ZIP_MEMBERS", default=500)
+# What passes the guard is parsed in a forked child (kunqu_jiafu.imports.limits) held to this
+# wall time (and as much CPU time) and this much memory beyond what the process already maps;
+# a 5000-row template reads in about 2 s and 60 MB. The import task itself (the checks and the
+# write) has Celery's soft and hard time limits on a real worker.
+IMPORT_PARSE_SECONDS = env.float("IMPORT_PARSE_SECONDS", default=60.0)
+IMPORT_PARSE_MEMORY_MB = env.int("IMPORT_PARSE_MEMORY_MB", default=512)
+IMPORT_TASK_SOFT_TIME_LIMIT = env.int("IMPORT_TASK_SOFT_TIME_LIMIT", default=180)
+IMPORT_TASK_TIME_LIMIT = env.int("IMPORT_TASK_TIME_LIMIT", default=240)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # Retention (个人信息保护法): `manage.py purge_expired` (nightly in beat) deletes rejected

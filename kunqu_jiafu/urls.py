@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("notifications/", web_views.notification_list, name="notifications"),
     path("files/", include("kunqu_jiafu.documents.urls")),
+    path("imports/", include("kunqu_jiafu.imports.urls")),
     path("verify/", document_views.verify, name="verify"),
     path("portal/claims/", include("subsidies.urls")),
     path("portal/training/", include("training.urls")),

@@ -181,6 +181,8 @@ MATRIX: list[Row] = [
     R("documents:download",      "/files/{attachment_a.document.uuid}/",  LOGIN,       NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
     R("documents:download",      "/files/{notice_a.document.uuid}/",      LOGIN,       NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
     R("verify",                  "/verify/",                              OK,          OK,          OK,          OK,          *STAFF_OK),  # public check of a document's code
+    R("imports:job",             "/imports/{import_job_a.pk}/",           LOGIN,       NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),  # the agency's own and staff
+    R("imports:job_status",      "/imports/{import_job_a.pk}/status.json", LOGIN,      NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
     # --- agency portal (staff are sent to the admin; an account without agency to apply) -----
     R("portal:dashboard",        "/portal/",                              LOGIN,       TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
     R("portal:signup",           "/portal/signup/",                       OK,          TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME),
@@ -268,6 +270,7 @@ MATRIX: list[Row] = [
     R("admin:app_list",          "/admin/audit/",                         *NO_ADMIN,                                          OK,          OK,          NOT_FOUND,   OK),
     R("admin:app_list",          "/admin/notifications/",                 *NO_ADMIN,                                          NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   OK),
     R("admin:app_list",          "/admin/documents/",                     *NO_ADMIN,                                          NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   OK),
+    R("admin:app_list",          "/admin/imports/",                       *NO_ADMIN,                                          *STAFF_OK),
     R("admin:app_list",          "/admin/accounts/",                      *NO_ADMIN,                                          NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   OK),
     R("admin:app_list",          "/admin/auth/",                          *NO_ADMIN,                                          NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   OK),
     R("admin:app_list",          "/admin/authtoken/",                     *NO_ADMIN,                                          NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   OK),
@@ -418,6 +421,8 @@ MATRIX: list[Row] = [
                  view=REVIEWERS_ONLY, add=STAFF_DENIED, change=REVIEWERS_ONLY, history=REVIEWERS_ONLY, delete=STAFF_DENIED),
     *admin_model("notifications_notification", "{notification_a.pk}",
                  view=SUPERUSER_ONLY, add=STAFF_DENIED, change=SUPERUSER_ONLY, history=SUPERUSER_ONLY, delete=STAFF_DENIED),
+    *admin_model("imports_importjob", "{import_job_a.pk}",
+                 view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
     *admin_model("documents_document", "{licence.pk}",
                  view=SUPERUSER_ONLY, add=STAFF_DENIED, change=SUPERUSER_ONLY, history=SUPERUSER_ONLY, delete=STAFF_DENIED),
     # --- admin: set-up (superuser only) ----------------------------------------------------

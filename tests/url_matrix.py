@@ -48,6 +48,7 @@ from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.documents.models import Document
 from kunqu_jiafu.documents.numbering import next_number
 from kunqu_jiafu.documents.services import document_store
+from kunqu_jiafu.imports.models import ImportJob
 from kunqu_jiafu.notifications.models import Notification
 from kunqu_jiafu.notifications.services import notify
 from subsidies import services as subsidies
@@ -205,6 +206,16 @@ def build_world() -> SimpleNamespace:
     )
     audit_a = AuditEntry.objects.for_object(filing_a).latest("id")
     notification_a = notify([agency_a], f"{A_NAME}：备案已提交")[0]
+    import_job_a = ImportJob.objects.create(
+        kind=ImportJob.Kind.WORKERS,
+        step=ImportJob.Step.WRITE,
+        status=ImportJob.Status.FAILED,
+        agency=org_a,
+        created_by=agency_a,
+        file_name="从业人员.xlsx",
+        sha256="0" * 64,
+        error="读取该文件超过了导入的时间上限 60 秒。",
+    )
     Token.objects.create(user=agency_a)
     subsidy = _subsidies(org_a, agency_a, reviewer, approver, superuser)
     courses = _training(org_a, agency_a, person_a)
@@ -231,6 +242,7 @@ def build_world() -> SimpleNamespace:
         licence=licence,
         audit_a=audit_a,
         notification_a=notification_a,
+        import_job_a=import_job_a,
         street=Street.objects.order_by("code").first(),
         business_format=BusinessFormat.objects.order_by("pk").first(),
         policy=AgencyPolicy.objects.order_by("year").first(),

@@ -69,7 +69,7 @@ class RosterImportAdminMixin:
                 course,
                 template_name="admin/training/course/import_roster.html",
                 context=context,
-                done_url=change_url,
+                via_admin=True,
             )
         except PermissionDenied as exc:
             messages.error(request, str(exc))

@@ -26,6 +26,8 @@ from django.utils.translation import gettext_lazy
 
 from agencies import selectors as agency_selectors
 from agencies.models import Street
+from kunqu_jiafu.imports import jobs
+from kunqu_jiafu.imports.models import ImportJob
 from kunqu_jiafu.imports.pipeline import (
     Importer,
     ImportResult,
@@ -168,6 +170,42 @@ def roster_import(*, actor, course: Course, uploaded_file) -> ImportResult:
     return RosterImport(actor, course).run(uploaded_file)
 
 
+def start_roster_check(*, actor, course: Course, uploaded_file, via_admin: bool = False):
+    """Screen the upload now and queue the job that checks it (the preview); the job's page
+    shows the progress, then every problem or the confirm button, which queues the write."""
+    allowed, reason = permissions.can_manage_course(actor, course)
+    if not allowed:
+        raise PermissionDenied(reason)
+    return jobs.start_job(
+        actor=actor,
+        kind=ImportJob.Kind.ROSTER,
+        spec=SPEC,
+        agency=course.provider,
+        uploaded_file=uploaded_file,
+        step=ImportJob.Step.CHECK,
+        target_id=course.pk,
+        via_admin=via_admin,
+    )
+
+
+def run_roster_job(job: ImportJob, uploaded_file, progress) -> tuple[str, dict]:
+    """The import task's work for a roster: the check (preview), or the write once confirmed;
+    the write checks every row again under the course lock, all or nothing."""
+    course = Course.objects.select_related("provider").filter(pk=job.target_id).first()
+    if course is None:
+        raise PermissionDenied(_("The course of this import no longer exists."))
+    importer = RosterImport(job.created_by, course, progress=progress)
+    if job.step == ImportJob.Step.CHECK:
+        preview = importer.preview(uploaded_file)
+        preview.places_left = importer.places_left
+        status = ImportJob.Status.CHECKED if preview.ok else ImportJob.Status.REFUSED
+        return status, jobs.outcome_of(preview)
+    result = importer.run(uploaded_file)
+    return (ImportJob.Status.DONE if result.ok else ImportJob.Status.REFUSED), jobs.outcome_of(
+        result
+    )
+
+
 class RosterImport(Importer):
     spec = SPEC
     model = Enrolment
@@ -179,8 +217,8 @@ class RosterImport(Importer):
         "the same time; please import the file again."
     )
 
-    def __init__(self, actor, course: Course) -> None:
-        super().__init__(actor)
+    def __init__(self, actor, course: Course, *, progress=None) -> None:
+        super().__init__(actor, progress=progress)
         self.course = course
         self.places_left = 0
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -228,40 +228,26 @@ class WorkerAdmin(
             agencies=agencies,
             initial=initial,
         )
-        result = None
         if request.method == "POST" and form.is_valid():
-            agency = form.cleaned_data["agency"]
             try:
-                result = imports.workers_import(
-                    actor=request.user, agency=agency, uploaded_file=form.cleaned_data["file"]
+                job = imports.start_workers_import(
+                    actor=request.user,
+                    agency=form.cleaned_data["agency"],
+                    uploaded_file=form.cleaned_data["file"],
+                    via_admin=True,
                 )
             except ValidationError as exc:
                 show_service_errors(form, exc)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:
-                if result.ok:
-                    messages.success(
-                        request,
-                        gettext(
-                            "Import finished for %(agency)s: %(created)s workers added, "
-                            "%(updated)s updated."
-                        )
-                        % {"agency": agency, "created": result.created, "updated": result.updated},
-                    )
-                    return redirect(
-                        reverse("admin:agencies_worker_changelist")
-                        + f"?agency__id__exact={agency.pk}"
-                    )
-        errors = sorted(result.errors, key=lambda e: (e.row, e.field)) if result else []
+                return redirect("imports:job", job_id=job.pk)
         context = {
             **self.admin_site.each_context(request),
             "title": gettext("Import workers from Excel"),
             "subtitle": None,
             "opts": self.opts,
             "form": form,
-            "result": result,
-            "errors": errors,
             "template_url": reverse("admin:agencies_worker_import_template"),
         }
         request.current_app = self.admin_site.name

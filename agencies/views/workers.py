@@ -222,10 +222,9 @@ def workers_import(request, agency: Agency):
     if refused:
         return refused
     form = WorkerImportForm(posted(request), posted_files(request))
-    result = None
     if request.method == "POST" and form.is_valid():
         try:
-            result = imports.workers_import(
+            job = imports.start_workers_import(
                 actor=request.user, agency=agency, uploaded_file=form.cleaned_data["file"]
             )
         except ValidationError as exc:
@@ -234,19 +233,8 @@ def workers_import(request, agency: Agency):
             messages.error(request, str(exc))
             return redirect("portal:workers")
         else:
-            if result.ok:
-                messages.success(
-                    request,
-                    _("Import finished: %(created)s workers added, %(updated)s updated.")
-                    % {"created": result.created, "updated": result.updated},
-                )
-                return redirect("portal:workers")
-    errors = sorted(result.errors, key=lambda e: (e.row, e.field)) if result else []
-    return render(
-        request,
-        "agencies/workers_import.html",
-        {"agency": agency, "form": form, "result": result, "errors": errors},
-    )
+            return redirect("imports:job", job_id=job.pk)
+    return render(request, "agencies/workers_import.html", {"agency": agency, "form": form})
 
 
 @agency_member

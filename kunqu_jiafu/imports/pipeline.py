@@ -10,6 +10,9 @@ write. The pipeline does the rest the same way for every import:
   bulk statements inside one transaction (people through ``people_bulk_upsert``) and audits.
 * ``preview`` plans without locking or writing and says what ``run`` would do.
 
+The file itself is read in a forked child under a time and a memory limit (``limits``); the
+rows it returns are checked and written here, where the database is.
+
 The library's own ``import_data`` saves row by row (one query per row) and, keyed on the ID
 number with ``use_bulk``, reports a failed re-import as updated; so we use only its widgets.
 """
@@ -33,6 +36,7 @@ from kunqu_jiafu.people.services import (
     people_bulk_upsert,
 )
 
+from .limits import Progress, run_limited
 from .reading import Sheet, file_error, read_sheet
 from .spec import ImportSpec, RowError
 
@@ -136,8 +140,9 @@ class Importer:
     conflict_message: ClassVar[Any]  # lazy text: a concurrent save broke a unique rule
     preview_class: ClassVar[type[Preview]] = Preview
 
-    def __init__(self, actor) -> None:
+    def __init__(self, actor, *, progress: Progress | None = None) -> None:
         self.actor = actor
+        self.progress = progress  # hears (rows read, rows declared) while the file is read
         self._seen_ids: dict[str, int] = {}
 
     # --- what subclasses provide ------------------------------------------------------------
@@ -163,7 +168,9 @@ class Importer:
     # --- the pipeline -----------------------------------------------------------------------
 
     def read(self, uploaded_file) -> Sheet:
-        return read_sheet(uploaded_file, self.spec)
+        """The file's rows, read in a child process under the time and memory limits."""
+        spec = self.spec
+        return run_limited(lambda report: read_sheet(uploaded_file, spec, report), self.progress)
 
     def clean(self, number: int, cells: dict[str, Any]) -> Row:
         return clean_cells(self.spec, number, cells)

@@ -23,6 +23,7 @@ from openpyxl import load_workbook
 from kunqu_jiafu.documents.sniff import LABELS, XLSX, sniff
 
 from .guard import check_upload
+from .limits import Progress
 from .spec import ImportSpec
 
 
@@ -34,7 +35,9 @@ def normalise_header(value: Any) -> str:
     return unicodedata.normalize("NFKC", str(value or "")).strip().strip("*").strip()
 
 
-def _read_xlsx(uploaded_file, sheet_title: str, max_rows: int) -> list[tuple[Any, ...]]:
+def _read_xlsx(
+    uploaded_file, sheet_title: str, max_rows: int, progress: Progress | None = None
+) -> list[tuple[Any, ...]]:
     try:
         workbook = load_workbook(uploaded_file, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a damaged archive
@@ -49,8 +52,11 @@ def _read_xlsx(uploaded_file, sheet_title: str, max_rows: int) -> list[tuple[Any
             workbook[sheet_title] if sheet_title in workbook.sheetnames else workbook.worksheets[0]
         )
         rows = []
+        total = min(sheet.max_row or 0, max_rows + 1)
         for values in sheet.iter_rows(values_only=True):
             rows.append(values)
+            if progress is not None:
+                progress(len(rows), max(total, len(rows)))
             if len(rows) > max_rows + 1 and any(v not in (None, "") for v in values):
                 break
         return rows
@@ -124,9 +130,10 @@ def _header_positions(
     return positions, ignored
 
 
-def read_sheet(uploaded_file, spec: ImportSpec) -> Sheet:
-    """The spec's columns of every non-empty data row; file problems raise."""
-    table = _load_table(uploaded_file, spec)
+def read_sheet(uploaded_file, spec: ImportSpec, progress: Progress | None = None) -> Sheet:
+    """The spec's columns of every non-empty data row; file problems raise. ``progress``
+    hears (rows read, rows declared) while the sheet is read."""
+    table = _load_table(uploaded_file, spec, progress)
     known = {_header_key(h): h for h in spec.headers}
     known |= {_header_key(alias): h for alias, h in spec.aliases.items()}
     header_index = _find_header_row(table, known, spec.header_scan)
@@ -148,8 +155,10 @@ def read_sheet(uploaded_file, spec: ImportSpec) -> Sheet:
     return Sheet(header_row=header_index + 1, rows=rows, ignored=ignored)
 
 
-def _load_table(uploaded_file, spec: ImportSpec) -> list[tuple[Any, ...]]:
-    """The sheet's cells, row by row, from an .xlsx or a .csv; anything else is refused."""
+def screen_upload(uploaded_file, spec: ImportSpec) -> str | None:
+    """Refuse, before anything parses it, a file too large, of another kind, or hostile
+    (``guard``); cheap enough to run while the upload request waits. The sniffed kind: XLSX,
+    or None for a CSV."""
     if _file_size(uploaded_file) > spec.max_bytes:
         raise file_error(
             _("The file is larger than %(size)s MB; please split it into smaller files.")
@@ -159,13 +168,25 @@ def _load_table(uploaded_file, spec: ImportSpec) -> list[tuple[Any, ...]]:
     kind = sniff(uploaded_file)
     check_upload(uploaded_file, kind, spec)  # a hostile file is refused before it is parsed
     name = (getattr(uploaded_file, "name", "") or "").lower()
+    if not (kind == XLSX or (kind is None and name.endswith(".csv"))):
+        raise _wrong_kind(uploaded_file, kind)
+    return kind
+
+
+def _load_table(
+    uploaded_file, spec: ImportSpec, progress: Progress | None = None
+) -> list[tuple[Any, ...]]:
+    """The sheet's cells, row by row, from an .xlsx or a .csv; anything else is refused."""
+    kind = screen_upload(uploaded_file, spec)
     if kind == XLSX:
-        table = _read_xlsx(uploaded_file, spec.sheet_title, spec.max_rows + spec.header_scan - 1)
-    elif kind is None and name.endswith(".csv"):
+        table = _read_xlsx(
+            uploaded_file, spec.sheet_title, spec.max_rows + spec.header_scan - 1, progress
+        )
+    else:
         uploaded_file.seek(0)
         table = _read_csv(uploaded_file.read())
-    else:
-        raise _wrong_kind(uploaded_file, kind)
+        if progress is not None:
+            progress(len(table), len(table))
     if not table or not any(v not in (None, "") for v in table[0]) and spec.header_scan <= 1:
         raise file_error(_("The sheet is empty; the first row must be the template's header row."))
     return table

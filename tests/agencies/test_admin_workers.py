@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import types
-from dataclasses import dataclass, field
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -152,31 +151,18 @@ def test_reviewer_records_leaving_through_the_service(reviewer, worker_a, client
     assert worker_a.left_on == dt.date(2026, 6, 30)
 
 
-@dataclass
-class _Result:
-    ok: bool
-    created: int = 0
-    updated: int = 0
-    errors: list = field(default_factory=list)
-
-
-@dataclass
-class _RowError:
-    row: int
-    field: str
-    message: str
-
-
-def _fake_importers(monkeypatch, result=None, error=None):
+def _fake_importers(monkeypatch, error=None):
     calls = []
 
-    def workers_import(*, actor, agency, uploaded_file):
-        calls.append((actor, agency, uploaded_file.name))
+    def start_workers_import(*, actor, agency, uploaded_file, via_admin=False):
+        calls.append((actor, agency, uploaded_file.name, via_admin))
         if error is not None:
             raise error
-        return result
+        return types.SimpleNamespace(pk="5b0f2d8e-3a52-4c8e-9a3e-2f3b8e0d7a11")
 
-    module = types.SimpleNamespace(workers_import=workers_import, build_template=lambda: b"PK-x")
+    module = types.SimpleNamespace(
+        start_workers_import=start_workers_import, build_template=lambda: b"PK-x"
+    )
     monkeypatch.setitem(sys.modules, "agencies.imports", module)
     monkeypatch.setattr(agencies, "imports", module, raising=False)
     monkeypatch.setattr(worker_admin, "imports", module)
@@ -189,27 +175,16 @@ def _upload():
     )
 
 
-def test_import_view_calls_the_importer_for_the_chosen_agency(
+def test_import_view_starts_a_job_for_the_chosen_agency_and_shows_its_page(
     reviewer, org_a, monkeypatch, client_for
 ):
-    calls = _fake_importers(monkeypatch, result=_Result(ok=True, created=3, updated=1))
+    calls = _fake_importers(monkeypatch)
     response = client_for(reviewer).post(
         reverse("admin:agencies_worker_import"), {"agency": org_a.pk, "file": _upload()}
     )
     assert response.status_code == 302
-    assert f"agency__id__exact={org_a.pk}" in response["Location"]
-    assert calls == [(reviewer, org_a, "workers.xlsx")]
-
-
-def test_import_view_lists_row_errors(reviewer, org_a, monkeypatch, client_for):
-    errors = [_RowError(3, "身份证号", "校验位错误"), _RowError(2, "姓名", "请填写姓名")]
-    _fake_importers(monkeypatch, result=_Result(ok=False, errors=errors))
-    response = client_for(reviewer).post(
-        reverse("admin:agencies_worker_import"), {"agency": org_a.pk, "file": _upload()}
-    )
-    assert response.status_code == 200
-    assert [e.row for e in response.context["errors"]] == [2, 3]
-    assert "校验位错误" in response.content.decode()
+    assert response["Location"] == "/imports/5b0f2d8e-3a52-4c8e-9a3e-2f3b8e0d7a11/"
+    assert calls == [(reviewer, org_a, "workers.xlsx", True)]
 
 
 def test_import_view_shows_a_file_error_instead_of_failing(

@@ -15,6 +15,7 @@ from kunqu_jiafu.people.models import Person
 from tests import factories
 from tests import hostile_files as hostile
 from tests.agencies.test_worker_import import HEADERS, _row, _xlsx
+from tests.import_jobs import post_and_run
 
 pytestmark = pytest.mark.django_db
 
@@ -114,16 +115,18 @@ def test_a_registered_agency_sees_the_import_link_and_imports(agency_a, client_f
     assert (
         reverse("portal:workers_import") in client.get(reverse("portal:workers")).content.decode()
     )
-    response = client.post(reverse("portal:workers_import"), {"file": _xlsx([_row()])})
+    response = post_and_run(client, reverse("portal:workers_import"), {"file": _xlsx([_row()])})
 
-    assert response.status_code == 302 and Worker.objects.count() == 1
+    assert response.job.status == "done" and Worker.objects.count() == 1
 
 
 def test_staff_may_import_for_an_applying_agency_in_the_admin(reviewer, client_for):
     agency = factories.make_agency("丙家政服务有限公司", status=Agency.Status.APPLYING)
 
-    response = client_for(reviewer).post(
-        reverse("admin:agencies_worker_import"), {"agency": agency.pk, "file": _xlsx([_row()])}
+    response = post_and_run(
+        client_for(reviewer),
+        reverse("admin:agencies_worker_import"),
+        {"agency": agency.pk, "file": _xlsx([_row()])},
     )
 
-    assert response.status_code == 302 and Worker.objects.filter(agency=agency).count() == 1
+    assert response.job.status == "done" and Worker.objects.filter(agency=agency).count() == 1

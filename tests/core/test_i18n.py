@@ -20,6 +20,7 @@ from kunqu_jiafu.accounts.roles import AGENCY_USER
 from subsidies import services
 from subsidies.models import Notice
 from tests import factories
+from tests.import_jobs import post_and_run
 from tests.subsidies import core_builders as claims
 
 PO_PATH = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
@@ -579,20 +580,30 @@ def test_roster_import_preview_and_errors_are_chinese(
     from tests.training import test_roster_import as roster
     from training import roster_columns as col
 
+    NAME = "花名册.xlsx"  # noqa: N806 - the file name is shown on the job's page
     course = roster._course(agency_a, org_a, capacity=50)
     client = client_for(request.getfixturevalue(user))
     url = reverse(url_name, args=[course.pk])
-    preview = client.post(url, {"file": roster._xlsx([roster._row(), roster._row()])})
-    assert preview.status_code == 200 and preview.context["token"]
+    preview = post_and_run(
+        client, url, {"file": roster._xlsx([roster._row(), roster._row()], name=NAME)}
+    )
+    assert preview.job.status == "checked"
     html = preview.content.decode()
     for label in ("预览", "新报名", "确认导入"):
         assert label in html
     assert leftover_english(html, catalogue) == []
 
     bad = roster._row(**{col.CERTIFICATE_NUMBER: "S1", col.EXAM: "不合格"})
-    errors = client.post(url, {"file": roster._xlsx([bad])})
+    errors = post_and_run(client, url, {"file": roster._xlsx([bad], name=NAME)})
     html = errors.content.decode()
     assert "考核合格后才能登记证书" in html
+    assert leftover_english(html, catalogue) == []
+    # A job still waiting for its task shows its progress, in Chinese too.
+    waiting = client.post(
+        url, {"file": roster._xlsx([roster._row()], name=NAME)}
+    )  # on_commit never runs
+    html = client.get(waiting["Location"]).content.decode()
+    assert "等待开始" in html and "刷新" in html
     assert leftover_english(html, catalogue) == []
 
 

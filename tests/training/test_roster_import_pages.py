@@ -1,4 +1,5 @@
-"""Roster import pages: portal (own courses) and admin (any course), preview then confirm."""
+"""Roster import pages: portal (own courses) and admin (any course): the upload becomes an
+import job that checks it; its page shows the preview, and confirming queues the write."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from openpyxl import load_workbook
 
 from kunqu_jiafu.people.models import Person
 from tests import factories
+from tests.import_jobs import confirm_and_run, post_and_run
 from tests.training.test_roster_import import _course, _ids, _row, _xlsx
 from training import roster_columns as col
 from training.models import Enrolment
@@ -31,8 +33,7 @@ def _admin_url(course):
 
 
 def _upload(client, url, rows):
-    upload = _xlsx(rows)
-    return client.post(url, {"file": upload})
+    return post_and_run(client, url, {"file": _xlsx(rows)})
 
 
 def test_portal_preview_then_confirm_imports_the_same_file(client_for, agency_a, course):
@@ -43,19 +44,20 @@ def test_portal_preview_then_confirm_imports_the_same_file(client_for, agency_a,
     assert reverse("training:roster_template") in page.content.decode()
 
     preview = _upload(client, _url(course), [_row(**{col.ID_NUMBER: n}) for n in numbers])
-    assert preview.status_code == 200
-    assert preview.context["preview"].ok and preview.context["preview"].new == 3
-    token = preview.context["token"]
-    assert token and 'data-testid="confirm"' in preview.content.decode()
+    job = preview.job
+    assert (job.status, job.step, job.target_id) == ("checked", "check", course.pk)
+    assert job.outcome["ok"] and job.outcome["new"] == 3
+    assert 'data-testid="confirm"' in preview.content.decode()
     assert Enrolment.objects.count() == 0  # the preview writes nothing
 
-    done = client.post(_url(course), {"token": token, "confirm": "1"})
-    assert done.status_code == 302 and done.url == reverse("training:course", args=[course.pk])
+    done = confirm_and_run(client, job)
+    assert done.job.status == "done" and 'data-testid="import-done"' in done.content.decode()
+    assert reverse("training:course", args=[course.pk]) in done.content.decode()
     assert course.enrolments.count() == 3
     assert {p.id_number for p in Person.objects.all()} == set(numbers)
 
-    again = client.post(_url(course), {"token": token, "confirm": "1"})  # used up
-    assert again.status_code == 200 and course.enrolments.count() == 3
+    again = confirm_and_run(client, job)  # used up: nothing queued, nothing written twice
+    assert again.job.status == "done" and course.enrolments.count() == 3
 
 
 def test_portal_preview_with_errors_shows_them_and_offers_no_confirm(client_for, agency_a, course):
@@ -65,31 +67,33 @@ def test_portal_preview_with_errors_shows_them_and_offers_no_confirm(client_for,
         client, _url(course), [_row(**{col.ID_NUMBER: number}), _row(**{col.ID_NUMBER: number})]
     )
     body = response.content.decode()
-    assert response.context["token"] == ""
+    assert response.job.status == "refused"
     assert 'data-testid="import-errors"' in body and 'data-testid="confirm"' not in body
-    assert (3, col.ID_NUMBER) in {(e.row, e.field) for e in response.context["errors"]}
+    assert (3, col.ID_NUMBER) in {(e["row"], e["field"]) for e in response.context["errors"]}
+    assert confirm_and_run(client, response.job).job.status == "refused"  # no confirm possible
     assert Enrolment.objects.count() == 0
 
 
-def test_a_tampered_or_foreign_token_imports_nothing(client_for, agency_a, course, org_a):
-    client = client_for(agency_a)
-    token = _upload(client, _url(course), [_row()]).context["token"]
-    forged = client.post(_url(course), {"token": token[:-3] + "abc", "confirm": "1"})
-    assert forged.status_code == 200
-    other = _course(agency_a, org_a, name="另一期")
-    elsewhere = client.post(_url(other), {"token": token, "confirm": "1"})
-    assert elsewhere.status_code == 200
+def test_only_the_uploader_confirms_and_another_agency_never_sees_the_job(
+    client_for, agency_a, agency_b, course, org_a
+):
+    job = _upload(client_for(agency_a), _url(course), [_row()]).job
+    colleague = client_for(factories.make_agency_user("colleague", org_a))
+    assert colleague.get(f"/imports/{job.pk}/").status_code == 200
+    assert confirm_and_run(colleague, job).job.status == "checked"
+    stranger = client_for(agency_b)
+    assert stranger.get(f"/imports/{job.pk}/").status_code == 404
+    assert stranger.post(f"/imports/{job.pk}/", {"confirm": "1"}).status_code == 404
     assert Enrolment.objects.count() == 0
 
 
 def test_a_file_changed_on_the_server_after_preview_is_refused(client_for, agency_a, course):
-    from training import import_views
-
     client = client_for(agency_a)
-    token = _upload(client, _url(course), [_row()]).context["token"]
-    for path in import_views._staging_dir().glob("*.upload"):
-        path.write_bytes(_xlsx([_row(), _row()]).read())
-    client.post(_url(course), {"token": token, "confirm": "1"})
+    job = _upload(client, _url(course), [_row()]).job
+    with open(job.file.path, "wb") as stored:
+        stored.write(_xlsx([_row(), _row()]).read())
+    done = confirm_and_run(client, job)
+    assert done.job.status == "failed" and done.job.error in done.content.decode()
     assert Enrolment.objects.count() == 0
 
 
@@ -127,9 +131,11 @@ def test_reviewer_imports_into_any_course_in_the_admin(client_for, reviewer, cou
     client = client_for(reviewer)
     assert client.get(_admin_url(course)).status_code == 200
     preview = _upload(client, _admin_url(course), [_row(), _row()])
-    assert preview.context["preview"].ok
-    done = client.post(_admin_url(course), {"token": preview.context["token"], "confirm": "1"})
-    assert done.status_code == 302
+    assert preview.job.status == "checked" and preview.job.via_admin
+    assert "admin/base" in [t.name for t in preview.templates][1]
+    done = confirm_and_run(client, preview.job)
+    assert done.job.status == "done"
+    assert reverse("admin:training_course_change", args=[course.pk]) in done.content.decode()
     assert course.enrolments.count() == 2
     template = client.get(reverse("admin:training_course_roster_template"))
     assert template.status_code == 200 and template.content[:2] == b"PK"

@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from tests.import_jobs import post_and_run
 from tests.training.test_roster_import import _course, _ids
 from training import imports as imp
 from training import roster_columns as col
@@ -169,18 +170,22 @@ def test_the_portal_preview_lists_the_ignored_columns_before_confirming(
     client_for, agency_a, course
 ):
     url = reverse("training:roster_import", args=[course.pk])
-    response = client_for(agency_a).post(url, {"file": _file(_workbook(_provider_rows(course)))})
+    response = post_and_run(
+        client_for(agency_a), url, {"file": _file(_workbook(_provider_rows(course)))}
+    )
     body = response.content.decode()
-    assert response.context["token"]
+    assert response.job.status == "checked"
     assert 'data-testid="preview-ignored"' in body and "序号、备注" in body
     assert 'data-testid="preview-header-row"' in body
 
 
 def test_the_admin_preview_lists_the_ignored_columns(client_for, reviewer, course):
     url = reverse("admin:training_course_import_roster", args=[course.pk])
-    response = client_for(reviewer).post(url, {"file": _file(_workbook(_provider_rows(course)))})
+    response = post_and_run(
+        client_for(reviewer), url, {"file": _file(_workbook(_provider_rows(course)))}
+    )
     body = response.content.decode()
-    assert response.context["token"]
+    assert response.job.status == "checked"
     assert 'data-testid="preview-ignored"' in body and "序号、备注" in body
 
 

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 
 from kunqu_jiafu.accounts.roles import OFFICIAL
 from tests import factories
+from tests.import_jobs import confirm_and_run, post_and_run
 from tests.training.test_roster_import import _course, _ids
 from training import imports as imp
 from training import roster_columns as col
@@ -69,11 +70,10 @@ def _save(book) -> bytes:
 
 
 def _import_through(client, url, content: bytes):
-    preview = client.post(url, {"file": SimpleUploadedFile("花名册.xlsx", content)})
-    assert preview.status_code == 200
-    assert preview.context["preview"].ok, preview.context["errors"]
-    assert preview.context["preview"].updated == 3 and preview.context["preview"].new == 0
-    return client.post(url, {"token": preview.context["token"], "confirm": "1"})
+    preview = post_and_run(client, url, {"file": SimpleUploadedFile("花名册.xlsx", content)})
+    assert preview.job.status == "checked", preview.job.outcome.get("errors")
+    assert preview.job.outcome["updated"] == 3 and preview.job.outcome["new"] == 0
+    return confirm_and_run(client, preview.job)
 
 
 def _assert_results_recorded(course) -> None:
@@ -117,7 +117,7 @@ def test_provider_round_trip_export_record_results_import_changes_the_records(
     book, sheet = _sheet(exported)
     _record_results(sheet)
     done = _import_through(client, reverse("training:roster_import", args=[course.pk]), _save(book))
-    assert done.status_code == 302
+    assert done.job.status == "done"
     _assert_results_recorded(course)
 
 
@@ -135,7 +135,7 @@ def test_admin_round_trip_for_a_reviewer_who_sees_full_ids(client_for, reviewer,
     done = _import_through(
         client, reverse("admin:training_course_import_roster", args=[course.pk]), _save(book)
     )
-    assert done.status_code == 302
+    assert done.job.status == "done"
     _assert_results_recorded(course)
 
 
