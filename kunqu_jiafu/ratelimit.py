@@ -198,6 +198,12 @@ def too_many(request, template: str, context: dict, wait: Wait) -> HttpResponse:
     return response
 
 
+def increment(key: str, window: int) -> int:
+    """Add one to the counter ``key`` that lives ``window`` seconds (a minute more, so a fixed
+    window's last second still finds it) and return its new value: atomic in Redis."""
+    return _incr(key, window)
+
+
 def _incr(key: str, window: int) -> int:
     """Add one to a counter of the window and return its new value (atomic in Redis)."""
     if cache.add(key, 1, window + 60):

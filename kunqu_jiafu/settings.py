@@ -53,6 +53,9 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "kunqu_jiafu.web.apps.PortalAdminConfig",
+    # Before django.contrib.auth: its createsuperuser (which flags the password for a change
+    # at first sign-in) replaces Django's.
+    "kunqu_jiafu.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -66,7 +69,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
-    "kunqu_jiafu.accounts",
     "kunqu_jiafu.people",
     "kunqu_jiafu.audit",
     "kunqu_jiafu.notifications",
@@ -96,6 +98,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sign-in policy (kunqu_jiafu/accounts/middleware.py): expired sessions are signed out
+    # first, then a password set by someone else must be changed; a refused sign-in is a 429.
+    "kunqu_jiafu.accounts.middleware.SessionLimits",
+    "kunqu_jiafu.accounts.middleware.ForcePasswordChange",
+    "kunqu_jiafu.accounts.middleware.SignInRefusedStatus",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -127,12 +134,46 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Password rules of 等保2.0 level 3 (kunqu_jiafu/accounts/passwords.py): length, three of four
+# kinds of character, not the username, not one of the last PASSWORD_HISTORY_COUNT passwords;
+# Django's checks against the user's other details and common passwords stay.
+PASSWORD_MIN_LENGTH = env.int("PASSWORD_MIN_LENGTH", default=10)
+PASSWORD_HISTORY_COUNT = env.int("PASSWORD_HISTORY_COUNT", default=5)
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "kunqu_jiafu.accounts.passwords.MinimumLengthValidator"},
+    {"NAME": "kunqu_jiafu.accounts.passwords.CharacterClassesValidator"},
+    {"NAME": "kunqu_jiafu.accounts.passwords.NotUsernameValidator"},
+    {"NAME": "kunqu_jiafu.accounts.passwords.HistoryValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Every sign-in with a password (portal, admin, API token) goes through the throttle
+# (kunqu_jiafu/accounts/throttle.py). Per account: ``account_failures`` failures within
+# ``account_window`` seconds start a cooldown of ``cooldown`` seconds, doubling with each
+# further cooldown up to ``cooldown_max``; ``cooldown_reset`` seconds without one start again
+# from the first. Per client address: ``address_failures`` failures in a fixed window of
+# ``address_window`` seconds, then refused until the window ends.
+AUTHENTICATION_BACKENDS = ["kunqu_jiafu.accounts.throttle.ThrottledModelBackend"]
+SIGN_IN_THROTTLE = {
+    "account_failures": env.int("SIGN_IN_ACCOUNT_FAILURES", default=5),
+    "account_window": env.int("SIGN_IN_ACCOUNT_WINDOW", default=15 * 60),
+    "cooldown": env.int("SIGN_IN_COOLDOWN", default=60),
+    "cooldown_max": env.int("SIGN_IN_COOLDOWN_MAX", default=15 * 60),
+    "cooldown_reset": env.int("SIGN_IN_COOLDOWN_RESET", default=24 * 60 * 60),
+    "address_failures": env.int("SIGN_IN_ADDRESS_FAILURES", default=50),
+    "address_window": env.int("SIGN_IN_ADDRESS_WINDOW", default=15 * 60),
+}
+# Sessions (kunqu_jiafu/accounts/middleware.py, SessionLimits): signed out after this many
+# seconds without a request -- anyone who works in the admin (is_staff) sooner than agency
+# users -- and, whatever the use, this long after signing in. The cookie and the stored session
+# follow the idle timeout; SESSION_COOKIE_AGE is the absolute lifetime, their upper bound.
+SESSION_IDLE_TIMEOUT_STAFF = env.int("SESSION_IDLE_TIMEOUT_STAFF", default=30 * 60)
+SESSION_IDLE_TIMEOUT_AGENCY = env.int("SESSION_IDLE_TIMEOUT_AGENCY", default=2 * 60 * 60)
+SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME", default=12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
+SESSION_COOKIE_HTTPONLY = True
+# Password reset links (agency users only; staff ask the security administrator).
+PASSWORD_RESET_TIMEOUT = 60 * 60  # the e-mail and the pages say "one hour"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -263,6 +304,13 @@ PUBLIC_FORM_LIMITS = {
     "training.signup": {"window": 3600, "per_address": 100, "per_id": 10, "challenge_after": 5},
     "vouchers.apply": {"window": 3600, "per_address": 50, "per_id": 5, "challenge_after": 3},
     "vouchers.lookup": {"window": 900, "per_address": 200, "per_id": 10, "challenge_after": 5},
+    # Password reset requests: per address and per e-mail address (in per_id); no sum asked.
+    "accounts.password_reset": {
+        "window": 3600,
+        "per_address": 20,
+        "per_id": 3,
+        "challenge_after": 1_000_000,
+    },
 }
 
 # Audit log (kunqu_jiafu/audit): signed anchors of the chain's head are written here every

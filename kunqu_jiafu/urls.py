@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from kunqu_jiafu.accounts import views as account_views
 from kunqu_jiafu.documents import views as document_views
 from kunqu_jiafu.web import views as web_views
 
@@ -19,6 +20,31 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/change/",
+        account_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/reset/",
+        account_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password/reset/sent/",
+        account_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        account_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/complete/",
+        account_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("notifications/", web_views.notification_list, name="notifications"),
     path("files/", include("kunqu_jiafu.documents.urls")),
     path("imports/", include("kunqu_jiafu.imports.urls")),

@@ -10,6 +10,9 @@ changelist and change page generically at 10 and 1,000 rows."
 
 from __future__ import annotations
 
+import time
+from unittest import mock
+
 import pytest
 from django.contrib import admin
 from django.db import connection, transaction
@@ -59,7 +62,10 @@ def measured(django_db_setup, django_db_blocker):
     """Build 10 rows of every model, measure every page; add 990 more (and a new object with
     1,000 related rows), measure again. Done once for the module, rolled back after. Pages are
     read by a superuser and by a reviewer (业务经办), whose role checks run per request."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    # The session clock stands still: SessionLimits writes a session's last-seen time once a
+    # minute, which would land on whichever page is measured when that minute is up.
+    frozen = mock.patch("kunqu_jiafu.accounts.middleware._now", return_value=time.time())
+    with django_db_blocker.unblock(), transaction.atomic(), frozen:
         clients = {}
         for actor, user in (
             ("admin", User.objects.create_superuser("qc-admin", "qc@example.cn", "x")),

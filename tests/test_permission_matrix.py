@@ -176,6 +176,11 @@ MATRIX: list[Row] = [
     R("healthz",                 "/healthz",                              OK,          OK,          OK,          OK,          *STAFF_OK),
     R("login",                   "/accounts/login/",                      OK,          TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME),
     R("logout",                  "/accounts/logout/",                     *EVERYONE_405),  # logging out takes a POST
+    R("password_change",         "/accounts/password/change/",            LOGIN,       OK,          OK,          OK,          *STAFF_OK),
+    R("password_reset",          "/accounts/password/reset/",             *EVERYONE_OK),  # staff get no mail, silently
+    R("password_reset_done",     "/accounts/password/reset/sent/",        *EVERYONE_OK),
+    R("password_reset_confirm",  "/accounts/password/reset/MQ/not-a-token/", *EVERYONE_OK),  # "this link is not valid"
+    R("password_reset_complete", "/accounts/password/reset/complete/",    *EVERYONE_OK),
     R("notifications",           "/notifications/",                       LOGIN,       OK,          OK,          OK,          *STAFF_OK),
     R("documents:download",      "/files/{licence.uuid}/",                LOGIN,       NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
     R("documents:download",      "/files/{attachment_a.document.uuid}/",  LOGIN,       NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),

@@ -8,6 +8,16 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Set when someone else chose the password (the admin's forms, createsuperuser): until its
+    # owner chooses one, every page leads to the password change (accounts.middleware).
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_(
+            "The password was set by someone else; its owner must choose a new one at the "
+            "next sign-in."
+        ),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -33,3 +43,22 @@ class User(AbstractUser):
             )
             self._role_names = cached
         return cached
+
+
+class PasswordHistory(models.Model):
+    """The hashes of an account's recent passwords (never the passwords), so a new password
+    cannot be an old one (accounts.passwords.HistoryValidator)."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="password_history", verbose_name=_("user")
+    )
+    password_hash = models.CharField(_("password hash"), max_length=128)
+    created_at = models.DateTimeField(_("set at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("earlier password")
+        verbose_name_plural = _("earlier passwords")
+        indexes = [models.Index(fields=["user", "-created_at"], name="accounts_pwhist_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d %H:%M}"
