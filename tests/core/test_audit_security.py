@@ -17,6 +17,7 @@ from django.urls import reverse
 from kunqu_jiafu import audit
 from kunqu_jiafu.audit import context, middleware
 from kunqu_jiafu.audit.anchors import read_anchors
+from kunqu_jiafu.audit.chain import GENESIS
 from kunqu_jiafu.audit.models import AuditCheck, AuditEntry, AuditHead
 from kunqu_jiafu.audit.services import audit_anchor, audit_verify
 from kunqu_jiafu.audit.tasks import verify_and_anchor_audit_log
@@ -455,3 +456,90 @@ def test_the_audit_admin_shows_the_address(reviewer, approver, org_a, client_for
     assert "203.0.113.77" in listing and "客户端地址" in listing
     detail = client.get(reverse("admin:audit_auditentry_change", args=[entry.pk])).content.decode()
     assert "203.0.113.77" in detail
+
+
+# --- the re-chaining migration ----------------------------------------------------------------
+
+
+def _write_old_chain(n: int, org_a) -> None:
+    """Entries as the code before the key wrote them (plain SHA-256, fewer columns)."""
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    old = import_module("kunqu_jiafu.audit.migrations.0004_rechain_under_the_key")
+    _raw("DELETE FROM audit_auditentry")
+    prev = GENESIS
+    for i in range(n):
+        at = timezone.now()
+        entry = SimpleNamespace(
+            prev_hash=prev,
+            created_at=at,
+            actor_id=None,
+            action="tests.old.made",
+            content_type_id=None,
+            object_id=str(i),
+            before=None,
+            after={"n": i},
+            reason="old",
+        )
+        digest = old._old_hash(entry)
+        _raw(
+            "INSERT INTO audit_auditentry (created_at, actor_label, client_address, action, "
+            "object_id, object_repr, before, after, reason, prev_hash, entry_hash) "
+            "VALUES (%s, '系统', '', 'tests.old.made', %s, %s, NULL, %s, 'old', %s, %s)",
+            [at, str(i), org_a.name, json.dumps({"n": i}), prev, digest],
+        )
+        prev = digest
+    _raw("UPDATE audit_audithead SET last_hash = %s, count = %s WHERE id = 1", [prev, n])
+
+
+def _rechain() -> None:
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = import_module("kunqu_jiafu.audit.migrations.0004_rechain_under_the_key")
+    guards = import_module("kunqu_jiafu.audit.migrations.0005_refuse_truncate_and_head_writes")
+
+    def execute(sql):
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+
+    # What the migrations use of a schema editor (a real one cannot open inside a test's
+    # transaction on SQLite). As when 0004 runs, 0005's guards do not exist yet.
+    editor = SimpleNamespace(connection=connection, execute=execute)
+    guards.backward(apps, editor)
+    try:
+        migration.rechain(apps, editor)
+    finally:
+        guards.forward(apps, editor)
+
+
+def test_the_migration_rechains_an_old_chain_under_the_key(reviewer, org_a):
+    audit.log(reviewer, org_a, "tests.thing.created")  # the head exists
+    _write_old_chain(3, org_a)
+    assert not audit_verify().ok  # the old hashes are not keyed
+    _rechain()
+    report = audit_verify()
+    assert report.ok, report
+    assert report.checked == 3
+    # and the re-chained entries are now keyed: an SHA-256 forger is caught (see above)
+    first = AuditEntry.objects.order_by("id").first()
+    _raw("UPDATE audit_auditentry SET object_repr = 'x' WHERE id = %s", [first.pk])
+    assert not audit_verify().ok
+
+
+def test_the_migration_refuses_to_bless_a_broken_old_chain(reviewer, org_a):
+    audit.log(reviewer, org_a, "tests.thing.created")
+    _write_old_chain(3, org_a)
+    second = AuditEntry.objects.order_by("id")[1]
+    _raw("UPDATE audit_auditentry SET reason = 'edited' WHERE id = %s", [second.pk])
+    hashes = list(AuditEntry.objects.order_by("id").values_list("entry_hash", flat=True))
+    with pytest.raises(RuntimeError, match=f"#{second.pk}"):
+        _rechain()
+    # nothing was re-chained: the forgery is not blessed with keyed hashes
+    assert list(AuditEntry.objects.order_by("id").values_list("entry_hash", flat=True)) == hashes
