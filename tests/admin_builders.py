@@ -34,6 +34,7 @@ from agencies.models import (
 from kunqu_jiafu.accounts.models import User
 from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.documents.models import Document
+from kunqu_jiafu.imports.models import ImportJob
 from kunqu_jiafu.notifications.models import Notification
 from kunqu_jiafu.people.models import Person
 from subsidies.models import Claim, ClaimSubject, ClaimType, Notice, SpecialFund
@@ -224,6 +225,23 @@ def _people(world, rows, related):
 def _notifications(world, rows, related):
     made = Notification.objects.bulk_create(
         Notification(recipient=world.user, title=f"通知{_n()}", url="/portal/") for _ in range(rows)
+    )
+    return made[0]
+
+
+def _import_jobs(world, rows, related):
+    made = ImportJob.objects.bulk_create(
+        ImportJob(
+            kind=ImportJob.Kind.WORKERS,
+            step=ImportJob.Step.WRITE,
+            status=ImportJob.Status.FAILED,
+            agency=world.agency,
+            created_by=world.user,
+            file_name=f"从业人员{_n()}.xlsx",
+            sha256="0" * 64,
+            error="读取该文件超过了导入的时间上限 60 秒。",
+        )
+        for _ in range(rows)
     )
     return made[0]
 
@@ -686,6 +704,7 @@ BUILDERS: dict[str, Callable] = {
     "people.Person": _people,
     "notifications.Notification": _notifications,
     "documents.Document": _documents,
+    "imports.ImportJob": _import_jobs,
     "agencies.Agency": _agencies,
     "agencies.EmployeeSystemFiling": _filings,
     "agencies.Recognition": _recognitions,

@@ -84,3 +84,22 @@ def test_notify_queues_on_commit_and_the_worker_emails_once(celery_worker, revie
     # Running the task again (a redelivery) sends nothing more.
     assert send_notification_emails.delay([note.pk]).get(timeout=30) == 0
     assert len(mail.outbox) == 1
+
+
+def test_an_import_job_runs_on_the_worker_and_its_page_shows_the_outcome(
+    celery_worker, agency_a, client_for
+):
+    from agencies.models import Worker
+    from kunqu_jiafu.imports.models import ImportJob
+    from tests.agencies.test_worker_import import _row, _xlsx
+
+    client = client_for(agency_a)
+    response = client.post("/portal/workers/import/", {"file": _xlsx([_row(), _row()])})
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    assert response["Location"] == f"/imports/{job.pk}/"
+    assert _wait_for(lambda: ImportJob.objects.filter(pk=job.pk, status="done").exists())
+    job.refresh_from_db()
+    assert job.rows_read == job.rows_total == 3 and not job.file
+    assert Worker.objects.filter(agency=job.agency).count() == 2
+    assert 'data-testid="import-done"' in client.get(response["Location"]).content.decode()

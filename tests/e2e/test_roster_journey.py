@@ -1,5 +1,6 @@
 """A provider loads a real-looking 2,000-row roster in the browser, fixes the rows the portal
-reports, imports it, and the bureau's work desk shows the yearly target progress move."""
+reports (the upload becomes an import job whose page shows its progress, then the problems or
+the preview), imports it, and the bureau's work desk shows the yearly target progress move."""
 
 from __future__ import annotations
 
@@ -50,6 +51,10 @@ def _upload(page, content: bytes) -> None:
     )
     page.locator("button[name=preview]").click()
     page.wait_for_load_state()
+    # The upload became an import job: its page polls its progress until the job is over.
+    page.locator(
+        "[data-testid=import-job]:not([data-status=queued]):not([data-status=running])"
+    ).wait_for()
 
 
 def test_provider_imports_a_2000_row_roster_after_fixing_the_reported_rows(browser, live_server):
@@ -97,11 +102,11 @@ def test_provider_imports_a_2000_row_roster_after_fixing_the_reported_rows(brows
     assert "身份证号" in errors and "结业日期" in errors
     assert not Enrolment.objects.exists()
 
-    # Fixed, checked again, previewed and confirmed.
+    # Fixed, checked again (the job's page: its progress, then the preview) and confirmed.
     _upload(page, _workbook(rows))
-    assert page.get_by_test_id("preview-new").inner_text().strip() == str(ROWS)
+    assert f"{ROWS}" in page.get_by_test_id("roster-confirm").inner_text()
     page.get_by_test_id("confirm").click()
-    page.wait_for_load_state()
+    page.get_by_test_id("import-done").wait_for()
     assert Enrolment.objects.filter(course=course, completed=True).count() == ROWS
 
     # The work desk's progress has moved by the 2,000 people trained.
