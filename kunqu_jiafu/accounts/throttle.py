@@ -15,10 +15,11 @@ window of ``address_window`` seconds, then every attempt from that address is re
 window ends (one address trying many accounts).
 
 Each attempt is counted before the password is checked (one atomic increment), so parallel
-requests cannot all pass a check made before any of them counted; a successful sign-in and a
-refused attempt give their count back, and a successful one clears the account's failures. A refusal is a form error saying how long to wait; the
-answer is 429 with Retry-After (``SignInRefusedStatus``), and the first refusal of each
-cooldown is written to the audit log (``accounts.sign_in.throttled``)."""
+requests cannot all pass a check made before any of them counted; a refused attempt gives its
+count back, and a successful sign-in clears the account's failures. A refusal is a form error
+saying how long to wait; the answer is 429 with Retry-After (``SignInRefusedStatus``), and the
+first refusal of each cooldown or address window is written to the audit log
+(``accounts.sign_in.throttled``)."""
 
 from __future__ import annotations
 
@@ -36,8 +37,6 @@ from django.utils.translation import gettext as _
 
 from kunqu_jiafu.audit.services import audit_log
 from kunqu_jiafu.ratelimit import client_address, increment
-
-THROTTLED = "accounts.sign_in.throttled"
 
 
 def _now() -> float:
@@ -153,7 +152,7 @@ class SignInThrottle:
             audit_log(
                 None,
                 None,
-                THROTTLED,
+                "accounts.sign_in.throttled",
                 after={
                     "username": self.username[:150],
                     "client_address": self.address or "",

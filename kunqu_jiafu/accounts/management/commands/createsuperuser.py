@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from django.contrib.auth.management.commands import createsuperuser
 from django.db.models.signals import post_save
+from django.utils.translation import gettext as _
 
 from kunqu_jiafu.accounts.models import User
 
 
 class Command(createsuperuser.Command):
-    help = (
-        "Create a superuser, whose password must be changed at the first sign-in "
-        "(the bureau's password rules apply)."
-    )
+    @property
+    def help(self) -> str:  # argparse needs a str: translated when the parser is built
+        return _(
+            "Create a superuser, whose password must be changed at the first sign-in "
+            "(the bureau's password rules apply)."
+        )
 
     def handle(self, *args, **options):
         created: list[int] = []
