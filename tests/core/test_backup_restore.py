@@ -73,10 +73,15 @@ class Target:
 
     def count(self, table: str) -> int:
         if connection.vendor == "postgresql":
-            import psycopg
+            import psycopg2
 
-            with psycopg.connect(self.url.replace("postgres://", "postgresql://")) as conn:
-                return conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+            conn = psycopg2.connect(self.url.replace("postgres://", "postgresql://"))
+            try:
+                with conn.cursor() as cursor:
+                    cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
+                    return cursor.fetchone()[0]
+            finally:
+                conn.close()
         with sqlite3.connect(self.name) as conn:
             return conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
 
