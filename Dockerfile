@@ -11,6 +11,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # subset once at build time to var/fonts/kj-cjk.ttf by build_pdf_font (below).
 # hanazono: the fallback for rare characters in names (CJK Extension A/B), cut to those
 # blocks at build time too (var/fonts/kj-cjk-ext-a.ttf, kj-cjk-ext-b.ttf).
+# postgresql-client: pg_dump/pg_restore for `manage.py backup` / `restore`.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         gettext \
@@ -19,6 +20,7 @@ RUN apt-get update \
         libharfbuzz-subset0 \
         fonts-wqy-microhei \
         fonts-hanazono \
+        postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -3,6 +3,8 @@
 #   make run    set everything up, migrate, load demo data, serve on http://$(HOST):$(PORT)
 #               (default 127.0.0.1:8000; e-mails are written to var/mail/)
 #   make test   set everything up (with the browser for e2e tests) and run pytest
+#   make backup                  database + media + manifest + keys' escrow note to BACKUP_DIR
+#   make restore BACKUP=FOLDER   into a NEW, empty database (DATABASE_URL) and MEDIA_ROOT
 #
 # Always uses .venv/bin/python; no activated virtualenv is needed.
 
@@ -29,7 +31,7 @@ PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: help setup sysdeps venv messages fonts run test worker beat lint fmt migrate demo \
-	collectstatic clean distclean
+	collectstatic backup restore clean distclean
 
 help:
 	@echo "make run      安装依赖、迁移数据库、载入演示数据并启动 http://$(HOST):$(PORT)"
@@ -39,6 +41,8 @@ help:
 	@echo "make beat     Celery beat (needs CELERY_BROKER_URL)"
 	@echo "make lint     ruff check + ruff format --check"
 	@echo "make fmt      ruff fixes + ruff format"
+	@echo "make backup   备份数据库、上传文件、清单和密钥托管说明到 BACKUP_DIR (默认 var/backups)"
+	@echo "make restore BACKUP=目录   恢复到新建的空数据库 (DATABASE_URL) 并核对行数、文件和审计链"
 	@echo "make migrate | demo | collectstatic | clean | distclean"
 
 # --- set-up -----------------------------------------------------------------
@@ -106,6 +110,23 @@ beat: setup
 	$(need_broker)
 	@mkdir -p var
 	$(VENV)/bin/celery -A kunqu_jiafu beat --loglevel=INFO --schedule=var/celerybeat-schedule
+
+# --- backup and restore (docs/operations.md) ----------------------------------
+
+# The database (pg_dump custom format, or a consistent SQLite copy), MEDIA_ROOT as a tar, a
+# manifest and ESCROW.txt naming the keys (by fingerprint) to keep with the backup.
+backup: venv
+	$(MANAGE) backup
+
+# Refuses a non-empty database or MEDIA_ROOT (RESTORE_ARGS=--overwrite to replace them) and
+# keys other than the backup's; compares counts, files and the audit chain afterwards.
+BACKUP ?=
+RESTORE_ARGS ?=
+restore: venv
+	@if [ -z "$(BACKUP)" ]; then \
+		echo "请指定备份目录：make restore BACKUP=var/backups/<时间> (BACKUP is not set)" >&2; exit 2; \
+	fi
+	$(MANAGE) restore '$(BACKUP)' $(RESTORE_ARGS)
 
 # --- quality ----------------------------------------------------------------
 

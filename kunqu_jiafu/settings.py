@@ -200,6 +200,11 @@ STORAGES = {
 }
 # Private uploads: never under STATIC or a public URL; served by a permission-checking view.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+# `make backup` writes here (kunqu_jiafu/web/backup.py; docs/operations.md). Each backup's
+# manifest records the fingerprints of the settings named below: the keys the data cannot be
+# read without, which the operator keeps with the backup. A slice adding a key adds its name.
+BACKUP_DIR = Path(env("BACKUP_DIR", default=str(BASE_DIR / "var" / "backups")))
+BACKUP_ESCROW_KEYS = ["PERSON_ID_KEYS", "PERSON_ID_HASH_KEY"]
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # A spreadsheet to import is checked before it is parsed (kunqu_jiafu.imports.guard); the data
 # rows are each import's own limit (5000), plus this many empty or title rows.
@@ -229,14 +234,38 @@ REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=UPLOAD_MAX_BY
 # Per path prefix, the longest matching wins, e.g. {"/portal/workers/import/": 5 * 1024 * 1024}.
 REQUEST_BODY_MAX_BYTES_BY_PATH: dict[str, int] = {}
 
+
+def _style_block_hashes(*templates: str) -> list[str]:
+    """CSP hashes of the fixed <style> blocks of Django's own templates that we do not copy
+    (the admin's change list without actions carries one), read from the installed files so
+    an upgrade keeps them right; tests/test_permission_matrix.py checks every page."""
+    import base64
+    import hashlib
+    import re
+
+    import django
+
+    hashes = []
+    for name in templates:
+        text = (Path(django.__file__).parent / name).read_text()
+        for block in re.findall(r"<style>(.*?)</style>", text, re.S):
+            digest = base64.b64encode(hashlib.sha256(block.encode()).digest()).decode()
+            hashes.append(f"'sha256-{digest}'")
+    return hashes
+
+
 # Sent with every page and API answer (kunqu_jiafu.web.middleware.SecurityHeaders).
-# Scripts only from our own static files: no inline <script>, no on...= handlers. Styles
-# allow 'unsafe-inline': progress bars set their width in a style attribute and several
-# admin pages carry a <style> block (styles cannot run code).
+# Scripts only from our own static files: no inline <script>, no on...= handlers. Styles only
+# from our static files too (issue 11): no style attribute, no <style> block of ours; bars get
+# their width from classes (static/css/widths.css). The one exception is hashed, not
+# 'unsafe-inline': the fixed block of Django's admin change list.
 CONTENT_SECURITY_POLICY = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
-    "style-src": ["'self'", "'unsafe-inline'"],
+    "style-src": [
+        "'self'",
+        *_style_block_hashes("contrib/admin/templates/admin/change_list.html"),
+    ],
     "img-src": ["'self'", "data:"],
     "font-src": ["'self'", "data:"],
     "connect-src": ["'self'"],
@@ -245,6 +274,10 @@ CONTENT_SECURITY_POLICY = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
+# DRF's browsable API (the HTML face of /api/ for signed-in people) writes style attributes and a
+# <style> block of its code colours in its own templates; only its pages (accepted renderer
+# "api") get these directives instead. Its scripts stay 'self'; styles cannot run code.
+CONTENT_SECURITY_POLICY_BROWSABLE_API = {"style-src": ["'self'", "'unsafe-inline'"]}
 # Browser features the portal never uses are refused. Inspection photos taken in the
 # browser would need the camera: PERMISSIONS_POLICY_CAMERA=true allows it for our pages.
 PERMISSIONS_POLICY = {

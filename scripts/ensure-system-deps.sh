@@ -33,6 +33,7 @@ packages=(
   "fonts-wqy-microhei      Chinese font for PDFs and pages"
   "fonts-hanazono          rare characters in PDFs (CJK Extension A/B: 䶮 𠮷), else boxes"
   "poppler-utils           pdftotext/pdffonts for the PDF tests, pdftoppm to look at notices"
+  "postgresql-client       pg_dump/pg_restore for make backup/restore and the restore test"
 )
 if $want_test; then
   packages+=("chromium                browser for the Playwright e2e tests (/usr/bin/chromium)")

@@ -36,7 +36,7 @@ from rest_framework.settings import api_settings
 
 from agencies import selectors as agency_selectors
 from kunqu_jiafu.accounts.roles import is_agency_user
-from kunqu_jiafu.documents.services import can_view_document
+from kunqu_jiafu.documents.services import can_view_document, document_open
 from kunqu_jiafu.drf import FORBIDDEN, NOT_FOUND, ScopedViewSet, staff_only
 
 from . import filters, selectors, services
@@ -415,8 +415,16 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         allowed, _reason = can_view_document(request.user, document)
         if not allowed:
             raise NotFound()
+        handle = document_open(document, user=request.user)
+        if handle is None:
+            raise NotFound(
+                _(
+                    "File missing: the record exists but its stored file was not found (this has "
+                    "been recorded for the administrators). Please contact the bureau."
+                )
+            )
         response = FileResponse(
-            document.file.open("rb"),
+            handle,
             content_type=document.content_type,
             as_attachment=request.query_params.get("inline") != "1",
             filename=document.original_name,

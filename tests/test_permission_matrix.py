@@ -41,6 +41,8 @@ A new URL pattern fails ``test_every_url_pattern_is_in_the_matrix`` until it get
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import json
 import re
@@ -1261,11 +1263,23 @@ EVENT_ATTRIBUTE = re.compile(rb"\son[a-z]+\s*=", re.I)
 DATA_SCRIPT = re.compile(rb"type\s*=\s*[\"']?application/(ld\+)?json", re.I)
 
 
+STYLE_ELEMENT = re.compile(rb"<style\b[^>]*>(.*?)</style\s*>", re.I | re.S)
+STYLE_ATTRIBUTE = re.compile(rb"\sstyle\s*=", re.I)
+
+
+def _style_hash(block: bytes) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(block).digest()).decode() + "'"
+
+
 def _assert_csp_safe(response, url: str) -> None:
     """Every answer carries the Content-Security-Policy, and no HTML page needs an exception to
-    it: no inline script with code (a JSON data block is not run) and no on...= handler."""
+    it: no inline script with code (a JSON data block is not run), no on...= handler, no style
+    attribute, and no <style> element unless the policy names its hash (issue 11)."""
     policy = response.get("Content-Security-Policy", "")
-    assert "script-src 'self'" in policy, f"{url}: no script policy ({policy!r})"
+    assert "script-src 'self';" in policy, f"{url}: no script policy ({policy!r})"
+    # DRF's browsable API alone keeps inline styles (its own templates write them).
+    browsable = getattr(getattr(response, "accepted_renderer", None), "format", None) == "api"
+    assert ("'unsafe-inline'" in policy) == browsable, f"{url}: inline styles? ({policy!r})"
     assert "frame-ancestors 'none'" in policy, url
     assert "camera=" in response.get("Permissions-Policy", ""), url
     assert "no-store" in response.get("Cache-Control", ""), f"{url} may be cached"
@@ -1279,6 +1293,11 @@ def _assert_csp_safe(response, url: str) -> None:
         assert not EVENT_ATTRIBUTE.search(tag), (
             f"{url} has an event handler attribute: {tag[:120]!r}"
         )
+        assert browsable or not STYLE_ATTRIBUTE.search(tag), (
+            f"{url} has a style attribute: {tag[:120]!r}"
+        )
+    for block in [] if browsable else STYLE_ELEMENT.findall(response.content):
+        assert _style_hash(block) in policy, f"{url} has an unhashed <style>: {block[:80]!r}"
 
 
 def _params(rows) -> list:

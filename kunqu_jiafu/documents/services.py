@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,8 +18,13 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kunqu_jiafu.audit.services import audit_log
+from kunqu_jiafu.backup import last_backup_time
+
 from .models import Document, IssuedDocument
 from .sniff import EXTENSIONS, LABELS, PDF, PDF_ACTIVE, pdf_problem, sniff
+
+logger = logging.getLogger(__name__)
 
 # model label -> function(user, owner) -> (allowed, reason). Apps register their owners.
 _VIEW_RULES: dict[str, Callable] = {}
@@ -145,19 +151,37 @@ def document_delete(document_id: int) -> None:
     transaction.on_commit(lambda: storage.delete(name) if name else None)
 
 
+def document_open(document: Document, *, user=None):
+    """The stored file, open for reading; None when storage has lost it (a database restored
+    without its media folder, a deleted file). The loss is logged (the storage name only: it
+    carries no personal data) and recorded in the audit log, so the operator finds it."""
+    try:
+        return document.file.open("rb")
+    except (FileNotFoundError, IsADirectoryError, ValueError):  # ValueError: no file name
+        logger.warning("stored file missing: document %s, %s", document.pk, document.file.name)
+        audit_log(
+            user, document, "documents.document.file_missing", after={"file": document.file.name}
+        )
+        return None
+
+
 def sweep_orphan_files(*, older_than_hours: int = 24, dry_run: bool = False) -> list[str]:
     """Delete stored upload files no Document row points to.
 
     ``document_store`` writes the file before its transaction commits; when that transaction
     rolls back (a refused application, a duplicate caught by a constraint) the file stays
     behind with no row. Files younger than ``older_than_hours`` are left alone: their
-    transaction may still be running. Returns the storage names found (deleted unless
-    ``dry_run``)."""
-    import datetime as dt
-
+    transaction may still be running. Files newer than the newest backup of these files (less
+    the same grace) are left alone too: a database restored from that backup does not know
+    them yet, and they are what a later backup or the lost database still needs. Returns the
+    storage names found (deleted unless ``dry_run``)."""
     from django.core.files.storage import default_storage
 
-    cutoff = timezone.now() - dt.timedelta(hours=older_than_hours)
+    grace = dt.timedelta(hours=older_than_hours)
+    cutoff = timezone.now() - grace
+    backed_up = last_backup_time()
+    if backed_up is not None:
+        cutoff = min(cutoff, backed_up - grace)
     known = set(Document.objects.values_list("file", flat=True))
     orphans: list[str] = []
 

@@ -10,7 +10,7 @@ from kunqu_jiafu.audit.services import audit_log
 from kunqu_jiafu.ratelimit import client_address
 
 from .models import Document
-from .services import can_view_document
+from .services import can_view_document, document_open
 from .verification import format_code, verification_lookup
 
 
@@ -21,8 +21,11 @@ def download(request, uuid):
     if not allowed:
         # 404, not 403: do not reveal that the file exists.
         raise Http404
+    handle = document_open(document, user=request.user)
+    if handle is None:
+        return file_missing(request, document)
     response = FileResponse(
-        document.file.open("rb"),
+        handle,
         content_type=document.content_type,
         as_attachment=request.GET.get("inline") != "1",
         filename=document.original_name,
@@ -37,6 +40,11 @@ def download(request, uuid):
         after={"file": document.original_name[:200], "inline": request.GET.get("inline") == "1"},
     )
     return mark_recorded(response)
+
+
+def file_missing(request, document: Document):
+    """404 with its own page: the record exists but storage lost its file (never a 500)."""
+    return render(request, "documents/file_missing.html", {"document": document}, status=404)
 
 
 # --- /verify/: is this document genuine? -------------------------------------------------------

@@ -78,8 +78,10 @@ def _policy(directives: dict[str, list[str]]) -> str:
 class SecurityHeaders:
     """Headers every dynamic answer carries (static files are answered by WhiteNoise above):
 
-    - ``Content-Security-Policy`` from ``CONTENT_SECURITY_POLICY``: scripts only from our
-      own files (no inline script, no ``on…=`` handler), no framing, no plugins;
+    - ``Content-Security-Policy`` from ``CONTENT_SECURITY_POLICY``: scripts and styles only
+      from our own files (no inline script, no ``on…=`` handler, no style attribute), no
+      framing, no plugins; DRF's browsable API pages get inline styles
+      (``CONTENT_SECURITY_POLICY_BROWSABLE_API``);
     - ``Permissions-Policy`` from ``PERMISSIONS_POLICY``: camera, microphone, location…
       refused unless a setting allows them;
     - ``Cache-Control: private, no-store`` and ``Pragma: no-cache``: pages and API answers
@@ -88,6 +90,9 @@ class SecurityHeaders:
     def __init__(self, get_response):
         self.get_response = get_response
         self.csp = _policy(settings.CONTENT_SECURITY_POLICY)
+        self.csp_browsable_api = _policy(
+            {**settings.CONTENT_SECURITY_POLICY, **settings.CONTENT_SECURITY_POLICY_BROWSABLE_API}
+        )
         self.permissions = ", ".join(
             f"{feature}=({' '.join(allowed)})"
             for feature, allowed in settings.PERMISSIONS_POLICY.items()
@@ -95,7 +100,13 @@ class SecurityHeaders:
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", self.csp)
+        # DRF's browsable API pages only (its renderer's format is "api"): inline styles of
+        # DRF's own templates (settings.CONTENT_SECURITY_POLICY_BROWSABLE_API).
+        renderer = getattr(response, "accepted_renderer", None)
+        browsable = getattr(renderer, "format", None) == "api"
+        response.headers.setdefault(
+            "Content-Security-Policy", self.csp_browsable_api if browsable else self.csp
+        )
         response.headers.setdefault("Permissions-Policy", self.permissions)
         if "no-store" not in response.get("Cache-Control", ""):
             response["Cache-Control"] = "private, no-store"

@@ -30,6 +30,9 @@ def test_every_answer_forbids_inline_scripts_framing_and_plugins(client, url):
     assert csp["object-src"] == ["'none'"]
     assert csp["frame-ancestors"] == ["'none'"]
     assert csp["base-uri"] == ["'self'"] and csp["form-action"] == ["'self'"]
+    # Styles from our files only, plus the hash of Django's one fixed <style> block.
+    assert csp["style-src"][0] == "'self'" and "'unsafe-inline'" not in csp["style-src"]
+    assert all(source.startswith("'sha256-") for source in csp["style-src"][1:])
     policy = response["Permissions-Policy"]
     for feature in ("camera=()", "microphone=()", "geolocation=()"):
         assert feature in policy
@@ -126,3 +129,61 @@ def test_a_content_length_of_hundreds_of_digits_is_a_413_not_a_500(client):
 def test_a_body_under_the_cap_goes_through(client_for, agency_a):
     response = client_for(agency_a).post("/api/workers/", {}, content_type="application/json")
     assert response.status_code == 400  # the serializer's answer: the body was read
+
+
+def test_the_style_hash_is_that_of_the_admin_change_list_block(settings):
+    """The one hashed <style>: Django's change list without actions (read from the installed
+    template, so an upgrade that changes it changes the hash too)."""
+    import base64
+    import hashlib
+
+    block = "\n      #changelist table thead th:first-child {width: inherit}\n    "
+    digest = base64.b64encode(hashlib.sha256(block.encode()).digest()).decode()
+    assert settings.CONTENT_SECURITY_POLICY["style-src"] == ["'self'", f"'sha256-{digest}'"]
+
+
+@pytest.mark.parametrize(
+    ("value", "keep_sliver", "expected"),
+    [
+        (0, "", "kj-w-0"),
+        ("37.5", "", "kj-w-38"),
+        (0.3, "", "kj-w-0"),
+        (0.3, "min", "kj-w-0 kj-w-some"),
+        (0, "min", "kj-w-0"),
+        (250, "", "kj-w-100"),  # over the target: a full bar, not a bar out of its track
+        (-5, "", "kj-w-0"),
+        ("", "", "kj-w-0"),
+        ("nan", "", "kj-w-0"),
+        ("abc", "min", "kj-w-0"),
+    ],
+)
+def test_bar_widths_are_whole_percent_classes_within_the_track(value, keep_sliver, expected):
+    from kunqu_jiafu.web.templatetags.bars import left_class, width_class
+
+    assert width_class(value, keep_sliver) == expected
+    assert left_class(value) == expected.split()[0].replace("kj-w-", "kj-l-")
+
+
+def test_every_bar_class_has_its_rule():
+    from django.conf import settings
+
+    css = (settings.BASE_DIR / "static" / "css" / "widths.css").read_text()
+    for n in range(101):
+        assert f".kj-w-{n}{{width:{n}%}}" in css and f".kj-l-{n}{{left:{n}%}}" in css
+    assert ".kj-w-some{min-width:3px}" in css
+
+
+@pytest.mark.django_db
+def test_only_the_browsable_api_pages_get_inline_styles(client_for, agency_a):
+    """DRF's own HTML templates write style attributes: its pages alone get 'unsafe-inline'
+    for styles, never for scripts; its JSON answers and every portal page do not."""
+    client = client_for(agency_a)
+    browsable = _directives(client.get("/api/agencies/", HTTP_ACCEPT="text/html"))
+    assert browsable["style-src"] == ["'self'", "'unsafe-inline'"]
+    assert browsable["script-src"] == ["'self'"]
+    for response in (
+        client.get("/api/agencies/", HTTP_ACCEPT="application/json"),
+        client.get("/portal/"),
+        client.get("/api/docs/"),
+    ):
+        assert "'unsafe-inline'" not in response["Content-Security-Policy"]

@@ -756,3 +756,15 @@ def test_agency_users_are_refused_the_fund(fund, agency_a, client_for):
     response = client_for(agency_a).get("/api/funds/")
     assert response.status_code == 403
     assert client_for(agency_a).get(f"/api/funds/{fund.pk}/").status_code == 403
+
+
+def test_notice_whose_file_was_not_restored_answers_404_file_missing(notice, agency_a, client_for):
+    """A database restored without its media folder: the API says the file is missing."""
+    from kunqu_jiafu.audit.models import AuditEntry
+
+    _rendered(notice)
+    notice.document.file.storage.delete(notice.document.file.name)
+    response = client_for(agency_a).get(f"/api/notices/{notice.pk}/download/")
+    assert response.status_code == 404
+    assert "文件缺失" in response.json()["detail"]
+    assert AuditEntry.objects.filter(action="documents.document.file_missing").count() == 1

@@ -20,6 +20,7 @@ from kunqu_jiafu.web.admin_kit.common import (
     status_badge,
 )
 from kunqu_jiafu.web.admin_kit.reference import ReferenceAdmin
+from kunqu_jiafu.web.templatetags.bars import width_class
 
 from .. import selectors
 from ..models import Participation, TargetGroup, VoucherBatch
@@ -51,11 +52,11 @@ def bar(value, whole, tone: str = "") -> str:
     share = percent(value, whole)
     return format_html(
         '<span class="vc-minibar{}" role="progressbar" aria-valuemin="0" aria-valuemax="100" '
-        'aria-valuenow="{}" title="{}%"><span style="width:{}%"></span></span>',
+        'aria-valuenow="{}" title="{}%"><span class="{}"></span></span>',
         f" vc-{tone}" if tone else "",
         share,
         share,
-        share,
+        width_class(share),  # no style attribute: the CSP allows none (static/css/widths.css)
     )
 
 
