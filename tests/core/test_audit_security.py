@@ -572,3 +572,11 @@ def test_a_password_reset_by_its_owner_through_the_mailed_link_is_not_set_by_ano
     reviewer.set_password("Shell-Passw0rd-2026")
     reviewer.save()
     assert _newest("accounts.user.password_set").actor is None
+
+
+def test_production_refuses_to_start_without_the_audit_key(tmp_path):
+    from tests.core.test_production_checks import _deploy_check
+
+    refused = _deploy_check(tmp_path, AUDIT_HMAC_KEY="", EMAIL_URL="smtp://mail.example.cn:25")
+    assert refused.returncode != 0
+    assert "AUDIT_HMAC_KEY" in refused.stderr
