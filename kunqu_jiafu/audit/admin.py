@@ -74,8 +74,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
             messages.error(
                 request,
                 _(
-                    "The scheduled verification of %(at)s failed: %(problem)s. The audit and "
-                    "security administrators were alerted; run manage.py audit_verify."
+                    "The scheduled verification of %(at)s failed: %(problem)s. Run manage.py "
+                    "audit_verify on the server and follow docs/operations.md."
                 )
                 % {
                     "at": timezone.localtime(check.ran_at).strftime("%Y-%m-%d %H:%M"),

@@ -102,4 +102,10 @@ class AuditCheck(models.Model):
         ordering = ["-ran_at"]
 
     def __str__(self) -> str:
-        return f"{self.ran_at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'FAILED'}"
+        from django.utils import timezone
+        from django.utils.translation import gettext
+
+        values = {"at": f"{timezone.localtime(self.ran_at):%Y-%m-%d %H:%M}"}
+        if self.ok:
+            return gettext("Verification of %(at)s: passed") % values
+        return gettext("Verification of %(at)s: failed") % values

@@ -157,7 +157,14 @@ def audit_anchor() -> tuple[ChainReport, str]:
     with transaction.atomic():
         head = AuditHead.objects.select_for_update().filter(pk=1).first()
         count, last_hash = (head.count, head.last_hash) if head else (0, GENESIS)
-        path = write_anchor(count, last_hash)
+        try:
+            path = write_anchor(count, last_hash)
+        except OSError as exc:  # a full disk or a lost mount must alert, not retry silently
+            problem = _("could not write the anchor to %(dir)s: %(error)s") % {
+                "dir": settings.AUDIT_ANCHOR_DIR,
+                "error": exc.strerror or type(exc).__name__,
+            }
+            return ChainReport(report.checked, False, problem, None, report.anchors), ""
     return report, str(path)
 
 

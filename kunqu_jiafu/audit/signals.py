@@ -16,7 +16,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 
 from kunqu_jiafu.ratelimit import client_address
 
-from .context import current_actor, is_unaudited
+from .context import current_actor, current_request, is_unaudited
 from .services import audit_log
 
 FLAGS = ("username", "is_active", "is_staff", "is_superuser")
@@ -109,7 +109,9 @@ def _user_saved(sender, instance, created, raw=False, **kwargs):
             after={f: getattr(instance, f) for f in changed},
         )
     if old["password"] != instance.password:
-        by_self = actor is not None and actor.pk == instance.pk
+        # Signed in as the account itself, or signed out in a request (the e-mailed reset
+        # link proves the mailbox's owner); a shell or another account sets it for someone.
+        by_self = (actor.pk == instance.pk) if actor is not None else current_request() is not None
         audit_log(
             actor,
             instance,

@@ -543,3 +543,40 @@ def test_the_migration_refuses_to_bless_a_broken_old_chain(reviewer, org_a):
         _rechain()
     # nothing was re-chained: the forgery is not blessed with keyed hashes
     assert list(AuditEntry.objects.order_by("id").values_list("entry_hash", flat=True)) == hashes
+
+
+def test_an_anchor_directory_that_cannot_be_written_alerts(reviewer, org_a, settings, tmp_path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("x")
+    settings.AUDIT_ANCHOR_DIR = blocker / "anchors"
+    audit.log(reviewer, org_a, "tests.thing.created")
+    assert verify_and_anchor_audit_log.delay().get() is False
+    check = AuditCheck.objects.get()
+    assert not check.ok
+    assert "锚点" in check.problem and str(blocker) in check.problem
+
+
+def test_a_password_reset_by_its_owner_through_the_mailed_link_is_not_set_by_another(reviewer, rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    request = rf.post("/accounts/reset/x/set-password/")
+    request.user = AnonymousUser()
+
+    def reset():
+        reviewer.set_password("Reset-Passw0rd-2026")
+        reviewer.save()
+
+    middleware.AuditRequestContext(lambda req: reset())(request)
+    assert _newest("accounts.user.password_changed").object_id == str(reviewer.pk)
+    # from a shell (no request): set by someone else
+    reviewer.set_password("Shell-Passw0rd-2026")
+    reviewer.save()
+    assert _newest("accounts.user.password_set").actor is None
+
+
+def test_production_refuses_to_start_without_the_audit_key(tmp_path):
+    from tests.core.test_production_checks import _deploy_check
+
+    refused = _deploy_check(tmp_path, AUDIT_HMAC_KEY="", EMAIL_URL="smtp://mail.example.cn:25")
+    assert refused.returncode != 0
+    assert "AUDIT_HMAC_KEY" in refused.stderr

@@ -286,8 +286,9 @@ def test_full_width_digits_and_commas_in_the_list_are_read_as_half_width(
 def test_bad_declared_figures_are_shown_on_their_fields_and_nothing_is_written(
     client_for, agency_a, figures, expected
 ):
+    client = client_for(agency_a)  # signing in is logged: count after it
     audit_before = AuditEntry.objects.count()
-    response = client_for(agency_a).post(new_url("ui_refund"), {"period": "2026", **figures})
+    response = client.post(new_url("ui_refund"), {"period": "2026", **figures})
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert set(errors) == set(expected)
