@@ -185,4 +185,7 @@ class ThrottledModelBackend(ModelBackend):
             throttle.failed()
         else:
             throttle.succeeded()
+            if throttle.request is not None:
+                # For ForcePasswordChange: the API's token endpoint signs in without a session.
+                throttle.request.password_checked_user = user
         return user
