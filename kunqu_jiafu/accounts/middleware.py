@@ -144,27 +144,41 @@ class ForcePasswordChange:
         user = request.user if request.user.is_authenticated else None
         if user is None and _is_api(request):
             user = _api_user(request)
-        if user is not None and getattr(user, "must_change_password", False):
-            message = _(
-                "Your password was set by the bureau. Choose a new password of your own before "
-                "you go on."
-            )
+        if _must_change(user):
             if _is_api(request):
-                return JsonResponse(
-                    {
-                        "detail": _(
-                            "This account's password was set by the bureau and must be changed "
-                            "first: sign in to the portal and choose a new password at %(url)s."
-                        )
-                        % {"url": reverse("password_change")},
-                        "code": "password_change_required",
-                    },
-                    status=403,
-                )
+                return _api_refusal()
             if not _exempt(request, "password_change", "logout", "admin:logout"):
-                messages.warning(request, message)
+                messages.warning(
+                    request,
+                    _(
+                        "Your password was set by the bureau. Choose a new password of your own "
+                        "before you go on."
+                    ),
+                )
                 return HttpResponseRedirect(reverse("password_change"))
-        return self.get_response(request)
+        response = self.get_response(request)
+        # The token endpoint checked a password without a session: no token for such an account.
+        if _is_api(request) and _must_change(getattr(request, "password_checked_user", None)):
+            return _api_refusal()
+        return response
+
+
+def _must_change(user) -> bool:
+    return user is not None and getattr(user, "must_change_password", False)
+
+
+def _api_refusal() -> JsonResponse:
+    return JsonResponse(
+        {
+            "detail": _(
+                "This account's password was set by the bureau and must be changed first: sign "
+                "in to the portal and choose a new password at %(url)s."
+            )
+            % {"url": reverse("password_change")},
+            "code": "password_change_required",
+        },
+        status=403,
+    )
 
 
 class SignInRefusedStatus:

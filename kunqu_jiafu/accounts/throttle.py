@@ -3,7 +3,7 @@
 Every way in with a password -- the portal login, the admin login and the API's token endpoint
 -- goes through ``django.contrib.auth.authenticate`` and so through ``ThrottledModelBackend``:
 one budget for all three. Counters live in the shared cache (kunqu_jiafu/ratelimit.py) and are
-keyed by a digest of the username as typed, whether or not such an account exists, so the
+keyed by a keyed digest of the username as typed, whether or not such an account exists, so the
 answer never tells an account that exists from one that does not.
 
 Per account: ``account_failures`` failed attempts within ``account_window`` seconds start a
@@ -24,7 +24,6 @@ first refusal of each cooldown or address window is written to the audit log
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import time
 from dataclasses import dataclass
 
@@ -33,6 +32,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from kunqu_jiafu.audit.services import audit_log
@@ -71,7 +71,8 @@ class SignInThrottle:
         self.conf = settings.SIGN_IN_THROTTLE
         self.request = getattr(request, "_request", request)  # a DRF request wraps Django's
         self.username = username
-        digest = hashlib.sha256(username.strip().casefold().encode()).hexdigest()[:32]
+        # Keyed (SECRET_KEY), so the cache holds no username nor a digest one could look up.
+        digest = salted_hmac("sign-in throttle", username.strip().casefold()).hexdigest()[:32]
         self.account = f"signin:account:{digest}"
         self.address = client_address(self.request) if self.request is not None else None
         self.now = _now()
@@ -184,4 +185,7 @@ class ThrottledModelBackend(ModelBackend):
             throttle.failed()
         else:
             throttle.succeeded()
+            if throttle.request is not None:
+                # For ForcePasswordChange: the API's token endpoint signs in without a session.
+                throttle.request.password_checked_user = user
         return user

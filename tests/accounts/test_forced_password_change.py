@@ -115,6 +115,13 @@ def test_while_flagged_the_api_refuses_by_session_and_by_token(agency_a):
     response = Client().get("/api/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response.status_code == 403
     assert response.json()["code"] == "password_change_required"
+    # No new token is handed out either.
+    response = Client().post(
+        "/api/auth/token/", {"username": "agency_a", "password": factories.PASSWORD}
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "password_change_required"
+    assert "token" not in response.json()
     # A bad token is answered by the API itself, as before.
     assert Client().get("/api/me/", HTTP_AUTHORIZATION="Token nope").status_code in (401, 403)
 

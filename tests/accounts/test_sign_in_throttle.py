@@ -196,3 +196,13 @@ def test_the_refusal_is_in_chinese_and_names_the_wait(clock):
     assert "登录失败次数过多" in text
     assert "1 分钟" in text
     assert re.search(r"\d\d:\d\d", text)
+
+
+def test_no_cache_key_holds_the_username(clock):
+    from django.core.cache import cache
+
+    for n in range(6):
+        sign_in("wang.fang@example.cn", f"Guess-{n}")
+    keys = " ".join(str(key) for key in cache._cache)  # the test cache is per process
+    assert "signin:account:" in keys
+    assert "wang" not in keys.casefold()

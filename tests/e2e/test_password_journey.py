@@ -23,12 +23,16 @@ def _shot(page, name: str) -> None:
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
+def _submit(page) -> None:
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+
+
 def _sign_in(page, base: str, username: str, password: str) -> None:
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_load_state()
+    _submit(page)
 
 
 def test_a_bureau_set_password_is_changed_at_the_first_sign_in(page, live_server):
@@ -45,8 +49,7 @@ def test_a_bureau_set_password_is_changed_at_the_first_sign_in(page, live_server
     page.fill("#id_old_password", factories.PASSWORD)
     page.fill("#id_new_password1", "anxin2026")
     page.fill("#id_new_password2", "anxin2026")
-    page.locator("form button[type=submit]").click()
-    page.wait_for_load_state()
+    _submit(page)
     text = page.content()
     assert "密码规则“长度”" in text and "密码规则“字符种类”" in text
     _shot(page, "password_change_refused")
@@ -54,8 +57,7 @@ def test_a_bureau_set_password_is_changed_at_the_first_sign_in(page, live_server
     page.fill("#id_old_password", factories.PASSWORD)
     page.fill("#id_new_password1", NEW)
     page.fill("#id_new_password2", NEW)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_load_state()
+    _submit(page)
     assert "/portal/" in page.url
     assert "密码已修改" in page.content()
     assert page.locator('a[href="/accounts/password/change/"]').count() == 1
@@ -76,7 +78,6 @@ def test_a_guesser_is_paused_and_told_how_long(page, live_server):
     assert "机构账号" in page.content()
     _shot(page, "password_reset")
     page.fill("#id_email", "zhangsan@example.cn")
-    page.locator("form button[type=submit]").click()
-    page.wait_for_load_state()
+    _submit(page)
     assert "如果该地址属于机构账号" in page.content()
     _shot(page, "password_reset_sent")
