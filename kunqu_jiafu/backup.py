@@ -285,6 +285,7 @@ def backup_create(*, backup_dir: Path | None = None) -> BackupResult:
     base = Path(backup_dir or settings.BACKUP_DIR)
     folder = base / created_at.strftime("%Y%m%dT%H%M%S%fZ")
     folder.mkdir(parents=True, exist_ok=False)
+    folder.chmod(0o700)  # the dump holds personal data: the portal's user alone reads it
     try:
         if _is_postgres():
             database_file = folder / PG_DUMP

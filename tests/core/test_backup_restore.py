@@ -163,6 +163,7 @@ def test_the_manifest_and_escrow_note_carry_fingerprints_never_the_keys(transact
     ).read_text()
     secrets = [*settings.PERSON_ID_KEYS, settings.PERSON_ID_HASH_KEY]
     assert all(secret not in text for secret in secrets)
+    assert result.folder.stat().st_mode & 0o077 == 0  # nobody but the portal's user
     prints = backup.key_fingerprints()
     assert result.manifest["keys"] == prints
     assert set(prints) == {"PERSON_ID_KEYS", "PERSON_ID_HASH_KEY"}
