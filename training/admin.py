@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from agencies import selectors as agency_selectors
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
 from kunqu_jiafu.people.admin import ViewerMixin, search_by_id_number
+from kunqu_jiafu.people.fields import contact_index
+from kunqu_jiafu.people.phone import is_phone, normalize_phone
 from kunqu_jiafu.web.admin_kit.common import ExportXlsxMixin, ServiceSaveMixin
 from kunqu_jiafu.web.admin_kit.exports import UserResource, col
 from kunqu_jiafu.web.admin_kit.reference import ReferenceAdmin
@@ -340,7 +342,8 @@ class TrainingSignupAdmin(AuditHistoryMixin, ViewerMixin, admin.ModelAdmin):
         "enrol_link",
     )
     list_filter = ("status", "name_differs", "street", "kinds")
-    search_fields = ("person__name", "name_given", "phone")
+    # The phone is encrypted: a whole phone number is found through its blind index (below).
+    search_fields = ("person__name", "name_given")
     list_per_page = 50
     fields = (
         "person_display",
@@ -362,6 +365,9 @@ class TrainingSignupAdmin(AuditHistoryMixin, ViewerMixin, admin.ModelAdmin):
         found = search_by_id_number(request, queryset, search_term, "person__id_hash")
         if found is not None:
             return found, False
+        if is_phone(search_term):
+            index = contact_index("phone", normalize_phone(search_term))
+            return queryset.filter(phone_index=index), False
         return super().get_search_results(request, queryset, search_term)
 
     def get_list_display(self, request):

@@ -42,7 +42,7 @@ def bulk_workers(agency: Agency, count: int, start: int = 0) -> None:
     today = dt.date.today()
     people = []
     for i in range(start, start + count):
-        person = Person(name=f"员工{i:04d}", birth_date=dt.date(1970, 1, 1), sex="F")
+        person = Person(name=f"员工{i:04d}")
         birth = dt.date(1960, 1, 1) + dt.timedelta(days=i)
         person.set_id_number(factories.id_number(birth=f"{birth:%Y%m%d}", seq=2))
         people.append(person)
