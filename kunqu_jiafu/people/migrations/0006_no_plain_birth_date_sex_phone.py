@@ -3,6 +3,8 @@ of the encrypted ID number and are derived from it when needed), and the phone n
 encrypted at rest with the ID numbers' keys. Existing phone numbers are encrypted here, so
 the keys (PERSON_ID_KEYS) must be the deployment's own when this runs."""
 
+import datetime as dt
+
 from django.db import migrations, models
 
 import kunqu_jiafu.people.fields
@@ -34,12 +36,44 @@ def _rewrite(apps, transform):
         Person.objects.bulk_update(changed, ["phone"])
 
 
+def refill_birth_date_and_sex(apps, schema_editor):
+    # Backwards only: the old columns are rebuilt from the decrypted numbers.
+    from kunqu_jiafu.people import crypto
+
+    Person = apps.get_model("people", "Person")
+    changed = []
+    for person in Person.objects.only("pk", "id_encrypted").iterator(chunk_size=2000):
+        number = crypto.decrypt(person.id_encrypted)
+        person.birth_date = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        person.sex = "M" if int(number[16]) % 2 else "F"
+        changed.append(person)
+    Person.objects.bulk_update(changed, ["birth_date", "sex"], batch_size=2000)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("people", "0005_mask_last_four_only"),
     ]
 
     operations = [
+        # Nullable first, so that rolling back can add the columns again and refill them.
+        migrations.AlterField(
+            model_name="person",
+            name="birth_date",
+            field=models.DateField(editable=False, null=True, verbose_name="birth date"),
+        ),
+        migrations.AlterField(
+            model_name="person",
+            name="sex",
+            field=models.CharField(
+                choices=[("M", "male"), ("F", "female")],
+                editable=False,
+                max_length=1,
+                null=True,
+                verbose_name="sex",
+            ),
+        ),
+        migrations.RunPython(migrations.RunPython.noop, refill_birth_date_and_sex),
         migrations.RemoveField(model_name="person", name="birth_date"),
         migrations.RemoveField(model_name="person", name="sex"),
         migrations.AlterField(
