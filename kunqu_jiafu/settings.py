@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages (it leaves one when it drops an ID number from an address).
+    "kunqu_jiafu.web.middleware.RefuseIdNumberInQueryString",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

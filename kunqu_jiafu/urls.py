@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from kunqu_jiafu.documents import views as document_views
+from kunqu_jiafu.people.id_search import id_search
 from kunqu_jiafu.web import views as web_views
 
 from .api import api_urls
@@ -20,6 +21,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("notifications/", web_views.notification_list, name="notifications"),
+    path("search/", id_search, name="id_search"),
     path("files/", include("kunqu_jiafu.documents.urls")),
     path("verify/", document_views.verify, name="verify"),
     path("portal/claims/", include("subsidies.urls")),

@@ -21,6 +21,7 @@ from agencies import selectors as agency_selectors
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
 from kunqu_jiafu.people.admin import ViewerMixin, search_by_id_number
 from kunqu_jiafu.people.fields import contact_index
+from kunqu_jiafu.people.id_search import request_phone_index
 from kunqu_jiafu.people.phone import is_phone, normalize_phone
 from kunqu_jiafu.web.admin_kit.common import ExportXlsxMixin, ServiceSaveMixin
 from kunqu_jiafu.web.admin_kit.exports import UserResource, col
@@ -362,6 +363,11 @@ class TrainingSignupAdmin(AuditHistoryMixin, ViewerMixin, admin.ModelAdmin):
         return selectors.signups_for_user(request.user)
 
     def get_search_results(self, request, queryset, search_term):
+        # A phone number typed in the box comes as a token (id_search), found by its index.
+        index = request_phone_index(request)
+        if index is not None:
+            request.id_search_served = True
+            return (queryset.filter(phone_index=index) if index else queryset.none()), False
         found = search_by_id_number(request, queryset, search_term, "person__id_hash")
         if found is not None:
             return found, False

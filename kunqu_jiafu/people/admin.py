@@ -19,6 +19,7 @@ from kunqu_jiafu.accounts.roles import can_see_full_id
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
 
 from . import crypto
+from .id_search import request_id_hash
 from .idcard import normalize
 from .models import Person
 from .services import person_flag_identity, person_set_target_groups, target_group_errors
@@ -27,8 +28,18 @@ _ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
 
 
 def search_by_id_number(request, queryset, term: str, lookup: str = "id_hash"):
-    """The queryset matching an ID-number search term, or None when the term is not one
-    (or the user may not search by ID number)."""
+    """The queryset matching a search by ID number, or None when there is none.
+
+    The number never comes in the address: the search box posts it to ``id_search``, which
+    sends the list a token (``?idt=``, id_search.py). A term shaped like an ID number cannot
+    reach here either (the middleware refuses such a query string), but is still refused if
+    it did. Those who may not see full numbers find nothing by ID number."""
+    request.id_search_served = True
+    digest = request_id_hash(request)
+    if digest is not None:
+        if not digest or not can_see_full_id(request.user):
+            return queryset.none()
+        return queryset.filter(**{lookup: digest})
     number = normalize(term or "")
     if not _ID_SHAPE.match(number) or not can_see_full_id(request.user):
         return None

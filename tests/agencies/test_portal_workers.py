@@ -13,6 +13,7 @@ from agencies.models import Agency, Worker
 from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.people.models import Person
 from tests import factories
+from tests.id_search import search
 
 pytestmark = pytest.mark.django_db
 
@@ -221,7 +222,7 @@ def test_worker_list_filters_by_colour_job_and_name(client_for, agency_a, org_a)
 def test_worker_list_finds_a_worker_by_full_id_number(client_for, agency_a, org_a):
     worker = factories.make_worker(org_a, person=factories.make_person("查找"))
     factories.make_worker(org_a)
-    response = client_for(agency_a).get(reverse("portal:workers"), {"q": worker.person.id_number})
+    response = search(client_for(agency_a), reverse("portal:workers"), worker.person.id_number)
     assert [w.pk for w, _id, _s in response.context["rows"]] == [worker.pk]
 
 

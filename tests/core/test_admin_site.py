@@ -9,6 +9,7 @@ from kunqu_jiafu.documents.services import document_store
 from kunqu_jiafu.notifications.services import notify
 from kunqu_jiafu.people.idcard import mask
 from tests import factories
+from tests.id_search import search
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -93,9 +94,9 @@ def test_person_admin_is_read_only_and_searchable_by_id_for_reviewers(
     person = factories.make_person("王芳")
     factories.make_person("李娜")
     changelist = reverse("admin:people_person_changelist")
-    found = client_for(reviewer).get(changelist, {"q": person.id_number})
+    found = search(client_for(reviewer), changelist, person.id_number)
     assert [p.pk for p in found.context["cl"].result_list] == [person.pk]
-    hidden = client_for(official).get(changelist, {"q": person.id_number})
+    hidden = search(client_for(official), changelist, person.id_number)
     assert list(hidden.context["cl"].result_list) == []
     url = reverse("admin:people_person_change", args=[person.pk])
     # Only the identity problem is editable; the name and ID stay as registered.
