@@ -84,7 +84,7 @@ def _person(name: str, birth: dt.date, seq: int) -> Person:
     number = _id(birth, seq)
     person = Person.objects.by_id_number(number).first()
     if person is None:
-        person = Person(name=name, birth_date=birth, sex="M" if seq % 2 else "F", area_known=True)
+        person = Person(name=name, area_known=True)
         person.set_id_number(number)
         person.save()
     return person

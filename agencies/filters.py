@@ -10,7 +10,7 @@ from rest_framework.exceptions import ValidationError
 
 from kunqu_jiafu.accounts.roles import can_see_full_id, is_agency_user
 from kunqu_jiafu.drf import YearFilter
-from kunqu_jiafu.people.models import Person
+from kunqu_jiafu.people.id_search import hash_for_token
 
 from . import selectors
 from .models import (
@@ -61,8 +61,9 @@ class WorkerFilter(django_filters.FilterSet):
     current = django_filters.BooleanFilter(
         label=gettext_lazy("still employed"), field_name="left_on", lookup_expr="isnull"
     )
-    id_number = django_filters.CharFilter(
-        label=gettext_lazy("ID number"), method="filter_id_number"
+    id_token = django_filters.CharFilter(
+        label=gettext_lazy("ID number search token (POST /api/id-search/)"),
+        method="filter_id_token",
     )
 
     class Meta:
@@ -74,7 +75,7 @@ class WorkerFilter(django_filters.FilterSet):
             "social_insurance",
             "status",
             "current",
-            "id_number",
+            "id_token",
         ]
 
     def filter_status(self, queryset, name: str, value: str):
@@ -83,18 +84,29 @@ class WorkerFilter(django_filters.FilterSet):
             queryset, value, today=today, policy=selectors.policy_for_year(today.year)
         )
 
-    def filter_id_number(self, queryset, name: str, value: str):
-        # Exact match on the blind index. Officials see masked numbers, so they may not probe.
+    def filter_id_token(self, queryset, name: str, value: str):
+        # The number never comes in the address (access logs): a token for it does. Exact match
+        # on the blind index. Officials see masked numbers, so they may not probe.
         user = getattr(self.request, "user", None)
         if user is None or not (can_see_full_id(user) or is_agency_user(user)):
             raise ValidationError(
                 {
-                    "id_number": _(
+                    "id_token": _(
                         "Only reviewers, approvers and agency users may search by ID number."
                     )
                 }
             )
-        return queryset.filter(person__in=Person.objects.by_id_number(value))
+        digest = hash_for_token(user, value)
+        if not digest:
+            raise ValidationError(
+                {
+                    "id_token": _(
+                        "This search token is unknown or has expired (tokens last an hour); "
+                        "post the ID number to /api/id-search/ again."
+                    )
+                }
+            )
+        return queryset.filter(person__id_hash=digest)
 
 
 class RecognitionFilter(django_filters.FilterSet):

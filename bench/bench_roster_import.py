@@ -106,8 +106,6 @@ def baseline(data: bytes, course: Course) -> int:
         person = Person(
             name=row[col[columns.NAME]],
             phone=row[col[columns.PHONE]] or "",
-            birth_date=dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14])),
-            sex="M" if int(number[16]) % 2 else "F",
             is_hard_to_employ=row[col[columns.HARD_TO_EMPLOY]] == yes,
             is_unemployed=row[col[columns.UNEMPLOYED]] == yes,
             is_graduate=row[col[columns.GRADUATE]] == yes,

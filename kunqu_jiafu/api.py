@@ -12,9 +12,10 @@ from django.contrib.auth.signals import user_logged_in
 from django.urls import URLResolver, get_resolver, include, path
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import permissions
+from rest_framework import permissions, serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.urlpatterns import format_suffix_patterns
@@ -47,6 +48,50 @@ class TokenView(ObtainAuthToken):
         return Response({"token": token.key})
 
 
+class IdSearchSerializer(serializers.Serializer):
+    id_number = serializers.CharField(label=gettext_lazy("ID number"), max_length=40)
+
+    def validate_id_number(self, value):
+        from kunqu_jiafu.people.id_search import looks_like_id_number
+
+        if not looks_like_id_number(value):
+            raise serializers.ValidationError(
+                gettext_lazy("Enter the full 18-character ID number (17 digits and a digit or X).")
+            )
+        return value
+
+
+class IdSearchTokenSerializer(serializers.Serializer):
+    id_token = serializers.CharField(label=gettext_lazy("search token"))
+    expires_in = serializers.IntegerField(label=gettext_lazy("seconds the token lasts"))
+
+
+@extend_schema_view(
+    post=extend_schema(
+        summary=gettext_lazy("Get a token to search by ID number"),
+        description=gettext_lazy(
+            "A full ID number is never put in an address (access logs keep addresses). Post it "
+            "here and filter lists with `?id_token=<token>`; the token lasts an hour, works only "
+            "for you and tells nothing about the number."
+        ),
+        request=IdSearchSerializer,
+        responses=IdSearchTokenSerializer,
+        tags=[TAG_ACCOUNT],
+    )
+)
+class IdSearchTokenView(GenericAPIView):
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = IdSearchSerializer
+
+    def post(self, request):
+        from kunqu_jiafu.people.id_search import TOKEN_TTL, issue_token
+
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token = issue_token(request.user, serializer.validated_data["id_number"])
+        return Response({"id_token": token, "expires_in": TOKEN_TTL})
+
+
 class AppRouter(DefaultRouter):
     """One app's share of the API: the DefaultRouter's routes and ``.json`` suffixes, with
     no root view of its own (the one API root, built by ``api_urls``, lists every app)."""
@@ -66,6 +111,7 @@ def api_urls(*app_urlconfs: str) -> list:
     root_view = root.get_api_root_view()
     return [
         path("auth/token/", TokenView.as_view(), name="api-token"),
+        path("id-search/", IdSearchTokenView.as_view(), name="api-id-search"),
         *(path("", urlconf) for urlconf in included),
         *format_suffix_patterns([path("", root_view, name=root.root_view_name)]),
     ]

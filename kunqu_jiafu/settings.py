@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "kunqu_jiafu.accounts.middleware.SessionLimits",
     "kunqu_jiafu.accounts.middleware.ForcePasswordChange",
     "kunqu_jiafu.accounts.middleware.SignInRefusedStatus",
+    # After messages (it leaves one when it drops an ID number from an address).
+    "kunqu_jiafu.web.middleware.RefuseIdNumberInQueryString",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from kunqu_jiafu.accounts import views as account_views
 from kunqu_jiafu.documents import views as document_views
+from kunqu_jiafu.people.id_search import id_search
 from kunqu_jiafu.web import views as web_views
 
 from .api import api_urls
@@ -46,6 +47,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("notifications/", web_views.notification_list, name="notifications"),
+    path("search/", id_search, name="id_search"),
     path("files/", include("kunqu_jiafu.documents.urls")),
     path("imports/", include("kunqu_jiafu.imports.urls")),
     path("verify/", document_views.verify, name="verify"),

@@ -65,7 +65,7 @@ def people(count: int) -> list[Person]:
     for _ in range(count):
         k = _n()
         birth = dt.date(1950, 1, 1) + dt.timedelta(days=k % 20000)
-        person = Person(name=f"测试{k}", birth_date=birth, sex="F")
+        person = Person(name=f"测试{k}")
         seq = 2 * (k // 20000 % 499 + 1)
         person.set_id_number(factories.id_number(birth=f"{birth:%Y%m%d}", seq=seq))
         rows.append(person)

@@ -93,7 +93,7 @@ def make_agency_user(username: str, agency: Agency) -> User:
 
 
 def make_person(name: str = "王芳", number: str | None = None) -> Person:
-    person = Person(name=name, birth_date=dt.date(1985, 3, 15), sex="F")
+    person = Person(name=name)
     person.set_id_number(number or id_number())
     person.save()
     return person

@@ -183,6 +183,7 @@ MATRIX: list[Row] = [
     R("password_reset_done",     "/accounts/password/reset/sent/",        *EVERYONE_OK),
     R("password_reset_confirm",  "/accounts/password/reset/MQ/not-a-token/", *EVERYONE_OK),  # "this link is not valid"
     R("password_reset_complete", "/accounts/password/reset/complete/",    *EVERYONE_OK),
+    R("id_search",               "/search/",                              *EVERYONE_405),  # search boxes POST (an ID number becomes a token)
     R("notifications",           "/notifications/",                       LOGIN,       OK,          OK,          OK,          *STAFF_OK),
     R("documents:download",      "/files/{licence.uuid}/",                LOGIN,       NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
     R("documents:download",      "/files/{attachment_a.document.uuid}/",  LOGIN,       NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
@@ -444,6 +445,7 @@ MATRIX: list[Row] = [
     R("api-root",                "/api/",                                 DENIED,      OK,          OK,          OK,          *STAFF_OK),
     R("api-root.<format>",       "/api/.json",                            DENIED,      OK,          OK,          OK,          *STAFF_OK),
     R("api-token",               "/api/auth/token/",                      *EVERYONE_405),  # POST username and password
+    R("api-id-search",           "/api/id-search/",                       *API_405),  # POST an ID number, get a search token
     R("api-me",                  "/api/me/",                              DENIED,      OK,          OK,          OK,          *STAFF_OK),
     R("schema",                  "/api/schema/",                          DENIED,      OK,          OK,          OK,          *STAFF_OK),  # describes, holds no data; a login in production
     R("swagger-ui",              "/api/docs/",                            DENIED,      OK,          OK,          OK,          *STAFF_OK),
@@ -579,6 +581,7 @@ BROWSABLE = {
     and row.key
     not in (
         "api-token",
+        "api-id-search",
         "schema",
         "swagger-ui",
         "notice-download",
@@ -931,6 +934,10 @@ WRITES: list[Write] = [
     W("claims:transition",         "post", "/portal/claims/{submitted_a.pk}/actions/withdraw/", {},        LOGIN,       TO_APPLY,    TO_CLAIM("submitted_a"), NOT_FOUND, TO_ADMIN, by=None),
     W("claims:transition",         "post", "/portal/claims/{submitted_a.pk}/actions/first_pass/", {},      LOGIN,       TO_APPLY,    NOT_FOUND,   NOT_FOUND,   TO_ADMIN, by=None),
     W("notifications",             "post", "/notifications/",                         {},                  LOGIN,       SKIP,        SKIP,        SKIP,        SKIP,     by="agency_a"),
+    # Any signed-in user may turn an ID number into a search token (it changes no data; who
+    # finds what by it is decided by the list that reads it).
+    W("id_search",                 "post", "/search/",                                {"q": "150203198503150027", "next": "/admin/people/person/"}, LOGIN, SKIP, SKIP, SKIP, SKIP, by=None),
+    W("api-id-search",             "post", "/api/id-search/",                         {"id_number": "150203198503150027"}, DENIED, SKIP, SKIP, SKIP, SKIP, by=None),
     # --- portal: training (B is only tried on A's course; official is sent to the admin) ----
     W("training:course_add",       "post", "/portal/training/new/",                   NEW_COURSE,          LOGIN,       TO_APPLY,    SKIP,        SKIP,        TO_ADMIN, by="agency_a"),
     W("training:course_edit",      "post", "/portal/training/{course_a.pk}/edit/",    COURSE_CHANGE,       LOGIN,       TO_APPLY,    SKIP,        NOT_FOUND,   TO_ADMIN, by="agency_a"),

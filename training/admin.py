@@ -20,6 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from agencies import selectors as agency_selectors
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
 from kunqu_jiafu.people.admin import ViewerMixin, search_by_id_number
+from kunqu_jiafu.people.fields import contact_index
+from kunqu_jiafu.people.id_search import request_phone_index
+from kunqu_jiafu.people.phone import is_phone, normalize_phone
 from kunqu_jiafu.web.admin_kit.common import ExportXlsxMixin, ServiceSaveMixin
 from kunqu_jiafu.web.admin_kit.exports import UserResource, col
 from kunqu_jiafu.web.admin_kit.reference import ReferenceAdmin
@@ -340,7 +343,8 @@ class TrainingSignupAdmin(AuditHistoryMixin, ViewerMixin, admin.ModelAdmin):
         "enrol_link",
     )
     list_filter = ("status", "name_differs", "street", "kinds")
-    search_fields = ("person__name", "name_given", "phone")
+    # The phone is encrypted: a whole phone number is found through its blind index (below).
+    search_fields = ("person__name", "name_given")
     list_per_page = 50
     fields = (
         "person_display",
@@ -359,9 +363,17 @@ class TrainingSignupAdmin(AuditHistoryMixin, ViewerMixin, admin.ModelAdmin):
         return selectors.signups_for_user(request.user)
 
     def get_search_results(self, request, queryset, search_term):
+        # A phone number typed in the box comes as a token (id_search), found by its index.
+        index = request_phone_index(request)
+        if index is not None:
+            request.id_search_served = True
+            return (queryset.filter(phone_index=index) if index else queryset.none()), False
         found = search_by_id_number(request, queryset, search_term, "person__id_hash")
         if found is not None:
             return found, False
+        if is_phone(search_term):
+            index = contact_index("phone", normalize_phone(search_term))
+            return queryset.filter(phone_index=index), False
         return super().get_search_results(request, queryset, search_term)
 
     def get_list_display(self, request):

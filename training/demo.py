@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from stdnum.cn import ric
 
 from agencies import selectors as agency_selectors
+from kunqu_jiafu.people.fields import contact_index
 
 from . import services
 from .models import Course, CourseKind, TrainingSignup
@@ -104,7 +105,8 @@ def _signups() -> None:
     streets = list(agency_selectors.all_streets().order_by("code")[:3])
     kinds = list(CourseKind.objects.filter(code__in=["pre_job", "family_education", "cooking_tea"]))
     for n in range(3):
-        if not TrainingSignup.objects.filter(phone=f"1384720{n:04d}").exists():
+        phone_index = contact_index("phone", f"1384720{n:04d}")
+        if not TrainingSignup.objects.filter(phone_index=phone_index).exists():
             services.signup_create(
                 id_number=_id(80 + n),
                 name=SURNAMES[n + 5] + GIVEN[n + 4],

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, CodeManager, Street
+from kunqu_jiafu.people.fields import EncryptedTextField, contact_index
 from kunqu_jiafu.people.models import Person
 
 
@@ -226,7 +227,11 @@ class TrainingSignup(models.Model):
             "check the person's identity before enrolling."
         ),
     )
-    phone = models.CharField(_("phone"), max_length=20)
+    phone = EncryptedTextField(_("phone"), max_length=20)
+    # Keyed blind index of the phone, set on save: staff find a sign-up by its phone number.
+    phone_index = models.CharField(
+        _("phone blind index"), max_length=64, blank=True, editable=False, db_index=True
+    )
     street = models.ForeignKey(
         Street, verbose_name=_("street or town"), on_delete=models.PROTECT, related_name="+"
     )
@@ -254,3 +259,10 @@ class TrainingSignup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person.name}（{self.created_at:%Y-%m-%d}）"
+
+    def save(self, *args, **kwargs):
+        self.phone_index = contact_index("phone", self.phone)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "phone" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "phone_index"}
+        super().save(*args, **kwargs)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework.filters import SearchFilter
 
 from kunqu_jiafu.accounts.roles import can_see_full_id
+from kunqu_jiafu.people.id_search import API_TOKEN_PARAM, request_id_hash
 from kunqu_jiafu.people.idcard import normalize as normalize_id
 from kunqu_jiafu.people.models import Person
 
@@ -75,7 +76,39 @@ def _id_match(request, term: str) -> Q | None:
     return Q(person__in=Person.objects.by_id_number(number).values("pk"))
 
 
-class ApplicationSearchFilter(SearchFilter):
+def by_id_token(request, queryset: QuerySet, lookup: str) -> QuerySet:
+    """``?id_token=`` (from POST /api/id-search/): the number itself never comes in the address.
+    Only those who see full numbers find anything by it."""
+    digest = request_id_hash(request, API_TOKEN_PARAM)
+    if digest is None:
+        return queryset
+    if not digest or not can_see_full_id(request.user):
+        return queryset.none()
+    return queryset.filter(**{lookup: digest})
+
+
+class IdTokenSearchFilter(SearchFilter):
+    id_token_lookup = "person__id_hash"
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            *super().get_schema_operation_parameters(view),
+            {
+                "name": API_TOKEN_PARAM,
+                "required": False,
+                "in": "query",
+                "description": str(
+                    gettext_lazy(
+                        "Reviewers and approvers: the token POST /api/id-search/ gives for a full "
+                        "ID number (the number itself is never put in an address)."
+                    )
+                ),
+                "schema": {"type": "string"},
+            },
+        ]
+
+
+class ApplicationSearchFilter(IdTokenSearchFilter):
     """``?search=``: application number, applicant's name, or (reviewers and approvers) the
     full ID number. Each word must match."""
 
@@ -85,6 +118,7 @@ class ApplicationSearchFilter(SearchFilter):
     )
 
     def filter_queryset(self, request, queryset: QuerySet, view) -> QuerySet:
+        queryset = by_id_token(request, queryset, self.id_token_lookup)
         for term in self.get_search_terms(request):
             condition = Q(number__icontains=term.upper()) | Q(person__name__icontains=term)
             by_id = _id_match(request, term)
@@ -94,7 +128,7 @@ class ApplicationSearchFilter(SearchFilter):
         return queryset
 
 
-class VoucherSearchFilter(SearchFilter):
+class VoucherSearchFilter(IdTokenSearchFilter):
     """``?search=``: the voucher code however it was typed (dashes, spaces, lower case, full
     width), the holder's name or the application number."""
 
@@ -104,6 +138,7 @@ class VoucherSearchFilter(SearchFilter):
     )
 
     def filter_queryset(self, request, queryset: QuerySet, view) -> QuerySet:
+        queryset = by_id_token(request, queryset, self.id_token_lookup)
         for term in self.get_search_terms(request):
             condition = Q(person__name__icontains=term) | Q(
                 application__number__icontains=term.upper()

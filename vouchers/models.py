@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency, BusinessFormat, CodeManager, Street, Worker
+from kunqu_jiafu.people.fields import EncryptedTextField
 from kunqu_jiafu.people.models import Person
 
 from .codes import display
@@ -212,8 +213,8 @@ class Application(models.Model):
             "check the applicant's identity before approving."
         ),
     )
-    phone = models.CharField(_("phone"), max_length=20)
-    address = models.CharField(_("address"), max_length=200)
+    phone = EncryptedTextField(_("phone"), max_length=20)
+    address = EncryptedTextField(_("address"), max_length=200)
     street = models.ForeignKey(
         Street, verbose_name=_("street or town"), on_delete=models.PROTECT, related_name="+"
     )

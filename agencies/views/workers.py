@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from kunqu_jiafu.documents.sniff import XLSX
 from kunqu_jiafu.documents.xlsx import attachment_header
+from kunqu_jiafu.people.id_search import TOKEN_PARAM, request_id_hash
 from kunqu_jiafu.people.idcard import normalize as normalize_id
 from kunqu_jiafu.people.models import Person
 from kunqu_jiafu.web.forms import posted, posted_files, show_service_errors
@@ -63,6 +64,11 @@ def workers(request, agency: Agency):
         if _looks_like_id_number(chosen["q"]):
             match |= Q(person__in=Person.objects.by_id_number(chosen["q"]))
         qs = qs.filter(match)
+    # A search by ID number comes as a token (the box posts to id_search): never the number.
+    id_hash = request_id_hash(request)
+    if id_hash is not None:
+        qs = qs.filter(person__id_hash=id_hash) if id_hash else qs.none()
+        chosen[TOKEN_PARAM] = request.GET[TOKEN_PARAM]
     if chosen["job"]:
         qs = qs.filter(job=chosen["job"])
     # The derived status is filtered, counted and paged in the database; only the page's
@@ -92,6 +98,7 @@ def workers(request, agency: Agency):
                 for colour, label in rules.STATUS_LABELS.items()
             ],
             "filtered": any(chosen.values()),
+            "id_searched": id_hash is not None,
             "can_manage": permissions.can_manage_workers(user, agency)[0],
             "can_import": permissions.can_import_workers(user, agency)[0],
             "rows": [(w, w.person.id_for(user), status) for w, status in page.object_list],

@@ -20,6 +20,7 @@ from kunqu_jiafu.accounts.roles import can_see_full_id
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
 
 from . import crypto
+from .id_search import request_id_hash
 from .idcard import normalize
 from .models import Person
 from .services import person_flag_identity, person_set_target_groups, target_group_errors
@@ -28,8 +29,18 @@ _ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
 
 
 def search_by_id_number(request, queryset, term: str, lookup: str = "id_hash"):
-    """The queryset matching an ID-number search term, or None when the term is not one
-    (or the user may not search by ID number)."""
+    """The queryset matching a search by ID number, or None when there is none.
+
+    The number never comes in the address: the search box posts it to ``id_search``, which
+    sends the list a token (``?idt=``, id_search.py). A term shaped like an ID number cannot
+    reach here either (the middleware refuses such a query string), but is still refused if
+    it did. Those who may not see full numbers find nothing by ID number."""
+    request.id_search_served = True
+    digest = request_id_hash(request)
+    if digest is not None:
+        if not digest or not can_see_full_id(request.user):
+            return queryset.none()
+        return queryset.filter(**{lookup: digest})
     number = normalize(term or "")
     if not _ID_SHAPE.match(number) or not can_see_full_id(request.user):
         return None
@@ -97,6 +108,23 @@ class IdentityProblemFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SexFilter(admin.SimpleListFilter):
+    """By the 17th character (odd: male), which the stored mask shows: no column holds sex."""
+
+    title = _("sex")
+    parameter_name = "sex"
+
+    def lookups(self, request, model_admin):
+        return Person.Sex.choices
+
+    def queryset(self, request, queryset):
+        if self.value() == Person.Sex.MALE:
+            return queryset.filter(id_masked__regex=r"[13579].$")
+        if self.value() == Person.Sex.FEMALE:
+            return queryset.filter(id_masked__regex=r"[02468].$")
+        return queryset
+
+
 class PersonAdminForm(forms.ModelForm):
     class Meta:
         model = Person
@@ -114,13 +142,13 @@ class PersonAdminForm(forms.ModelForm):
 @admin.register(Person)
 class PersonAdmin(AuditHistoryMixin, ViewerMixin, admin.ModelAdmin):
     search_fields = ("name",)
-    list_filter = ("sex", "area_known", IdentityProblemFilter)
+    list_filter = (SexFilter, "area_known", IdentityProblemFilter)
     list_per_page = 50
     fields = (
         "name",
         "id_display",
-        "sex",
-        "birth_date",
+        "sex_display",
+        "birth_date_display",
         "area_known",
         "phone",
         ("is_hard_to_employ", "is_graduate", "graduated_on"),
@@ -135,7 +163,7 @@ class PersonAdmin(AuditHistoryMixin, ViewerMixin, admin.ModelAdmin):
         # gives the whole number back." Only those who see the full number see the date.
         if can_see_full_id(request.user):
             return self.fields
-        return tuple(f for f in self.fields if f != "birth_date")
+        return tuple(f for f in self.fields if f != "birth_date_display")
 
     def get_readonly_fields(self, request, obj=None):
         # Only the identity problem and the target groups (就业困难人员, 高校毕业生 with the
@@ -169,8 +197,15 @@ class PersonAdmin(AuditHistoryMixin, ViewerMixin, admin.ModelAdmin):
             return person.id_for(user)
 
         if can_see_full_id(user):
-            return ("name", id_number, "sex", "birth_date", "area_known", "created_at")
-        return ("name", id_number, "sex", "area_known", "created_at")
+            return (
+                "name",
+                id_number,
+                "sex_display",
+                "birth_date_display",
+                "area_known",
+                "created_at",
+            )
+        return ("name", id_number, "sex_display", "area_known", "created_at")
 
     def get_search_results(self, request, queryset, search_term):
         found = search_by_id_number(request, queryset, search_term)
@@ -181,6 +216,16 @@ class PersonAdmin(AuditHistoryMixin, ViewerMixin, admin.ModelAdmin):
     @admin.display(description=_("ID number"))
     def id_display(self, obj):
         return obj.id_for(self.viewer(obj))
+
+    @admin.display(description=_("sex"))
+    def sex_display(self, obj):
+        return obj.get_sex_display()
+
+    @admin.display(description=_("birth date"))
+    def birth_date_display(self, obj):
+        # Only in the fields and columns of those who see the full number (above); decrypted
+        # here, never stored.
+        return obj.birth_date
 
     def has_add_permission(self, request):
         return False

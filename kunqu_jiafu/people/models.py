@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from . import crypto
+from .fields import EncryptedTextField
 from .idcard import mask, normalize
 
 
@@ -26,10 +30,12 @@ class Person(models.Model):
         _("ID number blind index"), max_length=64, unique=True, editable=False
     )
     id_masked = models.CharField(_("ID number"), max_length=18, editable=False)
-    birth_date = models.DateField(_("birth date"), editable=False)
-    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, editable=False)
+    # No birth date or sex column: both are digits of the ID number, and a birth date beside the
+    # mask gives the whole number back (FIELD-NOTES). They are derived when needed (below).
+    # Whether stdnum knows the area code: one bit about the first six digits, which narrows
+    # nothing a mask hides (the district's codes are few and all known).
     area_known = models.BooleanField(_("area code known"), default=True, editable=False)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = EncryptedTextField(_("phone"), max_length=20, blank=True)
     # Target-group flags used by training and employment programmes.
     is_hard_to_employ = models.BooleanField(_("person with employment difficulties"), default=False)
     is_unemployed = models.BooleanField(_("unemployed"), default=False)
@@ -67,6 +73,26 @@ class Person(models.Model):
         self.id_encrypted = crypto.encrypt(number)
         self.id_hash = crypto.blind_index(number)
         self.id_masked = mask(number)
+        self.__dict__.pop("birth_date", None)
+
+    @cached_property
+    def birth_date(self) -> dt.date:
+        """Characters 7-14 of the decrypted number: show it only beside the full number
+        (``can_see_full_id``), or use it in computations that display nothing (an age rule)."""
+        number = self.id_number
+        return dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+
+    @property
+    def sex(self) -> str:
+        """ "M" or "F" from the 17th character, which the mask shows anyway (the last four)."""
+        return self.Sex.MALE if int(self.id_masked[-2]) % 2 else self.Sex.FEMALE
+
+    def get_sex_display(self) -> str:
+        return str(self.Sex(self.sex).label)
+
+    def age_on(self, day: dt.date) -> int:
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
     def id_for(self, user) -> str:
         from kunqu_jiafu.accounts.roles import can_see_full_id

@@ -57,8 +57,6 @@ def person_get_or_create(*, id_number: str, name: str, phone: str = "", actor=No
     person = Person(
         name=name,
         phone=phone,
-        birth_date=parsed.birth_date,
-        sex=parsed.sex,
         area_known=parsed.area_known,
     )
     person.set_id_number(parsed.number)
@@ -139,8 +137,6 @@ def _new_person(entry: PersonEntry) -> Person:
     person = Person(
         name=entry.name,
         phone=entry.phone,
-        birth_date=entry.parsed.birth_date,
-        sex=entry.parsed.sex,
         area_known=entry.parsed.area_known,
         **entry.facts,
     )

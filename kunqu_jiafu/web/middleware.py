@@ -112,3 +112,38 @@ class SecurityHeaders:
             response["Cache-Control"] = "private, no-store"
         response["Pragma"] = "no-cache"
         return response
+
+
+class RefuseIdNumberInQueryString:
+    """No address the portal answers carries a full ID number (issue 11: query strings reach
+    the access logs). The search boxes post the number and get a token instead
+    (people/id_search.py); a typed or old address holding one is not acted on: the API
+    answers 400, a page is sent to the same address without those parameters."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from kunqu_jiafu.people.id_search import holds_id_number
+
+        held = [
+            key
+            for key, values in request.GET.lists()
+            if holds_id_number(key) or any(holds_id_number(v) for v in values)
+        ]
+        if not held:
+            return self.get_response(request)
+        message = _(
+            "An ID number is never put in a web address. Type it in the search box, or, in the "
+            "API, exchange it for a token at /api/id-search/ and filter with id_token."
+        )
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=400)
+        from django.contrib import messages
+        from django.shortcuts import redirect
+
+        params = request.GET.copy()
+        for key in held:
+            params.pop(key)
+        messages.warning(request, message)
+        return redirect(f"{request.path}?{params.urlencode()}" if params else request.path)

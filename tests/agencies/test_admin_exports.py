@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from agencies.models import Agency, Worker
 from kunqu_jiafu.people.idcard import mask
 from tests import factories
+from tests.id_search import id_token
 
 
 def _rows(response) -> list[tuple]:
@@ -74,7 +75,9 @@ def test_export_respects_the_current_filters(reviewer, org_a, client_for):
 def test_worker_export_respects_id_search_for_reviewer(reviewer, worker_a, org_a, client_for):
     factories.make_worker(org_a, person=factories.make_person("李桂英"))
     url = reverse("admin:agencies_worker_export")
-    rows = _rows(client_for(reviewer).get(url, {"q": worker_a.person.id_number}))
+    client = client_for(reviewer)
+    token = id_token(client, worker_a.person.id_number, reverse("admin:agencies_worker_changelist"))
+    rows = _rows(client.get(url, {"idt": token}))
     assert len(rows) == 2 and rows[1][0] == "王秀兰"
 
 

@@ -58,7 +58,7 @@ def _workers(agencies: list[Agency], count: int) -> None:
     start = dt.date(1960, 1, 1)
     people = []
     for n in range(count):
-        person = Person(name=f"工人{n}", birth_date=start, sex="F")
+        person = Person(name=f"工人{n}")
         birth = start + dt.timedelta(days=next(_serial) % 9000)
         person.set_id_number(factories.id_number(birth=f"{birth:%Y%m%d}", seq=2 * (n % 400)))
         people.append(person)

@@ -20,6 +20,7 @@ from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.people.idcard import mask
 from kunqu_jiafu.people.models import Person
 from tests import factories
+from tests.id_search import search
 
 CHANGELIST = "admin:agencies_worker_changelist"
 
@@ -51,9 +52,9 @@ def test_id_search_works_for_reviewer_and_not_for_official(
     factories.make_worker(org_a, person=factories.make_person("李桂英"))
     number = worker_a.person.id_number
     spaced = f" {number[:6]} {number[6:14]} {number[14:].lower()} "
-    found = client_for(reviewer).get(reverse(CHANGELIST), {"q": spaced})
+    found = search(client_for(reviewer), reverse(CHANGELIST), spaced)
     assert _ids_on_page(found) == [worker_a.pk]
-    hidden = client_for(official).get(reverse(CHANGELIST), {"q": number})
+    hidden = search(client_for(official), reverse(CHANGELIST), number)
     assert _ids_on_page(hidden) == []
 
 

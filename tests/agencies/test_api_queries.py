@@ -58,7 +58,7 @@ def _workers(agency: Agency, count: int) -> None:
     people = []
     for i in range(start, start + count):
         # Birth year and sequence together are distinct for up to 39,960 people.
-        person = Person(name=f"人员{i}", birth_date=dt.date(1985, 3, 15), sex="F")
+        person = Person(name=f"人员{i}")
         person.set_id_number(factories.id_number(birth=f"19{60 + i % 40}0101", seq=i % 999 + 1))
         people.append(person)
     people = Person.objects.bulk_create(people)

@@ -11,6 +11,7 @@ from agencies import rules, selectors
 from agencies.models import Agency, Worker
 from kunqu_jiafu.people.models import Person
 from tests import factories
+from tests.id_search import api_token
 
 JSON = "application/json"
 
@@ -272,13 +273,15 @@ def test_reviewer_finds_a_worker_by_id_number(reviewer, org_a, client_for):
     number = factories.id_number()
     worker = factories.make_worker(org_a, person=factories.make_person("孙丽", number))
     factories.make_worker(org_a)
-    rows = client_for(reviewer).get("/api/workers/", {"id_number": number}).json()["results"]
+    client = client_for(reviewer)
+    rows = client.get("/api/workers/", {"id_token": api_token(client, number)}).json()["results"]
     assert [row["id"] for row in rows] == [worker.pk]
 
 
 def test_official_may_not_probe_id_numbers(official, org_a, client_for):
     number = factories.id_number()
     factories.make_worker(org_a, person=factories.make_person("孙丽", number))
-    response = client_for(official).get("/api/workers/", {"id_number": number})
+    client = client_for(official)
+    response = client.get("/api/workers/", {"id_token": api_token(client, number)})
     assert response.status_code == 400
-    assert "id_number" in response.json()
+    assert "id_token" in response.json()

@@ -13,6 +13,7 @@ from agencies.models import Agency, Worker
 from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.people.models import Person
 from tests import factories
+from tests.id_search import search
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def bulk_workers(agency: Agency, count: int, start: int = 0) -> None:
     today = dt.date.today()
     people = []
     for i in range(start, start + count):
-        person = Person(name=f"员工{i:04d}", birth_date=dt.date(1970, 1, 1), sex="F")
+        person = Person(name=f"员工{i:04d}")
         birth = dt.date(1960, 1, 1) + dt.timedelta(days=i)
         person.set_id_number(factories.id_number(birth=f"{birth:%Y%m%d}", seq=2))
         people.append(person)
@@ -221,7 +222,7 @@ def test_worker_list_filters_by_colour_job_and_name(client_for, agency_a, org_a)
 def test_worker_list_finds_a_worker_by_full_id_number(client_for, agency_a, org_a):
     worker = factories.make_worker(org_a, person=factories.make_person("查找"))
     factories.make_worker(org_a)
-    response = client_for(agency_a).get(reverse("portal:workers"), {"q": worker.person.id_number})
+    response = search(client_for(agency_a), reverse("portal:workers"), worker.person.id_number)
     assert [w.pk for w, _id, _s in response.context["rows"]] == [worker.pk]
 
 

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from agencies.models import Street
 from tests import factories
+from tests.id_search import search
 from tests.training.test_portal_courses import _bulk_enrol, make_course
 from training import services
 from training.models import Course, CourseKind, Enrolment, TrainingSignup
@@ -125,9 +126,7 @@ def test_reviewer_finds_an_enrolment_by_exact_id_number(reviewer, agency_a, org_
     number = factories.id_number()
     services.enrol(actor=agency_a, course=course, id_number=number, name="王芳")
     services.enrol(actor=agency_a, course=course, id_number=factories.id_number(), name="李娜")
-    response = client_for(reviewer).get(
-        reverse("admin:training_enrolment_changelist"), {"q": number}
-    )
+    response = search(client_for(reviewer), reverse("admin:training_enrolment_changelist"), number)
     assert [e.person.name for e in response.context["cl"].result_list] == ["王芳"]
 
 
@@ -135,9 +134,7 @@ def test_official_cannot_search_enrolments_by_id_number(official, agency_a, org_
     course = make_course(agency_a, org_a)
     number = factories.id_number()
     services.enrol(actor=agency_a, course=course, id_number=number, name="王芳")
-    response = client_for(official).get(
-        reverse("admin:training_enrolment_changelist"), {"q": number}
-    )
+    response = search(client_for(official), reverse("admin:training_enrolment_changelist"), number)
     assert list(response.context["cl"].result_list) == []
 
 

@@ -21,7 +21,7 @@ def _people(count: int) -> list[Person]:
     for _ in range(count):
         n = next(_seq)
         birth = dt.date(1970, 1, 1) + dt.timedelta(days=n)
-        person = Person(name=f"学员{n}", birth_date=birth, sex="F")
+        person = Person(name=f"学员{n}")
         person.set_id_number(factories.id_number(birth=f"{birth:%Y%m%d}", seq=2))
         people.append(person)
     return Person.objects.bulk_create(people)

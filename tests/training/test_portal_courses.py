@@ -250,7 +250,7 @@ def _bulk_enrol(course: Course, n: int) -> None:
     people = []
     for i in range(n):
         birth = dt.date(1960, 1, 1) + dt.timedelta(days=i)
-        person = Person(name=f"学员{i}", birth_date=birth, sex="F")
+        person = Person(name=f"学员{i}")
         person.set_id_number(factories.id_number(birth=f"{birth:%Y%m%d}", seq=2 * batch + 2))
         people.append(person)
     Person.objects.bulk_create(people)

@@ -38,7 +38,7 @@ def _people(count: int) -> list[Person]:
     for _n in range(count):
         k = next(_serial)
         born = dt.date(1950, 1, 1) + dt.timedelta(days=k)
-        person = Person(name=f"居民{k}", birth_date=born, sex="F")
+        person = Person(name=f"居民{k}")
         person.set_id_number(factories.id_number(birth=f"{born:%Y%m%d}", seq=2 * (k % 400) + 2))
         people.append(person)
     return Person.objects.bulk_create(people)

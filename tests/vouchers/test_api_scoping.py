@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
+from tests.id_search import api_token
 from tests.vouchers.test_api_common import (
     application,
     batch,
@@ -110,13 +111,17 @@ def test_search_by_full_id_works_for_reviewers_but_not_for_officials(
     voucher = issued(reviewer)
     issued(reviewer)
     number = voucher.person.id_number
-    assert _ids(client_for(reviewer), f"/api/vouchers/?search={number}") == {voucher.pk}
-    assert _ids(client_for(reviewer), f"/api/voucher-applications/?search={number}") == {
-        voucher.application_id
-    }
+    client = client_for(reviewer)
+    token = api_token(client, number)
+    assert _ids(client, f"/api/vouchers/?id_token={token}") == {voucher.pk}
+    assert _ids(client, f"/api/voucher-applications/?id_token={token}") == {voucher.application_id}
+    # The number itself is refused in the address (access logs), for everyone.
+    assert client.get(f"/api/vouchers/?search={number}").status_code == 400
     # An official searching by a full number learns nothing about who applied.
-    assert _ids(client_for(official), f"/api/vouchers/?search={number}") == set()
-    assert _ids(client_for(official), f"/api/voucher-applications/?search={number}") == set()
+    client = client_for(official)
+    token = api_token(client, number)
+    assert _ids(client, f"/api/vouchers/?id_token={token}") == set()
+    assert _ids(client, f"/api/voucher-applications/?id_token={token}") == set()
 
 
 # --- applications, batches, target groups, progress: staff only -------------------------------

@@ -66,7 +66,7 @@ def _fill(batch: VoucherBatch, n: int, issuer) -> None:
     now = timezone.now()
     people = []
     for i in range(n):
-        person = Person(name=f"已领{i:04d}", birth_date=dt.date(1955, 1, 1), sex="F")
+        person = Person(name=f"已领{i:04d}")
         person.set_id_number(b.household_id(i, seq=4))
         people.append(person)
     people = Person.objects.bulk_create(people, batch_size=1000)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 
+from kunqu_jiafu.people.id_search import TOKEN_PARAM
+
 # The range each date part can take (Django's date transforms and ``datetime``).
 DATE_PARTS = {
     "year": (1, 9999),
@@ -55,11 +57,32 @@ def check_date_parts(params) -> None:
 
 
 class DatePartsChecked:
-    """Mixed into a changelist class: date parts are checked before the filters are built."""
+    """Mixed into a changelist class: date parts are checked before the filters are built.
+
+    It also carries a search by ID number: ``?idt=`` (people/id_search.py) is no field lookup,
+    so it stays out of the filters but in the list's links (pages, sorting, export); a list
+    whose search does not read it (``search_by_id_number``) finds nothing by it."""
+
+    def __init__(self, request, *args, **kwargs):
+        # For the search box (templates/admin/search_form.html), which posts to id_search.
+        self.search_next = request.get_full_path()
+        self.id_searched = TOKEN_PARAM in request.GET
+        super().__init__(request, *args, **kwargs)
 
     def get_filters(self, request):
         check_date_parts(request.GET)
         return super().get_filters(request)
+
+    def get_filters_params(self, params=None):
+        lookup_params = super().get_filters_params(params)
+        lookup_params.pop(TOKEN_PARAM, None)
+        return lookup_params
+
+    def get_queryset(self, request, exclude_parameters=None):
+        qs = super().get_queryset(request, exclude_parameters)
+        if TOKEN_PARAM in request.GET and not getattr(request, "id_search_served", False):
+            return qs.none()
+        return qs
 
 
 class CheckedChangeList(DatePartsChecked, ChangeList):
