@@ -30,7 +30,7 @@ class ImportJob(models.Model):
         CHECKED = "checked", _("checked, waiting for confirmation")
         REFUSED = "refused", _("not imported: rows to correct")
         DONE = "done", _("imported")
-        FAILED = "failed", _("failed")
+        FAILED = "failed", _("import failed")
 
     UNFINISHED = (Status.QUEUED, Status.RUNNING)
 
