@@ -158,6 +158,8 @@ def _messages(exc: ValidationError) -> list[str]:
 def _finish(job: ImportJob, status: str, *, outcome: dict | None = None, error: str = "") -> str:
     job.status = status
     job.outcome = outcome or {}
+    if status == ImportJob.Status.DONE:
+        job.outcome.pop("lines", None)  # the preview's names and masked numbers: no longer needed
     job.error = error
     job.finished_at = timezone.now()
     if status != ImportJob.Status.CHECKED and job.file:
