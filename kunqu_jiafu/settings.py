@@ -289,6 +289,7 @@ QUEUE_SWEEP_GRACE_SECONDS = env.int("QUEUE_SWEEP_GRACE_SECONDS", default=5 * 60)
 QUEUE_SWEEPS = [
     "subsidies.tasks.sweep_unrendered_notices",
     "kunqu_jiafu.notifications.tasks.sweep_unsent_notification_emails",
+    "kunqu_jiafu.imports.tasks.sweep_waiting_import_jobs",
 ]
 # `make beat` runs these; without a broker nothing is scheduled (run the commands by hand).
 CELERY_BEAT_SCHEDULE = {
@@ -310,6 +311,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-unsent-notification-emails": {
         "task": "kunqu_jiafu.notifications.tasks.sweep_unsent_notification_emails",
+        "schedule": 10 * 60,
+    },
+    "sweep-waiting-import-jobs": {
+        "task": "kunqu_jiafu.imports.tasks.sweep_waiting_import_jobs",
         "schedule": 10 * 60,
     },
 }
