@@ -217,8 +217,9 @@ IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=1
 IMPORT_MAX_ZIP_MEMBERS = env.int("IMPORT_MAX_ZIP_MEMBERS", default=500)
 # What passes the guard is parsed in a forked child (kunqu_jiafu.imports.limits) held to this
 # wall time (and as much CPU time) and this much memory beyond what the process already maps;
-# a 5000-row template reads in about 2 s and 60 MB. The import task itself (the checks and the
-# write) has Celery's soft and hard time limits on a real worker.
+# a 5000-row template reads in about 5 s and under 100 MB of resident memory on a busy 2-core
+# machine. The import task itself (the checks and the write) has Celery's soft and hard time
+# limits on a real worker.
 IMPORT_PARSE_SECONDS = env.float("IMPORT_PARSE_SECONDS", default=60.0)
 IMPORT_PARSE_MEMORY_MB = env.int("IMPORT_PARSE_MEMORY_MB", default=512)
 IMPORT_TASK_SOFT_TIME_LIMIT = env.int("IMPORT_TASK_SOFT_TIME_LIMIT", default=180)
@@ -387,6 +388,7 @@ QUEUE_SWEEP_GRACE_SECONDS = env.int("QUEUE_SWEEP_GRACE_SECONDS", default=5 * 60)
 QUEUE_SWEEPS = [
     "subsidies.tasks.sweep_unrendered_notices",
     "kunqu_jiafu.notifications.tasks.sweep_unsent_notification_emails",
+    "kunqu_jiafu.imports.tasks.sweep_waiting_import_jobs",
 ]
 # `make beat` runs these; without a broker nothing is scheduled (run the commands by hand).
 CELERY_BEAT_SCHEDULE = {
@@ -412,6 +414,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-unsent-notification-emails": {
         "task": "kunqu_jiafu.notifications.tasks.sweep_unsent_notification_emails",
+        "schedule": 10 * 60,
+    },
+    "sweep-waiting-import-jobs": {
+        "task": "kunqu_jiafu.imports.tasks.sweep_waiting_import_jobs",
         "schedule": 10 * 60,
     },
 }

@@ -90,6 +90,7 @@ def confirm_job(job: ImportJob) -> bool:
         claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKED).update(
             status=ImportJob.Status.QUEUED,
             step=ImportJob.Step.WRITE,
+            queued_at=timezone.now(),
             rows_read=0,
             started_at=None,
             finished_at=None,
@@ -99,10 +100,13 @@ def confirm_job(job: ImportJob) -> bool:
     return bool(claimed)
 
 
-def run_job(job_id: str) -> str:
-    """The task's work: read, check (and write) the job's file; returns the final status."""
+def run_job(job_id: str, *, retrying: bool = False) -> str:
+    """The task's work: read, check (and write) the job's file; returns the final status.
+    Only a waiting job is started (a retry also resumes its own running job), so a job queued
+    twice (by the sweep) runs once."""
     now = timezone.now()
-    claimed = ImportJob.objects.filter(pk=job_id, status__in=ImportJob.UNFINISHED).update(
+    startable = ImportJob.UNFINISHED if retrying else (ImportJob.Status.QUEUED,)
+    claimed = ImportJob.objects.filter(pk=job_id, status__in=startable).update(
         status=ImportJob.Status.RUNNING, started_at=now
     )
     job = ImportJob.objects.select_related("created_by", "agency").filter(pk=job_id).first()
@@ -139,6 +143,24 @@ def run_job(job_id: str) -> str:
     return _finish(job, status, outcome=outcome)
 
 
+def jobs_never_started(before) -> list[str]:
+    """Jobs queued before ``before`` that no worker has started (the broker was away)."""
+    waiting = ImportJob.objects.filter(status=ImportJob.Status.QUEUED, queued_at__lt=before)
+    return [str(pk) for pk in waiting.order_by("queued_at").values_list("pk", flat=True)]
+
+
+def fail_stalled_jobs(before) -> int:
+    """Jobs started before ``before`` and still running: their worker died (the task's hard
+    time limit is long past). They fail, with a message, for their user and staff."""
+    return ImportJob.objects.filter(status=ImportJob.Status.RUNNING, started_at__lt=before).update(
+        status=ImportJob.Status.FAILED,
+        finished_at=timezone.now(),
+        error=_(
+            "The import stopped before it finished; nothing was imported. Please upload the file again."
+        ),
+    )
+
+
 def fail_job(job_id: str, error: str) -> None:
     """The task failed for good (after its retries): the job says so, for its user and staff."""
     ImportJob.objects.filter(pk=job_id, status__in=ImportJob.UNFINISHED).update(
@@ -158,6 +180,8 @@ def _messages(exc: ValidationError) -> list[str]:
 def _finish(job: ImportJob, status: str, *, outcome: dict | None = None, error: str = "") -> str:
     job.status = status
     job.outcome = outcome or {}
+    if status == ImportJob.Status.DONE:
+        job.outcome.pop("lines", None)  # the preview's names and masked numbers: no longer needed
     job.error = error
     job.finished_at = timezone.now()
     if status != ImportJob.Status.CHECKED and job.file:

@@ -12,6 +12,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -30,7 +31,7 @@ class ImportJob(models.Model):
         CHECKED = "checked", _("checked, waiting for confirmation")
         REFUSED = "refused", _("not imported: rows to correct")
         DONE = "done", _("imported")
-        FAILED = "failed", _("failed")
+        FAILED = "failed", _("import failed")
 
     UNFINISHED = (Status.QUEUED, Status.RUNNING)
 
@@ -61,6 +62,7 @@ class ImportJob(models.Model):
     outcome = models.JSONField(_("outcome"), default=dict, blank=True)
     error = models.TextField(_("why it failed"), blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 

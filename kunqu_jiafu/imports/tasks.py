@@ -1,9 +1,13 @@
+from datetime import timedelta
+
 from celery import shared_task
 from django.conf import settings
 
-from kunqu_jiafu.queue import RetryingTask, failure_text
+from kunqu_jiafu.queue import RetryingTask, failure_text, queue_now, sweep_cutoff
 
-from .jobs import fail_job, run_job
+from .jobs import RUN_TASK, fail_job, fail_stalled_jobs, jobs_never_started, run_job
+
+SWEEP_BATCH = 200
 
 
 class ImportJobTask(RetryingTask):
@@ -17,8 +21,20 @@ class ImportJobTask(RetryingTask):
 # hold in-process (no broker) as well.
 @shared_task(
     base=ImportJobTask,
+    bind=True,
     soft_time_limit=settings.IMPORT_TASK_SOFT_TIME_LIMIT,
     time_limit=settings.IMPORT_TASK_TIME_LIMIT,
 )
-def run_import_job(job_id: str) -> str:
-    return run_job(job_id)
+def run_import_job(self, job_id: str) -> str:
+    return run_job(job_id, retrying=bool(self.request.retries))
+
+
+@shared_task(base=RetryingTask)
+def sweep_waiting_import_jobs(grace_seconds: int | None = None) -> int:
+    """Every ten minutes (celery beat): queue again the import jobs no worker started after
+    the grace period (the broker was away), and fail those whose worker died while running.
+    Returns how many were queued again."""
+    cutoff = sweep_cutoff(grace_seconds)
+    fail_stalled_jobs(cutoff - timedelta(seconds=settings.IMPORT_TASK_TIME_LIMIT))
+    ids = jobs_never_started(cutoff)[:SWEEP_BATCH]
+    return sum(1 for job_id in ids if queue_now(RUN_TASK, job_id))

@@ -213,3 +213,50 @@ def test_a_hostile_file_is_refused_on_the_upload_page_and_makes_no_job(client_fo
     assert response.status_code == 200 and response.job is None
     assert "A1:XFD1048576" in " ".join(response.context["form"].errors["file"])
     assert not ImportJob.objects.exists()
+
+
+# --- jobs the broker or a worker lost -----------------------------------------------------
+
+
+def test_the_sweep_queues_a_job_no_worker_started_and_fails_one_whose_worker_died(
+    client_for, agency_a, org_a, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kunqu_jiafu.imports.tasks import sweep_waiting_import_jobs
+
+    client = client_for(agency_a)
+    client.post(URL, {"file": _xlsx([_row()])})  # the broker was away: never run
+    waiting = ImportJob.objects.get()
+    long_ago = timezone.now() - timedelta(hours=1)
+    stalled = ImportJob.objects.create(
+        kind="workers",
+        step="write",
+        status="running",
+        agency=org_a,
+        created_by=agency_a,
+        file_name="w.xlsx",
+        sha256="0" * 64,
+        started_at=long_ago,
+    )
+    assert sweep_waiting_import_jobs() == 0  # within the grace period: left to the normal path
+    ImportJob.objects.filter(pk=waiting.pk).update(queued_at=long_ago)
+
+    assert sweep_waiting_import_jobs() == 1
+    waiting.refresh_from_db()
+    stalled.refresh_from_db()
+    assert waiting.status == "done" and Worker.objects.count() == 1
+    assert stalled.status == "failed" and stalled.error
+    assert "kunqu_jiafu.imports.tasks.sweep_waiting_import_jobs" in settings.QUEUE_SWEEPS
+
+
+def test_a_job_queued_twice_runs_once(client_for, agency_a):
+    job = _upload(client_for(agency_a)).job
+    assert job.status == "done"
+    assert jobs.run_job(str(job.pk)) == "done"  # the second delivery finds it finished
+    ImportJob.objects.filter(pk=job.pk).update(status="running")
+    assert jobs.run_job(str(job.pk)) == "running"  # another worker's: not started again
+    assert Worker.objects.count() == 1
+    assert AuditEntry.objects.filter(action="agencies.worker.imported").count() == 1

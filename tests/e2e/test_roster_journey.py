@@ -103,6 +103,7 @@ def test_provider_imports_a_2000_row_roster_after_fixing_the_reported_rows(brows
     assert not Enrolment.objects.exists()
 
     # Fixed, checked again (the job's page: its progress, then the preview) and confirmed.
+    page.get_by_role("link", name="重新上传文件").first.click()  # back to the upload form
     _upload(page, _workbook(rows))
     assert f"{ROWS}" in page.get_by_test_id("roster-confirm").inner_text()
     page.get_by_test_id("confirm").click()
