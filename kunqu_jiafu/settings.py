@@ -206,7 +206,7 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 # manifest records the fingerprints of the settings named below: the keys the data cannot be
 # read without, which the operator keeps with the backup. A slice adding a key adds its name.
 BACKUP_DIR = Path(env("BACKUP_DIR", default=str(BASE_DIR / "var" / "backups")))
-BACKUP_ESCROW_KEYS = ["PERSON_ID_KEYS", "PERSON_ID_HASH_KEY"]
+BACKUP_ESCROW_KEYS = ["PERSON_ID_KEYS", "PERSON_ID_HASH_KEY", "AUDIT_HMAC_KEY"]
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # A spreadsheet to import is checked before it is parsed (kunqu_jiafu.imports.guard); the data
 # rows are each import's own limit (5000), plus this many empty or title rows.
