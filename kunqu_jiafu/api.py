@@ -10,27 +10,12 @@ from __future__ import annotations
 
 from django.urls import URLResolver, get_resolver, include, path
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import permissions
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 from rest_framework.urlpatterns import format_suffix_patterns
 
+from kunqu_jiafu.tokens.api import TokenView
+
 TAG_ACCOUNT = gettext_lazy("Accounts and sign-in")
-
-
-@extend_schema_view(
-    post=extend_schema(
-        summary=gettext_lazy("Get an API token"),
-        description=gettext_lazy(
-            "Exchange a username and password for a token; then send "
-            "`Authorization: Token <token>` in the request header."
-        ),
-        tags=[TAG_ACCOUNT],
-    )
-)
-class TokenView(ObtainAuthToken):
-    permission_classes = [permissions.AllowAny]  # as ObtainAuthToken's own (), said aloud
 
 
 class AppRouter(DefaultRouter):

@@ -19,6 +19,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/second-factor/", include("kunqu_jiafu.second_factor.urls")),
     path("notifications/", web_views.notification_list, name="notifications"),
     path("files/", include("kunqu_jiafu.documents.urls")),
     path("verify/", document_views.verify, name="verify"),

@@ -28,7 +28,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from agencies import services
 from agencies.models import (
@@ -50,6 +49,8 @@ from kunqu_jiafu.documents.numbering import next_number
 from kunqu_jiafu.documents.services import document_store
 from kunqu_jiafu.notifications.models import Notification
 from kunqu_jiafu.notifications.services import notify
+from kunqu_jiafu.tokens.models import ApiToken
+from kunqu_jiafu.tokens.services import token_issue
 from subsidies import services as subsidies
 from subsidies.models import (
     AwardPolicy,
@@ -205,7 +206,7 @@ def build_world() -> SimpleNamespace:
     )
     audit_a = AuditEntry.objects.for_object(filing_a).latest("id")
     notification_a = notify([agency_a], f"{A_NAME}：备案已提交")[0]
-    Token.objects.create(user=agency_a)
+    token_issue(agency_a)
     subsidy = _subsidies(org_a, agency_a, reviewer, approver, superuser)
     courses = _training(org_a, agency_a, person_a)
     voucher_objects = _vouchers(org_a, org_b, agency_a, worker_a, reviewer, approver)
@@ -599,7 +600,7 @@ def fingerprint(world: SimpleNamespace) -> dict[str, object]:
             EmployeeSystemFiling.objects.count(),
             Notification.objects.filter(read_at__isnull=True).count(),
             Document.objects.count(),
-            Token.objects.count(),
+            ApiToken.objects.count(),
             ClaimType.objects.count(),
             ClaimAttachment.objects.count(),
             AgencyStanding.objects.count(),
