@@ -253,14 +253,17 @@ def test_a_security_administrator_resets_a_users_second_factor(reviewer, client_
     security.user_permissions.add(
         *Permission.objects.filter(codename__in=["view_user", "change_user", "delete_totpdevice"])
     )
+    signed_in = client_for(reviewer)  # a session that passed the second factor before
+    assert signed_in.get("/admin/").status_code == 200
     response = _reset(client_for(security), reviewer)
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=reviewer).exists()
     assert not StaticDevice.objects.filter(user=reviewer).exists()
     entry = AuditEntry.objects.get(action="second_factor.device.reset")
     assert entry.actor == security and entry.object_id == str(reviewer.pk)
-    # At the next sign-in the user sets up a new app.
+    # At the next sign-in the user sets up a new app; the open session lost its verification.
     assert _password_only(reviewer).get("/admin/")["Location"].startswith(ENROL)
+    assert signed_in.get("/admin/")["Location"].startswith(ENROL)
 
 
 def test_without_the_permission_the_reset_is_not_offered(reviewer, client_for):
