@@ -8,44 +8,18 @@ core imports no app; the API root lists what the included routers registered.
 
 from __future__ import annotations
 
-from django.contrib.auth.signals import user_logged_in
 from django.urls import URLResolver, get_resolver, include, path
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.urlpatterns import format_suffix_patterns
 
+from kunqu_jiafu.tokens.api import TokenView
+
 TAG_ACCOUNT = gettext_lazy("Accounts and sign-in")
-
-
-@extend_schema_view(
-    post=extend_schema(
-        summary=gettext_lazy("Get an API token"),
-        description=gettext_lazy(
-            "Exchange a username and password for a token; then send "
-            "`Authorization: Token <token>` in the request header."
-        ),
-        tags=[TAG_ACCOUNT],
-    )
-)
-class TokenView(ObtainAuthToken):
-    permission_classes = [permissions.AllowAny]  # as ObtainAuthToken's own (), said aloud
-
-    def post(self, request, *args, **kwargs):
-        """Issue the token; a sign-in through the API is a sign-in like the others (audit,
-        last_login): ``user_logged_in`` is sent. A failure sends ``user_login_failed`` from
-        ``authenticate`` already."""
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user = serializer.validated_data["user"]
-        token, _created = Token.objects.get_or_create(user=user)
-        user_logged_in.send(sender=type(user), request=request, user=user)
-        return Response({"token": token.key})
 
 
 class IdSearchSerializer(serializers.Serializer):

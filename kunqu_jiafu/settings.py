@@ -6,6 +6,7 @@ tasks executed in-process. ``DATABASE_URL`` switches to PostgreSQL and
 production profile, which requires real secrets and passes ``check --deploy``.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -64,11 +65,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "kunqu_jiafu.tokens",
+    "kunqu_jiafu.second_factor",
     "kunqu_jiafu.people",
     "kunqu_jiafu.audit",
     "kunqu_jiafu.notifications",
@@ -97,6 +102,10 @@ MIDDLEWARE = [
     "kunqu_jiafu.web.middleware.RefuseNulInQueryString",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether the session passed the second factor (request.user.is_verified()); staff who
+    # have not are sent to set it up or enter a code before any page (issue 11).
+    "django_otp.middleware.OTPMiddleware",
+    "kunqu_jiafu.second_factor.middleware.RequireSecondFactor",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Sign-in policy (kunqu_jiafu/accounts/middleware.py): expired sessions are signed out
     # first, then a password set by someone else must be changed; a refused sign-in is a 429.
@@ -176,6 +185,19 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
 SESSION_COOKIE_HTTPONLY = True
 # Password reset links (agency users only; staff ask the security administrator).
 PASSWORD_RESET_TIMEOUT = 60 * 60  # the e-mail and the pages say "one hour"
+# Second factor (kunqu_jiafu.second_factor, docs/security.md "Second factor"): staff and
+# superusers enter a TOTP code after the password. Code attempts per account and per client
+# address in a window of seconds (shared cache), on top of django-otp's growing delay.
+SECOND_FACTOR_LIMITS = {
+    "window": env.int("SECOND_FACTOR_WINDOW_SECONDS", default=15 * 60),
+    "per_user": env.int("SECOND_FACTOR_ATTEMPTS_PER_USER", default=10),
+    "per_address": env.int("SECOND_FACTOR_ATTEMPTS_PER_ADDRESS", default=50),
+}
+OTP_TOTP_ISSUER = "昆区家服"
+OTP_TOTP_THROTTLE_FACTOR = 1  # seconds, doubled after each failure of one device
+# API tokens (kunqu_jiafu.tokens, docs/security.md "API tokens"): how long one lives.
+API_TOKEN_LIFETIME_STAFF = dt.timedelta(hours=env.int("API_TOKEN_LIFETIME_STAFF_HOURS", default=8))
+API_TOKEN_LIFETIME_AGENCY = dt.timedelta(days=env.int("API_TOKEN_LIFETIME_AGENCY_DAYS", default=30))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -424,8 +446,8 @@ CELERY_BEAT_SCHEDULE = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "kunqu_jiafu.tokens.authentication.VerifiedSessionAuthentication",
+        "kunqu_jiafu.tokens.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

@@ -46,6 +46,7 @@ urlpatterns = [
         account_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("accounts/second-factor/", include("kunqu_jiafu.second_factor.urls")),
     path("notifications/", web_views.notification_list, name="notifications"),
     path("search/", id_search, name="id_search"),
     path("files/", include("kunqu_jiafu.documents.urls")),

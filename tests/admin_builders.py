@@ -19,7 +19,6 @@ from functools import cached_property
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
-from rest_framework.authtoken.models import Token, TokenProxy
 
 from agencies.models import (
     Agency,
@@ -175,14 +174,6 @@ def _users(world, rows, related):
         User(username=f"user{_n()}", password="!", full_name="测试用户") for _ in range(rows)
     )
     return made[0]
-
-
-def _tokens(world, rows, related):
-    users = User.objects.bulk_create(User(username=f"tok{_n()}", password="!") for _ in range(rows))
-    Token.objects.bulk_create(
-        Token(user=u, key=hashlib.sha1(str(u.pk).encode()).hexdigest()) for u in users
-    )
-    return TokenProxy.objects.get(user=users[0])  # its admin is keyed by the user
 
 
 def _audit_entries(world, rows, related):
@@ -698,7 +689,6 @@ BUILDERS: dict[str, Callable] = {
     "subsidies.AwardPolicy": _award_policies,
     "subsidies.ParameterFlag": _parameter_flags,
     "auth.Group": _groups,
-    "authtoken.TokenProxy": _tokens,
     "accounts.User": _users,
     "audit.AuditEntry": _audit_entries,
     "people.Person": _people,

@@ -76,6 +76,19 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _staff_sessions_pass_second_factor(monkeypatch):
+    """``client.force_login(user)`` gives staff a session that passed the second factor as well
+    (an authenticator made for them, tests/factories.py), as signing in with password and code
+    does; tests of the second factor itself sign in with ``factories.login_password_only``."""
+
+    def force_login(self, user, backend=None):
+        factories.login_password_only(self, user, backend)
+        factories.verify_session_if_staff(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def org_a(db):
     return factories.make_agency("甲家政服务有限公司")

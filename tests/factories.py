@@ -6,6 +6,11 @@ import datetime as dt
 import itertools
 
 from django.contrib.auth.models import Group
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.cn import ric, uscc
 
 from agencies.models import Agency, AgencyMembership, BusinessFormat, Street, Worker
@@ -171,3 +176,57 @@ def make_pdf(*extra_objects: bytes, catalog: bytes = b"") -> bytes:
 
 # The smallest file a PDF upload accepts.
 PDF = make_pdf()
+
+
+# --- the second factor of staff accounts (kunqu_jiafu.second_factor) -----------------------
+
+# Django's own force_login, kept before tests/conftest.py wraps it: a session that passed the
+# password only, for tests that attack the second factor.
+_password_only_login = Client.force_login
+RECOVERY_CODES = ["testrc22", "testrc33", "testrc44"]
+
+
+def login_password_only(client: Client, user: User, backend: str | None = None) -> None:
+    """Sign a client in as if the password was given and no code yet."""
+    _password_only_login(client, user, backend)
+
+
+def give_second_factor(user: User) -> TOTPDevice:
+    """The user's confirmed authenticator (made once), and three known recovery codes."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        static = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
+        StaticToken.objects.bulk_create(StaticToken(device=static, token=t) for t in RECOVERY_CODES)
+    return device
+
+
+def totp_code(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
+    """The code the authenticator app shows now (or that many 30-second steps later)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time += steps_ahead * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def verify_session(client: Client, user: User) -> None:
+    """Mark a signed-in client's session as having passed the second factor, as entering a
+    code does (the test of that is tests/core/test_second_factor.py)."""
+    device = give_second_factor(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+def verify_session_if_staff(client: Client, user: User) -> None:
+    """``verify_session`` for the accounts that need the second factor (staff, superusers)."""
+    from kunqu_jiafu.second_factor.services import needs_second_factor
+
+    if needs_second_factor(user):
+        verify_session(client, user)
+
+
+def delay_passed(device: TOTPDevice) -> None:
+    """django-otp's delay after a wrong code (1 s, doubling) is over."""
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_count=0, throttling_failure_timestamp=None
+    )

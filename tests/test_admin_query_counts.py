@@ -73,6 +73,7 @@ def measured(django_db_setup, django_db_blocker):
         ):
             clients[actor] = Client()
             clients[actor].force_login(user)
+            factories.verify_session_if_staff(clients[actor], user)  # module-scoped: by hand
         world = World()
         models = {m._meta.label: m for m in admin.site._registry}
         small = {

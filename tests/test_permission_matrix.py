@@ -58,6 +58,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import resolve
 
+from tests import factories
 from tests.url_matrix import (
     A_NAME,
     A_WORKER_NAME,
@@ -184,6 +185,8 @@ MATRIX: list[Row] = [
     R("password_reset_confirm",  "/accounts/password/reset/MQ/not-a-token/", *EVERYONE_OK),  # "this link is not valid"
     R("password_reset_complete", "/accounts/password/reset/complete/",    *EVERYONE_OK),
     R("id_search",               "/search/",                              *EVERYONE_405),  # search boxes POST (an ID number becomes a token)
+    R("second_factor:verify",   "/accounts/second-factor/",              LOGIN,       TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME),  # staff: verified already
+    R("second_factor:enrol",    "/accounts/second-factor/enrol/",        LOGIN,       TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME),
     R("notifications",           "/notifications/",                       LOGIN,       OK,          OK,          OK,          *STAFF_OK),
     R("documents:download",      "/files/{licence.uuid}/",                LOGIN,       NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
     R("documents:download",      "/files/{attachment_a.document.uuid}/",  LOGIN,       NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
@@ -281,7 +284,6 @@ MATRIX: list[Row] = [
     R("admin:app_list",          "/admin/imports/",                       *NO_ADMIN,                                          *STAFF_OK),
     R("admin:app_list",          "/admin/accounts/",                      *NO_ADMIN,                                          NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   OK),
     R("admin:app_list",          "/admin/auth/",                          *NO_ADMIN,                                          NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   OK),
-    R("admin:app_list",          "/admin/authtoken/",                     *NO_ADMIN,                                          NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   OK),
     # --- admin: agencies area (staff columns: reviewer, approver, official, superuser) ------
     *admin_model("agencies_agency", "{org_a.pk}",
                  view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
@@ -438,8 +440,6 @@ MATRIX: list[Row] = [
                  view=SUPERUSER_ONLY, add=SUPERUSER_ONLY, change=SUPERUSER_ONLY, history=SUPERUSER_ONLY, delete=SUPERUSER_ONLY),
     R("admin:auth_user_password_change", "/admin/accounts/user/{users[agency_a].pk}/password/", *NO_ADMIN,                    *SUPERUSER_ONLY),
     *admin_model("auth_group", "{group.pk}",
-                 view=SUPERUSER_ONLY, add=SUPERUSER_ONLY, change=SUPERUSER_ONLY, history=SUPERUSER_ONLY, delete=SUPERUSER_ONLY),
-    *admin_model("authtoken_tokenproxy", "{users[agency_a].pk}",
                  view=SUPERUSER_ONLY, add=SUPERUSER_ONLY, change=SUPERUSER_ONLY, history=SUPERUSER_ONLY, delete=SUPERUSER_ONLY),
     # --- API (lists are scoped: an applicant's are empty, agency_b's hold only B) -----------
     R("api-root",                "/api/",                                 DENIED,      OK,          OK,          OK,          *STAFF_OK),
@@ -968,7 +968,6 @@ WRITES: list[Write] = [
     W("admin:people_person_change", "post", "/admin/people/person/{person_a.pk}/change/", {"name": "篡改"},      *NO_ADMIN,                                  DENIED,   by=None),
     W("admin:audit_auditentry_delete", "post", "/admin/audit/auditentry/{audit_a.pk}/delete/", {"post": "yes"}, *NO_ADMIN,                                  DENIED,   by=None),
     W("admin:accounts_user_change", "post", "/admin/accounts/user/{users[agency_a].pk}/change/", {"username": "agency_a", "is_superuser": "on"}, *NO_ADMIN,  DENIED,   by=None),
-    W("admin:authtoken_tokenproxy_delete", "post", "/admin/authtoken/tokenproxy/{users[agency_a].pk}/delete/", {"post": "yes"}, *NO_ADMIN,                  DENIED,   by="superuser"),
     W("admin:agencies_agencystanding_change", "post", "/admin/agencies/agencystanding/{standing_a.pk}/change/", STANDING_CHANGE, *NO_ADMIN,                 DENIED,   by="reviewer"),
     W("admin:agencies_agencystanding_add", "post", "/admin/agencies/agencystanding/add/", NEW_STANDING,    *NO_ADMIN,                                  DENIED,   by="approver"),
     # --- admin: subsidies (each step by the role workflow.py names; official decides nothing)
@@ -1190,6 +1189,8 @@ def _fill(value, world):
 def _session_of(user) -> str:
     client = Client()
     client.force_login(user)
+    # Module-scoped (outside the per-test wrapper of force_login): staff pass the second factor.
+    factories.verify_session_if_staff(client, user)
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 

@@ -28,7 +28,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from agencies import services
 from agencies.models import (
@@ -51,6 +50,8 @@ from kunqu_jiafu.documents.services import document_store
 from kunqu_jiafu.imports.models import ImportJob
 from kunqu_jiafu.notifications.models import Notification
 from kunqu_jiafu.notifications.services import notify
+from kunqu_jiafu.tokens.models import ApiToken
+from kunqu_jiafu.tokens.services import token_issue
 from subsidies import services as subsidies
 from subsidies.models import (
     AwardPolicy,
@@ -216,7 +217,7 @@ def build_world() -> SimpleNamespace:
         sha256="0" * 64,
         error="读取该文件超过了导入的时间上限 60 秒。",
     )
-    Token.objects.create(user=agency_a)
+    token_issue(agency_a)
     subsidy = _subsidies(org_a, agency_a, reviewer, approver, superuser)
     courses = _training(org_a, agency_a, person_a)
     voucher_objects = _vouchers(org_a, org_b, agency_a, worker_a, reviewer, approver)
@@ -611,7 +612,7 @@ def fingerprint(world: SimpleNamespace) -> dict[str, object]:
             EmployeeSystemFiling.objects.count(),
             Notification.objects.filter(read_at__isnull=True).count(),
             Document.objects.count(),
-            Token.objects.count(),
+            ApiToken.objects.count(),
             ClaimType.objects.count(),
             ClaimAttachment.objects.count(),
             AgencyStanding.objects.count(),

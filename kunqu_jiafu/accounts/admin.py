@@ -3,6 +3,11 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from kunqu_jiafu.second_factor.admin import (
+    has_reset_second_factor_permission,
+    reset_second_factor,
+)
+
 from .models import User
 from .services import password_set_by_admin
 
@@ -16,6 +21,10 @@ class UserAdmin(BaseUserAdmin):
         (_("Contact"), {"fields": ("full_name", "phone")}),
         (_("Sign-in"), {"fields": ("must_change_password",)}),
     )
+    actions = [reset_second_factor]
+
+    def has_reset_second_factor_permission(self, request) -> bool:
+        return has_reset_second_factor_permission(request)
 
     def save_model(self, request, obj, form, change):
         # An account made here has a password its holder did not choose (issue 11).

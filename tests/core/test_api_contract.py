@@ -185,11 +185,17 @@ def test_every_api_answer_is_as_the_schema_documents(world, db, schema):  # noqa
     problems: list[str] = []
     seen: dict[tuple[str, str], set[int]] = {}
     scenarios = _scenarios(schema)
-    # The token operation: a user's real password, then a wrong one.
-    user = world.users["reviewer"]
+    # The token operation: an agency user's real password, a reviewer's with the code of the
+    # authenticator app, then a wrong password.
+    agency, staff = world.users["agency_a"], world.users["reviewer"]
+    code = factories.totp_code(factories.give_second_factor(staff))
     token = [
-        ("anonymous", "post", "/api/auth/token/", {"username": user.username, "password": p}, {})
-        for p in (factories.PASSWORD, "wrong")
+        ("anonymous", "post", "/api/auth/token/", data, {})
+        for data in (
+            {"username": agency.username, "password": factories.PASSWORD},
+            {"username": staff.username, "password": factories.PASSWORD, "otp_token": code},
+            {"username": agency.username, "password": "wrong"},
+        )
     ]
     scenarios.append(token)
     for scenario in scenarios:

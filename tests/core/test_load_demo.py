@@ -2,16 +2,22 @@
 
 import subprocess
 import sys
+from base64 import b32decode
 from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import Client
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies.models import Agency, Worker
 from kunqu_jiafu.accounts.models import User
 from kunqu_jiafu.audit.services import audit_verify
+from kunqu_jiafu.second_factor.demo import DEMO_RECOVERY_CODES, demo_key_text
 from subsidies.models import Claim, Notice
+from tests import factories
 from training.models import Course, Enrolment
 from training.selectors import progress
 from vouchers import selectors as voucher_selectors
@@ -60,9 +66,29 @@ def test_demo_loads_every_account_and_area_and_a_second_run_adds_nothing(db, set
     assert paid.created_by.username == "reviewer" and paid.paid_by.username == "approver"
     assert Settlement.objects.filter(status=Settlement.Status.ISSUED).count() == 1
     assert paid.month <= Settlement.objects.get(status=Settlement.Status.ISSUED).month
-    call_command("load_demo", stdout=StringIO())
+    _demo_staff_pass_the_second_factor_with_the_published_key_and_codes()
+    out = StringIO()
+    call_command("load_demo", stdout=out)
     assert _counts() == first
     assert audit_verify().ok
+    # The summary says how to pass the second factor; the used recovery code is back.
+    assert demo_key_text() in out.getvalue() and DEMO_RECOVERY_CODES[0] in out.getvalue()
+    assert StaticToken.objects.filter(device__user__username="reviewer").count() == 10
+
+
+def _demo_staff_pass_the_second_factor_with_the_published_key_and_codes():
+    for username in ("admin", "reviewer", "approver", "official"):
+        user = User.objects.get(username=username)
+        client = Client()
+        factories.login_password_only(client, user)
+        assert client.get("/admin/")["Location"].startswith("/accounts/second-factor/?")
+        code = DEMO_RECOVERY_CODES[0]
+        if username == "reviewer":  # the published key, as an authenticator app would use it
+            device = TOTPDevice.objects.get(user=user)
+            assert b32decode(demo_key_text()) == device.bin_key
+            code = factories.totp_code(device)
+        assert client.post("/accounts/second-factor/", {"otp_token": code}).status_code == 302
+        assert client.get("/admin/").status_code == 200
 
 
 def test_demo_refuses_to_load_with_debug_off_and_creates_nothing(db, settings):

@@ -11,6 +11,7 @@ from agencies.uscc import expected_check_character
 from kunqu_jiafu.accounts.roles import REVIEWER
 from kunqu_jiafu.audit.models import AuditEntry
 from tests import factories
+from tests.e2e.signin import pass_second_factor
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -28,6 +29,7 @@ def _login(page, base: str, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.locator("form button[type=submit]").click()
     page.wait_for_load_state()
+    pass_second_factor(page, username)
 
 
 def _logout(page) -> None:

@@ -16,6 +16,7 @@ from kunqu_jiafu.accounts.roles import APPROVER, REVIEWER
 from subsidies import selectors, services
 from subsidies.models import Claim, ClaimType, SpecialFund
 from tests import factories
+from tests.e2e.signin import pass_second_factor
 from training import services as training_services
 from training.models import CourseKind
 
@@ -81,6 +82,7 @@ def _login(browser, base: str, username: str, password: str):
     page.fill("#id_password", password)
     page.locator("form button[type=submit]").click()
     page.wait_for_load_state()
+    pass_second_factor(page, username)
     return page
 
 

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 
 from kunqu_jiafu.accounts.roles import REVIEWER
 from tests import factories
+from tests.e2e.signin import pass_second_factor
 from tests.training.test_roster_import import HEADERS, _ids, _row
 from training import services
 from training.models import CourseKind, Enrolment
@@ -41,6 +42,7 @@ def _login(browser, base, username):
     page.fill("#id_password", factories.PASSWORD)
     page.locator("form button[type=submit]").click()
     page.wait_for_load_state()
+    pass_second_factor(page, username)
     return page
 
 

@@ -27,6 +27,7 @@ from PIL import Image, ImageDraw
 from agencies.models import BusinessFormat, Street
 from kunqu_jiafu.accounts.roles import APPROVER, OFFICIAL, REVIEWER
 from tests import factories
+from tests.e2e.signin import pass_second_factor
 from vouchers import codes
 from vouchers.models import Application, FollowUp, Settlement, TargetGroup, Voucher
 from vouchers.services.batches import participation_set
@@ -81,6 +82,7 @@ def _login(browser, base: str, username: str, *, admin: bool = False):
     page.fill("#id_password", factories.PASSWORD)
     page.locator("form [type=submit]").first.click()
     page.wait_for_load_state()
+    pass_second_factor(page, username)
     return page
 
 

@@ -701,12 +701,12 @@ def test_agency_downloads_its_notice_pdf_whatever_it_accepts(notice, agency_a, c
 
 
 def test_notice_download_with_a_token(notice, agency_a, client):
-    from rest_framework.authtoken.models import Token
+    from kunqu_jiafu.tokens.services import token_issue
 
     _rendered(notice)
-    token = Token.objects.create(user=agency_a)
+    token = token_issue(agency_a).plain
     response = client.get(
-        f"/api/notices/{notice.pk}/download/", HTTP_AUTHORIZATION=f"Token {token.key}"
+        f"/api/notices/{notice.pk}/download/", HTTP_AUTHORIZATION=f"Token {token}"
     )
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"

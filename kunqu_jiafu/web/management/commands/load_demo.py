@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from kunqu_jiafu.accounts.models import User
 from kunqu_jiafu.accounts.roles import APPROVER, OFFICIAL, REVIEWER
+from kunqu_jiafu.second_factor.demo import DEMO_RECOVERY_CODES, demo_key_text, demo_second_factor
 
 DEMO_PASSWORD = "Demo@2026"
 # Demo accounts' names, as the bureau would enter them (data, not interface text).
@@ -52,6 +53,15 @@ class Command(BaseCommand):
         if mail_note:
             self.stdout.write(mail_note)
         self.stdout.write(
+            _(
+                "Staff accounts (admin, reviewer, approver, official) also ask for a code: add "
+                "the key %(key)s (time-based) to an authenticator app, or run `oathtool --totp "
+                "-b %(key)s`; or enter a recovery code: %(codes)s (each works once, all given "
+                "back by the next load_demo)."
+            )
+            % {"key": demo_key_text(), "codes": " ".join(DEMO_RECOVERY_CODES)}
+        )
+        self.stdout.write(
             self.style.SUCCESS(
                 _("The demo data is ready: the accounts are in README.md (password %(password)s).")
                 % {"password": DEMO_PASSWORD}
@@ -63,6 +73,7 @@ class Command(BaseCommand):
             User.objects.create_superuser(
                 "admin", "admin@example.cn", DEMO_PASSWORD, full_name="系统管理员"
             )
+        demo_second_factor(User.objects.get(username="admin"))
         for username, full_name, role in STAFF:
             user, created = User.objects.get_or_create(
                 username=username,
@@ -76,6 +87,7 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
                 user.save()
             user.groups.add(Group.objects.get(name=role))
+            demo_second_factor(user)
         for config in apps.get_app_configs():
             loader = getattr(config, "load_demo", None)
             if loader is not None:
