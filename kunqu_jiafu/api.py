@@ -62,7 +62,9 @@ class IdSearchTokenView(GenericAPIView):
 
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        token = issue_token(request.user, serializer.validated_data["id_number"])
+        token = issue_token(
+            request.user, serializer.validated_data["id_number"], where=request.path
+        )
         return Response({"id_token": token, "expires_in": TOKEN_TTL})
 
 

@@ -49,9 +49,15 @@ def holds_id_number(value) -> bool:
     return bool(_ID_INSIDE.search(normalize(value or "")))
 
 
-def issue_token(user, number: str) -> str:
-    """A token for a search by this ID number."""
-    return _issue(user, "id", crypto.blind_index(normalize(number)))
+def issue_token(user, number: str, *, where: str) -> str:
+    """A token for a search by this ID number. Searching by a full ID number is a security event
+    (issue 11): the audit log records who searched, where (the list's path, or the API) and the
+    number's blind index (which finds that person's other searches), never the number."""
+    from kunqu_jiafu.audit.services import audit_log
+
+    digest = crypto.blind_index(normalize(number))
+    audit_log(user, None, "people.person.searched_by_id", after={"list": where, "id_hash": digest})
+    return _issue(user, "id", digest)
 
 
 def issue_phone_token(user, phone: str) -> str:
@@ -124,7 +130,7 @@ def id_search(request):
                 params.pop(name)
     term = (request.POST.get("q") or "").strip()
     if looks_like_id_number(term):
-        params[TOKEN_PARAM] = issue_token(request.user, term)
+        params[TOKEN_PARAM] = issue_token(request.user, term, where=parts.path)
     elif is_phone(term):
         params[TOKEN_PARAM] = issue_phone_token(request.user, normalize_phone(term))
     elif term:

@@ -24,7 +24,7 @@ from kunqu_jiafu.audit.tasks import verify_and_anchor_audit_log
 from kunqu_jiafu.documents.services import document_store
 from kunqu_jiafu.documents.sniff import PDF
 from kunqu_jiafu.people import crypto
-from tests import factories
+from tests import factories, id_search
 from tests.core.test_audit import _raw
 
 PASSWORD = factories.PASSWORD
@@ -177,17 +177,32 @@ def test_an_admin_list_export_is_logged(reviewer, org_a, client_for):
 
 
 def test_a_search_by_full_id_number_stores_the_token_never_the_number(reviewer, org_a, client_for):
+    """The search box posts the number (never in an address); the search is logged once, with
+    the list searched and the blind index, and paging the list it found logs nothing more."""
     number = factories.id_number()
     factories.make_worker(org_a, person=factories.make_person("王芳", number))
     url = reverse("admin:agencies_worker_changelist")
-    response = client_for(reviewer).get(url, {"q": number})
+    client = client_for(reviewer)
+    response = id_search.search(client, url, number)
     assert response.status_code == 200
+    assert "王芳" in response.content.decode()
+    token = id_search.id_token(client, number, url)  # a second search is a second event
+    client.get(url, {"idt": token, "o": "1"})
     entry = _newest("people.person.searched_by_id")
     assert entry.actor == reviewer
-    assert entry.after == {"list": "agencies.worker", "id_hash": crypto.blind_index(number)}
+    assert entry.after == {"list": url, "id_hash": crypto.blind_index(number)}
     assert number not in _all_columns(entry)
     assert number[-6:] not in _all_columns(entry)
-    assert AuditEntry.objects.filter(action="people.person.searched_by_id").count() == 1
+    assert AuditEntry.objects.filter(action="people.person.searched_by_id").count() == 2
+
+
+def test_an_api_search_by_full_id_number_is_logged(reviewer, client_for):
+    number = factories.id_number()
+    id_search.api_token(client_for(reviewer), number)
+    entry = _newest("people.person.searched_by_id")
+    assert entry.actor == reviewer
+    assert entry.after == {"list": "/api/id-search/", "id_hash": crypto.blind_index(number)}
+    assert number not in _all_columns(entry)
 
 
 # --- accounts, groups, permissions --------------------------------------------------------------
