@@ -28,11 +28,16 @@ class PortalAdminSite(admin.AdminSite):
                 model_admin._date_parts_checked = True
 
     def has_permission(self, request):
-        # Staff flag alone is not enough: only bureau roles (or the set-up superuser) get in.
-        from kunqu_jiafu.accounts.roles import is_staff_member
+        # Staff flag alone is not enough: only bureau roles, the administrators of 三员分立
+        # (or the break-glass superuser) get in.
+        from kunqu_jiafu.accounts.roles import is_administrator, is_staff_member
 
         user = request.user
-        return user.is_active and user.is_staff and (user.is_superuser or is_staff_member(user))
+        return (
+            user.is_active
+            and user.is_staff
+            and (user.is_superuser or is_staff_member(user) or is_administrator(user))
+        )
 
     def index(self, request, extra_context=None):
         panels = []
