@@ -17,6 +17,8 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, OFFICIAL, REVIEWER, has_role
+
 from .models import Document, IssuedDocument
 from .sniff import EXTENSIONS, LABELS, PDF, PDF_ACTIVE, pdf_problem, sniff
 
@@ -32,6 +34,9 @@ def can_view_document(user, document: Document) -> tuple[bool, str]:
     if not user.is_authenticated:
         return False, _("Please sign in.")
     # No shortcut for superusers: a file opens by its owner's rule (evidence is personal data).
+    # 统计查询 see figures and masked records, never a file (evidence, licences, notices).
+    if has_role(user, OFFICIAL) and not has_role(user, REVIEWER, APPROVER, AGENCY_USER):
+        return False, _("Officials see figures, not files.")
     owner = document.owner
     if owner is None:
         allowed = document.uploaded_by_id == user.pk

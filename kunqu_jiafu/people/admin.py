@@ -19,6 +19,7 @@ from kunqu_jiafu.accounts.roles import can_see_full_id
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
 
 from . import crypto
+from .household import address_for, phone_for
 from .idcard import normalize
 from .models import Person
 from .services import person_flag_identity, person_set_target_groups, target_group_errors
@@ -51,6 +52,25 @@ class ViewerMixin:
     @staticmethod
     def full_ids(user) -> bool:
         return can_see_full_id(user)
+
+    # A resident's phone and address, masked for whoever may not see full ID numbers.
+    @admin.display(description=_("phone"))
+    def phone_display(self, obj):
+        return phone_for(self.viewer(obj), obj.phone) or "—"
+
+    @admin.display(description=_("address"))
+    def address_display(self, obj):
+        return address_for(self.viewer(obj), obj.address) or "—"
+
+    @staticmethod
+    def phone_column(user):
+        """The list's phone column for this user (list columns do not see the viewer)."""
+
+        @admin.display(description=_("phone"))
+        def phone(obj):
+            return phone_for(user, obj.phone)
+
+        return phone
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
@@ -103,7 +123,7 @@ class PersonAdmin(AuditHistoryMixin, ViewerMixin, admin.ModelAdmin):
         "sex",
         "birth_date",
         "area_known",
-        "phone",
+        "phone_display",
         ("is_hard_to_employ", "is_graduate", "graduated_on"),
         "identity_problem",
         "created_at",

@@ -43,6 +43,8 @@ class SettingChangeForm(ServiceForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "claim_type" not in self.fields:
+            return  # a decided or waiting change: its page only reads
         self.fields["claim_type"].required = False
         self.fields["claim_type"].empty_label = gettext("— all claim types of the year —")
         picked = self.initial.get("claim_type")
@@ -128,6 +130,8 @@ class SettingChangeAdmin(ReviewActionsMixin, AuditHistoryMixin, ServiceSaveMixin
         return False  # a decided change is the record of who set the budget
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied  # a proposal is never edited: approve, reject, or propose anew
         extra_context = {**(extra_context or {}), **READ_ONLY_BUTTONS}
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -94,9 +94,7 @@ def test_a_budget_takes_effect_only_when_another_approver_approves(approver, app
 
 
 @pytest.mark.django_db
-def test_rates_change_on_approval_and_a_rejection_changes_nothing(
-    approver, approver2, loan_type
-):
+def test_rates_change_on_approval_and_a_rejection_changes_nothing(approver, approver2, loan_type):
     change = services.rates_change_propose(
         actor=approver, claim_type=loan_type, parameters=_rates(loan_type), reason="新政策"
     )

@@ -10,7 +10,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kunqu_jiafu.accounts.models import User
-from kunqu_jiafu.accounts.roles import APPROVER, OFFICIAL, REVIEWER
+from kunqu_jiafu.accounts.roles import (
+    APPROVER,
+    AUDIT_ADMIN,
+    OFFICIAL,
+    REVIEWER,
+    SECURITY_ADMIN,
+    SYSTEM_ADMIN,
+)
 
 DEMO_PASSWORD = "Demo@2026"
 # Demo accounts' names, as the bureau would enter them (data, not interface text).
@@ -18,6 +25,12 @@ STAFF = [
     ("reviewer", "赵经办", REVIEWER),
     ("approver", "孙领导", APPROVER),
     ("official", "周统计", OFFICIAL),
+    # A second approver: a budget or rate proposed by one is approved by the other.
+    ("approver2", "李领导", APPROVER),
+    # 三员分立: one account per administration role, none with a business role.
+    ("sysadmin", "吴系统", SYSTEM_ADMIN),
+    ("secadmin", "郑安全", SECURITY_ADMIN),
+    ("auditadmin", "王审计", AUDIT_ADMIN),
 ]
 
 
@@ -61,7 +74,7 @@ class Command(BaseCommand):
     def _load(self, out: OutputWrapper) -> None:
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser(
-                "admin", "admin@example.cn", DEMO_PASSWORD, full_name="系统管理员"
+                "admin", "admin@example.cn", DEMO_PASSWORD, full_name="超级管理员（应急）"
             )
         for username, full_name, role in STAFF:
             user, created = User.objects.get_or_create(
