@@ -19,7 +19,7 @@ from kunqu_jiafu.accounts.roles import can_see_full_id
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
 
 from . import crypto
-from .household import address_for, phone_for
+from .household import address_for, mask_phone, phone_for
 from .idcard import normalize
 from .models import Person
 from .services import person_flag_identity, person_set_target_groups, target_group_errors
@@ -61,6 +61,11 @@ class ViewerMixin:
     @admin.display(description=_("address"))
     def address_display(self, obj):
         return address_for(self.viewer(obj), obj.address) or "—"
+
+    @admin.display(description=_("phone"))
+    def phone_masked(self, obj):
+        # Replaced per user by phone_column in get_list_display; masked if it ever is not.
+        return mask_phone(obj.phone)
 
     @staticmethod
     def phone_column(user):

@@ -52,6 +52,17 @@ def _require_rate_setter(actor: User) -> None:
 RATE_FIELDS = ("calculator", "parameters")
 
 
+def _refuse_direct_rate_change(claim_type: ClaimType, data: dict) -> None:
+    """An existing type's rates change only through an approved proposal (changes.py)."""
+    moved = [n for n in RATE_FIELDS if n in data and data[n] != getattr(claim_type, n)]
+    if moved:
+        message = _(
+            "The rates of a claim type change by proposal: propose the new value "
+            "under “budget and rate changes”; another 审批领导 approves it."
+        )
+        raise ValidationError({name: message for name in moved})
+
+
 def _parameter_errors(calculator: str, params) -> list[str]:
     """What is wrong with a type's parameters for its calculator (rules.PARAMETERS)."""
     if not isinstance(params, dict):
@@ -169,17 +180,7 @@ def claim_type_save(
     obj = ClaimType() if creating else ClaimType.objects.get(pk=claim_type.pk)
     before = None if creating else _claim_type_snapshot(obj)
     if not creating and approved_change is None:
-        moved = [n for n in RATE_FIELDS if n in data and data[n] != getattr(obj, n)]
-        if moved:
-            raise ValidationError(
-                {
-                    name: _(
-                        "The rates of a claim type change by proposal: propose the new value "
-                        "under “budget and rate changes”; another 审批领导 approves it."
-                    )
-                    for name in moved
-                }
-            )
+        _refuse_direct_rate_change(obj, data)
     for name in (*CLAIM_TYPE_FIELDS, *(("code", "policy_year") if creating else ())):
         if name in data:
             setattr(obj, name, data[name])

@@ -43,15 +43,13 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
-def _record(actor: User, change: SettingChange, action: str, reason: str = "") -> None:
-    audit.log(
-        actor,
-        change,
-        f"subsidies.settingchange.{action}",
-        before=change.before,
-        after={"status": change.status, **_proposed_value(change)},
-        reason=reason or change.reason,
-    )
+def _details(change: SettingChange, reason: str = "") -> dict:
+    """The audit entry's who-what: old → new, and why."""
+    return {
+        "before": change.before,
+        "after": {"status": change.status, **_proposed_value(change)},
+        "reason": reason or change.reason,
+    }
 
 
 def _proposed_value(change: SettingChange) -> dict:
@@ -104,7 +102,7 @@ def fund_change_propose(
             reason=reason,
             proposed_by=actor,
         )
-        _record(actor, change, "proposed")
+        audit.log(actor, change, "subsidies.settingchange.proposed", **_details(change))
     return change
 
 
@@ -128,7 +126,7 @@ def rates_change_propose(
             reason=reason,
             proposed_by=actor,
         )
-        _record(actor, change, "proposed")
+        audit.log(actor, change, "subsidies.settingchange.proposed", **_details(change))
     return change
 
 
@@ -188,7 +186,12 @@ def setting_change_approve(
         change.decided_by, change.decided_at = actor, timezone.now()
         change.decision_reason = (reason or "").strip()
         change.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-        _record(actor, change, "approved", change.decision_reason)
+        audit.log(
+            actor,
+            change,
+            "subsidies.settingchange.approved",
+            **_details(change, change.decision_reason),
+        )
     return change
 
 
@@ -201,5 +204,5 @@ def setting_change_reject(*, actor: User, change: SettingChange, reason: str) ->
         change.decided_by, change.decided_at = actor, timezone.now()
         change.decision_reason = reason
         change.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-        _record(actor, change, "rejected", reason)
+        audit.log(actor, change, "subsidies.settingchange.rejected", **_details(change, reason))
     return change
