@@ -6,9 +6,10 @@ Groups are created by data migrations; each app declares on its AppConfig
 area. After every migrate the permissions a release declares anew are added once (see
 ``sync_role_permissions``); what an administrator changed in the admin stays.
 
-The superuser flag is for break-glass set-up only: it grants Django's model permissions in
-the admin but no role, so a superuser takes no business decision (``has_role`` is False for
-it unless it is in the group), and a deploy check warns while one is active in production.
+The superuser flag is for break-glass set-up only: it keeps Django's model permissions in
+the admin and reads like an official (``is_staff_member``, masked ID numbers), but holds no
+role, so it takes no business decision (``has_role`` is False for it, and it may not join a
+business group); a deploy check (accounts.W001) warns while one is active in production.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ BUSINESS_ROLES = (AGENCY_USER, REVIEWER, APPROVER, OFFICIAL)
 # 三员分立: each is the only role of the accounts that hold it, and none decides business.
 ADMINISTRATION_ROLES = (SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN)
 ALL_ROLES = BUSINESS_ROLES + ADMINISTRATION_ROLES
-# Roles that work in the Django admin.
+# Business roles that work in the Django admin (the administrators do too, see admin_site).
 STAFF_ROLES = (REVIEWER, APPROVER, OFFICIAL)
 # Roles that may see full ID numbers.
 SENSITIVE_ROLES = (REVIEWER, APPROVER)
