@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, OFFICIAL, REVIEWER
+from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, OFFICIAL, REVIEWER, SYSTEM_ADMIN
 
 _MODELS = ("agency", "worker", "recognition", "employeesystemfiling")
 _REFERENCE = (
@@ -32,6 +32,8 @@ class AgenciesConfig(AppConfig):
         + ["people.view_person"],
         OFFICIAL: _perms("view") + _perms("view", models=_REFERENCE) + ["people.view_person"],
         AGENCY_USER: [],
+        # Lists of names, not business decisions: the system administrator keeps them too.
+        SYSTEM_ADMIN: _perms("view", "change", "add", models=("street", "businessformat")),
     }
 
     def ready(self) -> None:

@@ -14,14 +14,12 @@ _MODELS = (
     "parameterflag",
     "exemptionservicekind",
     "feeexemption",
+    "settingchange",
 )
-_BUREAU_KEPT = (
-    "claimtype",
-    "specialfund",
-    "awardpolicy",
-    "parameterflag",
-    "exemptionservicekind",
-)
+_BUREAU_KEPT = ("parameterflag", "exemptionservicekind")
+# Budgets and rates: set by the approvers (never by 业务经办, who review the claims), each
+# change a proposal that a second approver approves (services/changes.py).
+_BUDGETS_AND_RATES = ("claimtype", "specialfund", "awardpolicy", "settingchange")
 
 
 def _perms(*actions: str, models=_MODELS) -> list[str]:
@@ -37,7 +35,7 @@ class SubsidiesConfig(AppConfig):
         + _perms("add", "change", models=_BUREAU_KEPT),
         APPROVER: _perms("view")
         + ["subsidies.change_claim"]
-        + _perms("add", "change", models=_BUREAU_KEPT),
+        + _perms("add", "change", models=_BUREAU_KEPT + _BUDGETS_AND_RATES),
         OFFICIAL: _perms("view"),
         AGENCY_USER: [],
     }

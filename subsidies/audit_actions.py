@@ -3,6 +3,15 @@
 from django.utils.translation import pgettext_lazy
 
 ACTIONS = {
+    "subsidies.settingchange.proposed": pgettext_lazy(
+        "audit action", "Budget or rate change proposed"
+    ),
+    "subsidies.settingchange.approved": pgettext_lazy(
+        "audit action", "Budget or rate change approved and in effect"
+    ),
+    "subsidies.settingchange.rejected": pgettext_lazy(
+        "audit action", "Budget or rate change rejected"
+    ),
     "subsidies.claim.created": pgettext_lazy("audit action", "Claim created"),
     "subsidies.claim.updated": pgettext_lazy("audit action", "Claim changed"),
     "subsidies.claim.attached": pgettext_lazy("audit action", "Attachment added to the claim"),

@@ -614,4 +614,5 @@ def _loaddata_stamps_award_settings(sender, instance, raw=False, **kwargs):
 
 
 # 居民家庭服务费用减免 lives in its own module; imported here so Django registers its models.
+from .change_models import SettingChange  # noqa: E402, F401
 from .exemption_models import ExemptionServiceKind, FeeExemption  # noqa: E402, F401

@@ -17,7 +17,7 @@ from kunqu_jiafu import workflow as core
 from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, REVIEWER, has_role, is_agency_user
 from kunqu_jiafu.workflow import Transition
 
-from .models import Claim
+from .models import Claim, SettingChange
 
 S = Claim.Status
 STAFF = (REVIEWER, APPROVER)
@@ -117,3 +117,18 @@ def check(user, claim: Claim, action: str) -> Transition:
     if transition is None:
         raise PermissionDenied(reason)
     return transition
+
+
+# --- budget and rate changes (services/changes.py) ----------------------------------------------
+
+_C = SettingChange.Status
+# Four eyes: the approver who proposed a change is not offered its decision (the service
+# refuses it too, and a database constraint after it).
+SETTING_CHANGE_TRANSITIONS = (
+    Transition(
+        "approve", _C.PROPOSED, _C.APPROVED, (APPROVER,), False, gettext_lazy("Approve the change")
+    ),
+    Transition(
+        "reject", _C.PROPOSED, _C.REJECTED, (APPROVER,), True, gettext_lazy("Reject the change")
+    ),
+)

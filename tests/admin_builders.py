@@ -36,7 +36,7 @@ from kunqu_jiafu.documents.models import Document
 from kunqu_jiafu.imports.models import ImportJob
 from kunqu_jiafu.notifications.models import Notification
 from kunqu_jiafu.people.models import Person
-from subsidies.models import Claim, ClaimSubject, ClaimType, Notice, SpecialFund
+from subsidies.models import Claim, ClaimSubject, ClaimType, Notice, SettingChange, SpecialFund
 from tests import factories
 from training.models import Course, CourseKind, Enrolment, TrainingSignup, TrainingTarget
 from vouchers.models import (
@@ -586,6 +586,28 @@ def _funds(world, rows, related):
     )[0]
 
 
+def _setting_changes(world, rows, related):
+    """Budget and rate proposals, every other one decided by a second approver."""
+    second = User.objects.create_user(f"builder{_n()}", password="x")
+    made = SettingChange.objects.bulk_create(
+        SettingChange(
+            kind="fund" if k % 2 else "rates",
+            year=2026 if k % 2 else None,
+            amount=Decimal("1000.00") if k % 2 else None,
+            claim_type=None if k % 2 else world.claim_type,
+            parameters=None if k % 2 else {"cap": "1.00"},
+            before={"amount": "900.00"} if k % 2 else {"parameters": {"cap": "2.00"}},
+            reason="测试",
+            proposed_by=world.user,
+            status="approved" if k % 3 == 0 else "proposed",
+            decided_by=second if k % 3 == 0 else None,
+            decided_at=NOW if k % 3 == 0 else None,
+        )
+        for k in range(rows)
+    )
+    return made[0]
+
+
 def _notices(world, rows, related):
     claims = _claims_for(world, rows)
     made = Notice.objects.bulk_create(
@@ -682,6 +704,7 @@ def _fee_exemptions(world, rows, related):
 
 
 BUILDERS: dict[str, Callable] = {
+    "subsidies.SettingChange": _setting_changes,
     "subsidies.ExemptionServiceKind": _exemption_kinds,
     "subsidies.FeeExemption": _fee_exemptions,
     "agencies.RecognitionKind": _recognition_kinds,

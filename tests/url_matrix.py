@@ -42,7 +42,15 @@ from agencies.models import (
     Street,
     Worker,
 )
-from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, OFFICIAL, REVIEWER
+from kunqu_jiafu.accounts.roles import (
+    AGENCY_USER,
+    APPROVER,
+    AUDIT_ADMIN,
+    OFFICIAL,
+    REVIEWER,
+    SECURITY_ADMIN,
+    SYSTEM_ADMIN,
+)
 from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.documents.models import Document
 from kunqu_jiafu.documents.numbering import next_number
@@ -60,6 +68,7 @@ from subsidies.models import (
     ClaimType,
     Notice,
     ParameterFlag,
+    SettingChange,
     SpecialFund,
 )
 from tests import factories
@@ -96,8 +105,10 @@ ACTORS = (
     "reviewer",
     "approver",
     "official",
-    "superuser",  # set-up only; its column shows every URL of the table is a real page
+    "superuser",  # set-up only, no business role; its column shows the pages are real
 )
+# 三员分立: not columns of the table; test_administrators_* hold them to their own pages.
+ADMINISTRATORS = ("system_admin", "security_admin", "audit_admin")
 
 # A 1x1 PNG: the smallest file the licence upload accepts.
 PNG = (
@@ -168,6 +179,11 @@ def build_world() -> SimpleNamespace:
     approver = factories.make_user("approver", APPROVER, full_name="孙领导")
     official = factories.make_user("official", OFFICIAL, full_name="周统计")
     superuser = factories.make_user("root", is_staff=True, is_superuser=True)
+    administrators = {
+        "system_admin": factories.make_user("sysadmin", SYSTEM_ADMIN, is_staff=True),
+        "security_admin": factories.make_user("secadmin", SECURITY_ADMIN, is_staff=True),
+        "audit_admin": factories.make_user("auditadmin", AUDIT_ADMIN, is_staff=True),
+    }
 
     licence = document_store(
         SimpleUploadedFile("营业执照.png", PNG, content_type="image/png"),
@@ -218,7 +234,7 @@ def build_world() -> SimpleNamespace:
         error="读取该文件超过了导入的时间上限 60 秒。",
     )
     token_issue(agency_a)
-    subsidy = _subsidies(org_a, agency_a, reviewer, approver, superuser)
+    subsidy = _subsidies(org_a, agency_a, reviewer, approver)
     courses = _training(org_a, agency_a, person_a)
     voucher_objects = _vouchers(org_a, org_b, agency_a, worker_a, reviewer, approver)
 
@@ -230,6 +246,7 @@ def build_world() -> SimpleNamespace:
         "approver": approver,
         "official": official,
         "superuser": superuser,
+        **administrators,
     }
     return SimpleNamespace(
         users=users,
@@ -271,7 +288,7 @@ def roster_upload(id_number: str) -> SimpleUploadedFile:
     return SimpleUploadedFile("花名册.csv", body, content_type="text/csv")
 
 
-def _subsidies(org_a, agency_a, reviewer, approver, superuser) -> dict[str, object]:
+def _subsidies(org_a, agency_a, reviewer, approver) -> dict[str, object]:
     """A's claims at each step, the year's fund, A's standing; through the services."""
     claim_type = ClaimType.objects.get(code=CLAIM_TYPE, policy_year=2026)
     fund = subsidies.fund_set(actor=approver, year=2026, amount="1000000.00")
@@ -300,9 +317,9 @@ def _subsidies(org_a, agency_a, reviewer, approver, superuser) -> dict[str, obje
 
     claim_a = draft(1)
     submitted_a = move(agency_a, draft(2), "submit")
-    # First-passed by the superuser (who holds every role), so that the four eyes keep even
-    # the superuser from approving it while the approver may.
-    passed_a = move(superuser, move(agency_a, draft(3), "submit"), "first_pass")
+    # First-passed by a second reviewer: the approver may approve it.
+    reviewer2 = factories.make_user("reviewer2", REVIEWER, full_name="钱经办")
+    passed_a = move(reviewer2, move(agency_a, draft(3), "submit"), "first_pass")
     approved_a = move(
         approver, move(reviewer, move(agency_a, draft(4), "submit"), "first_pass"), "approve"
     )
@@ -321,6 +338,10 @@ def _subsidies(org_a, agency_a, reviewer, approver, superuser) -> dict[str, obje
         # Open, and not claimed by A yet: for "file a new claim".
         "new_claim_type": ClaimType.objects.get(code="excellence_award", policy_year=2026),
         "fund": fund,
+        # A budget proposed by the approver, waiting for a second approver.
+        "setting_change": subsidies.fund_change_propose(
+            actor=approver, year=2026, amount="1200000.00", reason="追加预算"
+        ),
         "award_policy": AwardPolicy.objects.get(year=2026),
         "parameter_flag": ParameterFlag.objects.filter(claim_type__policy_year=2026).first(),
         "standing_a": standing,
@@ -604,6 +625,10 @@ def fingerprint(world: SimpleNamespace) -> dict[str, object]:
         "settlements": sorted(
             Settlement.objects.values_list("pk", "status", "paid_on", "paid_by_id")
         ),
+        "setting_changes": sorted(SettingChange.objects.values_list("pk", "status", "amount")),
+        "roles": sorted(Group.objects.values_list("name", "user__username")),
+        "group_permissions": Group.objects.filter(permissions__isnull=False).count()
+        and sorted(Group.objects.values_list("name", "permissions__codename")),
         "counts": (
             AuditEntry.objects.exclude(action__startswith="accounts.").count(),
             Agency.objects.count(),

@@ -335,7 +335,7 @@ class TrainingSignupAdmin(AuditHistoryMixin, ViewerMixin, admin.ModelAdmin):
     list_display = (
         "person_name",
         "name_check",
-        "phone",
+        "phone_masked",
         "street",
         "kinds_display",
         "status",
@@ -350,7 +350,7 @@ class TrainingSignupAdmin(AuditHistoryMixin, ViewerMixin, admin.ModelAdmin):
         "person_display",
         "name_given",
         "name_differs",
-        "phone",
+        "phone_display",
         "street",
         "kinds_display",
         "note",
@@ -383,7 +383,8 @@ class TrainingSignupAdmin(AuditHistoryMixin, ViewerMixin, admin.ModelAdmin):
         def id_display(signup):
             return signup.person.id_for(user)
 
-        return (self.list_display[0], id_display, *self.list_display[1:])
+        columns = [self.phone_column(user) if c == "phone_masked" else c for c in self.list_display]
+        return (columns[0], id_display, *columns[1:])
 
     def has_add_permission(self, request):
         return False  # residents sign up on the public page

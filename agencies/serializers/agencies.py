@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from kunqu_jiafu.accounts.roles import ALL_ROLES
 from kunqu_jiafu.people.phone import PhoneField
 from kunqu_jiafu.workflow import available
 
@@ -105,7 +104,7 @@ class AgencySerializer(serializers.ModelSerializer):
         user = _user(self)
         if user is None or not user.is_authenticated:
             return []
-        roles = set(ALL_ROLES) if user.is_superuser else set(user.role_names)
+        roles = set(user.role_names)
         return [t.action for t in available(workflow.AGENCY_TRANSITIONS, agency.status, roles)]
 
 

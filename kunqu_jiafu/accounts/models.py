@@ -62,3 +62,26 @@ class PasswordHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AppliedRolePermission(models.Model):
+    """A permission the code declared for a role and that a migrate has given the role's
+    group once. What is recorded here is never given again: an administrator who removes
+    it in the admin keeps it removed, and a permission a new release declares is added once."""
+
+    role = models.CharField(_("role"), max_length=150)
+    app_label = models.CharField(_("app"), max_length=100)
+    codename = models.CharField(_("permission"), max_length=100)
+    applied_at = models.DateTimeField(_("applied at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role permission applied")
+        verbose_name_plural = _("role permissions applied")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role", "app_label", "codename"], name="role_permission_applied_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.app_label}.{self.codename}"

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from kunqu_jiafu.accounts.roles import APPROVER, REVIEWER
+from kunqu_jiafu.accounts.roles import APPROVER, AUDIT_ADMIN, REVIEWER
 
 
 class AuditConfig(AppConfig):
@@ -11,6 +11,8 @@ class AuditConfig(AppConfig):
     role_permissions = {
         REVIEWER: ["audit.view_auditentry"],
         APPROVER: ["audit.view_auditentry"],
+        # 三员分立: the audit administrator reads the log (and its verification), nothing else.
+        AUDIT_ADMIN: ["audit.view_auditentry"],
     }
 
     def ready(self):

@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from kunqu_jiafu.accounts.roles import is_staff_member
+from kunqu_jiafu.accounts.roles import SYSTEM_ADMIN, has_role, is_staff_member
 from kunqu_jiafu.web.admin_kit.common import badge
 
 from .models import Notification
@@ -67,7 +67,7 @@ class NotificationAdmin(admin.ModelAdmin):
         return False
 
     def has_email_again_permission(self, request):
-        return is_staff_member(request.user)
+        return is_staff_member(request.user) or has_role(request.user, SYSTEM_ADMIN)
 
     @admin.display(description=_("emailed at"), ordering="emailed_at")
     def email_status(self, obj):

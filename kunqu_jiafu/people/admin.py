@@ -20,6 +20,7 @@ from kunqu_jiafu.accounts.roles import can_see_full_id
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
 
 from . import crypto
+from .household import address_for, mask_phone, phone_for
 from .id_search import request_id_hash
 from .idcard import normalize
 from .models import Person
@@ -81,6 +82,30 @@ class ViewerMixin:
     @staticmethod
     def full_ids(user) -> bool:
         return can_see_full_id(user)
+
+    # A resident's phone and address, masked for whoever may not see full ID numbers.
+    @admin.display(description=_("phone"))
+    def phone_display(self, obj):
+        return phone_for(self.viewer(obj), obj.phone) or "—"
+
+    @admin.display(description=_("address"))
+    def address_display(self, obj):
+        return address_for(self.viewer(obj), obj.address) or "—"
+
+    @admin.display(description=_("phone"))
+    def phone_masked(self, obj):
+        # Replaced per user by phone_column in get_list_display; masked if it ever is not.
+        return mask_phone(obj.phone)
+
+    @staticmethod
+    def phone_column(user):
+        """The list's phone column for this user (list columns do not see the viewer)."""
+
+        @admin.display(description=_("phone"))
+        def phone(obj):
+            return phone_for(user, obj.phone)
+
+        return phone
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
@@ -150,7 +175,7 @@ class PersonAdmin(AuditHistoryMixin, ViewerMixin, admin.ModelAdmin):
         "sex_display",
         "birth_date_display",
         "area_known",
-        "phone",
+        "phone_display",
         ("is_hard_to_employ", "is_graduate", "graduated_on"),
         "identity_problem",
         "created_at",

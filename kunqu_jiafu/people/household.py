@@ -36,3 +36,28 @@ def mask_address(address: str) -> str:
     if len(address) <= 6:
         return "*" * len(address)
     return address[:6] + "*" * min(len(address) - 6, 8)
+
+
+def mask_phone(phone: str) -> str:
+    """The first three and last two digits: 138******03."""
+    phone = (phone or "").strip()
+    if len(phone) <= 5:
+        return "*" * len(phone)
+    return phone[:3] + "*" * (len(phone) - 5) + phone[-2:]
+
+
+def sees_contacts(user) -> bool:
+    """Residents' phone numbers and addresses, like full ID numbers, are for the bureau's
+    reviewers and approvers (and an agency for its own records); 统计查询 and everyone else
+    see them masked."""
+    from kunqu_jiafu.accounts.roles import can_see_full_id
+
+    return user is not None and can_see_full_id(user)
+
+
+def phone_for(user, phone: str) -> str:
+    return phone if sees_contacts(user) else mask_phone(phone)
+
+
+def address_for(user, address: str) -> str:
+    return address if sees_contacts(user) else mask_address(address)

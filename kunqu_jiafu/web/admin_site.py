@@ -28,16 +28,17 @@ class PortalAdminSite(admin.AdminSite):
                 model_admin._date_parts_checked = True
 
     def has_permission(self, request):
-        # Staff flag alone is not enough: only bureau roles (or the set-up superuser) get in,
-        # and only in a session that passed the second factor (kunqu_jiafu.second_factor).
-        from kunqu_jiafu.accounts.roles import is_staff_member
+        # Staff flag alone is not enough: only bureau roles, the administrators of 三员分立
+        # (or the break-glass superuser) get in, and only in a session that passed the second
+        # factor (kunqu_jiafu.second_factor).
+        from kunqu_jiafu.accounts.roles import is_administrator, is_staff_member
         from kunqu_jiafu.second_factor.services import session_verified
 
         user = request.user
         return (
             user.is_active
             and user.is_staff
-            and (user.is_superuser or is_staff_member(user))
+            and (user.is_superuser or is_staff_member(user) or is_administrator(user))
             and session_verified(request)
         )
 

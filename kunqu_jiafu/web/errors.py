@@ -8,13 +8,15 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views import defaults
 
-from kunqu_jiafu.accounts.roles import is_staff_member
+from kunqu_jiafu.accounts.roles import is_administrator, is_staff_member
 
 
 def page_not_found(request, exception):
     user = getattr(request, "user", None)
     staff = (
-        user is not None and user.is_authenticated and (user.is_superuser or is_staff_member(user))
+        user is not None
+        and user.is_authenticated
+        and (user.is_superuser or is_staff_member(user) or is_administrator(user))
     )
     if staff and request.path.startswith(reverse("admin:index")):
         context = {**admin.site.each_context(request), "request_path": request.path}

@@ -11,7 +11,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 
-from kunqu_jiafu.accounts.roles import is_agency_user, is_staff_member
+from kunqu_jiafu.accounts.roles import is_administrator, is_agency_user, is_staff_member
 
 _agency_of_user: Callable | None = None
 
@@ -23,7 +23,9 @@ def register_agency_of_user(finder: Callable) -> None:
 
 
 def is_back_office(user) -> bool:
-    return not is_agency_user(user) and (is_staff_member(user) or user.is_superuser)
+    return not is_agency_user(user) and (
+        is_staff_member(user) or is_administrator(user) or user.is_superuser
+    )
 
 
 def agency_member(view):

@@ -6,7 +6,7 @@ from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from kunqu_jiafu.accounts.roles import is_agency_user, is_staff_member
+from kunqu_jiafu.accounts.roles import is_administrator, is_agency_user, is_staff_member
 from kunqu_jiafu.notifications.models import Notification
 from kunqu_jiafu.notifications.services import notifications_mark_read
 
@@ -15,7 +15,7 @@ def home(request):
     user = request.user
     if not user.is_authenticated:
         return render(request, "web/landing.html")
-    if is_staff_member(user) or user.is_superuser:
+    if is_staff_member(user) or is_administrator(user) or user.is_superuser:
         return redirect("admin:index")
     if is_agency_user(user):
         return redirect("portal:dashboard")

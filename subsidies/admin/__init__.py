@@ -7,4 +7,4 @@ bars they share, catalogue.py the claim types, special funds and notices, forms.
 action and service forms, exports.py the ledger (台账).
 """
 
-from . import catalogue, claim, exemption  # noqa: F401  (registers the admins)
+from . import catalogue, changes, claim, exemption  # noqa: F401  (registers the admins)

@@ -84,8 +84,9 @@ class ClaimTypeAdmin(AuditHistoryMixin, ServiceSaveMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Claims refer to a type by its code and year; next year's type is a copy.
+        # Its rates change by proposal and a second approver (admin/changes.py).
         if obj is not None:
-            return ("code", "policy_year", "parameter_flags_display")
+            return ("code", "policy_year", "calculator", "parameters", "parameter_flags_display")
         return ("parameter_flags_display",)
 
     @admin.display(description=_("figures awaiting the bureau's confirmation"))
@@ -174,6 +175,13 @@ class SpecialFundAdmin(AuditHistoryMixin, ServiceSaveMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # approved claims point at their fund
+
+    # A budget is set by proposal and a second approver (admin/changes.py): read-only here.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     @admin.display(description=_("claim types"), ordering="claim_type__sort_order")
     def scope_display(self, obj):

@@ -162,6 +162,10 @@ class ClaimTypeForm(ServiceForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "policy_year" in self.fields and not self.is_bound:
+            self.initial.setdefault("policy_year", timezone.localdate().year)
+        if "parameters" not in self.fields:
+            return  # an existing type: its rates change by proposal (admin/changes.py)
         known = ", ".join(
             f"{name}: {'、'.join(params) or '—'}" for name, params in rules.PARAMETERS.items()
         )
@@ -170,8 +174,6 @@ class ClaimTypeForm(ServiceForm):
             "reads — %(known)s; any type may add subject_kind (person, enrolment, order, "
             "certificate)."
         ) % {"known": known}
-        if "policy_year" in self.fields and not self.is_bound:
-            self.initial.setdefault("policy_year", timezone.localdate().year)
 
     def commit(self, actor) -> ClaimType:
         data = {name: self.cleaned_data[name] for name in self.fields if name in self.cleaned_data}

@@ -15,6 +15,12 @@ from .catalogue import (
     parameter_confirm,
     parameter_flag,
 )
+from .changes import (
+    fund_change_propose,
+    rates_change_propose,
+    setting_change_approve,
+    setting_change_reject,
+)
 from .claims import (
     claim_attach,
     claim_create,
@@ -56,7 +62,11 @@ __all__ = (
     "claim_type_save",
     "claim_update",
     "claim_withdraw",
+    "fund_change_propose",
     "fund_set",
+    "rates_change_propose",
+    "setting_change_approve",
+    "setting_change_reject",
     "notice_regenerate",
     "notice_render",
     "parameter_confirm",

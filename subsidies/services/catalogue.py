@@ -8,13 +8,14 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kunqu_jiafu import audit
 from kunqu_jiafu.accounts.models import User
+from kunqu_jiafu.accounts.roles import APPROVER, has_role, is_agency_user
 
 from .. import rules
 from ..models import AwardPolicy, ClaimSubject, ClaimType, ParameterFlag
@@ -38,6 +39,28 @@ _SLUG = re.compile(r"^[a-z0-9_]{1,40}$")
 
 def _require_bureau(actor: User) -> None:
     _require_staff(actor, _("Only bureau staff keep the claim-type catalogue."))
+
+
+def _require_rate_setter(actor: User) -> None:
+    """Budgets and rates are set by 审批领导, not by 业务经办 who review the claims."""
+    if is_agency_user(actor) or not has_role(actor, APPROVER):
+        raise PermissionDenied(
+            _("Only 审批领导 set claim types and their rates (业务经办 review the claims).")
+        )
+
+
+RATE_FIELDS = ("calculator", "parameters")
+
+
+def _refuse_direct_rate_change(claim_type: ClaimType, data: dict) -> None:
+    """An existing type's rates change only through an approved proposal (changes.py)."""
+    moved = [n for n in RATE_FIELDS if n in data and data[n] != getattr(claim_type, n)]
+    if moved:
+        message = _(
+            "The rates of a claim type change by proposal: propose the new value "
+            "under “budget and rate changes”; another 审批领导 approves it."
+        )
+        raise ValidationError({name: message for name in moved})
 
 
 def _parameter_errors(calculator: str, params) -> list[str]:
@@ -141,14 +164,23 @@ def _claim_type_snapshot(claim_type: ClaimType) -> dict[str, Any]:
 
 
 def claim_type_save(
-    *, actor: User, data: dict, claim_type: ClaimType | None = None, reason: str = ""
+    *,
+    actor: User,
+    data: dict,
+    claim_type: ClaimType | None = None,
+    reason: str = "",
+    approved_change=None,
 ) -> ClaimType:
     """Add a claim type (``data`` gives its code and policy year) or change one. The code and
-    year of an existing type stay fixed: the next year's type is a copy."""
-    _require_bureau(actor)
+    year of an existing type stay fixed: the next year's type is a copy. An existing type's
+    calculator and parameters (its rates) change only by an approved proposal
+    (``approved_change``, from changes.setting_change_approve)."""
+    _require_rate_setter(actor)
     creating = claim_type is None
     obj = ClaimType() if creating else ClaimType.objects.get(pk=claim_type.pk)
     before = None if creating else _claim_type_snapshot(obj)
+    if not creating and approved_change is None:
+        _refuse_direct_rate_change(obj, data)
     for name in (*CLAIM_TYPE_FIELDS, *(("code", "policy_year") if creating else ())):
         if name in data:
             setattr(obj, name, data[name])
@@ -237,7 +269,7 @@ def award_policy_save(
     *, actor: User, year: int, data: dict, policy: AwardPolicy | None = None
 ) -> AwardPolicy:
     """Enter or change the award settings of a policy year."""
-    _require_bureau(actor)
+    _require_rate_setter(actor)
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
         raise ValidationError({"year": _("Enter the policy year, e.g. 2026.")})
     errors: dict[str, str] = {}

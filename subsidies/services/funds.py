@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from kunqu_jiafu import audit
 from kunqu_jiafu.accounts.models import User
-from kunqu_jiafu.accounts.roles import APPROVER, REVIEWER, has_role, is_agency_user
+from kunqu_jiafu.accounts.roles import APPROVER, has_role, is_agency_user
 
 from ..models import Claim, ClaimType, SpecialFund
 from .base import parse_amount
@@ -49,9 +49,14 @@ def _committed_for_type(claim_type: ClaimType) -> Decimal:
 def fund_set(
     *, actor: User, year: int, amount, claim_type: ClaimType | None = None, note: str = ""
 ) -> SpecialFund:
-    """Enter or change a year's special fund; it can never drop below what is approved."""
-    if is_agency_user(actor) or not has_role(actor, REVIEWER, APPROVER):
-        raise PermissionDenied(_("Only bureau staff manage the special fund."))
+    """Enter or change a year's special fund; it can never drop below what is approved.
+
+    The step that applies a budget: the admin reaches it only by approving a proposal
+    (changes.setting_change_approve), never directly; set-up code (the demo loader) calls it."""
+    if is_agency_user(actor) or not has_role(actor, APPROVER):
+        raise PermissionDenied(
+            _("Only 审批领导 set the special fund (业务经办 review the claims paid from it).")
+        )
     amount = parse_amount(amount, "amount")
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
         raise ValidationError({"year": _("Enter the fund's year, e.g. 2026.")})

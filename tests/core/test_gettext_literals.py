@@ -42,7 +42,15 @@ SCANNED = (
 ALLOWED: dict[str, tuple[str, ...]] = {
     # Group names: the keys the permission groups are looked up by.
     "training/apps.py": ("业务经办", "审批领导", "统计查询", "机构用户"),
-    "kunqu_jiafu/accounts/roles.py": ("业务经办", "审批领导", "统计查询", "机构用户"),
+    "kunqu_jiafu/accounts/roles.py": (
+        "业务经办",
+        "审批领导",
+        "统计查询",
+        "机构用户",
+        "系统管理员",
+        "安全管理员",
+        "审计管理员",
+    ),
     "kunqu_jiafu/audit/apps.py": ("业务经办", "审批领导"),
     "kunqu_jiafu/people/apps.py": ("业务经办", "审批领导", "统计查询"),
     # Demo records, as the bureau or a provider would type them.
@@ -65,7 +73,11 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "赵经办",
         "孙领导",
         "周统计",
-        "系统管理员",
+        "李领导",
+        "吴系统",
+        "郑安全",
+        "王审计",
+        "超级管理员（应急）",
     ),
     # The issuing authority, amounts in capitals, official number and date formats; setup
     # errors that say the same in both languages (raised before anything else is ready).

@@ -165,3 +165,24 @@ def paid(user, agency, reviewer, approver, code="loan_interest", **kwargs) -> Cl
 
 def money(value) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def set_rates(claim_type: ClaimType, parameters: dict) -> ClaimType:
+    """New parameters for a claim type the one way there is: an approver proposes them and a
+    second approver approves (subsidies/services/changes.py)."""
+    from kunqu_jiafu.accounts.models import User
+    from kunqu_jiafu.accounts.roles import APPROVER
+
+    def approver(name: str) -> User:
+        user = User.objects.filter(username=name).first()
+        return user or factories.make_user(name, APPROVER)
+
+    change = services.rates_change_propose(
+        actor=approver("rates_proposer"),
+        claim_type=claim_type,
+        parameters=parameters,
+        reason="测试调整",
+    )
+    services.setting_change_approve(actor=approver("rates_approver"), change=change)
+    claim_type.refresh_from_db()
+    return claim_type

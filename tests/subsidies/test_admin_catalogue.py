@@ -34,42 +34,78 @@ def errors_of(response) -> dict:
     return {key: " ".join(messages) for key, messages in form.errors.items()}
 
 
-# --- special funds ------------------------------------------------------------------------
+# --- special funds: proposed by one approver, approved by another ----------------------------
+
+CHANGES = "admin:subsidies_settingchange_add"
+
+
+@pytest.fixture
+def approver2(db):
+    from kunqu_jiafu.accounts.roles import APPROVER
+    from tests import factories
+
+    return factories.make_user("approver2", APPROVER, full_name="李领导")
+
+
+def _approve_last(client) -> None:
+    from subsidies.models import SettingChange
+
+    change = SettingChange.objects.latest("pk")
+    url = reverse("admin:subsidies_settingchange_review", args=[change.pk, "approve"])
+    assert client.post(url, {"reason": ""}).status_code == 302
 
 
 def test_fund_budget_cannot_go_below_what_is_approved(
-    reviewer, approver, agency_a, org_a, fund, client_for
+    reviewer, approver, approver2, agency_a, org_a, fund, client_for
 ):
     b.approved(agency_a, org_a, reviewer, approver)  # 4,321.09 committed
-    url = reverse("admin:subsidies_specialfund_change", args=[fund.pk])
+    url = reverse(CHANGES)
+    proposal = {"kind": "fund", "year": "2026", "claim_type": "", "reason": "调减"}
 
-    response = client_for(approver).post(url, {"amount": "4000.00", "note": "调减"})
+    response = client_for(approver).post(url, {**proposal, "amount": "4000.00"})
 
     assert "4321.09" in errors_of(response)["amount"]
     assert SpecialFund.objects.get(pk=fund.pk).amount == Decimal("500000.00")
 
-    response = client_for(approver).post(url, {"amount": "4321.09", "note": "按已批金额调减"})
+    response = client_for(approver).post(url, {**proposal, "amount": "4321.09"})
     assert response.status_code == 302
+    assert SpecialFund.objects.get(pk=fund.pk).amount == Decimal("500000.00")  # not yet
+    _approve_last(client_for(approver2))
     assert SpecialFund.objects.get(pk=fund.pk).amount == Decimal("4321.09")
     assert AuditEntry.objects.for_object(fund).filter(action="subsidies.fund.set").count() == 2
 
 
-def test_fund_is_added_through_the_service_once_per_year_and_scope(approver, client_for, db):
+def test_fund_is_added_by_proposal_and_never_typed_into_the_fund(
+    approver, approver2, client_for, db
+):
     client = client_for(approver)
-    url = reverse("admin:subsidies_specialfund_add")
-    response = client.post(url, {"year": "2026", "claim_type": "", "amount": "300000", "note": ""})
+    assert client.get(reverse("admin:subsidies_specialfund_add")).status_code == 403
+    url = reverse(CHANGES)
+    response = client.post(
+        url,
+        {"kind": "fund", "year": "2026", "claim_type": "", "amount": "300000", "reason": "年初"},
+    )
     assert response.status_code == 302
+    assert not SpecialFund.objects.exists()
+    _approve_last(client_for(approver2))
     fund = SpecialFund.objects.get(year=2026, claim_type=None)
     assert fund.amount == Decimal("300000.00")
     assert AuditEntry.objects.for_object(fund).filter(action="subsidies.fund.set").exists()
 
-    again = client.post(url, {"year": "2026", "claim_type": "", "amount": "1", "note": ""})
-    assert errors_of(again)["__all__"]
-    assert SpecialFund.objects.get(pk=fund.pk).amount == Decimal("300000.00")
-
     other_year = b.claim_type("ui_refund")
-    wrong = client.post(url, {"year": "2027", "claim_type": other_year.pk, "amount": "10"})
+    wrong = client.post(
+        url,
+        {
+            "kind": "fund",
+            "year": "2027",
+            "claim_type": other_year.pk,
+            "amount": "10",
+            "reason": "x",
+        },
+    )
     assert "2026" in errors_of(wrong)["claim_type"]
+    no_reason = client.post(url, {"kind": "fund", "year": "2026", "amount": "10", "reason": ""})
+    assert "reason" in errors_of(no_reason)
     assert SpecialFund.objects.count() == 1
 
 
@@ -105,6 +141,15 @@ def claim_type_form(claim_type: ClaimType, **changes) -> dict:
     return data
 
 
+def rates_form(claim_type: ClaimType, parameters: str) -> dict:
+    return {
+        "kind": "rates",
+        "claim_type": claim_type.pk,
+        "parameters": parameters,
+        "reason": "调整",
+    }
+
+
 @pytest.mark.parametrize(
     ("parameters", "complaint"),
     [
@@ -117,29 +162,28 @@ def claim_type_form(claim_type: ClaimType, **changes) -> dict:
         ("{cap: 1", ""),
     ],
 )
-def test_claim_type_parameters_must_suit_the_calculator(
-    parameters, complaint, reviewer, client_for, db
+def test_proposed_parameters_must_suit_the_calculator(
+    parameters, complaint, approver, client_for, db
 ):
     award = b.claim_type("excellence_award")
-    url = reverse("admin:subsidies_claimtype_change", args=[award.pk])
 
-    response = client_for(reviewer).post(url, claim_type_form(award, parameters=parameters))
+    response = client_for(approver).post(reverse(CHANGES), rates_form(award, parameters))
 
     assert complaint in errors_of(response)["parameters"]
     assert ClaimType.objects.get(pk=award.pk).parameters == {"cap": "100000.00"}
 
 
-def test_claim_type_rates_are_fractions_and_attachments_need_names(reviewer, client_for, db):
+def test_claim_type_rates_are_fractions_and_attachments_need_names(approver, client_for, db):
     refund = b.claim_type("ui_refund")
-    url = reverse("admin:subsidies_claimtype_change", args=[refund.pk])
     parameters = (
         '{"rate": "1", "max_layoff_rate": "5.5", "small_max_layoff_rate": "0.2", '
         '"small_enterprise_max_insured": 30}'
     )
-    client = client_for(reviewer)
-    errors = errors_of(client.post(url, claim_type_form(refund, parameters=parameters)))
+    client = client_for(approver)
+    errors = errors_of(client.post(reverse(CHANGES), rates_form(refund, parameters)))
     assert "max_layoff_rate" in errors["parameters"] and "5.5" in errors["parameters"]
 
+    url = reverse("admin:subsidies_claimtype_change", args=[refund.pk])
     no_name = claim_type_form(refund, required_attachments="ui_statement")
     assert "1" in errors_of(client.post(url, no_name))["required_attachments"]  # line 1
     bad_code = claim_type_form(refund, required_attachments="缴费明细 上年度失业保险缴费明细")
@@ -147,7 +191,9 @@ def test_claim_type_rates_are_fractions_and_attachments_need_names(reviewer, cli
     assert ClaimType.objects.get(pk=refund.pk).parameters["max_layoff_rate"] == "0.055"
 
 
-def test_claim_type_change_is_saved_and_audited(reviewer, client_for, db):
+def test_claim_type_change_is_saved_and_audited_but_its_rates_stay(
+    reviewer, approver, client_for, db
+):
     award = b.claim_type("excellence_award")
     url = reverse("admin:subsidies_claimtype_change", args=[award.pk])
     data = claim_type_form(
@@ -156,21 +202,23 @@ def test_claim_type_change_is_saved_and_audited(reviewer, client_for, db):
         parameters='{"cap": "80000.00"}',
         required_attachments="evaluation_doc 业绩考评结果\nphotos 现场照片",
     )
+    assert client_for(reviewer).post(url, data).status_code == 403  # 业务经办 review claims
 
-    response = client_for(reviewer).post(url, data)
+    response = client_for(approver).post(url, data)
 
     assert response.status_code == 302
     award = ClaimType.objects.get(pk=award.pk)
-    assert award.parameters == {"cap": "80000.00"} and award.name.endswith("（修订）")
+    assert award.name.endswith("（修订）")
+    assert award.parameters == {"cap": "100000.00"}  # rates change by proposal only
     assert award.required_attachments == [
         ["evaluation_doc", "业绩考评结果"],
         ["photos", "现场照片"],
     ]
     entry = AuditEntry.objects.for_object(award).get(action="subsidies.claimtype.updated")
-    assert entry.actor == reviewer
+    assert entry.actor == approver
 
 
-def test_new_claim_type_is_added_with_its_code_and_year(reviewer, client_for, db):
+def test_new_claim_type_is_added_with_its_code_and_year(approver, client_for, db):
     url = reverse("admin:subsidies_claimtype_add")
     data = claim_type_form(
         b.claim_type("fee_exemption"),
@@ -178,7 +226,7 @@ def test_new_claim_type_is_added_with_its_code_and_year(reviewer, client_for, db
         policy_year="2027",
         parameters='{"unit_amount": "60.00", "subject_kind": "order"}',
     )
-    response = client_for(reviewer).post(url, data)
+    response = client_for(approver).post(url, data)
     assert response.status_code == 302
     added = ClaimType.objects.get(code="fee_exemption", policy_year=2027)
     assert added.parameters == {"unit_amount": "60.00", "subject_kind": "order"}
@@ -186,21 +234,23 @@ def test_new_claim_type_is_added_with_its_code_and_year(reviewer, client_for, db
         AuditEntry.objects.for_object(added).filter(action="subsidies.claimtype.created").exists()
     )
 
-    twice = client_for(reviewer).post(url, data)
+    twice = client_for(approver).post(url, data)
     assert "2027" in errors_of(twice)["code"]
     wrong_kind = {
         **data,
         "policy_year": "2028",
         "parameters": '{"unit_amount": "1", "subject_kind": "worker"}',
     }
-    assert "subject_kind" in errors_of(client_for(reviewer).post(url, wrong_kind))["parameters"]
+    assert "subject_kind" in errors_of(client_for(approver).post(url, wrong_kind))["parameters"]
 
 
-def test_copy_to_next_policy_year_makes_each_type_once(reviewer, client_for, db):
+def test_copy_to_next_policy_year_makes_each_type_once(reviewer, approver, client_for, db):
     types = ClaimType.objects.filter(code__in=["loan_interest", "ui_refund"], policy_year=2026)
     url = reverse("admin:subsidies_claimtype_changelist")
     data = {"action": "copy_to_next_year", "_selected_action": [t.pk for t in types]}
-    client = client_for(reviewer)
+    client_for(reviewer).post(url, data)  # not offered to 业务经办
+    assert not ClaimType.objects.filter(policy_year=2027).exists()
+    client = client_for(approver)
 
     client.post(url, data)
 

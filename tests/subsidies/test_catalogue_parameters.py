@@ -14,7 +14,7 @@ from subsidies.models import ClaimType, ParameterFlag
 from training import services as training_services
 from training.models import CourseKind
 
-from .core_builders import YEAR, claim_type
+from .core_builders import YEAR, claim_type, set_rates
 
 pytestmark = pytest.mark.django_db
 
@@ -127,11 +127,7 @@ def test_changing_a_confirmed_figure_makes_it_unconfirmed_again(approver):
     kind = claim_type("health_check")
     flag = ParameterFlag.objects.get(claim_type=kind, name="unit_amount")
     services.parameter_confirm(actor=approver, flag=flag)
-    services.claim_type_save(
-        actor=approver,
-        claim_type=kind,
-        data={"parameters": {**kind.parameters, "unit_amount": "260.00"}},
-    )
+    set_rates(kind, {**kind.parameters, "unit_amount": "260.00"})
     flag.refresh_from_db()
     assert flag.confirmed is False and flag.confirmed_value == "200.00"
 

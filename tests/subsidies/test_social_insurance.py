@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from subsidies import rules, services
 from subsidies.models import Claim, ClaimSubject
 from tests import factories
-from tests.subsidies.core_builders import claim_type, file_employee_system, pdf
+from tests.subsidies.core_builders import claim_type, file_employee_system, pdf, set_rates
 
 PLAN = "对备案的员工制家庭服务企业吸纳就业困难人员或高校毕业生就业并缴纳社会保险费的"
 
@@ -312,16 +312,8 @@ def test_the_worker_month_ceiling_is_the_bureaus_flagged_setting(agency_a, org_a
     just_inside = f"{person.id_number} 2026-07 20000"
     message = _refused(lambda: _create(agency_a, org_a, [f"{person.id_number} 2026-07 20000.01"]))
     assert "单人单月超过 20000 元" in message
-    services.claim_type_save(
-        actor=approver,
-        claim_type=kind,
-        data={"parameters": {**kind.parameters, "max_monthly_contribution": "800.00"}},
-    )
+    kind = set_rates(kind, {**kind.parameters, "max_monthly_contribution": "800.00"})
     message = _refused(lambda: _create(agency_a, org_a, [f"{person.id_number} 2026-07 856.40"]))
     assert "单人单月超过 800 元" in message
-    services.claim_type_save(
-        actor=approver,
-        claim_type=kind,
-        data={"parameters": {**kind.parameters, "max_monthly_contribution": "20000.00"}},
-    )
+    set_rates(kind, {**kind.parameters, "max_monthly_contribution": "20000.00"})
     assert _create(agency_a, org_a, [just_inside]).eligible_amount == Decimal("20000.00")

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from subsidies import rules, selectors, services
-from tests.subsidies.core_builders import DECLARED, claim_type, pdf
+from tests.subsidies.core_builders import DECLARED, claim_type, pdf, set_rates
 
 PLAN = "对全区不裁员或少裁员的中小微家服企业"
 
@@ -96,18 +96,16 @@ def test_the_refund_ratio_is_a_setting_of_at_most_100_percent(rate, ok, reviewer
     kind = claim_type("ui_refund")
     params = {**kind.parameters, "rate": rate}
     if ok:
-        services.claim_type_save(actor=reviewer, claim_type=kind, data={"parameters": params})
+        set_rates(kind, params)
     else:
         with pytest.raises(ValidationError) as caught:
-            services.claim_type_save(actor=reviewer, claim_type=kind, data={"parameters": params})
+            set_rates(kind, params)
         assert "parameters" in caught.value.message_dict
 
 
 def test_a_lower_ratio_set_by_the_bureau_is_applied(agency_a, org_a, reviewer):
     kind = claim_type("ui_refund")
-    services.claim_type_save(
-        actor=reviewer, claim_type=kind, data={"parameters": {**kind.parameters, "rate": "0.60"}}
-    )
+    set_rates(kind, {**kind.parameters, "rate": "0.60"})
     _size(org_a, 20, "300")
     assert _submit(agency_a, org_a).eligible_amount == Decimal("7200.00")
     assert PLAN

@@ -72,8 +72,8 @@ READ_FIELDSETS = (
                 ("number", "batch"),
                 "person_display",
                 ("name_given", "name_differs"),
-                ("phone", "street"),
-                "address",
+                ("phone_display", "street"),
+                "address_display",
                 "target_group",
                 "evidence_display",
                 "note",
@@ -166,7 +166,7 @@ class ApplicationAdmin(
             "person_name",
             "name_check",
             id_number,
-            "phone",
+            self.phone_column(user),
             "street",
             "target_group",
             "channel_display",
@@ -320,6 +320,8 @@ class ApplicationAdmin(
 
     @admin.display(description=_("evidence"))
     def evidence_display(self, obj):
+        if obj.evidence_id and not self.full_ids(self.viewer(obj)):
+            return gettext("uploaded (shown to reviewers and approvers only)")
         if not obj.evidence_id:
             return format_html('<span class="kj-muted">{}</span>', gettext("none uploaded"))
         return format_html(

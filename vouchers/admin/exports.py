@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from import_export.widgets import DateWidget, DecimalWidget, IntegerWidget
 
+from kunqu_jiafu.people.household import address_for, phone_for
 from kunqu_jiafu.web.admin_kit.exports import UserResource, col, local_time
 
 AMOUNT = {"widget": DecimalWidget(coerce_to_string=False)}
@@ -22,8 +23,8 @@ class ApplicationExport(UserResource):
     number = col(_("application number"), "number")
     name = col(_("full name"))
     id_number = col(_("ID number"))
-    phone = col(_("phone"), "phone")
-    address = col(_("address"), "address")
+    phone = col(_("phone"))
+    address = col(_("address"))
     street = col(_("street or town"))
     target_group = col(_("target group"))
     channel = col(_("channel"))
@@ -37,6 +38,12 @@ class ApplicationExport(UserResource):
 
     def dehydrate_name(self, a):
         return a.person.name
+
+    def dehydrate_phone(self, a):
+        return phone_for(self.user, a.phone)
+
+    def dehydrate_address(self, a):
+        return address_for(self.user, a.address)
 
     def dehydrate_id_number(self, a):
         return a.person.id_for(self.user)
@@ -102,7 +109,7 @@ class VoucherExport(UserResource):
         return v.person.id_for(self.user)
 
     def dehydrate_phone(self, v):
-        return v.application.phone
+        return phone_for(self.user, v.application.phone)
 
     def dehydrate_street(self, v):
         return v.application.street.name

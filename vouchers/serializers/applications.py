@@ -7,10 +7,17 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agencies import selectors as agency_selectors
+from kunqu_jiafu.people.household import address_for, phone_for, sees_contacts
 from kunqu_jiafu.people.phone import PhoneField
 
 from ..models import Application, TargetGroup, VoucherBatch
-from .common import ID_NUMBER_HELP, ApplicationStatusField, ChannelField, id_for_viewer
+from .common import (
+    ID_NUMBER_HELP,
+    ApplicationStatusField,
+    ChannelField,
+    id_for_viewer,
+    request_user,
+)
 
 
 class VoucherApplicationSerializer(serializers.ModelSerializer):
@@ -54,6 +61,17 @@ class VoucherApplicationSerializer(serializers.ModelSerializer):
 
     def get_id_number(self, application: Application) -> str:
         return id_for_viewer(self, application.person)
+
+    def to_representation(self, application: Application) -> dict:
+        # The household's phone, address and evidence, like its ID number, only for the
+        # bureau's reviewers and approvers; 统计查询 see them masked (and no file link).
+        data = super().to_representation(application)
+        user = request_user(self)
+        if not sees_contacts(user):
+            data["phone"] = phone_for(user, application.phone)
+            data["address"] = address_for(user, application.address)
+            data["evidence_url"] = None
+        return data
 
     def get_decided_by_name(self, application: Application) -> str:
         user = application.decided_by

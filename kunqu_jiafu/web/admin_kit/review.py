@@ -76,10 +76,8 @@ class ReviewActionsMixin:
     # --- what is offered ------------------------------------------------------------------
 
     def review_roles(self, request) -> set[str]:
-        user = request.user
-        if user.is_superuser:
-            return set(REVIEW_ROLES)
-        return set(user.role_names) & REVIEW_ROLES
+        # A superuser holds only the roles of its groups (set-up, not business decisions).
+        return set(request.user.role_names) & REVIEW_ROLES
 
     def review_transitions(self, request, obj) -> list[Transition]:
         if obj is None or not self.has_change_permission(request, obj):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from kunqu_jiafu import audit
 from kunqu_jiafu.accounts.models import User
-from kunqu_jiafu.accounts.roles import APPROVER, REVIEWER, has_role, is_agency_user
+from kunqu_jiafu.accounts.roles import APPROVER, REVIEWER, SYSTEM_ADMIN, has_role, is_agency_user
 
 
 def reference_save(*, actor: User, instance, changed: list[str] | tuple[str, ...] = ()):
@@ -17,9 +17,10 @@ def reference_save(*, actor: User, instance, changed: list[str] | tuple[str, ...
 
     The admin form has validated the row; this checks who saves and records the change.
     """
-    if is_agency_user(actor) and not actor.is_superuser:
+    if is_agency_user(actor):
         raise PermissionDenied(_("Only bureau staff change reference data."))
-    if not has_role(actor, REVIEWER, APPROVER):
+    # The ModelAdmin's permissions say which rows the system administrator keeps.
+    if not has_role(actor, REVIEWER, APPROVER, SYSTEM_ADMIN):
         raise PermissionDenied(_("Only bureau staff change reference data."))
     model = type(instance)
     created = instance.pk is None

@@ -10,7 +10,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kunqu_jiafu.accounts.models import User
-from kunqu_jiafu.accounts.roles import APPROVER, OFFICIAL, REVIEWER
+from kunqu_jiafu.accounts.roles import (
+    APPROVER,
+    AUDIT_ADMIN,
+    OFFICIAL,
+    REVIEWER,
+    SECURITY_ADMIN,
+    SYSTEM_ADMIN,
+)
 from kunqu_jiafu.second_factor.demo import DEMO_RECOVERY_CODES, demo_key_text, demo_second_factor
 
 DEMO_PASSWORD = "Demo@2026"
@@ -19,6 +26,12 @@ STAFF = [
     ("reviewer", "赵经办", REVIEWER),
     ("approver", "孙领导", APPROVER),
     ("official", "周统计", OFFICIAL),
+    # A second approver: a budget or rate proposed by one is approved by the other.
+    ("approver2", "李领导", APPROVER),
+    # 三员分立: one account per administration role, none with a business role.
+    ("sysadmin", "吴系统", SYSTEM_ADMIN),
+    ("secadmin", "郑安全", SECURITY_ADMIN),
+    ("auditadmin", "王审计", AUDIT_ADMIN),
 ]
 
 
@@ -54,12 +67,16 @@ class Command(BaseCommand):
             self.stdout.write(mail_note)
         self.stdout.write(
             _(
-                "Staff accounts (admin, reviewer, approver, official) also ask for a code: add "
+                "Staff and administrator accounts (%(accounts)s) also ask for a code: add "
                 "the key %(key)s (time-based) to an authenticator app, or run `oathtool --totp "
                 "-b %(key)s`; or enter a recovery code: %(codes)s (each works once, all given "
                 "back by the next load_demo)."
             )
-            % {"key": demo_key_text(), "codes": " ".join(DEMO_RECOVERY_CODES)}
+            % {
+                "accounts": "、".join(["admin", *(username for username, _n, _r in STAFF)]),
+                "key": demo_key_text(),
+                "codes": " ".join(DEMO_RECOVERY_CODES),
+            }
         )
         self.stdout.write(
             self.style.SUCCESS(
@@ -71,7 +88,7 @@ class Command(BaseCommand):
     def _load(self, out: OutputWrapper) -> None:
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser(
-                "admin", "admin@example.cn", DEMO_PASSWORD, full_name="系统管理员"
+                "admin", "admin@example.cn", DEMO_PASSWORD, full_name="超级管理员（应急）"
             )
         demo_second_factor(User.objects.get(username="admin"))
         for username, full_name, role in STAFF:
