@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
 import json
 import os
 import shutil
@@ -37,6 +36,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+# The keys a backup needs, named by fingerprint (backup_keys.py); kept importable from here.
+from .backup_keys import escrow_note, key_fingerprint, key_fingerprints, keys_missing
+
+__all__ = ["escrow_note", "key_fingerprint", "key_fingerprints", "keys_missing"]
+
 MANIFEST = "manifest.json"
 ESCROW = "ESCROW.txt"
 MEDIA_ARCHIVE = "media.tar"
@@ -46,43 +50,10 @@ SQLITE_COPY = "database.sqlite3"
 # sweeper keeps every file newer than it (kunqu_jiafu.documents.services.sweep_orphan_files).
 LAST_BACKUP_MARKER = ".kj-last-backup.json"
 FORMAT = 1
-_FINGERPRINT_LABEL = b"kunqu-jiafu backup key fingerprint v1"
 
 
 class BackupError(Exception):
     """A backup or restore refused or failed; the message is for the operator (bilingual)."""
-
-
-# --- keys -----------------------------------------------------------------------------------
-
-
-def key_fingerprint(key: str) -> str:
-    """A keyed hash of the key: names it without revealing it (16 hex characters)."""
-    return hmac.new(key.encode(), _FINGERPRINT_LABEL, hashlib.sha256).hexdigest()[:16]
-
-
-def key_fingerprints() -> dict[str, list[str]]:
-    """Setting name -> fingerprints of its keys, for every setting in BACKUP_ESCROW_KEYS."""
-    found: dict[str, list[str]] = {}
-    for name in settings.BACKUP_ESCROW_KEYS:
-        value = getattr(settings, name, None)
-        if not value:
-            continue
-        values = [value] if isinstance(value, str) else list(value)
-        found[name] = [key_fingerprint(str(v)) for v in values]
-    return found
-
-
-def keys_missing(recorded: dict[str, list[str]]) -> dict[str, list[str]]:
-    """Of the keys a backup needs, those the current environment lacks (by fingerprint). The
-    environment may hold more (a key rotated in since); it must hold every recorded one."""
-    current = key_fingerprints()
-    missing: dict[str, list[str]] = {}
-    for name, prints in recorded.items():
-        lacking = [p for p in prints if p not in current.get(name, [])]
-        if lacking:
-            missing[name] = lacking
-    return missing
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -239,34 +210,6 @@ def _audit_table() -> str:
 def _has_table(cursor, name: str) -> bool:
     cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name])
     return cursor.fetchone() is not None
-
-
-def escrow_note(fingerprints: dict[str, list[str]], created_at: str) -> str:
-    lines = [
-        _("Kundulun family services: key escrow note of a backup"),
-        _("Backup taken at %(time)s.") % {"time": created_at},
-        "",
-        _(
-            "Restoring this backup needs the keys of the settings below (only their "
-            "fingerprints are written here, never the keys). Keep those keys safe and apart "
-            "from this backup, for example sealed with the security administrator; without any "
-            "one of them the encrypted ID numbers cannot be read and the restore is refused."
-        ),
-        "Restoring this backup needs the keys of the settings below (fingerprints only, never "
-        "the keys). Keep them safe and apart from this backup; without any one of them the "
-        "restore is refused.",
-        "",
-    ]
-    for name, prints in sorted(fingerprints.items()):
-        lines.append(f"{name}: {', '.join(prints)}")
-    lines += [
-        "",
-        _(
-            "A fingerprint is HMAC-SHA256(key, 'kunqu-jiafu backup key fingerprint v1'), its "
-            "first 16 hex digits; manage.py backup --fingerprints prints this environment's."
-        ),
-    ]
-    return "\n".join(lines) + "\n"
 
 
 @dataclass

@@ -5,7 +5,7 @@ from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kunqu_jiafu.second_factor.admin import (
+from kunqu_jiafu.second_factor.actions import (
     has_reset_second_factor_permission,
     reset_second_factor,
 )

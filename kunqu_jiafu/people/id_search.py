@@ -53,8 +53,13 @@ def issue_token(user, number: str, *, where: str) -> str:
     """A token for a search by this ID number. Searching by a full ID number is a security event
     (issue 11): the audit log records who searched, where (the list's path, or the API) and the
     number's blind index (which finds that person's other searches), never the number."""
+    from kunqu_jiafu.accounts.roles import can_see_full_id, is_agency_user
     from kunqu_jiafu.audit.services import audit_log
 
+    if not (can_see_full_id(user) or is_agency_user(user)):
+        # Officials and the administrators of 三员分立 find nobody by ID number: their token
+        # stands for nothing (the same answer, no search made, nothing to log).
+        return _issue(user, "id", "")
     digest = crypto.blind_index(normalize(number))
     audit_log(user, None, "people.person.searched_by_id", after={"list": where, "id_hash": digest})
     return _issue(user, "id", digest)

@@ -8,10 +8,10 @@ import io
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from kunqu_jiafu.accounts.models import User
 from kunqu_jiafu.audit.models import AuditEntry
+from kunqu_jiafu.tokens.services import token_issue
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -111,8 +111,8 @@ def test_while_flagged_the_api_refuses_by_session_and_by_token(agency_a):
     assert response.json()["code"] == "password_change_required"
     assert CHANGE in response.json()["detail"]
 
-    token = Token.objects.create(user=agency_a)
-    response = Client().get("/api/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    token = token_issue(agency_a).plain
+    response = Client().get("/api/me/", HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 403
     assert response.json()["code"] == "password_change_required"
     # No new token is handed out either.

@@ -166,7 +166,7 @@ def test_the_manifest_and_escrow_note_carry_fingerprints_never_the_keys(transact
     assert result.folder.stat().st_mode & 0o077 == 0  # nobody but the portal's user
     prints = backup.key_fingerprints()
     assert result.manifest["keys"] == prints
-    assert set(prints) == {"PERSON_ID_KEYS", "PERSON_ID_HASH_KEY"}
+    assert set(prints) == {"PERSON_ID_KEYS", "PERSON_ID_HASH_KEY", "AUDIT_HMAC_KEY"}
     for name, values in prints.items():
         assert f"{name}: {', '.join(values)}" in (result.folder / "ESCROW.txt").read_text()
     for entry in result.manifest["files"]:

@@ -140,11 +140,16 @@ def test_agency_user_downloads_own_licence(licence, agency_a, client_for):
     assert "private" in response["Cache-Control"]
 
 
-@pytest.mark.parametrize("actor", ["reviewer", "approver", "official"])
+@pytest.mark.parametrize("actor", ["reviewer", "approver"])
 def test_staff_download_any_licence(licence, actor, request, client_for):
     user = request.getfixturevalue(actor)
     response = client_for(user).get(licence.get_absolute_url())
     assert response.status_code == 200
+
+
+def test_officials_get_no_file(licence, official, client_for):
+    """统计查询 sees figures and masked records only (issue 11, least privilege): no stored file."""
+    assert client_for(official).get(licence.get_absolute_url()).status_code == 404
 
 
 def test_other_agency_gets_404(licence, agency_b, client_for):

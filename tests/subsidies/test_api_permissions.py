@@ -137,7 +137,7 @@ READS = [
     ("/api/claims/{approved_a.pk}/",                403,      200,     404,     200,     200,     200),
     ("/api/notices/",                               403,      200,     200,     200,     200,     200),
     ("/api/notices/{notice_a.pk}/",                 403,      200,     404,     200,     200,     200),
-    ("/api/notices/{notice_a.pk}/download/",        403,      200,     404,     200,     200,     200),
+    ("/api/notices/{notice_a.pk}/download/",        403,      200,     404,     200,     200,     404),  # officials get no file
     ("/api/funds/",                                 403,      403,     403,     200,     200,     200),
     ("/api/funds/{fund.pk}/",                       403,      403,     403,     200,     200,     200),
 ]

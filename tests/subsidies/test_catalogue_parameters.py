@@ -229,7 +229,10 @@ def test_the_unconfirmed_badge_has_an_amber_look_in_the_admin_and_on_the_portal(
     for url in (f"/admin/subsidies/claimtype/{kind.pk}/change/", "/admin/training/coursekind/"):
         page = client.get(url).content.decode()
         assert re.search(r'class="kj-unconfirmed" data-testid="unconfirmed">待局里确认', page), url
-        rule = re.search(r"\.kj-unconfirmed\{([^}]*)\}", page)
+        # The admin's look lives in its own style sheet (no inline styles, issue 11's CSP).
+        assert "css/admin.css" in page, url
+        sheet = (Path(settings.BASE_DIR) / "static/css/admin.css").read_text(encoding="utf-8")
+        rule = re.search(r"\.kj-unconfirmed\{([^}]*)\}", sheet)
         assert rule and "--kj-amber-bg" in rule.group(1) and "--kj-amber)" in rule.group(1)
     client.force_login(agency_a)
     page = client.get(f"/portal/claims/catalogue/?year={YEAR}").content.decode()

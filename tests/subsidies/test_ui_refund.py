@@ -93,10 +93,13 @@ def _facts(base, size):
 
 @pytest.mark.parametrize(("rate", "ok"), [("1", True), ("1.00", True), ("1.01", False)])
 def test_the_refund_ratio_is_a_setting_of_at_most_100_percent(rate, ok, reviewer):
-    kind = claim_type("ui_refund")
+    kind = set_rates(
+        claim_type("ui_refund"), {**claim_type("ui_refund").parameters, "rate": "0.50"}
+    )
     params = {**kind.parameters, "rate": rate}
-    if ok:
-        set_rates(kind, params)
+    if ok:  # a change from 50 % (proposing the parameters already in force is refused)
+        kind = set_rates(kind, params)
+        assert Decimal(str(kind.parameters["rate"])) == 1
     else:
         with pytest.raises(ValidationError) as caught:
             set_rates(kind, params)
