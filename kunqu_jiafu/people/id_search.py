@@ -14,6 +14,7 @@ and lives only in the cache. Who may search by ID number is decided where the to
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from urllib.parse import urlsplit, urlunsplit
@@ -72,16 +73,22 @@ def issue_phone_token(user, phone: str) -> str:
     return _issue(user, "phone", contact_index("phone", phone))
 
 
+def _cache_key(token: str) -> str:
+    """The cache key of a token: its digest, so a stranger's ``?idt=`` value never becomes part
+    of a key (any length, any characters, the same fixed-size key shape)."""
+    return _PREFIX + hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
 def _issue(user, kind: str, digest: str) -> str:
     token = secrets.token_urlsafe(18)
-    cache.set(_PREFIX + token, f"{user.pk}:{kind}:{digest}", TOKEN_TTL)
+    cache.set(_cache_key(token), f"{user.pk}:{kind}:{digest}", TOKEN_TTL)
     return token
 
 
 def _lookup(user, token, kind: str) -> str | None:
     if not token or user is None or not user.is_authenticated:
         return None
-    value = cache.get(_PREFIX + str(token)[:64])
+    value = cache.get(_cache_key(str(token)))
     if not value:
         return None
     owner, token_kind, digest = (value.split(":", 2) + ["", ""])[:3]

@@ -205,3 +205,25 @@ def test_a_phone_number_typed_in_the_search_box_goes_as_a_token_too(reviewer, cl
     token = final.split("idt=")[1]
     people = client_for(reviewer).get(reverse("admin:people_person_changelist"), {"idt": token})
     assert list(people.context["cl"].result_list) == []
+
+
+def test_a_made_up_token_of_any_shape_finds_nothing_and_never_becomes_a_cache_key(
+    reviewer, worker, client_for, recwarn
+):
+    """A stranger's ``?idt=`` / ``?id_token=`` value is only ever hashed into a cache key: a
+    quote, spaces, control characters or 5,000 characters find nothing, warn nothing, and the
+    cache holds no key with the value in it."""
+    from kunqu_jiafu.people import id_search
+
+    url = reverse("admin:people_person_changelist")
+    client = client_for(reviewer)
+    hostile = ("' OR 1=1 --", "a b\tc\x01", "令" * 5000)
+    for value in hostile:
+        page = client.get(url, {"idt": value})
+        assert page.status_code == 200
+        assert list(page.context["cl"].result_list) == []
+        answer = client.get("/api/workers/", {"id_token": value})
+        assert answer.status_code < 500
+    assert not [w for w in recwarn if "CacheKeyWarning" in type(w.message).__name__]
+    key = id_search._cache_key(hostile[0])
+    assert key.startswith("id-search:") and hostile[0] not in key and len(key) == 10 + 64
