@@ -12,6 +12,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from kunqu_jiafu.web.csp import style_block_hashes
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -84,6 +86,7 @@ INSTALLED_APPS = [
     "training.apps.TrainingConfig",
     "vouchers.apps.VouchersConfig",
     "subsidies.apps.SubsidiesConfig",
+    "inspections.apps.InspectionsConfig",
 ]
 
 MIDDLEWARE = [
@@ -260,25 +263,6 @@ REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=UPLOAD_MAX_BY
 REQUEST_BODY_MAX_BYTES_BY_PATH: dict[str, int] = {}
 
 
-def _style_block_hashes(*templates: str) -> list[str]:
-    """CSP hashes of the fixed <style> blocks of Django's own templates that we do not copy
-    (the admin's change list without actions carries one), read from the installed files so
-    an upgrade keeps them right; tests/test_permission_matrix.py checks every page."""
-    import base64
-    import hashlib
-    import re
-
-    import django
-
-    hashes = []
-    for name in templates:
-        text = (Path(django.__file__).parent / name).read_text()
-        for block in re.findall(r"<style>(.*?)</style>", text, re.S):
-            digest = base64.b64encode(hashlib.sha256(block.encode()).digest()).decode()
-            hashes.append(f"'sha256-{digest}'")
-    return hashes
-
-
 # Sent with every page and API answer (kunqu_jiafu.web.middleware.SecurityHeaders).
 # Scripts only from our own static files: no inline <script>, no on...= handlers. Styles only
 # from our static files too (issue 11): no style attribute, no <style> block of ours; bars get
@@ -289,7 +273,7 @@ CONTENT_SECURITY_POLICY = {
     "script-src": ["'self'"],
     "style-src": [
         "'self'",
-        *_style_block_hashes("contrib/admin/templates/admin/change_list.html"),
+        *style_block_hashes("contrib/admin/templates/admin/change_list.html"),
     ],
     "img-src": ["'self'", "data:"],
     "font-src": ["'self'", "data:"],

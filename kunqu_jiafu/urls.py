@@ -55,9 +55,11 @@ urlpatterns = [
     path("portal/claims/", include("subsidies.urls")),
     path("portal/training/", include("training.urls")),
     path("portal/vouchers/", include("vouchers.urls")),
+    path("portal/inspections/", include("inspections.urls")),
     path("portal/", include("agencies.urls")),
     path("training/", include("training.public_urls")),
     path("vouchers/", include("vouchers.public_urls")),
+    path("inspect/", include("inspections.staff_urls")),
     path("admin/", admin.site.urls),
     # Each app's API routes, by dotted name: configuration, not an import of the app.
     path(
@@ -68,6 +70,7 @@ urlpatterns = [
                 "subsidies.api_urls",
                 "training.api_urls",
                 "vouchers.api_urls",
+                "inspections.api_urls",
             )
         ),
     ),

@@ -1,0 +1,1 @@
+"""The admin of inspections: one module a concept."""

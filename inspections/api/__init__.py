@@ -1,0 +1,8 @@
+"""REST API of inspections: thin viewsets over selectors and services, scoped like the rest
+(an agency user sees only its own agency's inspections, rectifications and checked records)."""
+
+from __future__ import annotations
+
+
+def register(router) -> None:
+    pass

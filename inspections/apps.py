@@ -1,0 +1,35 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, OFFICIAL, REVIEWER
+
+_MODELS = (
+    "checklisttemplate",
+    "checklistitem",
+    "inspectionround",
+    "inspection",
+    "inspectionscore",
+    "rectification",
+    "evaluationscheme",
+    "evaluationcriterion",
+    "performanceevaluation",
+    "evaluationscore",
+    "spotcheck",
+    "spotcheckitem",
+    "fieldvisit",
+)
+
+
+def _perms(*actions: str, models=_MODELS) -> list[str]:
+    return [f"inspections.{action}_{model}" for action in actions for model in models]
+
+
+class InspectionsConfig(AppConfig):
+    name = "inspections"
+    verbose_name = _("Inspections and evaluation")
+    role_permissions = {
+        REVIEWER: _perms("view", "add", "change"),
+        APPROVER: _perms("view", "add", "change"),
+        OFFICIAL: _perms("view"),
+        AGENCY_USER: [],
+    }

@@ -1,0 +1,1 @@
+"""Writes of inspections: one module a concept, one function a verb."""

@@ -1,0 +1,8 @@
+"""The inspections area of the agency portal, mounted at /portal/inspections/
+(namespace "inspections"): what the agency must fix, its answers, its spot-checked records."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "inspections"
+
+urlpatterns: list = []
