@@ -45,7 +45,7 @@ from .registration import (
     agency_update,
     applicant_signup,
 )
-from .standings import standing_set
+from .standings import standing_record_inspection, standing_record_rating, standing_set
 from .workers import WORKER_FIELDS, _validate_worker, worker_add, worker_leave, worker_update
 
 __all__ = [
@@ -80,6 +80,8 @@ __all__ = [
     "recognition_grant",
     "recognition_revoke",
     "renewal_opens_on",
+    "standing_record_inspection",
+    "standing_record_rating",
     "standing_set",
     "worker_add",
     "worker_leave",
