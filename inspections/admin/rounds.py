@@ -99,7 +99,7 @@ class InspectionRoundAdmin(AuditHistoryMixin, ServiceSaveMixin, admin.ModelAdmin
     def planned_display(self, obj):
         if obj.planned_at is None:
             return badge("pending", gettext("not planned yet"))
-        return badge("positive", gettext("planned"), title=str(obj.planned_by or ""))
+        return badge("positive", gettext("round planned"), title=str(obj.planned_by or ""))
 
     @admin.display(description=_("inspections"), ordering="inspections_total")
     def inspections_display(self, obj):
