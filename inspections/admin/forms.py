@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from kunqu_jiafu.web.admin_kit.forms import ServiceForm
 
 from .. import selectors
-from ..models import ChecklistTemplate, InspectionRound
+from ..models import ChecklistItem, ChecklistTemplate, InspectionRound
 from ..services import rounds, templates
 
 
@@ -38,6 +38,17 @@ class TemplateForm(forms.ModelForm):
                 for field, messages in exc.message_dict.items():
                     self.add_error(field, messages)
         return data
+
+
+class ItemForm(forms.ModelForm):
+    class Meta:
+        model = ChecklistItem
+        fields = ("sort_order", "group", "code", "title", "weight", "source", "guidance")
+        widgets = {
+            "guidance": forms.Textarea(attrs={"rows": 3, "cols": 36}),
+            "sort_order": forms.NumberInput(attrs={"class": "kj-narrow"}),
+            "weight": forms.NumberInput(attrs={"class": "kj-narrow", "step": "0.5"}),
+        }
 
 
 class ItemFormSet(BaseInlineFormSet):

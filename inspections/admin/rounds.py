@@ -95,13 +95,13 @@ class InspectionRoundAdmin(AuditHistoryMixin, ServiceSaveMixin, admin.ModelAdmin
             request, obj, reverse("admin:inspections_inspectionround_change", args=[obj.pk])
         )
 
-    @admin.display(description=_("planned"), ordering="planned_at")
+    @admin.display(description=_("planning"), ordering="planned_at")
     def planned_display(self, obj):
         if obj.planned_at is None:
             return badge("pending", gettext("not planned yet"))
         return badge("positive", gettext("round planned"), title=str(obj.planned_by or ""))
 
-    @admin.display(description=_("inspections"), ordering="inspections_total")
+    @admin.display(description=_("inspections planned"), ordering="inspections_total")
     def inspections_display(self, obj):
         url = reverse("admin:inspections_inspection_changelist") + f"?round__id__exact={obj.pk}"
         return format_html('<a href="{}">{}</a>', url, obj.inspections_total)

@@ -16,13 +16,19 @@ from kunqu_jiafu.web.admin_kit.common import badge
 from .. import permissions, selectors
 from ..models import ChecklistItem, ChecklistTemplate
 from ..services import templates
-from .forms import ItemFormSet, TemplateForm
+from .forms import ItemForm, ItemFormSet, TemplateForm
 
 
 def _message(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
     return str(exc) or gettext("You may not do this.")
+
+
+def _points(value) -> str:
+    """85.00 → 85, 72.50 → 72.5 (never 8.5E+1)."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _in_use(request, obj) -> bool:
@@ -38,6 +44,7 @@ def _in_use(request, obj) -> bool:
 class ChecklistItemInline(admin.TabularInline):
     model = ChecklistItem
     formset = ItemFormSet
+    form = ItemForm
     fields = ("sort_order", "group", "code", "title", "weight", "source", "guidance")
     extra = 0
     show_change_link = False
@@ -142,14 +149,14 @@ class ChecklistTemplateAdmin(AuditHistoryMixin, admin.ModelAdmin):
         return badge(
             "neutral",
             gettext("pass ≥ %(passing)s · basic pass ≥ %(basic)s")
-            % {"passing": obj.pass_score.normalize(), "basic": obj.basic_score.normalize()},
+            % {"passing": _points(obj.pass_score), "basic": _points(obj.basic_score)},
         )
 
     @admin.display(description=_("items"), ordering="items_total")
     def items_total(self, obj):
         return obj.items_total
 
-    @admin.display(description=_("inspections"), ordering="inspections_total")
+    @admin.display(description=_("inspections planned"), ordering="inspections_total")
     def inspections_total(self, obj):
         return obj.inspections_total
 

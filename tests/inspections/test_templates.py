@@ -190,3 +190,20 @@ def test_only_bureau_staff_change_templates(who):
     with pytest.raises(PermissionDenied):
         templates.template_new_version(actor=user, template=inspect.template("agency"))
     assert ChecklistTemplate.objects.filter(subject_kind="agency").count() == 1
+
+
+def test_the_seed_is_idempotent_and_its_reverse_keeps_templates_in_use():
+    import importlib
+
+    from django.apps import apps
+
+    seeding = importlib.import_module("inspections.migrations.0010_default_checklists")
+    used = inspect.template("agency")
+    inspect.make_inspection(template=used)
+    seeding.seed(apps, None)
+    assert ChecklistTemplate.objects.count() == 5
+    seeding.unseed(apps, None)
+    assert list(ChecklistTemplate.objects.all()) == [used]
+    seeding.seed(apps, None)
+    assert ChecklistTemplate.objects.count() == 5
+    assert ChecklistItem.objects.count() == 5 * 12
