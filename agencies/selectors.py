@@ -468,3 +468,16 @@ def memberships_by_username(usernames) -> dict[str, AgencyMembership]:
             user__username__in=list(usernames)
         )
     }
+
+
+def recognitions_of_registered_agencies(kinds, year: int) -> QuerySet[Recognition]:
+    """Recognitions of the given kinds (codes) held by agencies registered now and valid at
+    some point of the year (not revoked or expired, granted by then, validity reaching into
+    it): what the inspections area's annual round inspects."""
+    start = dt.date(year, 1, 1)
+    return Recognition.objects.filter(
+        kind__in=list(kinds),
+        status=Recognition.Status.VALID,
+        year__lte=year,
+        agency__status=Agency.Status.REGISTERED,
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))

@@ -38,6 +38,7 @@ from kunqu_jiafu.notifications.models import Notification
 from kunqu_jiafu.people.models import Person
 from subsidies.models import Claim, ClaimSubject, ClaimType, Notice, SettingChange, SpecialFund
 from tests import factories
+from tests.inspections import builders as inspection_builders
 from training.models import Course, CourseKind, Enrolment, TrainingSignup, TrainingTarget
 from vouchers.models import (
     Application,
@@ -704,6 +705,9 @@ def _fee_exemptions(world, rows, related):
 
 
 BUILDERS: dict[str, Callable] = {
+    "inspections.ChecklistTemplate": inspection_builders.templates,
+    "inspections.InspectionRound": inspection_builders.rounds,
+    "inspections.Inspection": inspection_builders.inspections,
     "subsidies.SettingChange": _setting_changes,
     "subsidies.ExemptionServiceKind": _exemption_kinds,
     "subsidies.FeeExemption": _fee_exemptions,

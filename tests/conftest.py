@@ -179,6 +179,7 @@ SEEDING_MIGRATIONS = (
     "training.migrations.0005_course_kinds_from_fixture",
     "vouchers.migrations.0002_seed",
     "vouchers.migrations.0005_target_groups_from_fixture",
+    "inspections.migrations.0010_default_checklists",
 )
 
 

@@ -446,6 +446,16 @@ MATRIX: list[Row] = [
     R("admin:vouchers_settlement_xlsx", "/admin/vouchers/settlement/{settlement_a.pk}/xlsx/", *NO_ADMIN,                      *STAFF_OK),
     R("admin:vouchers_settlement_review", "/admin/vouchers/settlement/{settlement_a.pk}/review/mark_paid/", *NO_ADMIN,        TO_VOUCHER_ADMIN("settlement", "settlement_a"), OK, DENIED, TO_VOUCHER_ADMIN("settlement", "settlement_a")),
     R("admin:vouchers_settlement_review", "/admin/vouchers/settlement/{own_settlement_a.pk}/review/mark_paid/", *NO_ADMIN,    TO_VOUCHER_ADMIN("settlement", "own_settlement_a"), TO_VOUCHER_ADMIN("settlement", "own_settlement_a"), DENIED, TO_VOUCHER_ADMIN("settlement", "own_settlement_a")),
+    # --- admin: inspections (reviewers and approvers plan, assign and version through the
+    # services; official reads; the superuser decides nothing; nothing is deleted) -----------
+    R("admin:app_list",          "/admin/inspections/",                   *NO_ADMIN,                                          *STAFF_OK),
+    *admin_model("inspections_checklisttemplate", "{checklist_template.pk}",
+                 view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    *admin_model("inspections_inspectionround", "{inspection_round.pk}",
+                 view=STAFF_OK, add=(OK, OK, DENIED, DENIED), change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    *admin_model("inspections_inspection", "{inspection_a.pk}",
+                 view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    R("admin:inspections_inspection_export", "/admin/inspections/inspection/export/", *NO_ADMIN,                              *STAFF_OK),
     *admin_model("people_person", "{person_a.pk}",
                  view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
     *admin_model("audit_auditentry", "{audit_a.pk}",
@@ -931,6 +941,21 @@ NEW_SETTLEMENT_API = {
     "month": "{this_month}",
 }
 
+# Inspections: a round of a year not made yet; A's inspection given two inspectors.
+NEW_ROUND = {
+    "year": "2031",
+    "title": "2031 年度年检复核",
+    "starts_on": "2031-03-01",
+    "due_on": "2031-10-31",
+}
+ASSIGN_A = {
+    "action": "assign_inspectors",
+    "_selected_action": "{inspection_a.pk}",
+    "post": "yes",
+    "inspector_1": "{users[reviewer].pk}",
+    "inspector_2": "{users[approver].pk}",
+}
+
 # fmt: off
 WRITES: list[Write] = [
     # key                          method  url                                        data                 anonymous    applicant    agency_a     agency_b     official
@@ -990,6 +1015,11 @@ WRITES: list[Write] = [
     W("admin:people_person_change", "post", "/admin/people/person/{person_a.pk}/change/", {"name": "篡改"},      *NO_ADMIN,                                  DENIED,   by=None),
     W("admin:audit_auditentry_delete", "post", "/admin/audit/auditentry/{audit_a.pk}/delete/", {"post": "yes"}, *NO_ADMIN,                                  DENIED,   by=None),
     W("admin:accounts_user_change", "post", "/admin/accounts/user/{users[agency_a].pk}/change/", {"username": "agency_a", "is_superuser": "on"}, *NO_ADMIN,  DENIED,   by=None),
+    # --- admin: inspections (official reads only: the lists offer it no action) ------------
+    W("admin:inspections_inspectionround_add", "post", "/admin/inspections/inspectionround/add/", NEW_ROUND, *NO_ADMIN,                            DENIED,   by="reviewer"),
+    W("admin:inspections_inspectionround_changelist", "post", "/admin/inspections/inspectionround/", {"action": "plan_year", "_selected_action": "{inspection_round.pk}"}, *NO_ADMIN, OK, by="approver"),
+    W("admin:inspections_inspection_changelist", "post", "/admin/inspections/inspection/", ASSIGN_A, *NO_ADMIN,                                  OK,       by="reviewer"),
+    W("admin:inspections_checklisttemplate_changelist", "post", "/admin/inspections/checklisttemplate/", {"action": "make_new_version", "_selected_action": "{checklist_template.pk}"}, *NO_ADMIN, OK, by="reviewer"),
     W("admin:agencies_agencystanding_change", "post", "/admin/agencies/agencystanding/{standing_a.pk}/change/", STANDING_CHANGE, *NO_ADMIN,                 DENIED,   by="reviewer"),
     W("admin:agencies_agencystanding_add", "post", "/admin/agencies/agencystanding/add/", NEW_STANDING,    *NO_ADMIN,                                  DENIED,   by="approver"),
     # --- admin: subsidies (each step by the role workflow.py names; official decides nothing)

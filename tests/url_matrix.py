@@ -72,6 +72,7 @@ from subsidies.models import (
     SpecialFund,
 )
 from tests import factories
+from tests.inspections import matrix as inspection_matrix
 from training import services as training
 from training.models import Course, CourseKind, Enrolment, TrainingSignup, TrainingTarget
 from vouchers import public_views as voucher_pages
@@ -237,6 +238,7 @@ def build_world() -> SimpleNamespace:
     subsidy = _subsidies(org_a, agency_a, reviewer, approver)
     courses = _training(org_a, agency_a, person_a)
     voucher_objects = _vouchers(org_a, org_b, agency_a, worker_a, reviewer, approver)
+    inspection_objects = inspection_matrix.world_objects(org_a, approver)
 
     users = {
         "applicant": applicant,
@@ -275,6 +277,7 @@ def build_world() -> SimpleNamespace:
         **_exemption(subsidy["claim_a"], worker_a),
         **courses,
         **voucher_objects,
+        **inspection_objects,
     )
 
 
@@ -626,6 +629,7 @@ def fingerprint(world: SimpleNamespace) -> dict[str, object]:
             Settlement.objects.values_list("pk", "status", "paid_on", "paid_by_id")
         ),
         "setting_changes": sorted(SettingChange.objects.values_list("pk", "status", "amount")),
+        **inspection_matrix.fingerprint(),
         "roles": sorted(Group.objects.values_list("name", "user__username")),
         "group_permissions": Group.objects.filter(permissions__isnull=False).count()
         and sorted(Group.objects.values_list("name", "permissions__codename")),

@@ -1,1 +1,7 @@
 """The admin of inspections: one module a concept."""
+
+from . import (  # noqa: F401  (registers the admins)
+    inspections,
+    rounds,
+    templates,
+)

@@ -181,7 +181,9 @@ class Inspection(models.Model):
         ]
 
     def __str__(self) -> str:
-        subject = self.recognition.kind.name if self.recognition_id else self.agency.name
+        subject = (
+            self.recognition.kind.name if self.recognition_id else self.get_subject_kind_display()
+        )
         return f"{self.round.year}·{self.agency.name}·{subject}"
 
 
