@@ -40,3 +40,8 @@ def rectification_evidence(rectification: Rectification) -> QuerySet[Document]:
         owner_type=ContentType.objects.get_for_model(Rectification),
         owner_id=str(rectification.pk),
     ).order_by("created_at", "pk")
+
+
+def reinspection_of(inspection: Inspection) -> Inspection | None:
+    """The re-inspection planned after a failed inspection, if any."""
+    return Inspection.objects.filter(parent=inspection).first()

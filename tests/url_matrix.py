@@ -237,6 +237,7 @@ def build_world() -> SimpleNamespace:
     subsidy = _subsidies(org_a, agency_a, reviewer, approver)
     courses = _training(org_a, agency_a, person_a)
     voucher_objects = _vouchers(org_a, org_b, agency_a, worker_a, reviewer, approver)
+    inspection_objects = _inspections(org_a, agency_a, recognition_a)
 
     users = {
         "applicant": applicant,
@@ -275,7 +276,35 @@ def build_world() -> SimpleNamespace:
         **_exemption(subsidy["claim_a"], worker_a),
         **courses,
         **voucher_objects,
+        **inspection_objects,
     )
+
+
+def _inspections(org_a, agency_a, recognition_a) -> dict[str, object]:
+    """Agency A failed two inspections (itself and its station): one rectification open, the
+    other answered with an evidence file."""
+    from inspections.services.consequences import after_conclusion
+    from inspections.services.rectifications import rectification_answer
+    from tests.inspections import factories_rectification as fr
+
+    failed = fr.concluded(org_a)
+    after_conclusion(failed)
+    station = fr.concluded(org_a, recognition=recognition_a)
+    after_conclusion(station)
+    answered = rectification_answer(
+        actor=agency_a,
+        rectification=station.rectification,
+        answer="已整改",
+        files=[pdf_upload("整改照片.pdf")],
+    )
+    return {
+        "inspection_a": failed,
+        "rectification_a": failed.rectification,
+        "answered_rectification_a": answered,
+        "evidence_a": Document.objects.get(
+            owner_id=str(answered.pk), purpose="rectification-evidence"
+        ),
+    }
 
 
 def pdf_upload(name: str = "回单.pdf") -> SimpleUploadedFile:
@@ -626,6 +655,7 @@ def fingerprint(world: SimpleNamespace) -> dict[str, object]:
             Settlement.objects.values_list("pk", "status", "paid_on", "paid_by_id")
         ),
         "setting_changes": sorted(SettingChange.objects.values_list("pk", "status", "amount")),
+        "rectifications": sorted(_rectification_rows()),
         "roles": sorted(Group.objects.values_list("name", "user__username")),
         "group_permissions": Group.objects.filter(permissions__isnull=False).count()
         and sorted(Group.objects.values_list("name", "permissions__codename")),
@@ -645,3 +675,11 @@ def fingerprint(world: SimpleNamespace) -> dict[str, object]:
             FollowUp.objects.count(),
         ),
     }
+
+
+def _rectification_rows() -> list:
+    from inspections.models import Inspection, Rectification
+
+    return list(Rectification.objects.values_list("pk", "status", "answer")) + list(
+        Inspection.objects.values_list("pk", "kind", "status")
+    )
