@@ -88,6 +88,7 @@ def concluded(
     earned=("20", "5", "20", "10"),
     notes: str = "服务规范未上墙",
     concluded_at=None,
+    year: int = YEAR,
 ) -> Inspection:
     """An inspection concluded with ``result``; item scores ``earned`` (of 20, 20, 20, 40)."""
     first, second = inspectors()
@@ -99,7 +100,7 @@ def concluded(
     kind = Inspection.Kind.REINSPECTION if parent else Inspection.Kind.ANNUAL
     used = template(subject)
     inspection = Inspection.objects.create(
-        round=inspection_round(),
+        round=inspection_round(year),
         kind=kind,
         parent=parent,
         subject_kind=subject,
