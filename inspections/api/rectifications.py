@@ -25,7 +25,7 @@ class InspectionSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="round.year", read_only=True)
     agency_name = serializers.CharField(source="agency.name", read_only=True)
     recognition_name = serializers.CharField(
-        source="recognition.kind.name", read_only=True, default=None
+        source="recognition.kind.name", read_only=True, default=None, allow_null=True
     )
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     result_label = serializers.CharField(source="get_result_display", read_only=True)
