@@ -125,3 +125,15 @@ def test_the_list_makes_the_same_number_of_queries_at_two_sizes(agency_a, org_a,
     with CaptureQueriesContext(connection) as large:
         assert client.get(LIST).status_code == 200
     assert len(large) == len(small)
+
+
+def test_the_voucher_page_tells_the_agency_why_households_cannot_choose_it(
+    agency_a, org_a, client_for
+):
+    """ "…takes the agency out of the voucher programme's choices until it passes, and the
+    agency is told why"."""
+    url = reverse("vouchers:list")
+    assert 'data-testid="failed-inspection"' not in client_for(agency_a).get(url).content.decode()
+    _opened(org_a)
+    html = client_for(agency_a).get(url).content.decode()
+    assert "本机构 2026 年度年检复核不合格" in html and LIST in html
