@@ -321,6 +321,13 @@ def standings_by_year(agency: Agency, years) -> dict:
     return {year: found.get(year) or AgencyStanding(agency=agency, year=year) for year in years}
 
 
+def recognitions_in_force(agency: Agency) -> QuerySet[Recognition]:
+    """The agency's recognitions that are not revoked or expired (status valid)."""
+    return Recognition.objects.filter(
+        agency=agency, status=Recognition.Status.VALID
+    ).select_related("kind")
+
+
 def recognition_kinds(agency: Agency, year: int) -> tuple[frozenset[str], frozenset[str]]:
     """(kinds valid at some point of the year, kinds granted in the year), not revoked."""
     valid = valid_recognitions(agency, year, Recognition.Kind.values).values_list("kind", flat=True)

@@ -33,3 +33,12 @@ class InspectionsConfig(AppConfig):
         OFFICIAL: _perms("view"),
         AGENCY_USER: [],
     }
+
+    def ready(self) -> None:
+        from kunqu_jiafu.documents.services import register_owner
+
+        from . import rectification_permissions
+        from .models import Rectification
+
+        # Evidence sent with a rectification's answer: bureau staff and that agency.
+        register_owner(Rectification, rectification_permissions.can_view_rectification)

@@ -1,8 +1,13 @@
 """The inspections area of the agency portal, mounted at /portal/inspections/
 (namespace "inspections"): what the agency must fix, its answers, its spot-checked records."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import portal
 
 app_name = "inspections"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", portal.inspection_list, name="list"),
+    path("rectifications/<int:pk>/", portal.rectification_detail, name="rectification"),
+]

@@ -232,6 +232,8 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 # read without, which the operator keeps with the backup. A slice adding a key adds its name.
 BACKUP_DIR = Path(env("BACKUP_DIR", default=str(BASE_DIR / "var" / "backups")))
 BACKUP_ESCROW_KEYS = ["PERSON_ID_KEYS", "PERSON_ID_HASH_KEY", "AUDIT_HMAC_KEY"]
+# Days an agency has to rectify after a failed annual inspection (整改期限).
+INSPECTION_RECTIFICATION_DAYS = env.int("INSPECTION_RECTIFICATION_DAYS", default=30)
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # A spreadsheet to import is checked before it is parsed (kunqu_jiafu.imports.guard); the data
 # rows are each import's own limit (5000), plus this many empty or title rows.
@@ -421,6 +423,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-unsent-notification-emails": {
         "task": "kunqu_jiafu.notifications.tasks.sweep_unsent_notification_emails",
         "schedule": 10 * 60,
+    },
+    "lapse-missed-rectifications": {
+        "task": "inspections.tasks.lapse_rectifications",
+        "schedule": 24 * 60 * 60,
     },
     "sweep-waiting-import-jobs": {
         "task": "kunqu_jiafu.imports.tasks.sweep_waiting_import_jobs",

@@ -704,6 +704,68 @@ def _fee_exemptions(world, rows, related):
     return made[0]
 
 
+# --- inspections: rectifications (issue 12) ---------------------------------------------
+
+
+_rect_years = itertools.count(3000)  # inspection rounds: one a year
+
+
+def _rect_failed_inspections(world, count: int) -> list:
+    from inspections.models import ChecklistTemplate, Inspection, InspectionRound
+
+    template = ChecklistTemplate.objects.filter(subject_kind="agency").order_by("-version").first()
+    if template is None:
+        template = ChecklistTemplate.objects.create(subject_kind="agency", version=1, name="年检表")
+    year = next(_rect_years)
+    round_ = InspectionRound.objects.create(
+        year=year, title=f"{year}年检", starts_on=dt.date(year, 3, 1), due_on=dt.date(year, 9, 1)
+    )
+    return Inspection.objects.bulk_create(
+        Inspection(
+            round=round_,
+            agency=a,
+            subject_kind="agency",
+            template=template,
+            result="failed",
+            score=Decimal("50"),
+        )
+        for a in agencies(world, count)
+    )
+
+
+def _rectifications(world, rows, related):
+    from inspections.models import Rectification
+
+    made = Rectification.objects.bulk_create(
+        Rectification(
+            inspection=inspection,
+            deadline=TODAY + dt.timedelta(days=_n() % 60 - 30),
+            requirements="统一制度：5 / 20",
+            status="answered",
+            answer="已整改",
+            answered_at=NOW,
+        )
+        for inspection in _rect_failed_inspections(world, rows)
+    )
+    focus = made[0]
+    ct = ContentType.objects.get_for_model(Rectification)
+    Document.objects.bulk_create(
+        Document(
+            file=f"test/{_n()}.pdf",
+            original_name="整改照片.pdf",
+            content_type="application/pdf",
+            extension="pdf",
+            size=1000,
+            sha256="0" * 64,
+            created_at=NOW,
+            owner_type=ct,
+            owner_id=str(focus.pk),
+        )
+        for _ in range(related)
+    )
+    return focus
+
+
 BUILDERS: dict[str, Callable] = {
     "inspections.ChecklistTemplate": inspection_builders.templates,
     "inspections.InspectionRound": inspection_builders.rounds,
@@ -747,4 +809,5 @@ BUILDERS: dict[str, Callable] = {
     "subsidies.ClaimType": _claim_types,
     "subsidies.SpecialFund": _funds,
     "subsidies.Notice": _notices,
+    "inspections.Rectification": _rectifications,
 }

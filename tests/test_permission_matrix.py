@@ -260,6 +260,11 @@ MATRIX: list[Row] = [
     R("vouchers:settlements",    "/portal/vouchers/settlements/",         LOGIN,       TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
     R("vouchers:settlement_pdf", "/portal/vouchers/settlements/{settlement_a.pk}/pdf/", LOGIN, TO_APPLY, OK,     NOT_FOUND,   *STAFF_TO_ADMIN),
     R("vouchers:settlement_xlsx", "/portal/vouchers/settlements/{settlement_a.pk}/xlsx/", LOGIN, TO_APPLY, OK,   NOT_FOUND,   *STAFF_TO_ADMIN),
+    # --- agency portal: inspections (the agency sees and answers its own rectifications) ------
+    R("inspections:list",        "/portal/inspections/",                  LOGIN,       TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
+    R("inspections:rectification", "/portal/inspections/rectifications/{rectification_a.pk}/", LOGIN, TO_APPLY, OK, NOT_FOUND, *STAFF_TO_ADMIN),
+    R("inspections:rectification", "/portal/inspections/rectifications/{answered_rectification_a.pk}/", LOGIN, TO_APPLY, OK, NOT_FOUND, *STAFF_TO_ADMIN),
+    R("documents:download",      "/files/{evidence_a.uuid}/",             LOGIN,       NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_FILES),
     # --- public voucher pages: no account needed. An application is unlocked in one browser
     # by its number and ID number together; without that nobody, staff included, reaches its
     # status, its voucher or its choice of agency (HOLDER_GETS: the household does) ----------
@@ -298,6 +303,7 @@ MATRIX: list[Row] = [
     R("admin:app_list",          "/admin/audit/",                         *NO_ADMIN,                                          OK,          OK,          NOT_FOUND,   OK),
     R("admin:app_list",          "/admin/notifications/",                 *NO_ADMIN,                                          NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   OK),
     R("admin:app_list",          "/admin/documents/",                     *NO_ADMIN,                                          NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   OK),
+    R("admin:app_list",          "/admin/inspections/",                   *NO_ADMIN,                                          *STAFF_OK),
     R("admin:app_list",          "/admin/imports/",                       *NO_ADMIN,                                          *STAFF_OK),
     R("admin:app_list",          "/admin/accounts/",                      *NO_ADMIN,                                          NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   OK),
     R("admin:app_list",          "/admin/auth/",                          *NO_ADMIN,                                          NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   OK),
@@ -331,6 +337,11 @@ MATRIX: list[Row] = [
                  view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
     *admin_model("agencies_recognitionkind", "{recognition_kind.pk}",
                  view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    # --- admin: inspections (rectifications are read; the re-inspection is an action) --------
+    *admin_model("inspections_rectification", "{rectification_a.pk}",
+                 view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    R("admin:inspections_rectification_change", "/admin/inspections/rectification/{answered_rectification_a.pk}/change/", *NO_ADMIN, *STAFF_OK),
+    R("admin:inspections_rectification_export", "/admin/inspections/rectification/export/", *NO_ADMIN,                       *STAFF_OK),
     # --- admin: subsidies (claims are decided by review actions, never edited or deleted) ----
     *admin_model("subsidies_claim", "{claim_a.pk}",
                  view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
@@ -597,6 +608,16 @@ MATRIX: list[Row] = [
     R("voucher-settlement-pdf.<format>", "/api/voucher-settlements/{settlement_a.pk}/pdf.json", DENIED, NOT_FOUND, OK, NOT_FOUND, *STAFF_OK),
     R("voucher-settlement-xlsx", "/api/voucher-settlements/{settlement_a.pk}/xlsx/", DENIED, NOT_FOUND, OK,      NOT_FOUND,   *STAFF_OK),
     R("voucher-settlement-xlsx.<format>", "/api/voucher-settlements/{settlement_a.pk}/xlsx.json", DENIED, NOT_FOUND, OK, NOT_FOUND, *STAFF_OK),
+    R("inspection-list",         "/api/inspections/",                     DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("inspection-list.<format>", "/api/inspections.json",                DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("inspection-detail",       "/api/inspections/{inspection_a.pk}/",   DENIED,      NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
+    R("inspection-detail.<format>", "/api/inspections/{inspection_a.pk}.json", DENIED, NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
+    R("rectification-list",      "/api/rectifications/",                  DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("rectification-list.<format>", "/api/rectifications.json",          DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("rectification-detail",    "/api/rectifications/{rectification_a.pk}/", DENIED,  NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
+    R("rectification-detail.<format>", "/api/rectifications/{rectification_a.pk}.json", DENIED, NOT_FOUND, OK,   NOT_FOUND,   *STAFF_OK),
+    R("rectification-answer",    "/api/rectifications/{rectification_a.pk}/answer/", *API_405),  # POST-only
+    R("rectification-answer.<format>", "/api/rectifications/{rectification_a.pk}/answer.json", *API_405),
     R("voucher-settlement-mark-paid", "/api/voucher-settlements/{settlement_a.pk}/mark-paid/", *API_405),
     R("voucher-settlement-mark-paid.<format>", "/api/voucher-settlements/{settlement_a.pk}/mark-paid.json", *API_405),
 ]
@@ -670,6 +691,7 @@ class RosterUpload(Upload):
 
 
 REASON = {"reason": "权限矩阵测试"}
+RECTIFICATION_ANSWER = {"answer": "已公示服务规范"}
 ATTACHMENT = {"code": "other", "file": Upload()}
 NEW_CLAIM = {
     "period": "2026",
@@ -1066,6 +1088,8 @@ WRITES: list[Write] = [
     W("agency-transition.<format>", "post", "/api/agencies/{org_a.pk}/transition.json", {"action": "suspend", **REASON}, DENIED, NOT_FOUND, DENIED, NOT_FOUND, DENIED, by="reviewer"),
     W("filing-decide.<format>",    "post", "/api/filings/{filing_a.pk}/decide.json",  {"action": "approve"}, DENIED,    NOT_FOUND,   DENIED,      NOT_FOUND,   DENIED,   by="approver"),
     # --- API: subsidies. B names nothing of A's; the agency fills its claim, the bureau decides
+    W("inspections:rectification", "post", "/portal/inspections/rectifications/{rectification_a.pk}/", RECTIFICATION_ANSWER, LOGIN, TO_APPLY, SKIP, NOT_FOUND, TO_ADMIN, by="agency_a"),
+    W("rectification-answer",      "post", "/api/rectifications/{rectification_a.pk}/answer/", RECTIFICATION_ANSWER, DENIED, NOT_FOUND, SKIP, NOT_FOUND, DENIED, by="agency_a"),
     W("claim-list",                "post", "/api/claims/",                            NEW_CLAIM_API,       DENIED,      DENIED,      SKIP,        SKIP,        DENIED,   by="agency_a"),
     W("claim-detail",              "patch", "/api/claims/{claim_a.pk}/",              {"declared": {"interest_paid": "1234.56"}}, DENIED, NOT_FOUND, SKIP, NOT_FOUND, DENIED, by="agency_a"),
     W("claim-detail",              "patch", "/api/claims/{submitted_a.pk}/",          {"declared": {"interest_paid": "1234.56"}}, DENIED, NOT_FOUND, DENIED, NOT_FOUND, DENIED, by=None),

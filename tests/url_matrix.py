@@ -238,7 +238,10 @@ def build_world() -> SimpleNamespace:
     subsidy = _subsidies(org_a, agency_a, reviewer, approver)
     courses = _training(org_a, agency_a, person_a)
     voucher_objects = _vouchers(org_a, org_b, agency_a, worker_a, reviewer, approver)
-    inspection_objects = inspection_matrix.world_objects(org_a, approver)
+    inspection_objects = {
+        **_inspections(org_a, agency_a, recognition_a),
+        **inspection_matrix.world_objects(org_a, approver),
+    }
 
     users = {
         "applicant": applicant,
@@ -279,6 +282,33 @@ def build_world() -> SimpleNamespace:
         **voucher_objects,
         **inspection_objects,
     )
+
+
+def _inspections(org_a, agency_a, recognition_a) -> dict[str, object]:
+    """Agency A failed two inspections last year (itself and its station): one rectification
+    open, the other answered with an evidence file. This year's round is tests/inspections/
+    matrix.py's (its ``inspection_a`` is this year's planned inspection)."""
+    from inspections.services.consequences import after_conclusion
+    from inspections.services.rectifications import rectification_answer
+    from tests.inspections import factories_rectification as fr
+
+    failed = fr.concluded(org_a, year=fr.YEAR - 1)
+    after_conclusion(failed)
+    station = fr.concluded(org_a, recognition=recognition_a, year=fr.YEAR - 1)
+    after_conclusion(station)
+    answered = rectification_answer(
+        actor=agency_a,
+        rectification=station.rectification,
+        answer="已整改",
+        files=[pdf_upload("整改照片.pdf")],
+    )
+    return {
+        "rectification_a": failed.rectification,
+        "answered_rectification_a": answered,
+        "evidence_a": Document.objects.get(
+            owner_id=str(answered.pk), purpose="rectification-evidence"
+        ),
+    }
 
 
 def pdf_upload(name: str = "回单.pdf") -> SimpleUploadedFile:
@@ -630,6 +660,7 @@ def fingerprint(world: SimpleNamespace) -> dict[str, object]:
         ),
         "setting_changes": sorted(SettingChange.objects.values_list("pk", "status", "amount")),
         **inspection_matrix.fingerprint(),
+        "rectifications": sorted(_rectification_rows()),
         "roles": sorted(Group.objects.values_list("name", "user__username")),
         "group_permissions": Group.objects.filter(permissions__isnull=False).count()
         and sorted(Group.objects.values_list("name", "permissions__codename")),
@@ -649,3 +680,11 @@ def fingerprint(world: SimpleNamespace) -> dict[str, object]:
             FollowUp.objects.count(),
         ),
     }
+
+
+def _rectification_rows() -> list:
+    from inspections.models import Inspection, Rectification
+
+    return list(Rectification.objects.values_list("pk", "status", "answer")) + list(
+        Inspection.objects.values_list("pk", "kind", "status")
+    )

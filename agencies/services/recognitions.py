@@ -64,8 +64,10 @@ def recognition_grant(
     return recognition
 
 
-def recognition_revoke(*, actor: User, recognition: Recognition, reason: str) -> Recognition:
-    if not has_role(actor, REVIEWER, APPROVER) or is_agency_user(actor):
+def recognition_revoke(*, actor: User | None, recognition: Recognition, reason: str) -> Recognition:
+    """Revoke a recognition with a reason. ``actor`` None is the system: the inspections
+    area's nightly check when a rectification deadline is missed (优胜劣汰)."""
+    if actor is not None and (not has_role(actor, REVIEWER, APPROVER) or is_agency_user(actor)):
         raise PermissionDenied(_("Only bureau staff revoke recognitions."))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Please give the reason for revoking the recognition.")})

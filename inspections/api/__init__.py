@@ -5,4 +5,7 @@ from __future__ import annotations
 
 
 def register(router) -> None:
-    pass
+    from .rectifications import InspectionViewSet, RectificationViewSet
+
+    router.register("inspections", InspectionViewSet, basename="inspection")
+    router.register("rectifications", RectificationViewSet, basename="rectification")
