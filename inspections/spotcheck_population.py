@@ -48,9 +48,7 @@ def digest(ids: list[int]) -> str:
     return hashlib.sha256(",".join(str(i) for i in ids).encode()).hexdigest()
 
 
-def sample_count(
-    population_size: int, sample_size: int | None, sample_rate: Decimal | None
-) -> int:
+def sample_count(population_size: int, sample_size: int | None, sample_rate: Decimal | None) -> int:
     """n = the size asked for, or ⌈rate% × population⌉, never more than the population."""
     if sample_size:
         return min(int(sample_size), population_size)

@@ -3,6 +3,10 @@
 
 from django.urls import path  # noqa: F401
 
+from . import spotcheck_views
+
 app_name = "inspections"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("spot-checks/", spotcheck_views.agency_spot_checks, name="spot_checks"),
+]

@@ -33,9 +33,7 @@ def spot_check_assign(*, actor: User, items, user: User) -> int:
     """Assign the records not yet checked to a reviewer or approver; returns how many."""
     _require(can_run_spot_checks(actor))
     if user is None or not has_role(user, REVIEWER, APPROVER):
-        raise ValidationError(
-            {"user": _("Assign the records to a bureau reviewer or approver.")}
-        )
+        raise ValidationError({"user": _("Assign the records to a bureau reviewer or approver.")})
     pks = [getattr(item, "pk", item) for item in items]
     with transaction.atomic():
         locked = list(

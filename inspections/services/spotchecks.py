@@ -74,7 +74,10 @@ def _seed(seed) -> int:
         value = -1
     if not 0 <= value <= MAX_SEED:
         raise ValidationError(
-            {"seed": _("The seed is a whole number from 0 to %(max)s, or empty.") % {"max": MAX_SEED}}
+            {
+                "seed": _("The seed is a whole number from 0 to %(max)s, or empty.")
+                % {"max": MAX_SEED}
+            }
         )
     return value
 
@@ -159,9 +162,7 @@ def spot_check_draw(
             created_by=actor,
         )
         SpotCheckItem.objects.bulk_create(
-            SpotCheckItem(
-                spot_check=spot_check, position=n, agency_id=agency_of[pk], **{field: pk}
-            )
+            SpotCheckItem(spot_check=spot_check, position=n, agency_id=agency_of[pk], **{field: pk})
             for n, pk in enumerate(sample, start=1)
         )
         audit.log(
