@@ -10,7 +10,7 @@ from kunqu_jiafu.accounts.roles import is_agency_user, is_staff_member
 
 from .models import SpotCheck, SpotCheckItem
 
-O = SpotCheckItem.Outcome
+OUTCOME = SpotCheckItem.Outcome
 
 
 def spot_checks_with_progress() -> QuerySet[SpotCheck]:
@@ -18,9 +18,9 @@ def spot_checks_with_progress() -> QuerySet[SpotCheck]:
     and the total to recover (one query)."""
     return SpotCheck.objects.select_related("created_by").annotate(
         drawn=Count("items"),
-        checked=Count("items", filter=~Q(items__outcome=O.PENDING)),
-        found_true=Count("items", filter=Q(items__outcome=O.TRUE)),
-        found_false=Count("items", filter=Q(items__outcome=O.FALSE)),
+        checked=Count("items", filter=~Q(items__outcome=OUTCOME.PENDING)),
+        found_true=Count("items", filter=Q(items__outcome=OUTCOME.TRUE)),
+        found_false=Count("items", filter=Q(items__outcome=OUTCOME.FALSE)),
         to_recover=Sum("items__recovery_amount"),
     )
 
@@ -49,7 +49,7 @@ def spot_check_items_for_user(user) -> QuerySet[SpotCheckItem]:
         return items_with_records()
     if is_agency_user(user) and user_agency_id(user):
         return (
-            items_with_records().filter(agency_id=user_agency_id(user)).exclude(outcome=O.PENDING)
+            items_with_records().filter(agency_id=user_agency_id(user)).exclude(outcome=OUTCOME.PENDING)
         )
     return SpotCheckItem.objects.none()
 
@@ -57,7 +57,7 @@ def spot_check_items_for_user(user) -> QuerySet[SpotCheckItem]:
 def false_items_of_agency(agency) -> QuerySet[SpotCheckItem]:
     """The agency's records a spot check found false (不属实), newest first."""
     return (
-        items_with_records().filter(agency=agency, outcome=O.FALSE).order_by("-checked_at", "-pk")
+        items_with_records().filter(agency=agency, outcome=OUTCOME.FALSE).order_by("-checked_at", "-pk")
     )
 
 
