@@ -49,7 +49,9 @@ def spot_check_items_for_user(user) -> QuerySet[SpotCheckItem]:
         return items_with_records()
     if is_agency_user(user) and user_agency_id(user):
         return (
-            items_with_records().filter(agency_id=user_agency_id(user)).exclude(outcome=OUTCOME.PENDING)
+            items_with_records()
+            .filter(agency_id=user_agency_id(user))
+            .exclude(outcome=OUTCOME.PENDING)
         )
     return SpotCheckItem.objects.none()
 
@@ -57,7 +59,9 @@ def spot_check_items_for_user(user) -> QuerySet[SpotCheckItem]:
 def false_items_of_agency(agency) -> QuerySet[SpotCheckItem]:
     """The agency's records a spot check found false (不属实), newest first."""
     return (
-        items_with_records().filter(agency=agency, outcome=OUTCOME.FALSE).order_by("-checked_at", "-pk")
+        items_with_records()
+        .filter(agency=agency, outcome=OUTCOME.FALSE)
+        .order_by("-checked_at", "-pk")
     )
 
 

@@ -72,6 +72,7 @@ from subsidies.models import (
     SpecialFund,
 )
 from tests import factories
+from tests.inspections.spot_world import spot_check_objects, spot_fingerprint
 from training import services as training
 from training.models import Course, CourseKind, Enrolment, TrainingSignup, TrainingTarget
 from vouchers import public_views as voucher_pages
@@ -275,6 +276,9 @@ def build_world() -> SimpleNamespace:
         **_exemption(subsidy["claim_a"], worker_a),
         **courses,
         **voucher_objects,
+        **spot_check_objects(
+            org_a, reviewer, voucher_objects["verified_a"], voucher_objects["redeemed_a"]
+        ),
     )
 
 
@@ -626,6 +630,7 @@ def fingerprint(world: SimpleNamespace) -> dict[str, object]:
             Settlement.objects.values_list("pk", "status", "paid_on", "paid_by_id")
         ),
         "setting_changes": sorted(SettingChange.objects.values_list("pk", "status", "amount")),
+        "spot_checks": spot_fingerprint(),
         "roles": sorted(Group.objects.values_list("name", "user__username")),
         "group_permissions": Group.objects.filter(permissions__isnull=False).count()
         and sorted(Group.objects.values_list("name", "permissions__codename")),

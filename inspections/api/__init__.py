@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from . import spotchecks
+
 
 def register(router) -> None:
-    pass
+    spotchecks.register(router)
