@@ -80,7 +80,7 @@ class SpotCheckAdmin(AuditHistoryMixin, admin.ModelAdmin):
     fields = (
         "title",
         "population",
-        "claim_type_codes",
+        "claim_types_display",
         "period_start",
         "period_end",
         "sample_size",
@@ -113,6 +113,10 @@ class SpotCheckAdmin(AuditHistoryMixin, admin.ModelAdmin):
         return super().change_view(
             request, object_id, form_url, READ_ONLY_BUTTONS | (extra_context or {})
         )
+
+    @admin.display(description=_("claim types"))
+    def claim_types_display(self, obj):
+        return "、".join(obj.claim_type_codes) or "—"
 
     @admin.display(description=_("period"), ordering="period_start")
     def period_display(self, obj):
