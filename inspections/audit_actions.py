@@ -27,4 +27,8 @@ ACTIONS: dict = {
         "audit action", "Rectification deadline missed"
     ),
     "inspections.reinspection.planned": pgettext_lazy("audit action", "Re-inspection planned"),
+    # Spot checks (services/spotchecks.py)
+    "inspections.spotcheck.drawn": pgettext_lazy("audit action", "Spot-check sample drawn"),
+    "inspections.spotcheck.assigned": pgettext_lazy("audit action", "Spot-checked record assigned"),
+    "inspections.spotcheck.recorded": pgettext_lazy("audit action", "Spot-check outcome recorded"),
 }

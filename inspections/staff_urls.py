@@ -3,6 +3,19 @@ the phone-sized scoring form and the page that shows how to redraw a spot-check 
 
 from django.urls import path  # noqa: F401
 
+from . import spotcheck_views
+
 app_name = "inspect"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path(
+        "spot-checks/<int:pk>/redraw/",
+        spotcheck_views.spot_check_redraw,
+        name="spot_check_redraw",
+    ),
+    path(
+        "spot-checks/<int:pk>/population.txt",
+        spotcheck_views.spot_check_population,
+        name="spot_check_population",
+    ),
+]

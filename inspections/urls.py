@@ -3,6 +3,7 @@
 
 from django.urls import path
 
+from . import spotcheck_views
 from .views import portal
 
 app_name = "inspections"
@@ -10,4 +11,5 @@ app_name = "inspections"
 urlpatterns: list = [
     path("", portal.inspection_list, name="list"),
     path("rectifications/<int:pk>/", portal.rectification_detail, name="rectification"),
+    path("spot-checks/", spotcheck_views.agency_spot_checks, name="spot_checks"),
 ]

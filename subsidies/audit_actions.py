@@ -13,6 +13,9 @@ ACTIONS = {
         "audit action", "Budget or rate change rejected"
     ),
     "subsidies.claim.created": pgettext_lazy("audit action", "Claim created"),
+    "subsidies.claim.exemption_found_false": pgettext_lazy(
+        "audit action", "Fee exemption found false by a spot check"
+    ),
     "subsidies.claim.updated": pgettext_lazy("audit action", "Claim changed"),
     "subsidies.claim.attached": pgettext_lazy("audit action", "Attachment added to the claim"),
     "subsidies.claim.detached": pgettext_lazy("audit action", "Attachment removed from the claim"),

@@ -68,6 +68,10 @@ class FeeExemption(models.Model):
         Worker, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="fee_exemptions"
     )
     live = models.BooleanField(_("counts"), default=True)
+    # 抽查核实 found the service false: it no longer counts and its share of the claim's money
+    # is recovered (subsidies.services.spot_checks.exemption_found_false).
+    found_false_at = models.DateTimeField(_("found false at"), null=True, blank=True)
+    found_false_reason = models.TextField(_("why it was found false"), blank=True)
 
     class Meta:
         verbose_name = _("fee exemption")

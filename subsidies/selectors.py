@@ -379,3 +379,37 @@ def fee_exemptions_for_user(user):
     if is_agency_user(user):
         return qs.filter(claim__agency_id=user_agency_id(user))
     return qs.none()
+
+
+# --- spot checks (抽查核实): the populations the inspections app samples from ---------------------
+
+SPOT_CHECKED_STATUSES = (Claim.Status.APPROVED, Claim.Status.PAID)
+
+
+def claims_decided_between(
+    claim_type_codes: list[str], start: dt.date, end: dt.date
+) -> QuerySet[Claim]:
+    """Approved or paid claims of the given types approved within [start, end], by id."""
+    return Claim.objects.filter(
+        status__in=SPOT_CHECKED_STATUSES,
+        claim_type__code__in=claim_type_codes,
+        decided_at__date__gte=start,
+        decided_at__date__lte=end,
+    ).order_by("pk")
+
+
+def exemptions_served_between(start: dt.date, end: dt.date):
+    """Counted fee exemptions served within [start, end] whose claim is approved or paid, by id."""
+    from .exemption_models import FeeExemption
+
+    return FeeExemption.objects.filter(
+        live=True,
+        claim__status__in=SPOT_CHECKED_STATUSES,
+        service_date__gte=start,
+        service_date__lte=end,
+    ).order_by("pk")
+
+
+def spot_check_claim_types() -> QuerySet[ClaimType]:
+    """The claim types a spot check may sample (every type, newest policy year first)."""
+    return ClaimType.objects.order_by("-policy_year", "code")

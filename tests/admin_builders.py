@@ -766,10 +766,60 @@ def _rectifications(world, rows, related):
     return focus
 
 
+def _spot_check_with(world, vouchers):
+    from inspections.models import SpotCheck, SpotCheckItem
+
+    ids = sorted(v.pk for v in vouchers)
+    check = SpotCheck.objects.create(
+        title=f"测试抽查{_n()}",
+        population="vouchers",
+        period_start=dt.date(2026, 1, 1),
+        period_end=TODAY,
+        sample_size=max(len(ids), 1),
+        seed=_n(),
+        population_size=len(ids),
+        population_ids=ids,
+        created_by=world.user,
+    )
+    SpotCheckItem.objects.bulk_create(
+        SpotCheckItem(
+            spot_check=check, position=n, voucher=v, agency=world.agency, assigned_to=world.user
+        )
+        for n, v in enumerate(vouchers, start=1)
+    )
+    return check
+
+
+def _spot_checks(world, rows, related):
+    from inspections.models import SpotCheck
+
+    SpotCheck.objects.bulk_create(
+        SpotCheck(
+            title=f"测试抽查{k}",
+            population="claims",
+            claim_type_codes=["loan_interest"],
+            period_start=dt.date(2026, 1, 1),
+            period_end=TODAY,
+            sample_rate=Decimal("5"),
+            seed=k,
+            created_by=world.user,
+        )
+        for k in (_n() for _ in range(rows))
+    )
+    return _spot_check_with(world, _vouchers_for(world, related, agency=world.agency))
+
+
+def _spot_check_items(world, rows, related):
+    check = _spot_check_with(world, _vouchers_for(world, rows, agency=world.agency))
+    return check.items.order_by("pk").first()
+
+
 BUILDERS: dict[str, Callable] = {
     "inspections.ChecklistTemplate": inspection_builders.templates,
     "inspections.InspectionRound": inspection_builders.rounds,
     "inspections.Inspection": inspection_builders.inspections,
+    "inspections.SpotCheck": _spot_checks,
+    "inspections.SpotCheckItem": _spot_check_items,
     "subsidies.SettingChange": _setting_changes,
     "subsidies.ExemptionServiceKind": _exemption_kinds,
     "subsidies.FeeExemption": _fee_exemptions,

@@ -299,6 +299,7 @@ MATRIX: list[Row] = [
     R("admin:app_list",          "/admin/agencies/",                      *NO_ADMIN,                                          *STAFF_OK),
     R("admin:app_list",          "/admin/subsidies/",                     *NO_ADMIN,                                          *STAFF_OK),
     R("admin:app_list",          "/admin/training/",                      *NO_ADMIN,                                          *STAFF_OK),
+    R("admin:app_list",          "/admin/inspections/",                   *NO_ADMIN,                                          *STAFF_OK),
     R("admin:app_list",          "/admin/people/",                        *NO_ADMIN,                                          *STAFF_OK),
     R("admin:app_list",          "/admin/audit/",                         *NO_ADMIN,                                          OK,          OK,          NOT_FOUND,   OK),
     R("admin:app_list",          "/admin/notifications/",                 *NO_ADMIN,                                          NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   OK),
@@ -620,6 +621,27 @@ MATRIX: list[Row] = [
     R("rectification-answer.<format>", "/api/rectifications/{rectification_a.pk}/answer.json", *API_405),
     R("voucher-settlement-mark-paid", "/api/voucher-settlements/{settlement_a.pk}/mark-paid/", *API_405),
     R("voucher-settlement-mark-paid.<format>", "/api/voucher-settlements/{settlement_a.pk}/mark-paid.json", *API_405),
+    # --- spot checks (抽查核实): staff draw, assign and record; an agency sees its records found false
+    R("inspections:spot_checks", "/portal/inspections/spot-checks/",     LOGIN,       TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
+    R("inspect:spot_check_redraw", "/inspect/spot-checks/{spot_check_a.pk}/redraw/", LOGIN, DENIED, DENIED,    DENIED,      *STAFF_OK),
+    R("inspect:spot_check_population", "/inspect/spot-checks/{spot_check_a.pk}/population.txt", LOGIN, DENIED, DENIED, DENIED, *STAFF_OK),
+    *admin_model("inspections_spotcheck", "{spot_check_a.pk}",
+                 view=STAFF_OK, add=(GOES("/admin/inspections/spotcheck/draw/"),) * 2 + (DENIED, DENIED),
+                 change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    R("admin:inspections_spotcheck_draw", "/admin/inspections/spotcheck/draw/", *NO_ADMIN,                                 OK, OK, DENIED, DENIED),
+    *admin_model("inspections_spotcheckitem", "{spot_item_a.pk}",
+                 view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    R("admin:inspections_spotcheckitem_export", "/admin/inspections/spotcheckitem/export/", *NO_ADMIN,                    *STAFF_OK),
+    R("admin:inspections_spotcheckitem_record", "/admin/inspections/spotcheckitem/{spot_item_a.pk}/record/", *NO_ADMIN,  OK, OK, DENIED, DENIED),
+    R("spot-check-list",         "/api/spot-checks/",                     *STAFF_API),
+    R("spot-check-list.<format>", "/api/spot-checks.json",                *STAFF_API),
+    R("spot-check-detail",       "/api/spot-checks/{spot_check_a.pk}/",   *STAFF_API),
+    R("spot-check-detail.<format>", "/api/spot-checks/{spot_check_a.pk}.json", *STAFF_API),
+    R("spot-check-item-list",    "/api/spot-check-items/",                DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("spot-check-item-list.<format>", "/api/spot-check-items.json",      DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("spot-check-item-detail",  "/api/spot-check-items/{checked_item_a.pk}/", DENIED, NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
+    R("spot-check-item-detail.<format>", "/api/spot-check-items/{checked_item_a.pk}.json", DENIED, NOT_FOUND, OK, NOT_FOUND, *STAFF_OK),
+    R("spot-check-item-detail",  "/api/spot-check-items/{spot_item_a.pk}/", DENIED,   NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   *STAFF_OK),
 ]
 # fmt: on
 
@@ -957,6 +979,14 @@ FOLLOW_UP = {"called_on": "{today}", "reached": "1", "satisfaction": "5", "remar
 FOLLOW_UP_API = {"called_on": "{today}", "reached": True, "satisfaction": 4, "remarks": ""}
 DRAW_A = {"batch": "{voucher_batch.pk}", "month": "{this_month}", "agency": "{org_a.pk}"}
 MARK_PAID = {"paid_on": "{today}", "reference": "BOC-2026-0002"}
+SPOT_DRAW = {
+    "title": "权限矩阵抽查",
+    "population": "vouchers",
+    "period_start": "2020-01-01",
+    "period_end": "{today}",
+    "sample_size": "1",
+}
+SPOT_RECORD = {"outcome": "true", "method": "call", "evidence": "权限矩阵测试：电话回访属实"}
 NEW_SETTLEMENT_API = {
     "batch": "{voucher_batch.pk}",
     "agency": "{org_a.pk}",
@@ -1146,6 +1176,8 @@ WRITES: list[Write] = [
     W("admin:vouchers_settlement_draw", "post", "/admin/vouchers/settlement/draw/",   DRAW_A,              *NO_ADMIN,                                  DENIED,   by="reviewer"),
     W("admin:vouchers_settlement_review", "post", "/admin/vouchers/settlement/{settlement_a.pk}/review/mark_paid/", MARK_PAID, *NO_ADMIN,                  DENIED,   by="approver"),
     W("admin:vouchers_settlement_change", "post", "/admin/vouchers/settlement/{settlement_a.pk}/change/", {"paid_on": "{today}"}, *NO_ADMIN,               DENIED,   by=None),
+    W("admin:inspections_spotcheck_draw", "post", "/admin/inspections/spotcheck/draw/", SPOT_DRAW,        *NO_ADMIN,                                  DENIED,   by="reviewer"),
+    W("admin:inspections_spotcheckitem_record", "post", "/admin/inspections/spotcheckitem/{spot_item_a.pk}/record/", SPOT_RECORD, *NO_ADMIN,             DENIED,   by="approver"),
     # --- API: employment vouchers. Official reads only; agencies redeem and read their own ----
     W("voucher-batch-detail",      "patch", "/api/voucher-batches/{voucher_batch.pk}/", {"name": "改名的矩阵测试券"}, DENIED, DENIED, DENIED,     DENIED,      DENIED,   by="reviewer"),
     W("voucher-application-list",  "post", "/api/voucher-applications/",              NEW_VOUCHER_APPLICATION, DENIED,  DENIED,      DENIED,      DENIED,      DENIED,   by="reviewer"),

@@ -73,6 +73,7 @@ from subsidies.models import (
 )
 from tests import factories
 from tests.inspections import matrix as inspection_matrix
+from tests.inspections.spot_world import spot_check_objects, spot_fingerprint
 from training import services as training
 from training.models import Course, CourseKind, Enrolment, TrainingSignup, TrainingTarget
 from vouchers import public_views as voucher_pages
@@ -281,6 +282,9 @@ def build_world() -> SimpleNamespace:
         **courses,
         **voucher_objects,
         **inspection_objects,
+        **spot_check_objects(
+            org_a, reviewer, voucher_objects["verified_a"], voucher_objects["redeemed_a"]
+        ),
     )
 
 
@@ -661,6 +665,7 @@ def fingerprint(world: SimpleNamespace) -> dict[str, object]:
         "setting_changes": sorted(SettingChange.objects.values_list("pk", "status", "amount")),
         **inspection_matrix.fingerprint(),
         "rectifications": sorted(_rectification_rows()),
+        "spot_checks": spot_fingerprint(),
         "roles": sorted(Group.objects.values_list("name", "user__username")),
         "group_permissions": Group.objects.filter(permissions__isnull=False).count()
         and sorted(Group.objects.values_list("name", "permissions__codename")),

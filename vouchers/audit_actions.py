@@ -20,6 +20,7 @@ ACTIONS = {
     "vouchers.voucher.verification_failed": pgettext_lazy(
         "audit action", "Service verification failed"
     ),
+    "vouchers.voucher.revoked": pgettext_lazy("audit action", "Voucher revoked after a spot check"),
     "vouchers.settlement.created": pgettext_lazy("audit action", "Settlement statement drawn up"),
     "vouchers.settlement.paid": pgettext_lazy("audit action", "Settlement payment recorded"),
 }

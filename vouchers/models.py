@@ -307,6 +307,9 @@ class Voucher(models.Model):
         REJECTED = "rejected", pgettext_lazy("voucher", "failed verification")
         REIMBURSED = "reimbursed", pgettext_lazy("voucher", "reimbursed")
         VOIDED = "voided", pgettext_lazy("voucher", "voided")
+        # 抽查核实 found the service false: the voucher no longer counts and, when its money
+        # was settled, the face value is to be recovered from the agency.
+        REVOKED = "revoked", pgettext_lazy("voucher", "revoked after a spot check")
 
     batch = models.ForeignKey(
         VoucherBatch, verbose_name=_("batch"), on_delete=models.PROTECT, related_name="vouchers"
@@ -371,6 +374,19 @@ class Voucher(models.Model):
         related_name="+",
     )
     void_reason = models.TextField(_("reason for voiding"), blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revoke_reason = models.TextField(_("reason for revoking"), blank=True)
+    recovery_amount = models.DecimalField(
+        _("amount to recover (yuan)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("employment voucher")
@@ -403,8 +419,14 @@ class Voucher(models.Model):
                 name="voucher_verification_dated",
             ),
             models.CheckConstraint(
-                condition=Q(settlement__isnull=True) | Q(status__in=["verified", "reimbursed"]),
+                condition=Q(settlement__isnull=True)
+                | Q(status__in=["verified", "reimbursed", "revoked"]),
                 name="voucher_settled_is_verified",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="revoked")
+                | (Q(revoked_at__isnull=False) & Q(recovery_amount__isnull=False)),
+                name="voucher_revoked_dated_with_recovery",
             ),
             models.CheckConstraint(
                 condition=~Q(status="reimbursed") | Q(settlement__isnull=False),

@@ -414,3 +414,17 @@ def progress(batch: VoucherBatch | None = None) -> dict | None:
 def public_target_groups() -> QuerySet[TargetGroup]:
     """The groups whose households may apply, as the public page lists them."""
     return TargetGroup.objects.filter(active=True).order_by("sort_order", "pk")
+
+
+# --- spot checks (抽查核实): the population the inspections app samples from ---------------------
+
+SPOT_CHECKED_STATUSES = ("redeemed", "verified", "reimbursed")
+
+
+def vouchers_served_between(start: dt.date, end: dt.date) -> QuerySet[Voucher]:
+    """Redeemed, verified or reimbursed vouchers whose home service fell within [start, end]."""
+    return Voucher.objects.filter(
+        status__in=SPOT_CHECKED_STATUSES,
+        service__service_date__gte=start,
+        service__service_date__lte=end,
+    ).order_by("pk")

@@ -4,5 +4,7 @@ from . import (  # noqa: F401  (registers the admins)
     inspections,
     rectifications,
     rounds,
+    spotcheck_items,
+    spotchecks,
     templates,
 )

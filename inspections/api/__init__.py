@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from . import spotchecks
+
 
 def register(router) -> None:
     from .rectifications import InspectionViewSet, RectificationViewSet
 
     router.register("inspections", InspectionViewSet, basename="inspection")
     router.register("rectifications", RectificationViewSet, basename="rectification")
+    spotchecks.register(router)

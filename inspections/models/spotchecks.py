@@ -43,6 +43,14 @@ class SpotCheck(models.Model):
     )
     seed = models.BigIntegerField(_("random seed"))
     population_size = models.PositiveIntegerField(_("population size"), default=0)
+    # The population as it was when the sample was drawn (record ids in ascending order) and its
+    # SHA-256: a record that later leaves the population (e.g. a claim revoked by this very spot
+    # check) does not change how the sample is redrawn; the redraw page compares the digest with
+    # today's population and says whether it has changed since.
+    population_ids = models.JSONField(_("population as drawn (record ids)"), default=list)
+    population_digest = models.CharField(
+        _("population fingerprint (SHA-256)"), max_length=64, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.OPEN, db_index=True
     )

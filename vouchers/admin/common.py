@@ -36,6 +36,7 @@ VOUCHER_TONES = {
     "rejected": "negative",
     "reimbursed": "positive",
     "voided": "neutral",
+    "revoked": "negative",
 }
 SETTLEMENT_TONES = {"issued": "warning", "paid": "positive"}
 BATCH_TONES = {"draft": "neutral", "open": "positive", "closed": "neutral"}

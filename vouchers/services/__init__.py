@@ -6,7 +6,9 @@
 - ``choice``: the household's choice of agency (机构筛选);
 - ``redemption``: the home service that redeems a voucher (上门服务);
 - ``verification``: follow-up calls and the service check (跟踪回访, 服务核查);
-- ``settlement``: the agency's monthly statement and its payment.
+- ``settlement``: the agency's monthly statement and its payment;
+- ``revocation``: a voucher found false by a spot check (抽查核实) is revoked, with the amount
+  to recover when its money was settled.
 
 The caps: ``issue.voucher_issue`` and ``issue.voucher_void`` lock the batch row (SELECT … FOR
 UPDATE) and move its counters in the same transaction, so concurrent issues queue on the row and

@@ -123,6 +123,11 @@ def settlement_mark_paid(
         closed = Voucher.objects.filter(
             settlement=settlement, status=Voucher.Status.VERIFIED
         ).update(status=Voucher.Status.REIMBURSED)
+        # A voucher revoked by a spot check stays on its statement (paid as drawn up); its face
+        # value is recorded on the voucher as the amount to recover.
+        closed += Voucher.objects.filter(
+            settlement=settlement, status=Voucher.Status.REVOKED
+        ).count()
         if closed != settlement.voucher_count:
             raise ValidationError(
                 _("The statement lists %(n)s vouchers but %(m)s are open; draw it up again.")
