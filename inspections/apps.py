@@ -33,3 +33,17 @@ class InspectionsConfig(AppConfig):
         OFFICIAL: _perms("view"),
         AGENCY_USER: [],
     }
+
+    def ready(self) -> None:
+        from kunqu_jiafu.documents.services import register_owner
+
+        from . import permissions
+        from .models import Inspection
+
+        # Photos taken at an inspection are documents owned by it.
+        register_owner(Inspection, permissions.can_view_inspection_photo)
+
+    def load_demo(self, *, password: str, stdout) -> None:
+        from .demo import load
+
+        load(password=password, stdout=stdout)

@@ -325,8 +325,9 @@ MATRIX: list[Row] = [
                  view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
     *admin_model("agencies_agencypolicy", "{policy.pk}",
                  view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    # Read-only: the standing is written by inspections alone (issue 12).
     *admin_model("agencies_agencystanding", "{standing_a.pk}",
-                 view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+                 view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
     *admin_model("agencies_enterprisesizethreshold", "{size_threshold.pk}",
                  view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
     *admin_model("agencies_recognitionkind", "{recognition_kind.pk}",
@@ -990,8 +991,8 @@ WRITES: list[Write] = [
     W("admin:people_person_change", "post", "/admin/people/person/{person_a.pk}/change/", {"name": "篡改"},      *NO_ADMIN,                                  DENIED,   by=None),
     W("admin:audit_auditentry_delete", "post", "/admin/audit/auditentry/{audit_a.pk}/delete/", {"post": "yes"}, *NO_ADMIN,                                  DENIED,   by=None),
     W("admin:accounts_user_change", "post", "/admin/accounts/user/{users[agency_a].pk}/change/", {"username": "agency_a", "is_superuser": "on"}, *NO_ADMIN,  DENIED,   by=None),
-    W("admin:agencies_agencystanding_change", "post", "/admin/agencies/agencystanding/{standing_a.pk}/change/", STANDING_CHANGE, *NO_ADMIN,                 DENIED,   by="reviewer"),
-    W("admin:agencies_agencystanding_add", "post", "/admin/agencies/agencystanding/add/", NEW_STANDING,    *NO_ADMIN,                                  DENIED,   by="approver"),
+    W("admin:agencies_agencystanding_change", "post", "/admin/agencies/agencystanding/{standing_a.pk}/change/", STANDING_CHANGE, *NO_ADMIN,                 DENIED,   by=None),
+    W("admin:agencies_agencystanding_add", "post", "/admin/agencies/agencystanding/add/", NEW_STANDING,    *NO_ADMIN,                                  DENIED,   by=None),
     # --- admin: subsidies (each step by the role workflow.py names; official decides nothing)
     W("admin:subsidies_claim_review", "post", "/admin/subsidies/claim/{submitted_a.pk}/review/first_pass/", REASON, *NO_ADMIN,                            DENIED,   by="reviewer"),
     W("admin:subsidies_claim_review", "post", "/admin/subsidies/claim/{submitted_a.pk}/review/return/", REASON, *NO_ADMIN,                                DENIED,   by="reviewer"),

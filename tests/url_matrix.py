@@ -292,7 +292,7 @@ def _subsidies(org_a, agency_a, reviewer, approver) -> dict[str, object]:
     """A's claims at each step, the year's fund, A's standing; through the services."""
     claim_type = ClaimType.objects.get(code=CLAIM_TYPE, policy_year=2026)
     fund = subsidies.fund_set(actor=approver, year=2026, amount="1000000.00")
-    standing = services.standing_set(
+    standing = factories.record_standing(
         actor=reviewer,
         agency=org_a,
         year=2026,
