@@ -70,6 +70,7 @@ from tests.url_matrix import (
     holder_session,
     html_pdf,
     pdf_upload,
+    png_upload,
     roster_upload,
     url_patterns,
 )
@@ -590,6 +591,11 @@ MATRIX: list[Row] = [
     R("voucher-settlement-xlsx.<format>", "/api/voucher-settlements/{settlement_a.pk}/xlsx.json", DENIED, NOT_FOUND, OK, NOT_FOUND, *STAFF_OK),
     R("voucher-settlement-mark-paid", "/api/voucher-settlements/{settlement_a.pk}/mark-paid/", *API_405),
     R("voucher-settlement-mark-paid.<format>", "/api/voucher-settlements/{settlement_a.pk}/mark-paid.json", *API_405),
+    # --- the inspectors' phone form: only the two inspectors assigned (reviewer, approver) ----
+    R("inspect:mine",            "/inspect/",                             LOGIN,       DENIED,      DENIED,      DENIED,      OK,          OK,          DENIED,      DENIED),
+    R("inspect:sheet",           "/inspect/{inspection_a.pk}/",           LOGIN,       DENIED,      DENIED,      DENIED,      OK,          OK,          DENIED,      DENIED),
+    R("inspect:draft",           "/inspect/{inspection_a.pk}/draft/",     LOGIN,       *(NOT_ALLOWED,) * 7),  # a POST of JSON
+    R("inspect:photos",          "/inspect/{inspection_a.pk}/photos/",    LOGIN,       *(NOT_ALLOWED,) * 7),  # a POST of files
 ]
 # fmt: on
 
@@ -653,6 +659,13 @@ class Upload:
         return "Upload()"
 
 
+class PhotoUpload(Upload):
+    """A photo taken at an inspection (a PNG, multipart)."""
+
+    def __repr__(self) -> str:
+        return "PhotoUpload()"
+
+
 class RosterUpload(Upload):
     """A roster CSV enrolling one new trainee (multipart)."""
 
@@ -700,6 +713,8 @@ FUND_CHANGE = {"amount": "2000000.00", "note": "追加预算"}
 NEW_FUND = {"year": "2027", "claim_type": "", "amount": "500000.00", "note": ""}
 NEW_SETTING_CHANGE = {**NEW_FUND, "kind": "fund", "reason": "权限矩阵测试"}
 STANDING_CHANGE = {"inspection": "failed", "rating": "unqualified", "note": "权限矩阵测试"}
+SHEET_SAVE = {"score_{inspection_item.pk}": "88", "notes": "权限矩阵测试", "action": "save"}
+SHEET_DRAFT = {"scores": {"{inspection_item.pk}": {"score": "80", "note": ""}}, "notes": "草稿"}
 NEW_STANDING = {"agency": "{org_a.pk}", "year": "2025", "inspection": "passed", "rating": "good"}
 AGENCY_CHANGE = {
     "contact_name": "篡改联系人",
@@ -993,6 +1008,10 @@ WRITES: list[Write] = [
     W("admin:accounts_user_change", "post", "/admin/accounts/user/{users[agency_a].pk}/change/", {"username": "agency_a", "is_superuser": "on"}, *NO_ADMIN,  DENIED,   by=None),
     W("admin:agencies_agencystanding_change", "post", "/admin/agencies/agencystanding/{standing_a.pk}/change/", STANDING_CHANGE, *NO_ADMIN,                 DENIED,   by=None),
     W("admin:agencies_agencystanding_add", "post", "/admin/agencies/agencystanding/add/", NEW_STANDING,    *NO_ADMIN,                                  DENIED,   by=None),
+    # --- the inspectors' phone form (officials and agencies score nothing) -----------------
+    W("inspect:sheet",             "post", "/inspect/{inspection_a.pk}/",            SHEET_SAVE,          LOGIN,       DENIED,      DENIED,      DENIED,      DENIED,      by="reviewer"),
+    W("inspect:draft",             "post", "/inspect/{inspection_a.pk}/draft/",      SHEET_DRAFT,         LOGIN,       DENIED,      DENIED,      DENIED,      DENIED,      by="approver"),
+    W("inspect:photos",            "post", "/inspect/{inspection_a.pk}/photos/",     {"photos": PhotoUpload()}, LOGIN, DENIED,      DENIED,      DENIED,      DENIED,      by="reviewer"),
     # --- admin: subsidies (each step by the role workflow.py names; official decides nothing)
     W("admin:subsidies_claim_review", "post", "/admin/subsidies/claim/{submitted_a.pk}/review/first_pass/", REASON, *NO_ADMIN,                            DENIED,   by="reviewer"),
     W("admin:subsidies_claim_review", "post", "/admin/subsidies/claim/{submitted_a.pk}/review/return/", REASON, *NO_ADMIN,                                DENIED,   by="reviewer"),
@@ -1122,6 +1141,10 @@ WRITES: list[Write] = [
 
 STAFF_WRITES: list[Write] = [
     # key                          method  url                                        data                 reviewer     approver     superuser
+    # The standing is written by inspections alone: nobody types it in the admin (issue 12).
+    SW("admin:agencies_agencystanding_change", "post", "/admin/agencies/agencystanding/{standing_a.pk}/change/", STANDING_CHANGE, DENIED, DENIED, DENIED, by=None),
+    # The superuser holds no business role: it scores no inspection.
+    SW("inspect:sheet",            "post", "/inspect/{inspection_a.pk}/",            SHEET_SAVE,          SKIP,        SKIP,        DENIED,      by="reviewer"),
     SW("admin:subsidies_claim_review", "post", "/admin/subsidies/claim/{submitted_a.pk}/review/first_pass/", REASON, SKIP, TO_REVIEW("submitted_a"), SKIP, by="reviewer"),
     SW("admin:subsidies_claim_review", "post", "/admin/subsidies/claim/{passed_a.pk}/review/approve/", APPROVAL, TO_REVIEW("passed_a"), SKIP, TO_REVIEW("passed_a"), by="approver"),
     SW("admin:subsidies_claim_review", "post", "/admin/subsidies/claim/{passed_a.pk}/review/return/", REASON, TO_REVIEW("passed_a"), SKIP, TO_REVIEW("passed_a"), by="approver"),
@@ -1208,9 +1231,11 @@ def _fill(value, world):
     if isinstance(value, list):
         return [_fill(item, world) for item in value]
     if isinstance(value, dict):
-        return {key: _fill(item, world) for key, item in value.items()}
+        return {_fill(key, world): _fill(item, world) for key, item in value.items()}
     if isinstance(value, RosterUpload):
         return roster_upload(world.new_trainee_id)
+    if isinstance(value, PhotoUpload):
+        return png_upload()
     if isinstance(value, Upload):
         return pdf_upload()
     return value
@@ -1242,7 +1267,8 @@ def _key_of(url: str) -> str:
 
 
 def _send(client: Client, method: str, url: str, data: dict):
-    if url.startswith("/api/") and not any(isinstance(v, File) for v in data.values()):
+    json_body = url.startswith("/api/") or (url.startswith("/inspect/") and url.endswith("/draft/"))
+    if json_body and not any(isinstance(v, File) for v in data.values()):
         return getattr(client, method)(url, json.dumps(data), content_type="application/json")
     return getattr(client, method)(url, data)
 

@@ -42,6 +42,13 @@ from agencies.models import (
     Street,
     Worker,
 )
+from inspections.models import (
+    ChecklistItem,
+    ChecklistTemplate,
+    Inspection,
+    InspectionRound,
+    InspectionScore,
+)
 from kunqu_jiafu.accounts.roles import (
     AGENCY_USER,
     APPROVER,
@@ -237,6 +244,7 @@ def build_world() -> SimpleNamespace:
     subsidy = _subsidies(org_a, agency_a, reviewer, approver)
     courses = _training(org_a, agency_a, person_a)
     voucher_objects = _vouchers(org_a, org_b, agency_a, worker_a, reviewer, approver)
+    inspection_objects = _inspection_scoring(org_a, reviewer, approver)
 
     users = {
         "applicant": applicant,
@@ -275,7 +283,42 @@ def build_world() -> SimpleNamespace:
         **_exemption(subsidy["claim_a"], worker_a),
         **courses,
         **voucher_objects,
+        **inspection_objects,
     )
+
+
+def _inspection_scoring(org_a, reviewer, approver) -> dict[str, object]:
+    """A's 2026 annual inspection, scored by the reviewer and the approver (its two
+    inspectors), not yet scored: the phone form's pages. A template of its own, not current,
+    so a seeded checklist keeps its place."""
+    version = ChecklistTemplate.objects.filter(subject_kind="agency").count() + 1
+    template = ChecklistTemplate.objects.create(
+        subject_kind="agency", version=version, name="权限矩阵检查表", current=False
+    )
+    item = ChecklistItem.objects.create(
+        template=template, group="five_unified", code="sign", title="统一标识", weight=100
+    )
+    round_, _created = InspectionRound.objects.get_or_create(
+        year=2026,
+        defaults={
+            "title": "2026年度年检复核",
+            "starts_on": dt.date(2026, 1, 1),
+            "due_on": dt.date(2026, 12, 31),
+        },
+    )
+    inspection = Inspection.objects.create(
+        round=round_,
+        agency=org_a,
+        subject_kind="agency",
+        template=template,
+        inspector_1=reviewer,
+        inspector_2=approver,
+    )
+    return {"inspection_a": inspection, "inspection_item": item}
+
+
+def png_upload(name: str = "现场.png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PNG, content_type="image/png")
 
 
 def pdf_upload(name: str = "回单.pdf") -> SimpleUploadedFile:
@@ -626,6 +669,12 @@ def fingerprint(world: SimpleNamespace) -> dict[str, object]:
             Settlement.objects.values_list("pk", "status", "paid_on", "paid_by_id")
         ),
         "setting_changes": sorted(SettingChange.objects.values_list("pk", "status", "amount")),
+        "inspections": sorted(
+            Inspection.objects.values_list(
+                "pk", "status", "notes", "inspected_on", "score", "result", "draft_saved_at"
+            )
+        ),
+        "inspection_scores": sorted(InspectionScore.objects.values_list("pk", "score", "note")),
         "roles": sorted(Group.objects.values_list("name", "user__username")),
         "group_permissions": Group.objects.filter(permissions__isnull=False).count()
         and sorted(Group.objects.values_list("name", "permissions__codename")),
