@@ -104,9 +104,11 @@ def _score_value(item, value) -> Decimal | None:
         return None
     try:
         number = Decimal(str(value).strip())
+        # Two decimals at most; "1e999999999" cannot even be rounded (InvalidOperation).
+        exact = number.is_finite() and number == number.quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
-        number = None
-    if number is None or not number.is_finite() or number != number.quantize(Decimal("0.01")):
+        exact = False
+    if not exact:
         raise ValidationError(
             {
                 f"score_{item.pk}": _("“%(item)s”: enter a number of points, e.g. 8 or 8.5.")

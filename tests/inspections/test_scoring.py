@@ -98,7 +98,9 @@ def test_scores_are_saved_and_the_computed_items_filled_by_the_system(inspection
     assert AuditEntry.objects.filter(action="inspections.inspection.scored").count() == 1
 
 
-@pytest.mark.parametrize("value", ["20.01", "-1", "abc", "1e3", "NaN", "7.123"])
+@pytest.mark.parametrize(
+    "value", ["20.01", "-1", "abc", "1e3", "NaN", "Infinity", "7.123", "1e999999999"]
+)
 def test_a_score_outside_zero_to_the_items_points_names_the_item_and_writes_nothing(
     inspection, reviewer, value
 ):
