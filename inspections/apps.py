@@ -37,8 +37,15 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         from kunqu_jiafu.documents.services import register_owner
 
-        from . import rectification_permissions
-        from .models import Rectification
+        from . import permissions, rectification_permissions
+        from .models import Inspection, Rectification
 
         # Evidence sent with a rectification's answer: bureau staff and that agency.
         register_owner(Rectification, rectification_permissions.can_view_rectification)
+        # Photos taken at an inspection are documents owned by it.
+        register_owner(Inspection, permissions.can_view_inspection_photo)
+
+    def load_demo(self, *, password: str, stdout) -> None:
+        from .demo import load
+
+        load(password=password, stdout=stdout)

@@ -31,4 +31,11 @@ ACTIONS: dict = {
     "inspections.spotcheck.drawn": pgettext_lazy("audit action", "Spot-check sample drawn"),
     "inspections.spotcheck.assigned": pgettext_lazy("audit action", "Spot-checked record assigned"),
     "inspections.spotcheck.recorded": pgettext_lazy("audit action", "Spot-check outcome recorded"),
+    # Scoring (services/scoring.py)
+    "inspections.inspection.draft_saved": pgettext_lazy(
+        "audit action", "Inspection form draft saved"
+    ),
+    "inspections.inspection.scored": pgettext_lazy("audit action", "Inspection scores saved"),
+    "inspections.inspection.concluded": pgettext_lazy("audit action", "Inspection concluded"),
+    "inspections.inspection.photo_added": pgettext_lazy("audit action", "Inspection photo added"),
 }

@@ -1,9 +1,25 @@
-"""Reads of the inspections area that depend on who asks. Scoping happens here, once."""
+"""Every read of the inspections area that depends on who asks (scoping happens here, once),
+and the figures an inspection computes from the agencies' records (read through agencies'
+modules only).
+
+Points of a computed item (decided for issue 12): a share earns ``share % × weight``, rounded
+half up to 2 decimal places (the precision scores are stored with), so 11 of 12 workers on an
+item of 10 points earn 9.17; the filing item earns its full weight when a filing is in force
+on the day, else 0; upheld complaints are not recorded by the portal yet, so that item finds
+none and earns its full weight, saying so in its detail."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies import inspection_figures as agencies
 from agencies import selectors as agency_selectors
 from kunqu_jiafu.accounts.models import User
 from kunqu_jiafu.accounts.roles import (
@@ -13,8 +29,125 @@ from kunqu_jiafu.accounts.roles import (
     is_agency_user,
     is_staff_member,
 )
+from kunqu_jiafu.documents.models import Document
 
-from .models import ChecklistTemplate, Inspection, InspectionRound
+from .models import (
+    ChecklistItem,
+    ChecklistTemplate,
+    Inspection,
+    InspectionRound,
+    InspectionScore,
+    ItemSource,
+)
+
+CENT = Decimal("0.01")
+PHOTO_PURPOSE = "inspection photo"
+SHARE_SOURCES = {
+    ItemSource.HEALTH_CHECK_SHARE: "health_check",
+    ItemSource.INSURANCE_SHARE: "insurance",
+    ItemSource.CONTRACT_SHARE: "contract",
+}
+
+
+@dataclass(frozen=True)
+class Computed:
+    """The figure the records give for an item, how it was found, and the points it earns."""
+
+    value: Decimal
+    detail: str
+    points: Decimal
+
+
+def share_points(count: int, total: int, weight: Decimal) -> tuple[Decimal, Decimal]:
+    """(share in %, points): both rounded half up to 2 decimals; no workers is a share of 0."""
+    if total <= 0:
+        return Decimal("0.00"), Decimal("0.00")
+    share = (Decimal(count) * 100 / Decimal(total)).quantize(CENT, ROUND_HALF_UP)
+    points = (Decimal(count) * weight / Decimal(total)).quantize(CENT, ROUND_HALF_UP)
+    return share, points
+
+
+def computed_item(item: ChecklistItem, workers: dict[str, int], filed: bool) -> Computed:
+    weight = Decimal(item.weight)
+    if item.source in SHARE_SOURCES:
+        count, total = workers[SHARE_SOURCES[item.source]], workers["employed"]
+        share, points = share_points(count, total, weight)
+        detail = _("%(count)s / %(total)s workers") % {"count": count, "total": total}
+        return Computed(share, detail, points)
+    if item.source == ItemSource.FILING_STATUS:
+        if filed:
+            return Computed(Decimal("1"), _("Employee-system filing in force"), weight)
+        return Computed(Decimal("0"), _("No employee-system filing in force"), Decimal("0.00"))
+    if item.source == ItemSource.UPHELD_COMPLAINTS:
+        return Computed(
+            Decimal("0"), _("No upheld complaints recorded (the portal keeps none yet)"), weight
+        )
+    raise ValueError(item.source)
+
+
+def computed_items(inspection: Inspection, on: dt.date | None = None) -> dict[int, Computed]:
+    """The computed items of the inspection's template, from the records as of ``on`` (today
+    by default): two queries on the agencies' records whatever the number of items."""
+    on = on or timezone.localdate()
+    items = [item for item in template_items(inspection) if item.computed]
+    if not items:
+        return {}
+    workers = agencies.inspection_worker_figures([inspection.agency_id], on)[inspection.agency_id]
+    filed = inspection.agency_id in agencies.agencies_filed_on([inspection.agency_id], on)
+    return {item.pk: computed_item(item, workers, filed) for item in items}
+
+
+def template_items(inspection: Inspection) -> list[ChecklistItem]:
+    cached = getattr(inspection, "_template_items", None)
+    if cached is None:
+        cached = list(ChecklistItem.objects.filter(template_id=inspection.template_id))
+        inspection._template_items = cached
+    return cached
+
+
+def scores_of(inspection: Inspection) -> dict[int, InspectionScore]:
+    return {score.item_id: score for score in InspectionScore.objects.filter(inspection=inspection)}
+
+
+def is_assigned(user, inspection: Inspection) -> bool:
+    return bool(user.pk) and user.pk in (inspection.inspector_1_id, inspection.inspector_2_id)
+
+
+def inspections_assigned_to(user) -> QuerySet[Inspection]:
+    """The inspections the user is one of the two inspectors of; none for anyone else."""
+    if not user.is_authenticated:
+        return Inspection.objects.none()
+    return Inspection.objects.filter(Q(inspector_1=user) | Q(inspector_2=user))
+
+
+# Concluded inspections stay on an inspector's list this long, to look back at.
+RECENT_DAYS = 30
+
+
+def my_inspections(user) -> QuerySet[Inspection]:
+    """The phone list: open ones first (by due date), then those concluded recently."""
+    since = timezone.now() - dt.timedelta(days=RECENT_DAYS)
+    return (
+        inspections_assigned_to(user)
+        .filter(~Q(status=Inspection.Status.CONCLUDED) | Q(concluded_at__gte=since))
+        .select_related("round", "agency", "recognition__kind")
+        .annotate(
+            done=Case(
+                When(status=Inspection.Status.CONCLUDED, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("done", "round__due_on", "agency__name", "pk")
+    )
+
+
+def photos_of(inspection: Inspection) -> QuerySet[Document]:
+    return Document.objects.filter(
+        owner_type=ContentType.objects.get_for_model(Inspection),
+        owner_id=str(inspection.pk),
+        purpose=PHOTO_PURPOSE,
+    ).order_by("created_at", "pk")
 
 
 def inspectors() -> QuerySet[User]:

@@ -1,13 +1,18 @@
 """Bureau staff's pages outside the admin, mounted at /inspect/ (namespace "inspect"):
 the phone-sized scoring form and the page that shows how to redraw a spot-check sample."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
 from . import spotcheck_views
+from .views import inspect
 
 app_name = "inspect"
 
 urlpatterns: list = [
+    path("", inspect.mine, name="mine"),
+    path("<int:pk>/", inspect.sheet, name="sheet"),
+    path("<int:pk>/draft/", inspect.draft, name="draft"),
+    path("<int:pk>/photos/", inspect.photos, name="photos"),
     path(
         "spot-checks/<int:pk>/redraw/",
         spotcheck_views.spot_check_redraw,

@@ -230,3 +230,16 @@ def delay_passed(device: TOTPDevice) -> None:
     TOTPDevice.objects.filter(pk=device.pk).update(
         throttling_failure_count=0, throttling_failure_timestamp=None
     )
+
+
+def record_standing(*, actor, agency, year: int, inspection: str, rating: str, reason="测试"):
+    """An agency's yearly standing, through the two writers the inspections area uses (the
+    admin no longer types it): the inspection result, then the rating."""
+    from agencies.services import standing_record_inspection, standing_record_rating
+
+    standing_record_inspection(
+        actor=actor, agency=agency, year=year, result=inspection, reason=reason
+    )
+    return standing_record_rating(
+        actor=actor, agency=agency, year=year, rating=rating, reason=reason
+    )

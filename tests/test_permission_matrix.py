@@ -70,6 +70,7 @@ from tests.url_matrix import (
     holder_session,
     html_pdf,
     pdf_upload,
+    png_upload,
     roster_upload,
     url_patterns,
 )
@@ -332,8 +333,9 @@ MATRIX: list[Row] = [
                  view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
     *admin_model("agencies_agencypolicy", "{policy.pk}",
                  view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    # Read-only: the standing is written by inspections alone (issue 12).
     *admin_model("agencies_agencystanding", "{standing_a.pk}",
-                 view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+                 view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
     *admin_model("agencies_enterprisesizethreshold", "{size_threshold.pk}",
                  view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
     *admin_model("agencies_recognitionkind", "{recognition_kind.pk}",
@@ -642,6 +644,11 @@ MATRIX: list[Row] = [
     R("spot-check-item-detail",  "/api/spot-check-items/{checked_item_a.pk}/", DENIED, NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
     R("spot-check-item-detail.<format>", "/api/spot-check-items/{checked_item_a.pk}.json", DENIED, NOT_FOUND, OK, NOT_FOUND, *STAFF_OK),
     R("spot-check-item-detail",  "/api/spot-check-items/{spot_item_a.pk}/", DENIED,   NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   *STAFF_OK),
+    # --- the inspectors' phone form: only the two inspectors assigned (reviewer, approver) ----
+    R("inspect:mine",            "/inspect/",                             LOGIN,       DENIED,      DENIED,      DENIED,      OK,          OK,          DENIED,      DENIED),
+    R("inspect:sheet",           "/inspect/{sheet_inspection_a.pk}/",           LOGIN,       DENIED,      DENIED,      DENIED,      OK,          OK,          DENIED,      DENIED),
+    R("inspect:draft",           "/inspect/{sheet_inspection_a.pk}/draft/",     LOGIN,       *(NOT_ALLOWED,) * 7),  # a POST of JSON
+    R("inspect:photos",          "/inspect/{sheet_inspection_a.pk}/photos/",    LOGIN,       *(NOT_ALLOWED,) * 7),  # a POST of files
 ]
 # fmt: on
 
@@ -705,6 +712,13 @@ class Upload:
         return "Upload()"
 
 
+class PhotoUpload(Upload):
+    """A photo taken at an inspection (a PNG, multipart)."""
+
+    def __repr__(self) -> str:
+        return "PhotoUpload()"
+
+
 class RosterUpload(Upload):
     """A roster CSV enrolling one new trainee (multipart)."""
 
@@ -753,6 +767,8 @@ FUND_CHANGE = {"amount": "2000000.00", "note": "追加预算"}
 NEW_FUND = {"year": "2027", "claim_type": "", "amount": "500000.00", "note": ""}
 NEW_SETTING_CHANGE = {**NEW_FUND, "kind": "fund", "reason": "权限矩阵测试"}
 STANDING_CHANGE = {"inspection": "failed", "rating": "unqualified", "note": "权限矩阵测试"}
+SHEET_SAVE = {"score_{inspection_item.pk}": "88", "notes": "权限矩阵测试", "action": "save"}
+SHEET_DRAFT = {"scores": {"{inspection_item.pk}": {"score": "80", "note": ""}}, "notes": "草稿"}
 NEW_STANDING = {"agency": "{org_a.pk}", "year": "2025", "inspection": "passed", "rating": "good"}
 AGENCY_CHANGE = {
     "contact_name": "篡改联系人",
@@ -1074,6 +1090,12 @@ WRITES: list[Write] = [
     W("admin:inspections_checklisttemplate_changelist", "post", "/admin/inspections/checklisttemplate/", {"action": "make_new_version", "_selected_action": "{checklist_template.pk}"}, *NO_ADMIN, OK, by="reviewer"),
     W("admin:agencies_agencystanding_change", "post", "/admin/agencies/agencystanding/{standing_a.pk}/change/", STANDING_CHANGE, *NO_ADMIN,                 DENIED,   by="reviewer"),
     W("admin:agencies_agencystanding_add", "post", "/admin/agencies/agencystanding/add/", NEW_STANDING,    *NO_ADMIN,                                  DENIED,   by="approver"),
+    W("admin:agencies_agencystanding_change", "post", "/admin/agencies/agencystanding/{standing_a.pk}/change/", STANDING_CHANGE, *NO_ADMIN,                 DENIED,   by=None),
+    W("admin:agencies_agencystanding_add", "post", "/admin/agencies/agencystanding/add/", NEW_STANDING,    *NO_ADMIN,                                  DENIED,   by=None),
+    # --- the inspectors' phone form (officials and agencies score nothing) -----------------
+    W("inspect:sheet",             "post", "/inspect/{sheet_inspection_a.pk}/",            SHEET_SAVE,          LOGIN,       DENIED,      DENIED,      DENIED,      DENIED,      by="reviewer"),
+    W("inspect:draft",             "post", "/inspect/{sheet_inspection_a.pk}/draft/",      SHEET_DRAFT,         LOGIN,       DENIED,      DENIED,      DENIED,      DENIED,      by="approver"),
+    W("inspect:photos",            "post", "/inspect/{sheet_inspection_a.pk}/photos/",     {"photos": PhotoUpload()}, LOGIN, DENIED,      DENIED,      DENIED,      DENIED,      by="reviewer"),
     # --- admin: subsidies (each step by the role workflow.py names; official decides nothing)
     W("admin:subsidies_claim_review", "post", "/admin/subsidies/claim/{submitted_a.pk}/review/first_pass/", REASON, *NO_ADMIN,                            DENIED,   by="reviewer"),
     W("admin:subsidies_claim_review", "post", "/admin/subsidies/claim/{submitted_a.pk}/review/return/", REASON, *NO_ADMIN,                                DENIED,   by="reviewer"),
@@ -1207,6 +1229,10 @@ WRITES: list[Write] = [
 
 STAFF_WRITES: list[Write] = [
     # key                          method  url                                        data                 reviewer     approver     superuser
+    # The standing is written by inspections alone: nobody types it in the admin (issue 12).
+    SW("admin:agencies_agencystanding_change", "post", "/admin/agencies/agencystanding/{standing_a.pk}/change/", STANDING_CHANGE, DENIED, DENIED, DENIED, by=None),
+    # The superuser holds no business role: it scores no inspection.
+    SW("inspect:sheet",            "post", "/inspect/{sheet_inspection_a.pk}/",            SHEET_SAVE,          SKIP,        SKIP,        DENIED,      by="reviewer"),
     SW("admin:subsidies_claim_review", "post", "/admin/subsidies/claim/{submitted_a.pk}/review/first_pass/", REASON, SKIP, TO_REVIEW("submitted_a"), SKIP, by="reviewer"),
     SW("admin:subsidies_claim_review", "post", "/admin/subsidies/claim/{passed_a.pk}/review/approve/", APPROVAL, TO_REVIEW("passed_a"), SKIP, TO_REVIEW("passed_a"), by="approver"),
     SW("admin:subsidies_claim_review", "post", "/admin/subsidies/claim/{passed_a.pk}/review/return/", REASON, TO_REVIEW("passed_a"), SKIP, TO_REVIEW("passed_a"), by="approver"),
@@ -1293,9 +1319,11 @@ def _fill(value, world):
     if isinstance(value, list):
         return [_fill(item, world) for item in value]
     if isinstance(value, dict):
-        return {key: _fill(item, world) for key, item in value.items()}
+        return {_fill(key, world): _fill(item, world) for key, item in value.items()}
     if isinstance(value, RosterUpload):
         return roster_upload(world.new_trainee_id)
+    if isinstance(value, PhotoUpload):
+        return png_upload()
     if isinstance(value, Upload):
         return pdf_upload()
     return value
@@ -1327,7 +1355,8 @@ def _key_of(url: str) -> str:
 
 
 def _send(client: Client, method: str, url: str, data: dict):
-    if url.startswith("/api/") and not any(isinstance(v, File) for v in data.values()):
+    json_body = url.startswith("/api/") or (url.startswith("/inspect/") and url.endswith("/draft/"))
+    if json_body and not any(isinstance(v, File) for v in data.values()):
         return getattr(client, method)(url, json.dumps(data), content_type="application/json")
     return getattr(client, method)(url, data)
 

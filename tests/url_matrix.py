@@ -42,6 +42,13 @@ from agencies.models import (
     Street,
     Worker,
 )
+from inspections.models import (
+    ChecklistItem,
+    ChecklistTemplate,
+    Inspection,
+    InspectionRound,
+    InspectionScore,
+)
 from kunqu_jiafu.accounts.roles import (
     AGENCY_USER,
     APPROVER,
@@ -242,6 +249,7 @@ def build_world() -> SimpleNamespace:
     inspection_objects = {
         **_inspections(org_a, agency_a, recognition_a),
         **inspection_matrix.world_objects(org_a, approver),
+        **_inspection_scoring(org_a, reviewer, approver),
     }
 
     users = {
@@ -315,6 +323,41 @@ def _inspections(org_a, agency_a, recognition_a) -> dict[str, object]:
     }
 
 
+def _inspection_scoring(org_a, reviewer, approver) -> dict[str, object]:
+    """A's annual inspection of 2024 (a round of its own: this year's is tests/inspections/
+    matrix.py's, last year's holds the rectifications), with the reviewer and the approver as
+    its two inspectors, not yet scored: the phone form's pages. A template of its own, not
+    current, so a seeded checklist keeps its place."""
+    version = ChecklistTemplate.objects.filter(subject_kind="agency").count() + 1
+    template = ChecklistTemplate.objects.create(
+        subject_kind="agency", version=version, name="权限矩阵检查表", current=False
+    )
+    item = ChecklistItem.objects.create(
+        template=template, group="five_unified", code="sign", title="统一标识", weight=100
+    )
+    round_, _created = InspectionRound.objects.get_or_create(
+        year=2024,
+        defaults={
+            "title": "2024年度年检复核",
+            "starts_on": dt.date(2024, 1, 1),
+            "due_on": dt.date(2024, 12, 31),
+        },
+    )
+    inspection = Inspection.objects.create(
+        round=round_,
+        agency=org_a,
+        subject_kind="agency",
+        template=template,
+        inspector_1=reviewer,
+        inspector_2=approver,
+    )
+    return {"sheet_inspection_a": inspection, "inspection_item": item}
+
+
+def png_upload(name: str = "现场.png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PNG, content_type="image/png")
+
+
 def pdf_upload(name: str = "回单.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
@@ -329,7 +372,7 @@ def _subsidies(org_a, agency_a, reviewer, approver) -> dict[str, object]:
     """A's claims at each step, the year's fund, A's standing; through the services."""
     claim_type = ClaimType.objects.get(code=CLAIM_TYPE, policy_year=2026)
     fund = subsidies.fund_set(actor=approver, year=2026, amount="1000000.00")
-    standing = services.standing_set(
+    standing = factories.record_standing(
         actor=reviewer,
         agency=org_a,
         year=2026,
@@ -666,6 +709,12 @@ def fingerprint(world: SimpleNamespace) -> dict[str, object]:
         **inspection_matrix.fingerprint(),
         "rectifications": sorted(_rectification_rows()),
         "spot_checks": spot_fingerprint(),
+        "inspection_sheets": sorted(
+            Inspection.objects.values_list(
+                "pk", "status", "notes", "inspected_on", "score", "result", "draft_saved_at"
+            )
+        ),
+        "inspection_scores": sorted(InspectionScore.objects.values_list("pk", "score", "note")),
         "roles": sorted(Group.objects.values_list("name", "user__username")),
         "group_permissions": Group.objects.filter(permissions__isnull=False).count()
         and sorted(Group.objects.values_list("name", "permissions__codename")),

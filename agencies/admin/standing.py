@@ -1,20 +1,16 @@
-"""An agency's yearly standing (annual inspection, performance rating), kept by the bureau
-until the inspections area writes it; saved through standings.standing_set, so audited."""
+"""An agency's yearly standing (annual inspection, performance rating): read-only. The
+inspections area writes it when an inspection or the performance evaluation is concluded
+(issue 12: "the admin no longer lets anyone type them"); the list says so."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin
-from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
-from kunqu_jiafu.web.admin_kit.common import ServiceSaveMixin, badge
-from kunqu_jiafu.web.admin_kit.forms import ServiceForm
+from kunqu_jiafu.web.admin_kit.common import badge
 
-from ..models import Agency, AgencyStanding
-from ..services import standings
+from ..models import AgencyStanding
 
 INSPECTION_TONES = {
     AgencyStanding.Inspection.PENDING: "muted",
@@ -31,66 +27,26 @@ RATING_TONES = {
 }
 
 
-class StandingForm(ServiceForm):
-    class Meta:
-        model = AgencyStanding
-        fields = ("agency", "year", "inspection", "rating", "note")
-        widgets = {"note": forms.Textarea(attrs={"rows": 3, "cols": 60})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "agency" in self.fields:
-            self.fields["agency"].queryset = Agency.objects.filter(
-                status__in=(Agency.Status.REGISTERED, Agency.Status.SUSPENDED)
-            ).order_by("name")
-        if "year" in self.fields and not self.is_bound:
-            self.initial.setdefault("year", timezone.localdate().year)
-
-    def clean(self):
-        data = super().clean()
-        agency, year = data.get("agency"), data.get("year")
-        if self.instance.pk is None and agency and year:
-            if AgencyStanding.objects.filter(agency=agency, year=year).exists():
-                self.add_error(
-                    None,
-                    gettext(
-                        "The standing of %(agency)s for %(year)s is already recorded; "
-                        "open it to change it."
-                    )
-                    % {"agency": agency, "year": year},
-                )
-        return data
-
-    def commit(self, actor) -> AgencyStanding:
-        data = self.cleaned_data
-        standing = self.instance
-        return standings.standing_set(
-            actor=actor,
-            agency=standing.agency if standing.pk else data["agency"],
-            year=standing.year if standing.pk else data["year"],
-            inspection=data["inspection"],
-            rating=data["rating"],
-            note=(data.get("note") or "").strip(),
-        )
-
-
 @admin.register(AgencyStanding)
-class AgencyStandingAdmin(AuditHistoryMixin, ServiceSaveMixin, admin.ModelAdmin):
-    form = StandingForm
+class AgencyStandingAdmin(AuditHistoryMixin, admin.ModelAdmin):
+    change_list_template = "admin/agencies/agencystanding/change_list.html"
     list_display = ("agency", "year", "inspection_display", "rating_display", "note", "updated_at")
     list_filter = ("year", "inspection", "rating", ("agency__street", admin.RelatedFieldListFilter))
     search_fields = ("agency__name", "agency__uscc")
     list_select_related = ("agency",)
     list_per_page = 50
 
-    def get_fields(self, request, obj=None):
-        return ("agency", "year", "inspection", "rating", "note")
+    fields = ("agency", "year", "inspection", "rating", "note", "updated_at")
+    readonly_fields = fields
 
-    def get_readonly_fields(self, request, obj=None):
-        return ("agency", "year") if obj is not None else ()
+    def has_add_permission(self, request):
+        return False  # written when an inspection or evaluation is concluded
+
+    def has_change_permission(self, request, obj=None):
+        return False  # the same: the page shows the standing and its history
 
     def has_delete_permission(self, request, obj=None):
-        return False  # change the result instead; the history keeps every change
+        return False  # the history keeps every result the inspections recorded
 
     @admin.display(description=_("annual inspection"), ordering="inspection")
     def inspection_display(self, obj):

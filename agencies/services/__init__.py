@@ -45,7 +45,7 @@ from .registration import (
     agency_update,
     applicant_signup,
 )
-from .standings import standing_record_inspection, standing_record_rating, standing_set
+from .standings import standing_record_inspection, standing_record_rating
 from .workers import WORKER_FIELDS, _validate_worker, worker_add, worker_leave, worker_update
 
 __all__ = [
@@ -82,7 +82,6 @@ __all__ = [
     "renewal_opens_on",
     "standing_record_inspection",
     "standing_record_rating",
-    "standing_set",
     "worker_add",
     "worker_leave",
     "worker_update",

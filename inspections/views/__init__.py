@@ -1,0 +1,1 @@
+"""Pages of the inspections area outside the admin: one module a concept."""

@@ -456,7 +456,6 @@ def test_claim_admin_review_page_is_chinese(reviewer, agency_a, org_a, client_fo
         "admin:subsidies_specialfund_changelist",
         "admin:subsidies_notice_changelist",
         "admin:agencies_agencystanding_changelist",
-        "admin:agencies_agencystanding_add",
     ],
 )
 def test_subsidy_admin_pages_show_no_english_labels(

@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
-from agencies import services as agency_services
 from agencies.models import EmployeeSystemFiling, Recognition
 from kunqu_jiafu.accounts.roles import APPROVER, REVIEWER
 from subsidies import selectors, services
@@ -168,7 +167,7 @@ def test_claim_goes_from_draft_to_paid_in_the_browser(code, browser, live_server
     agency, agency_user, workers = _qualified_agency()
     reviewer = factories.make_user("shenhe", REVIEWER, full_name="赵经办")
     approver = factories.make_user("shenpi", APPROVER, full_name="孙领导")
-    agency_services.standing_set(
+    factories.record_standing(
         actor=reviewer, agency=agency, year=2026, inspection="passed", rating="excellent"
     )
     services.fund_set(actor=approver, year=2026, amount="1000000")

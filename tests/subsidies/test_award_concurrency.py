@@ -60,7 +60,7 @@ def test_two_approvers_cannot_both_grant_awards_past_the_years_limit(monkeypatch
         granted_on=dt.date(YEAR, 1, 10),
         valid_until=dt.date(YEAR + 2, 1, 9),
     )
-    agency_services.standing_set(
+    factories.record_standing(
         actor=reviewer, agency=org, year=YEAR, inspection="passed", rating="excellent"
     )
     services.award_policy_save(actor=first, year=YEAR, data=settings_)

@@ -21,6 +21,7 @@ from agencies.models import AgencyStanding, Recognition
 from kunqu_jiafu.audit.models import AuditEntry
 from subsidies import selectors, services
 from subsidies.models import AwardPolicy, Claim
+from tests import factories
 
 from .core_builders import YEAR, approved, claim_type, draft, first_passed, fund, move, submitted
 
@@ -43,7 +44,7 @@ def _station(reviewer, agency, kind=Recognition.Kind.STATION) -> Recognition:
 
 
 def _standing(reviewer, agency, inspection=PASSED, rating=AgencyStanding.Rating.EXCELLENT):
-    return agency_services.standing_set(
+    return factories.record_standing(
         actor=reviewer, agency=agency, year=YEAR, inspection=inspection, rating=rating
     )
 
