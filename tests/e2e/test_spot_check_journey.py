@@ -104,7 +104,8 @@ def test_a_spot_check_finds_a_paid_claim_false_and_the_agency_sees_it(
     portal.goto(f"{base}/portal/inspections/spot-checks/")
     table = portal.locator("[data-testid=spot-check-table]").inner_text()
     assert "无此笔贷款" in table
-    assert f"{claim.recovery_amount:,}" in portal.locator(
-        "[data-testid=spot-recovery-total]"
-    ).inner_text()
+    assert (
+        f"{claim.recovery_amount:,}"
+        in portal.locator("[data-testid=spot-recovery-total]").inner_text()
+    )
     portal.screenshot(path=str(SHOTS / "05-agency-phone.png"), full_page=True)
