@@ -59,6 +59,11 @@ class SpotCheckItemSerializer(serializers.ModelSerializer):
     agency_name = serializers.CharField(source="agency.name", read_only=True)
     record = serializers.SerializerMethodField()
     outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
+    # Empty until the outcome is recorded: text, not the choices' enum.
+    method = serializers.CharField(
+        read_only=True, help_text=gettext_lazy("call, visit or document; empty until checked")
+    )
+    method_display = serializers.CharField(source="get_method_display", read_only=True)
 
     class Meta:
         model = SpotCheckItem
@@ -76,6 +81,7 @@ class SpotCheckItemSerializer(serializers.ModelSerializer):
             "outcome",
             "outcome_display",
             "method",
+            "method_display",
             "evidence",
             "recovery_amount",
             "checked_at",
