@@ -707,16 +707,15 @@ def _fee_exemptions(world, rows, related):
 # --- inspections: rectifications (issue 12) ---------------------------------------------
 
 
-_rect_years = itertools.count(3000)  # inspection rounds: one a year
-
-
 def _rect_failed_inspections(world, count: int) -> list:
     from inspections.models import ChecklistTemplate, Inspection, InspectionRound
 
     template = ChecklistTemplate.objects.filter(subject_kind="agency").order_by("-version").first()
     if template is None:
         template = ChecklistTemplate.objects.create(subject_kind="agency", version=1, name="年检表")
-    year = next(_rect_years)
+    # Rounds are one a year: the next year no other builder took.
+    used = set(InspectionRound.objects.values_list("year", flat=True))
+    year = next(y for y in range(3000, 9999) if y not in used)
     round_ = InspectionRound.objects.create(
         year=year, title=f"{year}年检", starts_on=dt.date(year, 3, 1), due_on=dt.date(year, 9, 1)
     )

@@ -1088,8 +1088,6 @@ WRITES: list[Write] = [
     W("admin:inspections_inspectionround_changelist", "post", "/admin/inspections/inspectionround/", {"action": "plan_year", "_selected_action": "{inspection_round.pk}"}, *NO_ADMIN, OK, by="approver"),
     W("admin:inspections_inspection_changelist", "post", "/admin/inspections/inspection/", ASSIGN_A, *NO_ADMIN,                                  OK,       by="reviewer"),
     W("admin:inspections_checklisttemplate_changelist", "post", "/admin/inspections/checklisttemplate/", {"action": "make_new_version", "_selected_action": "{checklist_template.pk}"}, *NO_ADMIN, OK, by="reviewer"),
-    W("admin:agencies_agencystanding_change", "post", "/admin/agencies/agencystanding/{standing_a.pk}/change/", STANDING_CHANGE, *NO_ADMIN,                 DENIED,   by="reviewer"),
-    W("admin:agencies_agencystanding_add", "post", "/admin/agencies/agencystanding/add/", NEW_STANDING,    *NO_ADMIN,                                  DENIED,   by="approver"),
     W("admin:agencies_agencystanding_change", "post", "/admin/agencies/agencystanding/{standing_a.pk}/change/", STANDING_CHANGE, *NO_ADMIN,                 DENIED,   by=None),
     W("admin:agencies_agencystanding_add", "post", "/admin/agencies/agencystanding/add/", NEW_STANDING,    *NO_ADMIN,                                  DENIED,   by=None),
     # --- the inspectors' phone form (officials and agencies score nothing) -----------------
