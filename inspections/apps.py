@@ -33,3 +33,12 @@ class InspectionsConfig(AppConfig):
         OFFICIAL: _perms("view"),
         AGENCY_USER: [],
     }
+
+    def ready(self) -> None:
+        from kunqu_jiafu.documents.services import register_owner
+
+        from .models import FieldVisit
+        from .permissions import can_view_visit_photo
+
+        # Field-visit photos: bureau staff only (officials see no files).
+        register_owner(FieldVisit, can_view_visit_photo)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from .visits import FieldVisitViewSet
+
 
 def register(router) -> None:
-    pass
+    router.register("field-visits", FieldVisitViewSet, basename="field-visit")
