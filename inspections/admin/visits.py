@@ -57,9 +57,13 @@ class VisitForm(ServiceForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agency_selectors.all_agencies().order_by("name")
-        self.fields["staff"].queryset = selectors.visit_staff_choices()
-        self.fields["staff"].label_from_instance = lambda u: u.get_full_name() or u.username
+        if "agency" in self.fields:  # not on the read-only page of officials
+            self.fields["agency"].queryset = agency_selectors.all_agencies().order_by("name")
+        if "staff" in self.fields:
+            self.fields["staff"].queryset = selectors.visit_staff_choices()
+            self.fields["staff"].label_from_instance = lambda u: u.get_full_name() or u.username
+        if "remove_photos" not in self.fields:
+            return
         if self.instance.pk is None:
             del self.fields["remove_photos"]
         else:
@@ -148,6 +152,8 @@ class FieldVisitAdmin(
             return [f for f in self.fields if f != "remove_photos"]
         if not self.has_change_permission(request, obj):
             return (*self.fields[:7], *self._shown(request, obj))
+        if not selectors.visit_photos(obj).exists():
+            return (*self.fields[:8], *self._shown(request, obj))
         return (*self.fields, *self._shown(request, obj))
 
     def get_readonly_fields(self, request, obj=None):

@@ -254,3 +254,67 @@ def test_an_agency_concluded_excellent_may_claim_the_excellence_award_and_a_good
     assert subsidy_selectors.eligibility_for(best, award) == []
     reasons = subsidy_selectors.eligibility_for(good, award)
     assert gettext("Must be rated excellent in this year's performance rating") in reasons
+
+
+def test_scoring_on_the_admin_page_then_concluding_writes_the_rating(client_for, reviewer):
+    scheme = _scheme(reviewer)
+    evaluation = _evaluation(reviewer, scheme, factories.make_agency())
+    criteria = list(scheme.criteria.order_by("sort_order"))
+    url = f"/admin/inspections/performanceevaluation/{evaluation.pk}/change/"
+    client = client_for(reviewer)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert criteria[0].title in page.content.decode()
+    form = {f"score_{c.pk}": str(c.weight) for c in criteria}
+    form[f"score_{criteria[0].pk}"] = "99"  # above its points
+    bad = client.post(url, {**form, "notes": ""})
+    assert bad.status_code == 200
+    assert f"score_{criteria[0].pk}" in bad.context["adminform"].form.errors
+    assert not evaluation.scores.exists()
+    form[f"score_{criteria[0].pk}"] = "5"
+    done = client.post(url, {**form, "notes": "现场核查", "_conclude": "1"})
+    assert done.status_code == 302
+    evaluation.refresh_from_db()
+    expected = sum(c.weight for c in criteria) - criteria[0].weight + 5
+    assert (evaluation.score, evaluation.rating) == (expected, Rating.GOOD)
+    assert evaluation.concluded_at is not None and evaluation.notes == "现场核查"
+    again = client.get(url).content.decode()
+    assert "_conclude" not in again
+
+
+def test_the_changelist_shows_the_excellent_count_against_the_cap(client_for, reviewer):
+    scheme = _scheme(reviewer)
+    for _ in range(10):
+        _evaluation(reviewer, scheme, factories.make_agency())
+    body = client_for(reviewer).get("/admin/inspections/performanceevaluation/").content.decode()
+    assert "kj-quota" in body and "2031" in body
+    schemes = client_for(reviewer).get("/admin/inspections/evaluationscheme/").content.decode()
+    assert "0 / 2" in schemes or "0 of 2" in schemes or "0，上限 2" in schemes
+
+
+def test_criteria_become_read_only_once_an_evaluation_is_concluded(client_for, reviewer):
+    scheme = _scheme(reviewer)
+    evaluation = _score_all(reviewer, _evaluation(reviewer, scheme, factories.make_agency()), 70)
+    url = f"/admin/inspections/evaluationscheme/{scheme.pk}/change/"
+    client = client_for(reviewer)
+    assert "criteria-0-weight" in client.get(url).content.decode()
+    service.evaluation_conclude(actor=reviewer, evaluation=evaluation)
+    assert "criteria-0-weight" not in client.get(url).content.decode()
+
+
+def test_the_evaluation_ledger_lists_score_and_rating(client_for, reviewer):
+    scheme = _scheme(reviewer, excellent_share=Decimal("100"))
+    evaluation = _score_all(reviewer, _evaluation(reviewer, scheme, factories.make_agency()), 91)
+    service.evaluation_conclude(actor=reviewer, evaluation=evaluation)
+    response = client_for(reviewer).get(
+        "/admin/inspections/performanceevaluation/export/?scheme__year=2031"
+    )
+    assert response.status_code == 200
+    import io
+
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    assert len(rows) == 2
+    assert 2031 in rows[1] and 91 in rows[1]
+    assert evaluation.agency.name in rows[1]
