@@ -38,6 +38,7 @@ from kunqu_jiafu.notifications.models import Notification
 from kunqu_jiafu.people.models import Person
 from subsidies.models import Claim, ClaimSubject, ClaimType, Notice, SettingChange, SpecialFund
 from tests import factories
+from tests.inspections import admin_builders_evalvisit as evalvisit_builders
 from training.models import Course, CourseKind, Enrolment, TrainingSignup, TrainingTarget
 from vouchers.models import (
     Application,
@@ -743,4 +744,5 @@ BUILDERS: dict[str, Callable] = {
     "subsidies.ClaimType": _claim_types,
     "subsidies.SpecialFund": _funds,
     "subsidies.Notice": _notices,
+    **evalvisit_builders.BUILDERS,
 }

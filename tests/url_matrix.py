@@ -237,6 +237,7 @@ def build_world() -> SimpleNamespace:
     subsidy = _subsidies(org_a, agency_a, reviewer, approver)
     courses = _training(org_a, agency_a, person_a)
     voucher_objects = _vouchers(org_a, org_b, agency_a, worker_a, reviewer, approver)
+    evalvisit_objects = _evaluations_and_visits(org_a, reviewer)
 
     users = {
         "applicant": applicant,
@@ -275,7 +276,34 @@ def build_world() -> SimpleNamespace:
         **_exemption(subsidy["claim_a"], worker_a),
         **courses,
         **voucher_objects,
+        **evalvisit_objects,
     )
+
+
+def _evaluations_and_visits(org_a, reviewer) -> dict[str, object]:
+    """A's performance evaluation of 2026 (the seeded scheme) and a field visit to A with a
+    photo; through the services."""
+    from inspections.models import EvaluationScheme, PerformanceEvaluation
+    from inspections.services.visits import visit_record
+
+    scheme = EvaluationScheme.objects.get(year=2026)
+    visit = visit_record(
+        actor=reviewer,
+        data={
+            "agency": org_a,
+            "visited_on": dt.date(2026, 3, 2),
+            "staff": [reviewer],
+            "purpose": "调研企业发展情况",
+            "situation": "经营正常",
+            "needs": "用工需求",
+        },
+        photos=[SimpleUploadedFile("走访.png", PNG, content_type="image/png")],
+    )
+    return {
+        "evaluation_scheme": scheme,
+        "evaluation_a": PerformanceEvaluation.objects.create(scheme=scheme, agency=org_a),
+        "visit_a": visit,
+    }
 
 
 def pdf_upload(name: str = "回单.pdf") -> SimpleUploadedFile:
@@ -626,6 +654,7 @@ def fingerprint(world: SimpleNamespace) -> dict[str, object]:
             Settlement.objects.values_list("pk", "status", "paid_on", "paid_by_id")
         ),
         "setting_changes": sorted(SettingChange.objects.values_list("pk", "status", "amount")),
+        **_evalvisit_fingerprint(),
         "roles": sorted(Group.objects.values_list("name", "user__username")),
         "group_permissions": Group.objects.filter(permissions__isnull=False).count()
         and sorted(Group.objects.values_list("name", "permissions__codename")),
@@ -643,5 +672,19 @@ def fingerprint(world: SimpleNamespace) -> dict[str, object]:
             AgencyStanding.objects.count(),
             Service.objects.count(),
             FollowUp.objects.count(),
+        ),
+    }
+
+
+def _evalvisit_fingerprint() -> dict[str, object]:
+    from inspections.models import EvaluationScheme, FieldVisit, PerformanceEvaluation
+
+    return {
+        "evaluation_schemes": sorted(EvaluationScheme.objects.values_list()),
+        "evaluations": sorted(
+            PerformanceEvaluation.objects.values_list("pk", "score", "rating", "notes")
+        ),
+        "field_visits": sorted(
+            FieldVisit.objects.values_list("pk", "purpose", "visited_on", "needs")
         ),
     }
