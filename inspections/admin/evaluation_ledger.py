@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from import_export.widgets import DecimalWidget, IntegerWidget
 
 from kunqu_jiafu.web.admin_kit.exports import UserResource, col, local_time
@@ -41,7 +42,7 @@ class EvaluationExport(UserResource):
 
     def dehydrate_status(self, e):
         if e.concluded_at:
-            return str(_("concluded"))
+            return str(pgettext_lazy("evaluation", "concluded"))
         return str(_("scored, not concluded")) if e.score is not None else str(_("not scored"))
 
     def dehydrate_evaluated_by(self, e):

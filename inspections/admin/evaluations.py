@@ -10,7 +10,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
@@ -182,7 +182,7 @@ class EvaluationSchemeAdmin(OfficialsReadOnlyMixin, AuditHistoryMixin, admin.Mod
     def evaluation_count_display(self, obj):
         return obj.evaluation_count
 
-    @admin.display(description=_("concluded"))
+    @admin.display(description=pgettext_lazy("evaluation", "concluded"))
     def concluded_display(self, obj):
         return obj.concluded_count
 
@@ -205,7 +205,7 @@ class EvaluationSchemeAdmin(OfficialsReadOnlyMixin, AuditHistoryMixin, admin.Mod
     @admin.display(description=_("closed"))
     def closed_display(self, obj):
         if obj.closed_at is None:
-            return badge("pending", gettext("open"))
+            return badge("pending", pgettext("evaluation year", "open"))
         return badge("neutral", gettext("closed"))
 
     @admin.action(description=_("Create the year's evaluations for every registered agency"))
@@ -297,7 +297,7 @@ class StatusFilter(admin.SimpleListFilter):
         return (
             ("unscored", _("not scored")),
             ("scored", _("scored, not concluded")),
-            ("concluded", _("concluded")),
+            ("concluded", pgettext_lazy("evaluation", "concluded")),
         )
 
     def queryset(self, request, queryset):
@@ -457,7 +457,7 @@ class PerformanceEvaluationAdmin(
     @admin.display(description=_("status"))
     def status_display(self, obj):
         if obj.concluded_at is not None:
-            return badge("positive", gettext("concluded"))
+            return badge("positive", pgettext("evaluation", "concluded"))
         if obj.score is not None:
             return badge("warning", gettext("scored, not concluded"))
         return badge("pending", gettext("not scored"))

@@ -4,6 +4,7 @@ text (kunqu_jiafu.documents.xlsx neutralises anything that would start a formula
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from import_export.widgets import DateWidget
 
 from kunqu_jiafu.web.admin_kit.exports import UserResource, col
@@ -16,7 +17,7 @@ class VisitExport(UserResource):
     agency = col(_("agency"))
     street = col(_("street or town"))
     staff = col(_("staff who went"))
-    purpose = col(_("purpose"), "purpose")
+    purpose = col(pgettext_lazy("field visit", "purpose"), "purpose")
     notes = col(_("notes"), "notes")
     situation = col(_("the agency's situation"), "situation")
     needs = col(_("the agency's needs"), "needs")

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from agencies import selectors as agency_selectors
@@ -54,6 +54,7 @@ class VisitForm(ServiceForm):
         model = FieldVisit
         fields = ("agency", "visited_on", "staff", "purpose", "notes", "situation", "needs")
         widgets = {"staff": forms.CheckboxSelectMultiple}
+        labels = {"purpose": pgettext_lazy("field visit", "purpose")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -182,7 +183,7 @@ class FieldVisitAdmin(
     def staff_display(self, obj):
         return "、".join(u.get_full_name() or u.username for u in obj.staff.all())
 
-    @admin.display(description=_("purpose"))
+    @admin.display(description=pgettext_lazy("field visit", "purpose"))
     def purpose_display(self, obj):
         return format_html('<span class="kj-clip" title="{}">{}</span>', obj.purpose, obj.purpose)
 
