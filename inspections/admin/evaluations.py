@@ -20,6 +20,7 @@ from kunqu_jiafu.web.forms import show_service_errors
 from .. import permissions, selectors
 from ..models import EvaluationCriterion, EvaluationScheme, PerformanceEvaluation
 from ..services import evaluations as service
+from ..services.evaluations import points
 from .evaluation_ledger import EvaluationExport
 from .readonly import OfficialsReadOnlyMixin, message_of
 
@@ -72,7 +73,7 @@ class CriteriaFormSet(forms.BaseInlineFormSet):
         if kept and total != 100:
             raise ValidationError(
                 gettext("The criteria's points add up to %(total)s; they must add up to 100.")
-                % {"total": total.normalize()}
+                % {"total": points(total)}
             )
 
 
@@ -197,12 +198,12 @@ class EvaluationSchemeAdmin(OfficialsReadOnlyMixin, AuditHistoryMixin, admin.Mod
         tone = "negative" if used > cap else ("warning" if used == cap and cap else "positive")
         label = gettext("%(used)s of %(cap)s") % {"used": used, "cap": cap}
         title = gettext("At most %(share)s%% of %(base)s evaluations may be rated excellent") % {
-            "share": obj.excellent_share.normalize(),
+            "share": points(obj.excellent_share),
             "base": base,
         }
         return badge(tone, label, title)
 
-    @admin.display(description=_("closed"))
+    @admin.display(description=_("status"))
     def closed_display(self, obj):
         if obj.closed_at is None:
             return badge("pending", pgettext("evaluation year", "open"))
@@ -279,7 +280,7 @@ class ScoreForm(forms.ModelForm):
 
 def _score_field(criterion) -> forms.DecimalField:
     return forms.DecimalField(
-        label=f"{criterion.title}（{criterion.weight.normalize()}分）",
+        label=f"{criterion.title}（{points(criterion.weight)}分）",
         help_text=criterion.guidance,
         required=False,
         min_value=0,
@@ -403,7 +404,7 @@ class PerformanceEvaluationAdmin(
     def _report(self, request, evaluation, capped) -> None:
         text = gettext("%(agency)s: concluded, %(score)s points, %(rating)s.") % {
             "agency": evaluation.agency,
-            "score": evaluation.score.normalize(),
+            "score": points(evaluation.score),
             "rating": evaluation.get_rating_display(),
         }
         if capped:
@@ -427,7 +428,7 @@ class PerformanceEvaluationAdmin(
                 "used": s.excellent_count,
                 "cap": selectors.excellent_cap(s, s.evaluation_count),
                 "base": s.evaluation_count,
-                "share": s.excellent_share.normalize(),
+                "share": points(s.excellent_share),
             }
             for s in rows
         ]
@@ -466,8 +467,7 @@ class PerformanceEvaluationAdmin(
     def scores_display(self, obj):
         scores = {s.criterion_id: s.score for s in obj.scores.all()}
         lines = [
-            f"{c.title}：{scores[c.pk].normalize() if c.pk in scores else '—'} / "
-            f"{c.weight.normalize()}"
+            f"{c.title}：{points(scores[c.pk]) if c.pk in scores else '—'} / {points(c.weight)}"
             for c in obj.scheme.criteria.all()
         ]
         return "；".join(lines) or "—"

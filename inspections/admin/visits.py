@@ -197,7 +197,7 @@ class FieldVisitAdmin(
             gettext("All field visits to %(agency)s") % {"agency": obj.agency.name},
         )
 
-    @admin.display(description=_("photos"))
+    @admin.display(description=_("photos on file"))
     def photo_display(self, obj):
         photos = list(selectors.visit_photos(obj))
         if not photos:
@@ -212,7 +212,7 @@ class FieldVisitAdmin(
             ),
         )
 
-    @admin.display(description=_("photos"))
+    @admin.display(description=_("photos on file"))
     def photo_count_display(self, obj):
         count = selectors.visit_photos(obj).count()
         return ngettext(

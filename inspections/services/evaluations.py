@@ -52,6 +52,12 @@ def _require(result: tuple[bool, str]) -> None:
         raise PermissionDenied(reason)
 
 
+def points(value: Decimal) -> str:
+    """Points as people write them: 20, 12.5, 0.25 (no trailing zeros, never 2E+1)."""
+    text = format(Decimal(value).normalize(), "f")
+    return text
+
+
 def rating_for(score: Decimal, scheme: EvaluationScheme) -> str:
     """The rating a total earns by the scheme's thresholds (each at or above its score)."""
     if score >= scheme.excellent_score:
@@ -177,7 +183,7 @@ def criteria_check(scheme: EvaluationScheme) -> None:
                 "The criteria of %(year)s add up to %(total)s points; they must add up to 100. "
                 "Correct the points on the scheme's page first."
             )
-            % {"year": scheme.year, "total": sum(weights, Decimal(0)).normalize()}
+            % {"year": scheme.year, "total": points(sum(weights, Decimal(0)))}
         )
 
 
@@ -294,7 +300,7 @@ def _parse_scores(criteria, scores: Mapping) -> dict[int, Decimal]:
         if not value.is_finite() or not Decimal(0) <= value <= criterion.weight:
             errors[field] = _("“%(title)s”: enter 0 to %(max)s points.") % {
                 "title": criterion.title,
-                "max": criterion.weight.normalize(),
+                "max": points(criterion.weight),
             }
         elif value.as_tuple().exponent < -2:
             errors[field] = _("“%(title)s”: at most two decimal places.") % {
@@ -391,7 +397,7 @@ def evaluation_conclude(
                 rating, capped = Rating.GOOD, True
         reason = _("Performance evaluation %(year)s: %(score)s points, %(rating)s") % {
             "year": scheme.year,
-            "score": total.normalize(),
+            "score": points(total),
             "rating": Rating(rating).label,
         }
         if capped:
@@ -400,7 +406,7 @@ def evaluation_conclude(
                 "ratings, %(share)s%% of %(base)s evaluations, is used)"
             ) % {
                 "cap": figures["cap"],
-                "share": scheme.excellent_share.normalize(),
+                "share": points(scheme.excellent_share),
                 "base": figures["base"],
             }
         locked.score, locked.rating = total, rating

@@ -289,7 +289,7 @@ def test_the_changelist_shows_the_excellent_count_against_the_cap(client_for, re
     body = client_for(reviewer).get("/admin/inspections/performanceevaluation/").content.decode()
     assert "kj-quota" in body and "2031" in body
     schemes = client_for(reviewer).get("/admin/inspections/evaluationscheme/").content.decode()
-    assert "0 / 2" in schemes or "0 of 2" in schemes or "0，上限 2" in schemes
+    assert "已评 0 个 / 上限 2 个" in schemes or "0 of 2" in schemes
 
 
 def test_criteria_become_read_only_once_an_evaluation_is_concluded(client_for, reviewer):
