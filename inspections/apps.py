@@ -38,12 +38,14 @@ class InspectionsConfig(AppConfig):
         from kunqu_jiafu.documents.services import register_owner
 
         from . import permissions, rectification_permissions
-        from .models import Inspection, Rectification
+        from .models import FieldVisit, Inspection, Rectification
 
         # Evidence sent with a rectification's answer: bureau staff and that agency.
         register_owner(Rectification, rectification_permissions.can_view_rectification)
         # Photos taken at an inspection are documents owned by it.
         register_owner(Inspection, permissions.can_view_inspection_photo)
+        # Field-visit photos: bureau staff only (officials see no files).
+        register_owner(FieldVisit, permissions.can_view_visit_photo)
 
     def load_demo(self, *, password: str, stdout) -> None:
         from .demo import load

@@ -180,6 +180,7 @@ SEEDING_MIGRATIONS = (
     "vouchers.migrations.0002_seed",
     "vouchers.migrations.0005_target_groups_from_fixture",
     "inspections.migrations.0010_default_checklists",
+    "inspections.migrations.0050_evaluation_scheme_2026",
 )
 
 

@@ -305,7 +305,6 @@ MATRIX: list[Row] = [
     R("admin:app_list",          "/admin/audit/",                         *NO_ADMIN,                                          OK,          OK,          NOT_FOUND,   OK),
     R("admin:app_list",          "/admin/notifications/",                 *NO_ADMIN,                                          NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   OK),
     R("admin:app_list",          "/admin/documents/",                     *NO_ADMIN,                                          NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   OK),
-    R("admin:app_list",          "/admin/inspections/",                   *NO_ADMIN,                                          *STAFF_OK),
     R("admin:app_list",          "/admin/imports/",                       *NO_ADMIN,                                          *STAFF_OK),
     R("admin:app_list",          "/admin/accounts/",                      *NO_ADMIN,                                          NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   OK),
     R("admin:app_list",          "/admin/auth/",                          *NO_ADMIN,                                          NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   OK),
@@ -462,7 +461,6 @@ MATRIX: list[Row] = [
     R("admin:vouchers_settlement_review", "/admin/vouchers/settlement/{own_settlement_a.pk}/review/mark_paid/", *NO_ADMIN,    TO_VOUCHER_ADMIN("settlement", "own_settlement_a"), TO_VOUCHER_ADMIN("settlement", "own_settlement_a"), DENIED, TO_VOUCHER_ADMIN("settlement", "own_settlement_a")),
     # --- admin: inspections (reviewers and approvers plan, assign and version through the
     # services; official reads; the superuser decides nothing; nothing is deleted) -----------
-    R("admin:app_list",          "/admin/inspections/",                   *NO_ADMIN,                                          *STAFF_OK),
     *admin_model("inspections_checklisttemplate", "{checklist_template.pk}",
                  view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
     *admin_model("inspections_inspectionround", "{inspection_round.pk}",
@@ -470,6 +468,18 @@ MATRIX: list[Row] = [
     *admin_model("inspections_inspection", "{inspection_a.pk}",
                  view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
     R("admin:inspections_inspection_export", "/admin/inspections/inspection/export/", *NO_ADMIN,                              *STAFF_OK),
+    # --- admin: performance evaluation and field visits (issue 12). Reviewers and approvers
+    # evaluate and record; officials and the superuser (no business role) read only ---------
+    *admin_model("inspections_evaluationscheme", "{evaluation_scheme.pk}",
+                 view=STAFF_OK, add=(OK, OK, DENIED, DENIED), change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    # Evaluations are made for the year at once (an action on the scheme), never added here.
+    *admin_model("inspections_performanceevaluation", "{evaluation_a.pk}",
+                 view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    R("admin:inspections_performanceevaluation_export", "/admin/inspections/performanceevaluation/export/", *NO_ADMIN,   *STAFF_OK),
+    *admin_model("inspections_fieldvisit", "{visit_a.pk}",
+                 view=STAFF_OK, add=(OK, OK, DENIED, DENIED), change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    R("admin:inspections_fieldvisit_changelist", "/admin/inspections/fieldvisit/?agency__id__exact={org_a.pk}", *NO_ADMIN, *STAFF_OK),
+    R("admin:inspections_fieldvisit_export", "/admin/inspections/fieldvisit/export/", *NO_ADMIN,                           *STAFF_OK),
     *admin_model("people_person", "{person_a.pk}",
                  view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
     *admin_model("audit_auditentry", "{audit_a.pk}",
@@ -621,6 +631,12 @@ MATRIX: list[Row] = [
     R("rectification-detail.<format>", "/api/rectifications/{rectification_a.pk}.json", DENIED, NOT_FOUND, OK,   NOT_FOUND,   *STAFF_OK),
     R("rectification-answer",    "/api/rectifications/{rectification_a.pk}/answer/", *API_405),  # POST-only
     R("rectification-answer.<format>", "/api/rectifications/{rectification_a.pk}/answer.json", *API_405),
+    # Field visits: bureau staff and officials read them; agencies get nothing.
+    R("field-visit-list",        "/api/field-visits/",                    *STAFF_API),
+    R("field-visit-list.<format>", "/api/field-visits.json",              *STAFF_API),
+    R("field-visit-list",        "/api/field-visits/?agency={org_a.pk}",  *STAFF_API),
+    R("field-visit-detail",      "/api/field-visits/{visit_a.pk}/",       *STAFF_API),
+    R("field-visit-detail.<format>", "/api/field-visits/{visit_a.pk}.json", *STAFF_API),
     R("voucher-settlement-mark-paid", "/api/voucher-settlements/{settlement_a.pk}/mark-paid/", *API_405),
     R("voucher-settlement-mark-paid.<format>", "/api/voucher-settlements/{settlement_a.pk}/mark-paid.json", *API_405),
     # --- spot checks (抽查核实): staff draw, assign and record; an agency sees its records found false
@@ -769,6 +785,16 @@ NEW_SETTING_CHANGE = {**NEW_FUND, "kind": "fund", "reason": "权限矩阵测试"
 STANDING_CHANGE = {"inspection": "failed", "rating": "unqualified", "note": "权限矩阵测试"}
 SHEET_SAVE = {"score_{inspection_item.pk}": "88", "notes": "权限矩阵测试", "action": "save"}
 SHEET_DRAFT = {"scores": {"{inspection_item.pk}": {"score": "80", "note": ""}}, "notes": "草稿"}
+NEW_VISIT = {
+    "agency": "{org_a.pk}",
+    "visited_on": "2026-04-01",
+    "staff": ["{users[reviewer].pk}"],
+    "purpose": "权限矩阵走访",
+}
+CREATE_EVALUATIONS = {
+    "action": "create_evaluations",
+    "_selected_action": ["{evaluation_scheme.pk}"],
+}
 NEW_STANDING = {"agency": "{org_a.pk}", "year": "2025", "inspection": "passed", "rating": "good"}
 AGENCY_CHANGE = {
     "contact_name": "篡改联系人",
@@ -1198,6 +1224,12 @@ WRITES: list[Write] = [
     W("admin:vouchers_settlement_change", "post", "/admin/vouchers/settlement/{settlement_a.pk}/change/", {"paid_on": "{today}"}, *NO_ADMIN,               DENIED,   by=None),
     W("admin:inspections_spotcheck_draw", "post", "/admin/inspections/spotcheck/draw/", SPOT_DRAW,        *NO_ADMIN,                                  DENIED,   by="reviewer"),
     W("admin:inspections_spotcheckitem_record", "post", "/admin/inspections/spotcheckitem/{spot_item_a.pk}/record/", SPOT_RECORD, *NO_ADMIN,             DENIED,   by="approver"),
+    # --- performance evaluation and field visits (issue 12): reviewers and approvers only ----
+    W("admin:inspections_performanceevaluation_change", "post", "/admin/inspections/performanceevaluation/{evaluation_a.pk}/change/", {"notes": "权限矩阵测试"}, *NO_ADMIN, DENIED, by="reviewer"),
+    W("admin:inspections_evaluationscheme_changelist", "post", "/admin/inspections/evaluationscheme/", CREATE_EVALUATIONS, *NO_ADMIN,           DENIED,   by="reviewer"),
+    W("admin:inspections_fieldvisit_add", "post", "/admin/inspections/fieldvisit/add/", NEW_VISIT,         *NO_ADMIN,                                  DENIED,   by="reviewer"),
+    W("admin:inspections_fieldvisit_change", "post", "/admin/inspections/fieldvisit/{visit_a.pk}/change/", {**NEW_VISIT, "purpose": "篡改目的"}, *NO_ADMIN, DENIED, by="approver"),
+    W("field-visit-list",          "post", "/api/field-visits/",                      NEW_VISIT,           DENIED,      DENIED,      DENIED,      DENIED,      DENIED,   by="reviewer"),
     # --- API: employment vouchers. Official reads only; agencies redeem and read their own ----
     W("voucher-batch-detail",      "patch", "/api/voucher-batches/{voucher_batch.pk}/", {"name": "改名的矩阵测试券"}, DENIED, DENIED, DENIED,     DENIED,      DENIED,   by="reviewer"),
     W("voucher-application-list",  "post", "/api/voucher-applications/",              NEW_VOUCHER_APPLICATION, DENIED,  DENIED,      DENIED,      DENIED,      DENIED,   by="reviewer"),

@@ -251,6 +251,7 @@ def build_world() -> SimpleNamespace:
         **inspection_matrix.world_objects(org_a, approver),
         **_inspection_scoring(org_a, reviewer, approver),
     }
+    evalvisit_objects = _evaluations_and_visits(org_a, reviewer)
 
     users = {
         "applicant": applicant,
@@ -293,6 +294,7 @@ def build_world() -> SimpleNamespace:
         **spot_check_objects(
             org_a, reviewer, voucher_objects["verified_a"], voucher_objects["redeemed_a"]
         ),
+        **evalvisit_objects,
     )
 
 
@@ -356,6 +358,32 @@ def _inspection_scoring(org_a, reviewer, approver) -> dict[str, object]:
 
 def png_upload(name: str = "现场.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PNG, content_type="image/png")
+
+
+def _evaluations_and_visits(org_a, reviewer) -> dict[str, object]:
+    """A's performance evaluation of 2026 (the seeded scheme) and a field visit to A with a
+    photo; through the services."""
+    from inspections.models import EvaluationScheme, PerformanceEvaluation
+    from inspections.services.visits import visit_record
+
+    scheme = EvaluationScheme.objects.get(year=2026)
+    visit = visit_record(
+        actor=reviewer,
+        data={
+            "agency": org_a,
+            "visited_on": dt.date(2026, 3, 2),
+            "staff": [reviewer],
+            "purpose": "调研企业发展情况",
+            "situation": "经营正常",
+            "needs": "用工需求",
+        },
+        photos=[SimpleUploadedFile("走访.png", PNG, content_type="image/png")],
+    )
+    return {
+        "evaluation_scheme": scheme,
+        "evaluation_a": PerformanceEvaluation.objects.create(scheme=scheme, agency=org_a),
+        "visit_a": visit,
+    }
 
 
 def pdf_upload(name: str = "回单.pdf") -> SimpleUploadedFile:
@@ -715,6 +743,7 @@ def fingerprint(world: SimpleNamespace) -> dict[str, object]:
             )
         ),
         "inspection_scores": sorted(InspectionScore.objects.values_list("pk", "score", "note")),
+        **_evalvisit_fingerprint(),
         "roles": sorted(Group.objects.values_list("name", "user__username")),
         "group_permissions": Group.objects.filter(permissions__isnull=False).count()
         and sorted(Group.objects.values_list("name", "permissions__codename")),
@@ -742,3 +771,17 @@ def _rectification_rows() -> list:
     return list(Rectification.objects.values_list("pk", "status", "answer")) + list(
         Inspection.objects.values_list("pk", "kind", "status")
     )
+
+
+def _evalvisit_fingerprint() -> dict[str, object]:
+    from inspections.models import EvaluationScheme, FieldVisit, PerformanceEvaluation
+
+    return {
+        "evaluation_schemes": sorted(EvaluationScheme.objects.values_list()),
+        "evaluations": sorted(
+            PerformanceEvaluation.objects.values_list("pk", "score", "rating", "notes")
+        ),
+        "field_visits": sorted(
+            FieldVisit.objects.values_list("pk", "purpose", "visited_on", "needs")
+        ),
+    }
