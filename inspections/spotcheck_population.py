@@ -103,7 +103,8 @@ def population_in_words(spot_check: SpotCheck) -> str:
         "end": date_format(spot_check.period_end),
     }
     if spot_check.population == Population.CLAIMS:
-        names["types"] = "、".join(spot_check.claim_type_codes)
+        known = subsidy_selectors.claim_type_names(spot_check.claim_type_codes)
+        names["types"] = "、".join(known.get(c, c) for c in spot_check.claim_type_codes)
         return (
             _(
                 "Subsidy claims of the types %(types)s that are approved or paid and were approved "

@@ -413,3 +413,9 @@ def exemptions_served_between(start: dt.date, end: dt.date):
 def spot_check_claim_types() -> QuerySet[ClaimType]:
     """The claim types a spot check may sample (every type, newest policy year first)."""
     return ClaimType.objects.order_by("-policy_year", "code")
+
+
+def claim_type_names(codes) -> dict[str, str]:
+    """Each claim type code's name (the newest policy year's), for pages that list codes."""
+    rows = ClaimType.objects.filter(code__in=list(codes)).order_by("policy_year")
+    return dict(rows.values_list("code", "name"))

@@ -153,3 +153,21 @@ def test_the_draw_is_audited_with_its_seed_and_sample(org_a, reviewer):
     entry = AuditEntry.objects.for_object(check).get()
     assert entry.action == "inspections.spotcheck.drawn"
     assert entry.after["seed"] == 7 and len(entry.after["sample"]) == 2
+
+
+def test_the_redraw_page_shows_the_population_in_words_the_seed_and_the_program(
+    org_a, reviewer, client_for
+):
+    """ "a page shows how": the claim types by name, the seed, and the program to run."""
+    from django.urls import reverse
+
+    from subsidies.models import ClaimType
+
+    approved_claims(org_a, 5)
+    check = spot_check_draw(actor=reviewer, seed=777, **draw_kwargs(sample_size=2))
+    page = client_for(reviewer).get(reverse("inspect:spot_check_redraw", args=[check.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    name = ClaimType.objects.filter(code="loan_interest").order_by("-policy_year")[0].name
+    assert name in text and "loan_interest" not in text
+    assert "random.Random(777).sample(ids, 2)" in text
