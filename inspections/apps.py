@@ -37,11 +37,11 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         from kunqu_jiafu.documents.services import register_owner
 
-        from . import permissions, rectification_permissions
+        from . import permissions
         from .models import FieldVisit, Inspection, Rectification
 
         # Evidence sent with a rectification's answer: bureau staff and that agency.
-        register_owner(Rectification, rectification_permissions.can_view_rectification)
+        register_owner(Rectification, permissions.can_view_rectification)
         # Photos taken at an inspection are documents owned by it.
         register_owner(Inspection, permissions.can_view_inspection_photo)
         # Field-visit photos: bureau staff only (officials see no files).

@@ -4,6 +4,7 @@ read; agency users see only what concerns their own agency (through the selector
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.permissions import user_agency_id
@@ -15,7 +16,7 @@ from kunqu_jiafu.accounts.roles import (
     is_staff_member,
 )
 
-from .models import Inspection
+from .models import Inspection, Rectification
 
 Result = tuple[bool, str]
 OK: Result = (True, "")
@@ -111,3 +112,71 @@ def can_view_visit_photo(user, visit) -> Result:
     if has_role(user, REVIEWER, APPROVER) and not is_agency_user(user):
         return OK
     return False, _("Only bureau staff see the photos of a field visit.")
+
+
+# --- rectification and re-inspection -------------------------------------------------
+
+
+def can_view_inspection(user, inspection: Inspection) -> Result:
+    if is_staff_member(user):
+        return OK
+    if is_agency_user(user) and user_agency_id(user) == inspection.agency_id:
+        return OK
+    return False, _("You may only see your own agency's inspections.")
+
+
+def can_view_rectification(user, rectification: Rectification) -> Result:
+    return can_view_inspection(user, rectification.inspection)
+
+
+def can_answer_rectification(user, rectification: Rectification) -> Result:
+    """Only the agency's own users, only while the rectification is open and its deadline has
+    not passed (the deadline day itself still counts)."""
+    if not is_agency_user(user) or user_agency_id(user) != rectification.inspection.agency_id:
+        return False, _("Only the inspected agency answers its rectification.")
+    if rectification.status != Rectification.Status.OPEN:
+        return False, _("The rectification is %(status)s; it can no longer be answered.") % {
+            "status": rectification.get_status_display()
+        }
+    if timezone.localdate() > rectification.deadline:
+        return False, _(
+            "The rectification deadline (%(date)s) has passed; it can no longer be answered."
+        ) % {"date": rectification.deadline.isoformat()}
+    return OK
+
+
+def can_plan_reinspection(user, rectification: Rectification) -> Result:
+    """Bureau staff, once the agency has answered. A rectification left unanswered past its
+    deadline is not re-inspected: it lapses and the recognitions involved are revoked."""
+    if not has_role(user, REVIEWER, APPROVER) or is_agency_user(user):
+        return False, _("Only bureau staff plan re-inspections.")
+    if rectification.status != Rectification.Status.ANSWERED:
+        return False, _(
+            "A re-inspection is planned once the agency has answered; this rectification is "
+            "%(status)s."
+        ) % {"status": rectification.get_status_display()}
+    return OK
+
+
+# --- spot checks (抽查核实) --------------------------------------------------------------
+
+
+def can_run_spot_checks(user) -> Result:
+    """Reviewers and approvers draw samples, assign them and record outcomes."""
+    if has_role(user, REVIEWER, APPROVER) and not is_agency_user(user):
+        return OK
+    return False, _("Only bureau reviewers and approvers run spot checks.")
+
+
+def can_view_spot_checks(user) -> Result:
+    """Bureau staff (officials included) read every spot check and how to redraw it."""
+    if is_staff_member(user):
+        return OK
+    return False, _("Only bureau staff see spot checks.")
+
+
+def can_view_own_checked_records(user) -> Result:
+    """An agency user sees its own agency's records found false."""
+    if is_agency_user(user) and user_agency_id(user):
+        return OK
+    return False, _("Only an agency's own users see its spot-checked records.")

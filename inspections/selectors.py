@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies import inspection_figures as agencies
 from agencies import selectors as agency_selectors
+from agencies.permissions import user_agency_id
 from kunqu_jiafu.accounts.models import User
 from kunqu_jiafu.accounts.roles import (
     AGENCY_USER,
@@ -42,6 +43,9 @@ from .models import (
     InspectionScore,
     ItemSource,
     PerformanceEvaluation,
+    Rectification,
+    SpotCheck,
+    SpotCheckItem,
 )
 
 CENT = Decimal("0.01")
@@ -313,3 +317,96 @@ def visit_photos_by_visit(visits) -> dict[int, list[Document]]:
 
 def _staff(user) -> bool:
     return is_staff_member(user) and not is_agency_user(user)
+
+
+# --- rectification (整改) ----------------------------------------------------------------
+
+
+def rectifications_for_user(user) -> QuerySet[Rectification]:
+    qs = Rectification.objects.select_related(
+        "inspection__round", "inspection__agency", "inspection__recognition__kind"
+    )
+    if is_staff_member(user):
+        return qs
+    if is_agency_user(user):
+        return qs.filter(inspection__agency_id=user_agency_id(user))
+    return qs.none()
+
+
+def rectification_evidence(rectification: Rectification) -> QuerySet[Document]:
+    """The evidence files the agency sent with its answer (documents owned by it)."""
+    return Document.objects.filter(
+        owner_type=ContentType.objects.get_for_model(Rectification),
+        owner_id=str(rectification.pk),
+    ).order_by("created_at", "pk")
+
+
+def reinspection_of(inspection: Inspection) -> Inspection | None:
+    """The re-inspection planned after a failed inspection, if any."""
+    return Inspection.objects.filter(parent=inspection).first()
+
+
+# --- spot checks (抽查核实) --------------------------------------------------------------
+
+OUTCOME = SpotCheckItem.Outcome
+
+
+def spot_checks_with_progress() -> QuerySet[SpotCheck]:
+    """Every spot check with its sample size and how many records are checked, true, false,
+    and the total to recover (one query)."""
+    return SpotCheck.objects.select_related("created_by").annotate(
+        drawn=Count("items"),
+        checked=Count("items", filter=~Q(items__outcome=OUTCOME.PENDING)),
+        found_true=Count("items", filter=Q(items__outcome=OUTCOME.TRUE)),
+        found_false=Count("items", filter=Q(items__outcome=OUTCOME.FALSE)),
+        to_recover=Sum("items__recovery_amount"),
+    )
+
+
+def spot_checks_for_user(user) -> QuerySet[SpotCheck]:
+    return spot_checks_with_progress() if is_staff_member(user) else SpotCheck.objects.none()
+
+
+def items_with_records() -> QuerySet[SpotCheckItem]:
+    return SpotCheckItem.objects.select_related(
+        "spot_check",
+        "agency",
+        "assigned_to",
+        "checked_by",
+        "claim",
+        "claim__claim_type",
+        "voucher",
+        "exemption",
+        "exemption__service_kind",
+    )
+
+
+def spot_check_items_for_user(user) -> QuerySet[SpotCheckItem]:
+    """Staff: every record; an agency user: its own agency's records once checked."""
+    if is_staff_member(user):
+        return items_with_records()
+    if is_agency_user(user) and user_agency_id(user):
+        return (
+            items_with_records()
+            .filter(agency_id=user_agency_id(user))
+            .exclude(outcome=OUTCOME.PENDING)
+        )
+    return SpotCheckItem.objects.none()
+
+
+def false_items_of_agency(agency) -> QuerySet[SpotCheckItem]:
+    """The agency's records a spot check found false (不属实), newest first."""
+    return (
+        items_with_records()
+        .filter(agency=agency, outcome=OUTCOME.FALSE)
+        .order_by("-checked_at", "-pk")
+    )
+
+
+def record_label(item: SpotCheckItem) -> str:
+    """What was checked, in words (the related rows are selected with the item)."""
+    if item.claim_id:
+        return f"{item.claim.claim_type.name} {item.claim.period}"
+    if item.voucher_id:
+        return item.voucher.display_code
+    return str(item.exemption)

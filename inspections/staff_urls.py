@@ -3,8 +3,8 @@ the phone-sized scoring form and the page that shows how to redraw a spot-check 
 
 from django.urls import path
 
-from . import spotcheck_views
 from .views import inspect
+from .views import spotchecks as spotcheck_views
 
 app_name = "inspect"
 

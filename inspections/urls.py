@@ -3,8 +3,8 @@
 
 from django.urls import path
 
-from . import spotcheck_views
 from .views import portal
+from .views import spotchecks as spotcheck_views
 
 app_name = "inspections"
 

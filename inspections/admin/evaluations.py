@@ -21,8 +21,8 @@ from .. import permissions, selectors
 from ..models import EvaluationCriterion, EvaluationScheme, PerformanceEvaluation
 from ..services import evaluations as service
 from ..services.evaluations import points
-from .evaluation_ledger import EvaluationExport
-from .readonly import OfficialsReadOnlyMixin, message_of
+from .common import OfficialsReadOnlyMixin, message_of
+from .evaluation_exports import EvaluationExport
 
 RATING_TONES = {
     "excellent": "positive",

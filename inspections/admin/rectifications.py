@@ -18,7 +18,7 @@ from kunqu_jiafu.web.admin_kit.common import (
     status_badge,
 )
 
-from .. import agency_selectors as selectors
+from .. import selectors
 from ..models import Rectification
 from ..services.rectifications import reinspection_plan
 from .rectification_exports import RectificationExport

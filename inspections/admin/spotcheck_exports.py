@@ -7,7 +7,7 @@ from import_export.widgets import DecimalWidget
 
 from kunqu_jiafu.web.admin_kit.exports import UserResource, col, local_time
 
-from ..spotcheck_selectors import record_label
+from ..selectors import record_label
 
 AMOUNT = {"widget": DecimalWidget(coerce_to_string=False)}
 

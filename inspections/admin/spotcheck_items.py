@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
 from kunqu_jiafu.web.admin_kit.common import READ_ONLY_BUTTONS, ExportXlsxMixin
 
-from .. import spotcheck_selectors as selectors
+from .. import selectors
 from ..models import SpotCheckItem
+from ..permissions import can_run_spot_checks
 from ..services.spotcheck_outcomes import spot_check_assign, spot_check_record
-from ..spotcheck_permissions import can_run_spot_checks
 from .spotcheck_exports import SpotCheckLedgerExport
 from .spotcheck_forms import SpotCheckAssignForm, SpotCheckRecordForm
 from .spotchecks import outcome_badge, yuan

@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
 from kunqu_jiafu.web.admin_kit.common import READ_ONLY_BUTTONS, ReadOnlyInline, badge
 
-from .. import spotcheck_selectors as selectors
+from .. import selectors
 from ..models import SpotCheck, SpotCheckItem
+from ..permissions import can_run_spot_checks
 from ..services.spotchecks import spot_check_draw
-from ..spotcheck_permissions import can_run_spot_checks
 from .spotcheck_forms import SpotCheckDrawForm
 
 OUTCOME_TONES = {"pending": "pending", "true": "positive", "false": "negative"}

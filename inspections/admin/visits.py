@@ -20,8 +20,8 @@ from kunqu_jiafu.web.admin_kit.forms import ServiceForm
 from .. import permissions, selectors
 from ..models import FieldVisit
 from ..services import visits as service
-from .readonly import OfficialsReadOnlyMixin
-from .visit_ledger import VisitExport
+from .common import OfficialsReadOnlyMixin
+from .visit_exports import VisitExport
 
 
 class MultipleFileInput(forms.ClearableFileInput):

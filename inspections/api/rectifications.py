@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from kunqu_jiafu.drf import BAD_INPUT, FORBIDDEN, NOT_FOUND, ScopedViewSet, service_errors
 
-from .. import agency_selectors as selectors
+from .. import selectors
 from ..models import Inspection, Rectification
 from ..services.rectifications import MAX_ANSWER_CHARS, rectification_answer
 

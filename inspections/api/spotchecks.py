@@ -9,7 +9,7 @@ from rest_framework import mixins, serializers
 
 from kunqu_jiafu.drf import NOT_FOUND, ScopedViewSet, staff_only
 
-from .. import spotcheck_selectors as selectors
+from .. import selectors
 from ..models import SpotCheck, SpotCheckItem
 
 TAG_SPOT_CHECKS = gettext_lazy("Spot checks")

@@ -22,7 +22,7 @@ from kunqu_jiafu.documents.services import document_store
 from kunqu_jiafu.documents.sniff import JPEG, PDF, PNG
 from kunqu_jiafu.notifications.services import notify
 
-from .. import rectification_permissions as permissions
+from .. import permissions
 from ..models import Inspection, InspectionScore, Rectification
 
 EVIDENCE_TYPES = (PDF, JPEG, PNG)

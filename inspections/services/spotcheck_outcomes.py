@@ -23,7 +23,7 @@ from subsidies.services.spot_checks import exemption_found_false
 from vouchers.services.revocation import voucher_revoke_after_check
 
 from ..models import SpotCheck, SpotCheckItem
-from ..spotcheck_permissions import can_run_spot_checks
+from ..permissions import can_run_spot_checks
 from .spotchecks import EVIDENCE_TYPES, _require
 
 PENDING = SpotCheckItem.Outcome.PENDING

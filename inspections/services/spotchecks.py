@@ -23,7 +23,7 @@ from subsidies import selectors as subsidy_selectors
 from .. import spotcheck_population as pop
 from ..models import SpotCheck, SpotCheckItem
 from ..models.spotchecks import Population
-from ..spotcheck_permissions import can_run_spot_checks
+from ..permissions import can_run_spot_checks
 
 EVIDENCE_TYPES = (PDF, JPEG, PNG)
 MAX_SEED = 2**63 - 1

@@ -16,10 +16,9 @@ from agencies.models import Agency
 from kunqu_jiafu.web.forms import posted, posted_files, show_service_errors
 from kunqu_jiafu.web.portal import agency_member
 
-from .. import agency_selectors as selectors
-from .. import rectification_permissions as permissions
+from .. import permissions, selectors
+from ..forms import RectificationAnswerForm
 from ..models import Rectification
-from ..portal_forms import RectificationAnswerForm
 from ..services.rectifications import rectification_answer
 
 STANDING_YEARS = 3

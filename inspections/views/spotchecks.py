@@ -14,9 +14,9 @@ from django.shortcuts import get_object_or_404, render
 from agencies.models import Agency
 from kunqu_jiafu.web.portal import agency_member
 
-from . import spotcheck_population as pop
-from . import spotcheck_selectors as selectors
-from .spotcheck_permissions import can_view_spot_checks
+from .. import selectors
+from .. import spotcheck_population as pop
+from ..permissions import can_view_spot_checks
 
 ITEMS_PER_PAGE = 20
 
