@@ -17,75 +17,32 @@ from django.utils.translation import gettext
 from agencies import selectors as agency_selectors
 from kunqu_jiafu.accounts.models import User
 
-from .models import (
-    ChecklistItem,
-    ChecklistTemplate,
-    Inspection,
-    InspectionRound,
-    ItemGroup,
-    ItemSource,
-    SubjectKind,
-)
-from .services import scoring
+from .models import Inspection, InspectionRound
+from .services import assignment, rounds, scoring
 
 YEAR = 2026
-# Used only when no agency checklist is seeded yet: the plan's 五统一 and the computed items.
-ITEMS = [
-    ("uniform_sign", "统一标识", ItemGroup.FIVE_UNIFIED, ItemSource.INSPECTOR, 15),
-    ("uniform_rules", "统一制度", ItemGroup.FIVE_UNIFIED, ItemSource.INSPECTOR, 15),
-    ("uniform_training", "统一培训", ItemGroup.FIVE_UNIFIED, ItemSource.INSPECTOR, 15),
-    ("uniform_service", "统一服务规范", ItemGroup.FIVE_UNIFIED, ItemSource.INSPECTOR, 15),
-    ("uniform_fees", "统一收费", ItemGroup.FIVE_UNIFIED, ItemSource.INSPECTOR, 10),
-    ("health_checks", "从业人员体检有效率", ItemGroup.OPERATION, ItemSource.HEALTH_CHECK_SHARE, 10),
-    ("accident_insurance", "意外险参保率", ItemGroup.OPERATION, ItemSource.INSURANCE_SHARE, 10),
-    ("labour_contracts", "劳动合同及社保覆盖率", ItemGroup.OPERATION, ItemSource.CONTRACT_SHARE, 5),
-    ("filing", "员工制备案", ItemGroup.OPERATION, ItemSource.FILING_STATUS, 5),
-]
-# Agency A's scores for the inspector items: 64 of 70, a pass with its computed items.
-SCORES_A = {"uniform_sign": 14, "uniform_rules": 14, "uniform_training": 13, "uniform_service": 14}
 
 
-def _template() -> ChecklistTemplate:
-    template = ChecklistTemplate.objects.filter(
-        subject_kind=SubjectKind.AGENCY, current=True
-    ).first()
-    if template is not None:
-        return template
-    version = ChecklistTemplate.objects.filter(subject_kind=SubjectKind.AGENCY).count() + 1
-    template = ChecklistTemplate.objects.create(
-        subject_kind=SubjectKind.AGENCY,
-        version=version,
-        name="家庭服务机构年检复核表",
-        note="演示数据",
-    )
-    for order, (code, title, group, source, weight) in enumerate(ITEMS):
-        ChecklistItem.objects.create(
-            template=template,
-            code=code,
-            title=title,
-            group=group,
-            source=source,
-            weight=Decimal(weight),
-            sort_order=order,
-            guidance=f"现场查看{title}落实情况，按要求逐项评分。" if source == "inspector" else "",
+def _round(approver: User) -> InspectionRound:
+    """The 2026 round, planned through the services (every registered agency and recognition)."""
+    found = InspectionRound.objects.filter(year=YEAR).first()
+    if found is None:
+        found = rounds.round_create(
+            actor=approver,
+            year=YEAR,
+            title=gettext("Annual inspection of family service agencies %(year)s") % {"year": YEAR},
+            starts_on=dt.date(YEAR, 3, 1),
+            due_on=dt.date(YEAR, 12, 31),
         )
-    return template
+    if found.planned_at is None:
+        rounds.round_plan(actor=approver, round=found)
+    return found
 
 
-def _inspection(round_, agency, template, first: User, second: User) -> Inspection:
-    inspection, _created = Inspection.objects.get_or_create(
-        round=round_,
-        agency=agency,
-        kind=Inspection.Kind.ANNUAL,
-        recognition=None,
-        defaults={
-            "subject_kind": SubjectKind.AGENCY,
-            "template": template,
-            "inspector_1": first,
-            "inspector_2": second,
-        },
-    )
-    return inspection
+def _agency_inspection(round_: InspectionRound, agency) -> Inspection | None:
+    return Inspection.objects.filter(
+        round=round_, agency=agency, kind=Inspection.Kind.ANNUAL, recognition=None
+    ).first()
 
 
 def load(*, password: str, stdout) -> None:
@@ -95,30 +52,30 @@ def load(*, password: str, stdout) -> None:
     agencies = [agency_selectors.agency_of_user(user) if user else None for user in members]
     if reviewer is None or approver is None or None in agencies:
         return
-    round_, _created = InspectionRound.objects.get_or_create(
-        year=YEAR,
-        defaults={
-            "title": "2026年度家庭服务机构年检复核",
-            "starts_on": dt.date(YEAR, 3, 1),
-            "due_on": dt.date(YEAR, 12, 31),
-            "planned_at": timezone.now(),
-            "planned_by": approver,
-        },
-    )
-    template = _template()
-    done = _inspection(round_, agencies[0], template, reviewer, approver)
-    _inspection(round_, agencies[1], template, reviewer, approver)
+    round_ = _round(approver)
+    done, waiting = (_agency_inspection(round_, agency) for agency in agencies[:2])
+    if done is None or waiting is None:  # a demo agency is not registered
+        return
+    unassigned = [i for i in (done, waiting) if i.inspector_1_id is None]
+    if unassigned:
+        assignment.inspectors_assign(
+            actor=approver, inspections=unassigned, inspector_1=reviewer, inspector_2=approver
+        )
     if done.status != Inspection.Status.CONCLUDED:
-        items = {item.code: item for item in template.items.all() if not item.computed}
+        done.refresh_from_db()
+        # Nine tenths of each item's points, in half points: a pass with the computed items.
         scores = {
-            str(item.pk): {"score": str(SCORES_A.get(code, Decimal(item.weight) - 1)), "note": ""}
-            for code, item in items.items()
+            str(item.pk): {"score": str((item.weight * Decimal("0.9") * 2).to_integral() / 2)}
+            for item in done.template.items.all()
+            if not item.computed
         }
         scoring.inspection_score_save(
             actor=reviewer,
             inspection=done,
             scores=scores,
-            notes="五统一落实较好；个别从业人员体检过期，已当场提醒补检。",
+            notes=gettext(
+                "The five unifications are in place; one worker's health check had lapsed."
+            ),
             inspected_on=min(timezone.localdate(), dt.date(YEAR, 10, 15)),
         )
         scoring.inspection_conclude(actor=approver, inspection=done)
@@ -132,6 +89,6 @@ def load(*, password: str, stdout) -> None:
             "name": agencies[0].name,
             "result": done.get_result_display(),
             "score": done.score,
-            "other": agencies[1].name,
+            "other": waiting.agency.name,
         }
     )

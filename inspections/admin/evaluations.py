@@ -280,7 +280,8 @@ class ScoreForm(forms.ModelForm):
 
 def _score_field(criterion) -> forms.DecimalField:
     return forms.DecimalField(
-        label=f"{criterion.title}（{points(criterion.weight)}分）",
+        label=gettext("%(criterion)s (%(points)s points)")
+        % {"criterion": criterion.title, "points": points(criterion.weight)},
         help_text=criterion.guidance,
         required=False,
         min_value=0,

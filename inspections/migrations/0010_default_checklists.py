@@ -196,8 +196,18 @@ def seed(apps, schema_editor):
 
 
 def unseed(apps, schema_editor):
+    """Remove the default templates no inspection uses. Rows are deleted without Django's
+    deletion collector: unapplied among many migrations (a migration test going back past
+    this app), the collector's related-object queries mix model classes of two historical
+    states and fail. Nothing else points at an unused template or its items."""
     Template = apps.get_model("inspections", "ChecklistTemplate")
-    Template.objects.filter(version=1, inspections__isnull=True).delete()
+    Item = apps.get_model("inspections", "ChecklistItem")
+    Inspection = apps.get_model("inspections", "Inspection")
+    used = Inspection.objects.values("template_id")
+    unused = Template.objects.filter(version=1).exclude(pk__in=used)
+    ids = list(unused.values_list("pk", flat=True))
+    Item.objects.filter(template_id__in=ids)._raw_delete(Item.objects.db)
+    Template.objects.filter(pk__in=ids)._raw_delete(Template.objects.db)
 
 
 class Migration(migrations.Migration):

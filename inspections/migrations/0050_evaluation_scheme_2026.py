@@ -30,8 +30,15 @@ def seed(apps, schema_editor):
 
 
 def unseed(apps, schema_editor):
+    """Remove the 2026 scheme if no evaluation uses it, without Django's deletion collector
+    (see 0010_default_checklists.unseed: it fails when many migrations are unapplied)."""
     Scheme = apps.get_model("inspections", "EvaluationScheme")
-    Scheme.objects.filter(year=YEAR, evaluations__isnull=True).delete()
+    Criterion = apps.get_model("inspections", "EvaluationCriterion")
+    ids = list(
+        Scheme.objects.filter(year=YEAR, evaluations__isnull=True).values_list("pk", flat=True)
+    )
+    Criterion.objects.filter(scheme_id__in=ids)._raw_delete(Criterion.objects.db)
+    Scheme.objects.filter(pk__in=ids)._raw_delete(Scheme.objects.db)
 
 
 class Migration(migrations.Migration):

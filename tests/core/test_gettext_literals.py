@@ -53,6 +53,21 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     ),
     "kunqu_jiafu/audit/apps.py": ("业务经办", "审批领导"),
     "kunqu_jiafu/people/apps.py": ("业务经办", "审批领导", "统计查询"),
+    # The default evaluation criteria, as the bureau words them (data; 0050 keeps a copy).
+    "inspections/services/evaluations.py": (
+        "服务质量与满意度",
+        "回访满意率、服务规范执行情况",
+        "规范经营",
+        "按照“五统一”要求规范运作",
+        "员工制与社会保险",
+        "签订劳动合同并缴纳社会保险的从业人员比例",
+        "培训与就业带动",
+        "组织培训人次、吸纳就业人数",
+        "诚信与投诉处理",
+        "投诉及时处理，无查实的违规",
+        "创新与品牌建设",
+        "服务创新、品牌创建与宣传",
+    ),
     # Demo records, as the bureau or a provider would type them.
     "training/demo.py": (
         "王李张刘陈",
@@ -204,6 +219,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "subsidies/demo.py": (
         "2026年度家庭服务业专项发展资金",
         "2026年度年检复核合格",
+        "2026年度绩效考评良好",
         "中国银行包头昆都仑支行",
         "昆都仑区社区家庭服务站认定",
         "昆区",

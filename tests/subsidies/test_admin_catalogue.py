@@ -336,26 +336,27 @@ def test_claim_page_shows_labelled_figures_trace_attachments_and_the_fund(
 # --- yearly standings ---------------------------------------------------------------------
 
 
-def test_standing_is_recorded_through_the_service_and_changed_later(reviewer, org_a, client_for):
-    client = client_for(reviewer)
-    add = reverse("admin:agencies_agencystanding_add")
-    data = {"agency": org_a.pk, "year": "2026", "inspection": "passed", "rating": "excellent"}
+def test_no_one_types_the_standing_in_the_admin_it_shows_what_inspections_recorded(
+    reviewer, approver, org_a, client_for
+):
+    """Issue 12: "The year's inspection result and rating are recorded on the agency through an
+    agencies service; the admin no longer lets anyone type them." """
+    from agencies.services import standing_record_inspection
 
-    assert client.post(add, {**data, "note": "年检合格"}).status_code == 302
-    standing = AgencyStanding.objects.get(agency=org_a, year=2026)
-    assert (standing.inspection, standing.rating) == ("passed", "excellent")
-    assert (
-        AuditEntry.objects.for_object(standing).filter(action="agencies.standing.recorded").exists()
+    standing = standing_record_inspection(
+        actor=reviewer, agency=org_a, year=2026, result="passed", reason="年检 #1"
     )
-
-    assert errors_of(client.post(add, data))["__all__"]  # once per agency and year
-
-    change = reverse("admin:agencies_agencystanding_change", args=[standing.pk])
-    response = client.post(change, {"inspection": "failed", "rating": "good", "note": "复核不合格"})
-    assert response.status_code == 302
+    data = {"agency": org_a.pk, "year": "2026", "inspection": "failed", "rating": "excellent"}
+    for user in (reviewer, approver):
+        client = client_for(user)
+        listing = client.get(reverse("admin:agencies_agencystanding_changelist"))
+        assert listing.status_code == 200 and org_a.name in listing.content.decode()
+        assert client.post(reverse("admin:agencies_agencystanding_add"), data).status_code == 403
+        change = reverse("admin:agencies_agencystanding_change", args=[standing.pk])
+        assert client.post(change, data).status_code == 403
     standing.refresh_from_db()
-    assert (standing.inspection, standing.rating, standing.note) == ("failed", "good", "复核不合格")
-    assert AuditEntry.objects.for_object(standing).count() == 2
+    assert (standing.inspection, standing.rating) == ("passed", "none")
+    assert AuditEntry.objects.for_object(standing).count() == 1
 
 
 def test_official_reads_standings_but_cannot_record_them(official, org_a, client_for):
