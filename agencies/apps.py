@@ -38,13 +38,15 @@ class AgenciesConfig(AppConfig):
 
     def ready(self) -> None:
         from kunqu_jiafu.documents.services import register_owner
+        from kunqu_jiafu.reporting.registry import sections
         from kunqu_jiafu.web.portal import register_agency_of_user
 
-        from . import permissions, selectors
+        from . import permissions, report, selectors
         from .models import Agency
 
         register_owner(Agency, permissions.can_view_agency)
         register_agency_of_user(selectors.agency_of_user)
+        sections.register(report.SECTION)
 
     def dashboard_panels(self, request):
         from django.urls import reverse
