@@ -86,34 +86,9 @@ def _by_format(year: int) -> list[tuple[str, int, int]]:
     return [(f.name, f.holding, f.new) for f in rows if f.holding or f.new or f.active]
 
 
-def compute(year: int) -> SectionData:
-    policy = policy_for_year(year)
-    counts = _agency_counts(year)
+def _recognition_figures(year: int, policy) -> list[Figure]:
     granted = _recognitions(year)
-    streets = _by_street(year)
-    formats = _by_format(year)
-    registered = Agency.Status.REGISTERED
-    figures = [
-        Figure(
-            "agencies.holding",
-            _("Registered agencies at the end of the year"),
-            counts["holding"],
-            _("agencies"),
-            _(
-                "Agencies registered (or suspended) whose registration date is on or before 31 December."
-            ),
-            link=_changelist("agency", status__exact=registered),
-        ),
-        Figure(
-            "agencies.new",
-            _("Agencies newly registered this year"),
-            counts["new"],
-            _("agencies"),
-            _("Agencies whose registration date falls in the year. Plan: 每年新增家服机构5-10家."),
-            target_min=policy.target_new_agencies_min,
-            target_max=policy.target_new_agencies_max,
-            link=_changelist("agency", registered_year=year),
-        ),
+    return [
         Figure(
             "agencies.stations",
             _("Community family service stations recognised this year"),
@@ -154,6 +129,35 @@ def compute(year: int) -> SectionData:
             _("Valid recognitions of every kind whose year is the year."),
             link=_changelist("recognition", year__exact=year, status__exact="valid"),
         ),
+    ]
+
+
+def _figures(year: int) -> list[Figure]:
+    policy = policy_for_year(year)
+    counts = _agency_counts(year)
+    registered = Agency.Status.REGISTERED
+    return [
+        Figure(
+            "agencies.holding",
+            _("Registered agencies at the end of the year"),
+            counts["holding"],
+            _("agencies"),
+            _(
+                "Agencies registered (or suspended) whose registration date is on or before 31 December."
+            ),
+            link=_changelist("agency", status__exact=registered),
+        ),
+        Figure(
+            "agencies.new",
+            _("Agencies newly registered this year"),
+            counts["new"],
+            _("agencies"),
+            _("Agencies whose registration date falls in the year. Plan: 每年新增家服机构5-10家."),
+            target_min=policy.target_new_agencies_min,
+            target_max=policy.target_new_agencies_max,
+            link=_changelist("agency", registered_year=year),
+        ),
+        *_recognition_figures(year, policy),
         Figure(
             "agencies.filings",
             _("Employee-system enterprises filed this year"),
@@ -173,6 +177,11 @@ def compute(year: int) -> SectionData:
             link=_changelist("agency", alliance_member__exact=1),
         ),
     ]
+
+
+def compute(year: int) -> SectionData:
+    streets = _by_street(year)
+    formats = _by_format(year)
     columns = (
         Column(_("Street or town")),
         Column(_("Registered at year end"), _("agencies"), INTEGER),
@@ -208,7 +217,7 @@ def compute(year: int) -> SectionData:
             kind="hbar",
         ),
     ]
-    return SectionData(figures=figures, tables=tables, charts=charts)
+    return SectionData(figures=_figures(year), tables=tables, charts=charts)
 
 
 SECTION = Section(

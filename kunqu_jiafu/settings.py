@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from kunqu_jiafu.schedule import BEAT_SCHEDULE
 from kunqu_jiafu.web.csp import style_block_hashes
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
     "vouchers.apps.VouchersConfig",
     "subsidies.apps.SubsidiesConfig",
     "inspections.apps.InspectionsConfig",
+    "reports.apps.ReportsConfig",
 ]
 
 MIDDLEWARE = [
@@ -251,6 +253,10 @@ IMPORT_PARSE_SECONDS = env.float("IMPORT_PARSE_SECONDS", default=60.0)
 IMPORT_PARSE_MEMORY_MB = env.int("IMPORT_PARSE_MEMORY_MB", default=512)
 IMPORT_TASK_SOFT_TIME_LIMIT = env.int("IMPORT_TASK_SOFT_TIME_LIMIT", default=180)
 IMPORT_TASK_TIME_LIMIT = env.int("IMPORT_TASK_TIME_LIMIT", default=240)
+# A statistical report run (reports/): every section, the PDF and the XLSX. The hard limit
+# also tells the sweep when a run still 生成中 has lost its worker.
+REPORT_TASK_SOFT_TIME_LIMIT = env.int("REPORT_TASK_SOFT_TIME_LIMIT", default=600)
+REPORT_TASK_TIME_LIMIT = env.int("REPORT_TASK_TIME_LIMIT", default=660)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # Retention (个人信息保护法): `manage.py purge_expired` (nightly in beat) deletes rejected
@@ -397,42 +403,10 @@ QUEUE_SWEEPS = [
     "subsidies.tasks.sweep_unrendered_notices",
     "kunqu_jiafu.notifications.tasks.sweep_unsent_notification_emails",
     "kunqu_jiafu.imports.tasks.sweep_waiting_import_jobs",
+    "reports.tasks.sweep_waiting_report_runs",
 ]
-# `make beat` runs these; without a broker nothing is scheduled (run the commands by hand).
-CELERY_BEAT_SCHEDULE = {
-    "sweep-orphan-upload-files": {
-        "task": "kunqu_jiafu.documents.tasks.sweep_orphan_upload_files",
-        "schedule": 24 * 60 * 60,
-    },
-    "check-employee-system-filings": {
-        "task": "agencies.tasks.check_filings",
-        "schedule": 24 * 60 * 60,
-    },
-    "purge-expired-personal-data": {
-        "task": "kunqu_jiafu.web.tasks.purge_expired_personal_data",
-        "schedule": 24 * 60 * 60,
-    },
-    "verify-and-anchor-audit-log": {
-        "task": "kunqu_jiafu.audit.tasks.verify_and_anchor_audit_log",
-        "schedule": 60 * 60,
-    },
-    "sweep-unrendered-notices": {
-        "task": "subsidies.tasks.sweep_unrendered_notices",
-        "schedule": 10 * 60,
-    },
-    "sweep-unsent-notification-emails": {
-        "task": "kunqu_jiafu.notifications.tasks.sweep_unsent_notification_emails",
-        "schedule": 10 * 60,
-    },
-    "lapse-missed-rectifications": {
-        "task": "inspections.tasks.lapse_rectifications",
-        "schedule": 24 * 60 * 60,
-    },
-    "sweep-waiting-import-jobs": {
-        "task": "kunqu_jiafu.imports.tasks.sweep_waiting_import_jobs",
-        "schedule": 10 * 60,
-    },
-}
+# `make beat` runs kunqu_jiafu/schedule.py's tasks; without a broker nothing is scheduled.
+CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

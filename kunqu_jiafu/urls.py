@@ -60,6 +60,7 @@ urlpatterns = [
     path("training/", include("training.public_urls")),
     path("vouchers/", include("vouchers.public_urls")),
     path("inspect/", include("inspections.staff_urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
     # Each app's API routes, by dotted name: configuration, not an import of the app.
     path(

@@ -212,6 +212,15 @@ MATRIX: list[Row] = [
     R("verify",                  "/verify/",                              OK,          OK,          OK,          OK,          *STAFF_OK),  # public check of a document's code
     R("imports:job",             "/imports/{import_job_a.pk}/",           LOGIN,       NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),  # the agency's own and staff
     R("imports:job_status",      "/imports/{import_job_a.pk}/status.json", LOGIN,      NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
+    # --- statistical reports: bureau staff and officials see and produce them ----------------
+    R("reports:index",           "/reports/",                             LOGIN,       DENIED,      DENIED,      DENIED,      *STAFF_OK),
+    R("reports:index",           "/reports/?year=<script>&page=-1",       LOGIN,       DENIED,      DENIED,      DENIED,      *STAFF_OK),
+    R("reports:request",         "/reports/runs/",                        LOGIN,       NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, *(NOT_ALLOWED,) * 4),  # asking takes a POST
+    R("reports:run",             "/reports/runs/{report_run.pk}/",        LOGIN,       NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   *STAFF_OK),
+    R("reports:run_status",      "/reports/runs/{report_run.pk}/status.json", LOGIN,   NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   *STAFF_OK),
+    R("reports:download",        "/reports/runs/{report_run.pk}/pdf/",    LOGIN,       NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   *STAFF_OK),
+    R("reports:download",        "/reports/runs/{report_run.pk}/xlsx/",   LOGIN,       NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   *STAFF_OK),
+    R("reports:download",        "/reports/runs/{report_run.pk}/docx/",   LOGIN,       NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   *(NOT_FOUND,) * 4),
     # --- agency portal (staff are sent to the admin; an account without agency to apply) -----
     R("portal:dashboard",        "/portal/",                              LOGIN,       TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
     R("portal:signup",           "/portal/signup/",                       OK,          TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME),
@@ -306,6 +315,7 @@ MATRIX: list[Row] = [
     R("admin:app_list",          "/admin/notifications/",                 *NO_ADMIN,                                          NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   OK),
     R("admin:app_list",          "/admin/documents/",                     *NO_ADMIN,                                          NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   OK),
     R("admin:app_list",          "/admin/imports/",                       *NO_ADMIN,                                          *STAFF_OK),
+    R("admin:app_list",          "/admin/reports/",                       *NO_ADMIN,                                          *STAFF_OK),
     R("admin:app_list",          "/admin/accounts/",                      *NO_ADMIN,                                          NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   OK),
     R("admin:app_list",          "/admin/auth/",                          *NO_ADMIN,                                          NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   OK),
     # --- admin: agencies area (staff columns: reviewer, approver, official, superuser) ------
@@ -487,6 +497,8 @@ MATRIX: list[Row] = [
     *admin_model("notifications_notification", "{notification_a.pk}",
                  view=SUPERUSER_ONLY, add=STAFF_DENIED, change=SUPERUSER_ONLY, history=SUPERUSER_ONLY, delete=STAFF_DENIED),
     *admin_model("imports_importjob", "{import_job_a.pk}",
+                 view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    *admin_model("reports_reportrun", "{report_run.pk}",
                  view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
     *admin_model("documents_document", "{licence.pk}",
                  view=SUPERUSER_ONLY, add=STAFF_DENIED, change=SUPERUSER_ONLY, history=SUPERUSER_ONLY, delete=STAFF_DENIED),
@@ -1117,6 +1129,8 @@ WRITES: list[Write] = [
     W("admin:agencies_agencystanding_change", "post", "/admin/agencies/agencystanding/{standing_a.pk}/change/", STANDING_CHANGE, *NO_ADMIN,                 DENIED,   by=None),
     W("admin:agencies_agencystanding_add", "post", "/admin/agencies/agencystanding/add/", NEW_STANDING,    *NO_ADMIN,                                  DENIED,   by=None),
     # --- the inspectors' phone form (officials and agencies score nothing) -----------------
+    W("reports:request",           "post", "/reports/runs/",                          {"year": "{report_run.year}"}, LOGIN, DENIED, DENIED,      DENIED,      SKIP,        by="official"),
+    W("reports:run",               "post", "/reports/runs/{report_run.pk}/",          {},                  LOGIN,       NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   SKIP,        by=None),
     W("inspect:sheet",             "post", "/inspect/{sheet_inspection_a.pk}/",            SHEET_SAVE,          LOGIN,       DENIED,      DENIED,      DENIED,      DENIED,      by="reviewer"),
     W("inspect:draft",             "post", "/inspect/{sheet_inspection_a.pk}/draft/",      SHEET_DRAFT,         LOGIN,       DENIED,      DENIED,      DENIED,      DENIED,      by="approver"),
     W("inspect:photos",            "post", "/inspect/{sheet_inspection_a.pk}/photos/",     {"photos": PhotoUpload()}, LOGIN, DENIED,      DENIED,      DENIED,      DENIED,      by="reviewer"),

@@ -81,6 +81,7 @@ from subsidies.models import (
 from tests import factories
 from tests.inspections import matrix as inspection_matrix
 from tests.inspections.spot_world import spot_check_objects, spot_fingerprint
+from tests.reports import matrix as report_matrix
 from training import services as training
 from training.models import Course, CourseKind, Enrolment, TrainingSignup, TrainingTarget
 from vouchers import public_views as voucher_pages
@@ -295,6 +296,7 @@ def build_world() -> SimpleNamespace:
             org_a, reviewer, voucher_objects["verified_a"], voucher_objects["redeemed_a"]
         ),
         **evalvisit_objects,
+        **report_matrix.world_objects(official),
     )
 
 
@@ -735,6 +737,7 @@ def fingerprint(world: SimpleNamespace) -> dict[str, object]:
         ),
         "setting_changes": sorted(SettingChange.objects.values_list("pk", "status", "amount")),
         **inspection_matrix.fingerprint(),
+        **report_matrix.fingerprint(),
         "rectifications": sorted(_rectification_rows()),
         "spot_checks": spot_fingerprint(),
         "inspection_sheets": sorted(

@@ -44,19 +44,23 @@ def _legend(chart: Chart, x: float, y: float) -> list[str]:
     parts = []
     for index, series in enumerate(chart.series):
         colour = PALETTE[index % len(PALETTE)]
-        left = x + index * 130
+        left = x + index * 160
         parts.append(f'<rect x="{left}" y="{y - 9}" width="10" height="10" fill="{colour}"/>')
         parts.append(
-            f'<text x="{left + 14}" y="{y}" font-size="11">{escape(_short(series.name, 9))}</text>'
+            f'<text x="{left + 14}" y="{y}" font-size="11">{escape(_short(series.name, 12))}</text>'
         )
     return parts
 
 
 def _vertical(chart: Chart, width: int, height: int) -> list[str]:
-    left, right, top, bottom = 56, 12, 30, 46
+    # Many groups: labels slanted, with the room they need below the axis.
+    slanted = len(chart.labels) > 6
+    left, right, top, bottom = 56, 12, 30, (84 if slanted else 46)
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [float(v or 0) for s in chart.series for v in s.values]
     ceiling = _nice_ceiling(max(values, default=0))
+    if ceiling < 4 and all(float(v).is_integer() for v in values):
+        ceiling = 4.0  # counts: whole-number ticks
     parts = []
     for tick in range(5):
         value = ceiling * tick / 4
@@ -73,7 +77,7 @@ def _vertical(chart: Chart, width: int, height: int) -> list[str]:
     group_w = plot_w / groups
     n = max(len(chart.series), 1)
     bar_w = min(40.0, group_w * 0.7 / n)
-    label_limit = max(2, int(group_w / 11))
+    label_limit = 7 if slanted else max(2, int(group_w / 11))
     for g, label in enumerate(chart.labels):
         start = left + g * group_w + (group_w - bar_w * n) / 2
         for s, series in enumerate(chart.series):
@@ -92,10 +96,18 @@ def _vertical(chart: Chart, width: int, height: int) -> list[str]:
                     f'<text x="{x + (bar_w - 2) / 2:.1f}" y="{y - 3:.1f}" font-size="9" '
                     f'text-anchor="middle" fill="#333">{_number(series.values[g] or 0)}</text>'
                 )
-        parts.append(
-            f'<text x="{left + g * group_w + group_w / 2:.1f}" y="{top + plot_h + 16}" '
-            f'font-size="10" text-anchor="middle">{escape(_short(label, label_limit))}</text>'
-        )
+        centre = left + g * group_w + group_w / 2
+        if slanted:
+            parts.append(
+                f'<text x="{centre:.1f}" y="{top + plot_h + 12}" font-size="10" '
+                f'text-anchor="end" transform="rotate(-40 {centre:.1f} {top + plot_h + 12})">'
+                f"{escape(_short(label, label_limit))}</text>"
+            )
+        else:
+            parts.append(
+                f'<text x="{centre:.1f}" y="{top + plot_h + 16}" font-size="10" '
+                f'text-anchor="middle">{escape(_short(label, label_limit))}</text>'
+            )
     parts.append(
         f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" '
         f'stroke="#888" stroke-width="1"/>'
@@ -139,6 +151,7 @@ def render_svg(chart: Chart, width: int = 640, height: int = 260) -> str:
         height = max(height, 30 + 24 * len(chart.labels) + 14)
         body = _horizontal(chart, width, height)
     else:
+        height += 38 if len(chart.labels) > 6 else 0
         body = _vertical(chart, width, height)
     title = escape(chart.title + (f"（{chart.unit}）" if chart.unit else ""))
     empty = not any(float(v or 0) for s in chart.series for v in s.values)

@@ -1,0 +1,35 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, OFFICIAL, REVIEWER
+
+_READ_AND_ASK = ["reports.view_reportrun", "reports.request_reportrun"]
+
+
+class ReportsConfig(AppConfig):
+    name = "reports"
+    verbose_name = _("Statistical reports")
+    # Officials are the reports' first readers: they see and produce them, as staff do.
+    role_permissions = {
+        REVIEWER: _READ_AND_ASK,
+        APPROVER: _READ_AND_ASK,
+        OFFICIAL: _READ_AND_ASK,
+        AGENCY_USER: [],
+    }
+
+    def dashboard_panels(self, request):
+        from django.urls import reverse
+
+        from . import permissions
+
+        if not permissions.can_view(request.user)[0]:
+            return []
+        return [
+            {
+                "title": _("Statistical reports"),
+                "links": [
+                    (_("This year's figures and the annual report"), "", reverse("reports:index")),
+                    (_("Reports produced"), "", reverse("admin:reports_reportrun_changelist")),
+                ],
+            }
+        ]
