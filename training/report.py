@@ -100,6 +100,12 @@ def _figures(year: int, totals: dict, kinds: list) -> list[Figure]:
             link=_done(year, certificate="yes"),
         ),
     ]
+    return figures + _group_figures(year, totals, kinds)
+
+
+def _group_figures(year: int, totals: dict, kinds: list) -> list[Figure]:
+    """巾帼家政 (the course kind) and 就业困难人员 (the person's record) trained."""
+    figures = []
     women = next((k for k in kinds if k.code == WOMEN_KIND), None)
     if women is not None:
         figures.append(
@@ -126,7 +132,9 @@ def _figures(year: int, totals: dict, kinds: list) -> list[Figure]:
                 "Distinct people counted in people trained whom the bureau records as persons "
                 "with employment difficulties (就业困难人员)."
             ),
-            link=_done(year, person__is_hard_to_employ__exact=1, **regular),
+            link=_done(
+                year, person__is_hard_to_employ__exact=1, course__kind__is_manager_training__exact=0
+            ),
         )
     )
     return figures

@@ -92,14 +92,14 @@ def _expected(year: int) -> dict:
     regular = [e for e in done if not e.course.kind.is_manager_training]
     return {
         "training.people": len({e.person_id for e in regular}),
-        "training.managers": len(
-            {e.person_id for e in done if e.course.kind.is_manager_training}
-        ),
+        "training.managers": len({e.person_id for e in done if e.course.kind.is_manager_training}),
         "training.enrolments": sum(1 for e in rows if e.course.policy_year == year),
         "training.completions": len(done),
         "training.certificates": sum(1 for e in done if e.certificate_number),
         "training.women": len({e.person_id for e in done if e.course.kind.code == "women"}),
-        "training.hard_to_employ": len({e.person_id for e in regular if e.person.is_hard_to_employ}),
+        "training.hard_to_employ": len(
+            {e.person_id for e in regular if e.person.is_hard_to_employ}
+        ),
         "_done": done,
         "_regular": regular,
         "_rows": rows,
