@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -30,6 +30,12 @@ from kunqu_jiafu.web.formats import short_date
 from kunqu_jiafu.web.forms import show_service_errors
 
 from . import selectors, services
+from .admin_filters import (
+    CertificateFilter,
+    CompletedYearFilter,
+    StreetOfCourseFilter,
+    TraineeStreetFilter,
+)
 from .admin_import import RosterImportAdminMixin
 from .forms import CourseForm, RecordForm, SignupEnrolForm
 from .models import Course, CourseKind, Enrolment, TrainingSignup, TrainingTarget
@@ -128,25 +134,6 @@ class CourseAdminForm(CourseForm):
             show_service_errors(self, exc)
         except PermissionDenied as exc:
             self.add_error(None, str(exc))
-
-
-class StreetOfCourseFilter(admin.SimpleListFilter):
-    """The course's street, or its provider's street when the course names none."""
-
-    title = _("street or town")
-    parameter_name = "street"
-
-    def lookups(self, request, model_admin):
-        # Keys as text: the facet counts pass them back as the value ("显示计数" was a 500).
-        return [(str(s.pk), s.name) for s in agency_selectors.street_choices()]
-
-    def queryset(self, request, queryset):
-        if not (self.value() or "").isdecimal():
-            return queryset
-        street = int(self.value())
-        return queryset.filter(
-            Q(street_id=street) | Q(street__isnull=True, provider__street_id=street)
-        )
 
 
 @admin.register(Course)
@@ -263,9 +250,14 @@ class EnrolmentAdmin(
     export_resource = EnrolmentExport
     list_filter = (
         "completed",
+        CompletedYearFilter,
         "exam",
+        CertificateFilter,
         ("course__kind", admin.RelatedOnlyFieldListFilter),
+        "course__kind__is_manager_training",
         "course__policy_year",
+        TraineeStreetFilter,
+        "person__is_hard_to_employ",
         ("course", admin.RelatedOnlyFieldListFilter),
     )
     search_fields = ("person__name", "course__name", "certificate_number")

@@ -20,6 +20,13 @@ class TrainingConfig(AppConfig):
         AGENCY_USER: [],
     }
 
+    def ready(self) -> None:
+        from kunqu_jiafu.reporting.registry import sections
+
+        from . import report
+
+        sections.register(report.SECTION)
+
     def purge_expired(self, *, now, dry_run: bool = False) -> list[tuple[str, int]]:
         from .services import signups_purge
 

@@ -45,22 +45,100 @@ def completed_in_year(year: int) -> QuerySet[Enrolment]:
     return Enrolment.objects.filter(completed=True, completed_on__year=year)
 
 
+# The definitions of the year's training figures, shared by the dashboard panel, the API's
+# progress and the annual report (``training/report.py``): one definition per figure.
+REGULAR = Q(course__kind__is_manager_training=False)
+MANAGER = Q(course__kind__is_manager_training=True)
+# The trainee's own street where the roster gave it, else where the course was held, else the
+# provider's street.
+TRAINEE_STREET_ID = Coalesce("street_id", "course__street_id", "course__provider__street_id")
+TRAINEE_STREET = Coalesce("street__name", "course__street__name", "course__provider__street__name")
+
+
+def _done(year: int) -> Q:
+    return Q(completed=True, completed_on__year=year)
+
+
+def _certified(year: int) -> Q:
+    return _done(year) & ~Q(certificate_number="")
+
+
+def year_totals(year: int) -> dict[str, int]:
+    """The year's figures in one aggregate over the enrolments. ``trained``: distinct people
+    with a course other than manager training completed in the year; ``managers``: distinct
+    people with a manager course completed; ``completions``: enrolments completed in the year
+    (every kind); ``certificates``: of those, the ones with a certificate number;
+    ``enrolments``: enrolments on the courses of the policy year; ``hard_to_employ``: trained
+    people the bureau records as 就业困难人员."""
+    done = _done(year)
+    return Enrolment.objects.filter(done | Q(course__policy_year=year)).aggregate(
+        trained=Count("person", distinct=True, filter=done & REGULAR),
+        managers=Count("person", distinct=True, filter=done & MANAGER),
+        completions=Count("pk", filter=done),
+        certificates=Count("pk", filter=_certified(year)),
+        enrolments=Count("pk", filter=Q(course__policy_year=year)),
+        hard_to_employ=Count(
+            "person", distinct=True, filter=done & REGULAR & Q(person__is_hard_to_employ=True)
+        ),
+    )
+
+
+def year_by_kind(year: int) -> QuerySet[CourseKind]:
+    """Every course kind with, for the year, ``people`` (distinct people who completed a course
+    of the kind), ``enrolled``, ``completions`` and ``certificates`` (as in year_totals)."""
+    done = Q(courses__enrolments__completed=True, courses__enrolments__completed_on__year=year)
+    return CourseKind.objects.annotate(
+        people=Count("courses__enrolments__person", distinct=True, filter=done),
+        enrolled=Count("courses__enrolments", filter=Q(courses__policy_year=year)),
+        completions=Count("courses__enrolments", filter=done),
+        certificates=Count(
+            "courses__enrolments",
+            filter=done & ~Q(courses__enrolments__certificate_number=""),
+        ),
+    ).order_by("sort_order", "pk")
+
+
+def year_by_street(year: int) -> list[dict]:
+    """Courses other than manager training by the trainee's street (TRAINEE_STREET): for the
+    year, ``people`` (distinct people trained), ``enrolled``, ``completions``, ``certificates``.
+    Rows ``street_id``, ``street_name``, ``street_order``; a street not known is None."""
+    done = _done(year)
+    return list(
+        Enrolment.objects.filter(REGULAR)
+        .filter(done | Q(course__policy_year=year))
+        .annotate(
+            street_key=TRAINEE_STREET_ID,
+            street_name=TRAINEE_STREET,
+            street_order=Coalesce(
+                "street__sort_order",
+                "course__street__sort_order",
+                "course__provider__street__sort_order",
+            ),
+        )
+        .values("street_key", "street_name", "street_order")
+        .annotate(
+            people=Count("person", distinct=True, filter=done),
+            enrolled=Count("pk", filter=Q(course__policy_year=year)),
+            completions=Count("pk", filter=done),
+            certificates=Count("pk", filter=_certified(year)),
+        )
+        .order_by("street_order", "street_key")
+    )
+
+
 def progress(year: int | None = None) -> dict:
     """People trained in the year (unique people with a completed course) against the target;
     manager training counted apart. Every figure is a count over the enrolments behind it."""
     year = year or timezone.localdate().year
     done = completed_in_year(year)
-    regular = done.filter(course__kind__is_manager_training=False)
-    managers = done.filter(course__kind__is_manager_training=True)
-    trained = regular.values("person").distinct().count()
-    # The trainee's own street where the roster gave it, else where the course was held.
-    street = Coalesce("street__name", "course__street__name", "course__provider__street__name")
+    regular = done.filter(REGULAR)
+    totals = year_totals(year)
     return {
         "year": year,
         "target": target_for_year(year),
-        "trained": trained,
-        "managers": managers.values("person").distinct().count(),
-        "certificates": done.exclude(certificate_number="").count(),
+        "trained": totals["trained"],
+        "managers": totals["managers"],
+        "certificates": totals["certificates"],
         "by_month": list(
             regular.annotate(month=ExtractMonth("completed_on"))
             .values("month")
@@ -74,7 +152,7 @@ def progress(year: int | None = None) -> dict:
         ),
         "by_street": [
             {"street": row["street_name"], "people": row["people"]}
-            for row in regular.annotate(street_name=street)
+            for row in regular.annotate(street_name=TRAINEE_STREET)
             .values("street_name")
             .annotate(people=Count("person", distinct=True))
             .order_by("street_name")

@@ -31,7 +31,9 @@ class VouchersConfig(AppConfig):
 
     def ready(self) -> None:
         from kunqu_jiafu.documents.services import register_owner
+        from kunqu_jiafu.reporting.registry import sections
 
+        from . import report
         from .models import Application
 
         def evidence_rule(user, application):
@@ -42,6 +44,7 @@ class VouchersConfig(AppConfig):
             return False, _("Only bureau staff see a household's evidence.")
 
         register_owner(Application, evidence_rule)
+        sections.register(report.SECTION)
 
     def purge_expired(self, *, now, dry_run: bool = False) -> list[tuple[str, int]]:
         from .services.retention import applications_purge_rejected

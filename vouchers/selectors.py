@@ -30,6 +30,15 @@ from .models import (
 
 USED_STATUSES = ("redeemed", "verified", "rejected", "reimbursed")
 VERIFIED_STATUSES = ("verified", "reimbursed")
+# The steps the progress figures count, one definition each (the batch's progress page, the
+# dashboard, the annual report and the voucher list's "step" filter): a voucher counts at
+# every step it has passed; a voided one nowhere.
+STAGES = {
+    "issued": ~Q(status="voided"),
+    "redeemed": Q(status__in=USED_STATUSES),
+    "verified": Q(status__in=VERIFIED_STATUSES),
+    "reimbursed": Q(status="reimbursed"),
+}
 
 
 def current_batch(today: dt.date | None = None) -> VoucherBatch | None:
@@ -41,6 +50,11 @@ def current_batch(today: dt.date | None = None) -> VoucherBatch | None:
         or batches.filter(status=VoucherBatch.Status.OPEN).first()
         or batches.first()
     )
+
+
+def batch_years() -> list[int]:
+    """The years that have a batch, newest first."""
+    return list(VoucherBatch.objects.order_by("-year").values_list("year", flat=True).distinct())
 
 
 def open_batch_for_applications(today: dt.date | None = None) -> VoucherBatch | None:
@@ -303,73 +317,73 @@ def settlement_candidates(batch: VoucherBatch, month: dt.date) -> list[dict]:
 def _status_sums(qs: QuerySet[Voucher]) -> dict:
     zero = Decimal("0.00")
     out = qs.aggregate(
-        issued=Count("pk", filter=~Q(status="voided")),
-        issued_amount=Sum("face_value", filter=~Q(status="voided")),
-        redeemed=Count("pk", filter=Q(status__in=USED_STATUSES)),
-        redeemed_amount=Sum("face_value", filter=Q(status__in=USED_STATUSES)),
-        verified=Count("pk", filter=Q(status__in=VERIFIED_STATUSES)),
-        verified_amount=Sum("face_value", filter=Q(status__in=VERIFIED_STATUSES)),
-        reimbursed=Count("pk", filter=Q(status="reimbursed")),
-        reimbursed_amount=Sum("face_value", filter=Q(status="reimbursed")),
+        **{stage: Count("pk", filter=q) for stage, q in STAGES.items()},
+        **{f"{stage}_amount": Sum("face_value", filter=q) for stage, q in STAGES.items()},
         voided=Count("pk", filter=Q(status="voided")),
     )
     return {k: (v if v is not None else zero) for k, v in out.items()}
 
 
-def _grouped(batch: VoucherBatch, field: str, label: str) -> list[dict]:
+def _grouped(batches: Q, field: str, label: str) -> list[dict]:
+    """The vouchers of the batches (``batches`` filters Voucher and Application rows through
+    their batch) and their live applications by ``field``: two queries whatever the data."""
     rows = (
-        Voucher.objects.filter(batch=batch)
+        Voucher.objects.filter(batches)
         .values(field, label)
         .annotate(
-            issued=Count("pk", filter=~Q(status="voided")),
-            issued_amount=Sum("face_value", filter=~Q(status="voided")),
-            redeemed=Count("pk", filter=Q(status__in=USED_STATUSES)),
-            verified=Count("pk", filter=Q(status__in=VERIFIED_STATUSES)),
-            reimbursed=Count("pk", filter=Q(status="reimbursed")),
-            reimbursed_amount=Sum("face_value", filter=Q(status="reimbursed")),
+            **{stage: Count("pk", filter=q) for stage, q in STAGES.items()},
+            issued_amount=Sum("face_value", filter=STAGES["issued"]),
+            reimbursed_amount=Sum("face_value", filter=STAGES["reimbursed"]),
         )
         .order_by(field)
     )
-    applications = dict(
-        Application.objects.filter(batch=batch)
+    own, own_label = field.replace("application__", ""), label.replace("application__", "")
+    applications = {
+        row[own]: row
+        for row in Application.objects.filter(batches)
         .exclude(status=Application.Status.REJECTED)
-        .values(field.replace("application__", ""))
+        .values(own, own_label)
         .annotate(n=Count("pk"))
-        .values_list(field.replace("application__", ""), "n")
-    )
+        .order_by(own)
+    }
+    zero = Decimal("0.00")
     out = []
     for row in rows:
-        key = row[field]
+        applied = applications.pop(row[field], None)
         out.append(
             {
-                "id": key,
+                "id": row[field],
                 "name": row[label],
-                "applications": applications.pop(key, 0),
+                "applications": applied["n"] if applied else 0,
                 "issued": row["issued"],
-                "issued_amount": row["issued_amount"] or Decimal("0.00"),
+                "issued_amount": row["issued_amount"] or zero,
                 "redeemed": row["redeemed"],
                 "verified": row["verified"],
                 "reimbursed": row["reimbursed"],
-                "reimbursed_amount": row["reimbursed_amount"] or Decimal("0.00"),
+                "reimbursed_amount": row["reimbursed_amount"] or zero,
             }
         )
-    if applications:  # applied, no voucher yet: still a row of the table
-        related = Application._meta.get_field(field.replace("application__", "")).related_model
-        for key, name in related.objects.filter(pk__in=applications).values_list("pk", "name"):
-            out.append(
-                {
-                    "id": key,
-                    "name": name,
-                    "applications": applications[key],
-                    "issued": 0,
-                    "issued_amount": Decimal("0.00"),
-                    "redeemed": 0,
-                    "verified": 0,
-                    "reimbursed": 0,
-                    "reimbursed_amount": Decimal("0.00"),
-                }
-            )
+    for key, applied in applications.items():  # applied, no voucher yet: still a row
+        out.append(
+            {
+                "id": key,
+                "name": applied[own_label],
+                "applications": applied["n"],
+                **dict.fromkeys(("issued", "redeemed", "verified", "reimbursed"), 0),
+                "issued_amount": zero,
+                "reimbursed_amount": zero,
+            }
+        )
     return out
+
+
+def _application_counts(batches: Q) -> dict:
+    return Application.objects.filter(batches).aggregate(
+        total=Count("pk", filter=~Q(status="rejected")),
+        waiting=Count("pk", filter=Q(status="submitted")),
+        approved=Count("pk", filter=Q(status="approved")),
+        rejected=Count("pk", filter=Q(status="rejected")),
+    )
 
 
 def progress(batch: VoucherBatch | None = None) -> dict | None:
@@ -378,13 +392,8 @@ def progress(batch: VoucherBatch | None = None) -> dict | None:
     batch = batch or current_batch()
     if batch is None:
         return None
-    sums = _status_sums(Voucher.objects.filter(batch=batch))
-    applications = Application.objects.filter(batch=batch).aggregate(
-        total=Count("pk", filter=~Q(status="rejected")),
-        waiting=Count("pk", filter=Q(status="submitted")),
-        approved=Count("pk", filter=Q(status="approved")),
-        rejected=Count("pk", filter=Q(status="rejected")),
-    )
+    scope = Q(batch=batch)
+    sums = _status_sums(Voucher.objects.filter(scope))
 
     def pct(part, whole) -> float:
         return round(float(part) * 100 / float(whole), 2) if whole else 0.0
@@ -397,7 +406,7 @@ def progress(batch: VoucherBatch | None = None) -> dict | None:
         **sums,
         "remaining": batch.count - sums["issued"],
         "remaining_amount": batch.total - sums["issued_amount"],
-        "applications": applications,
+        "applications": _application_counts(scope),
         "percent": {
             "issued": pct(sums["issued"], batch.count),
             "redeemed": pct(sums["redeemed"], batch.count),
@@ -406,8 +415,26 @@ def progress(batch: VoucherBatch | None = None) -> dict | None:
             "issued_amount": pct(sums["issued_amount"], batch.total),
             "reimbursed_amount": pct(sums["reimbursed_amount"], batch.total),
         },
-        "by_group": _grouped(batch, "application__target_group", "application__target_group__name"),
-        "by_street": _grouped(batch, "application__street", "application__street__name"),
+        "by_group": _grouped(scope, "application__target_group", "application__target_group__name"),
+        "by_street": _grouped(scope, "application__street", "application__street__name"),
+    }
+
+
+def year_progress(year: int) -> dict:
+    """``progress`` over every batch of the year (the annual report): the same figures by the
+    same definitions, the caps summed over the year's batches (``count``, ``total``; None when
+    the year has no batch) and ``batches``, how many. Six queries whatever the data."""
+    caps = VoucherBatch.objects.filter(year=year).aggregate(
+        count=Sum("count"), total=Sum("total"), batches=Count("pk")
+    )
+    scope = Q(batch__year=year)
+    return {
+        "year": year,
+        **caps,
+        **_status_sums(Voucher.objects.filter(scope)),
+        "applications": _application_counts(scope),
+        "by_group": _grouped(scope, "application__target_group", "application__target_group__name"),
+        "by_street": _grouped(scope, "application__street", "application__street__name"),
     }
 
 

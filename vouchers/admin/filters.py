@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from .. import selectors
 from ..models import FollowUp, Settlement
 
 
@@ -59,3 +60,39 @@ class MonthFilter(admin.SimpleListFilter):
         except ValueError:
             return queryset
         return queryset.filter(month=first)
+
+
+class StageFilter(admin.SimpleListFilter):
+    """The vouchers at or past a step, as the progress figures count them (selectors.STAGES)."""
+
+    title = _("step reached")
+    parameter_name = "stage"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("issued", _("issued (not voided)")),
+            ("redeemed", _("redeemed")),
+            ("verified", _("verified")),
+            ("reimbursed", _("reimbursed")),
+        ]
+
+    def queryset(self, request, queryset):
+        condition = selectors.STAGES.get(self.value() or "")
+        return queryset if condition is None else queryset.filter(condition)
+
+
+class BatchYearFilter(admin.SimpleListFilter):
+    """The vouchers of every batch of a year (``year=2026``)."""
+
+    title = _("batch year")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = selectors.batch_years()
+        return [(str(year), str(year)) for year in years]
+
+    def queryset(self, request, queryset):
+        value = self.value() or ""
+        if not (value.isdecimal() and 1 <= int(value) <= 9999):
+            return queryset
+        return queryset.filter(batch__year=int(value))

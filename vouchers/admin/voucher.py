@@ -42,7 +42,7 @@ from .common import (
     person_label,
 )
 from .exports import VoucherExport
-from .filters import HasFollowUpFilter
+from .filters import BatchYearFilter, HasFollowUpFilter, StageFilter
 from .forms import ActionReasonForm, ChooseAgencyForm, FollowUpForm, VerifyFailForm, VerifyPassForm
 from .search import SearchByCodeMixin
 
@@ -90,10 +90,12 @@ class VoucherAdmin(
     change_list_template = "admin/vouchers/change_list.html"
     list_filter = (
         "status",
+        StageFilter,
         ("agency", admin.RelatedOnlyFieldListFilter),
         ("application__target_group", admin.RelatedFieldListFilter),
         ("application__street", admin.RelatedFieldListFilter),
         "batch",
+        BatchYearFilter,
         HasFollowUpFilter,
     )
     search_fields = ("person__name",)
