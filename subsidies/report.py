@@ -135,8 +135,7 @@ def _fund_rows(year: int, paid_by_type: dict[int, Decimal]) -> list[tuple]:
     return rows
 
 
-def _figures(year: int, totals: dict, fund: dict, exemptions: int) -> list[Figure]:
-    group = ClaimType.Group.EXEMPTION
+def _claim_figures(year: int, totals: dict) -> list[Figure]:
     return [
         Figure(
             "subsidies.claims",
@@ -211,6 +210,12 @@ def _figures(year: int, totals: dict, fund: dict, exemptions: int) -> list[Figur
             kind=MONEY,
             link=_claims_url(year, recovery_amount__isnull="False"),
         ),
+    ]
+
+
+def _fund_figures(year: int, totals: dict, fund: dict, exemptions: int) -> list[Figure]:
+    group = ClaimType.Group.EXEMPTION
+    return [
         Figure(
             "subsidies.fund_amount",
             _("Special fund budget"),
@@ -322,7 +327,10 @@ def compute(year: int) -> SectionData:
     totals = _claim_totals(year)
     by_type = _by_type(year)
     funds = _fund_rows(year, {t.pk: paid for t, _n, _c, _a, paid in by_type})
-    figures = _figures(year, totals, selectors.fund_summary(year), _exemptions(year))
+    figures = [
+        *_claim_figures(year, totals),
+        *_fund_figures(year, totals, selectors.fund_summary(year), _exemptions(year)),
+    ]
     charts = [
         Chart(
             "subsidies.by_type",
