@@ -36,8 +36,9 @@ class InspectionsConfig(AppConfig):
 
     def ready(self) -> None:
         from kunqu_jiafu.documents.services import register_owner
+        from kunqu_jiafu.reporting.registry import sections
 
-        from . import permissions
+        from . import permissions, report
         from .models import FieldVisit, Inspection, Rectification
 
         # Evidence sent with a rectification's answer: bureau staff and that agency.
@@ -46,6 +47,7 @@ class InspectionsConfig(AppConfig):
         register_owner(Inspection, permissions.can_view_inspection_photo)
         # Field-visit photos: bureau staff only (officials see no files).
         register_owner(FieldVisit, permissions.can_view_visit_photo)
+        sections.register(report.SECTION)
 
     def load_demo(self, *, password: str, stdout) -> None:
         from .demo import load

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -148,13 +149,13 @@ def _figure_block(sheet, section: ComputedSection, run: ReportRun) -> int:
         sheet,
         2,
         [
-            _("Figure"),
-            _("Unit"),
-            _("This year"),
-            _("Year before"),
-            _("Change"),
-            _("Target"),
-            _("Of target (%)"),
+            pgettext("report", "Figure"),
+            pgettext("report", "Unit"),
+            pgettext("report", "This year"),
+            pgettext("report", "Year before"),
+            pgettext("report", "Change"),
+            pgettext("report", "Target"),
+            pgettext("report", "Of target (%)"),
         ],
     )
     sheet.freeze_panes = "A3"
@@ -193,8 +194,18 @@ def _table_block(sheet, table, row: int) -> int:
 
 
 def _definitions_sheet(book: Workbook, computed: Sequence[ComputedSection]) -> None:
-    sheet = book.create_sheet(sheet_title(_("Definitions")))
-    _heading(sheet, 1, [_("Section"), _("Figure"), _("Unit"), _("Definition"), _("Key")])
+    sheet = book.create_sheet(sheet_title(pgettext("report", "Definitions")))
+    _heading(
+        sheet,
+        1,
+        [
+            pgettext("report", "Section"),
+            pgettext("report", "Figure"),
+            pgettext("report", "Unit"),
+            pgettext("report", "Definition"),
+            pgettext("report", "Key"),
+        ],
+    )
     sheet.freeze_panes = "A2"
     row = 2
     for section in computed:

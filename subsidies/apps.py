@@ -42,11 +42,13 @@ class SubsidiesConfig(AppConfig):
 
     def ready(self) -> None:
         from kunqu_jiafu.documents.services import register_owner
+        from kunqu_jiafu.reporting.registry import sections
 
-        from . import permissions
+        from . import permissions, report
         from .models import Claim
 
         register_owner(Claim, permissions.can_view_claim)
+        sections.register(report.SECTION)
 
     def dashboard_panels(self, request):
         from django.urls import reverse

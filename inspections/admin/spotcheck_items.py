@@ -18,12 +18,29 @@ from kunqu_jiafu.audit.admin import AuditHistoryMixin
 from kunqu_jiafu.web.admin_kit.common import READ_ONLY_BUTTONS, ExportXlsxMixin
 
 from .. import selectors
-from ..models import SpotCheckItem
+from ..models import SpotCheck, SpotCheckItem
 from ..permissions import can_run_spot_checks
 from ..services.spotcheck_outcomes import spot_check_assign, spot_check_record
 from .spotcheck_exports import SpotCheckLedgerExport
 from .spotcheck_forms import SpotCheckAssignForm, SpotCheckRecordForm
 from .spotchecks import outcome_badge, yuan
+
+
+class DrawnYearFilter(admin.SimpleListFilter):
+    """The year the spot check was drawn in: the annual report counts spot checks by it."""
+
+    title = _("year drawn")
+    parameter_name = "drawn_year"
+
+    def lookups(self, request, model_admin):
+        years = SpotCheck.objects.datetimes("created_at", "year", order="DESC")
+        return [(str(d.year), str(d.year)) for d in years]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isascii() and value.isdigit() and len(value) == 4:
+            return queryset.filter(spot_check__created_at__year=int(value))
+        return queryset
 
 
 @admin.register(SpotCheckItem)
@@ -42,7 +59,7 @@ class SpotCheckItemAdmin(AuditHistoryMixin, ExportXlsxMixin, admin.ModelAdmin):
         "record_link",
     )
     list_display_links = ("record_display",)
-    list_filter = ("outcome", "spot_check__population", "spot_check")
+    list_filter = ("outcome", "spot_check__population", DrawnYearFilter, "spot_check")
     search_fields = ("agency__name", "spot_check__title")
     actions = ("assign",)
     list_per_page = 50
