@@ -89,7 +89,12 @@ def test_the_xlsx_holds_the_same_figures_typed_with_units_and_definitions(
     for number, section in enumerate(computed, start=1):
         sheet = book.worksheets[number - 1]
         assert sheet.freeze_panes == "A3"
-        rows = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True) if row[0]}
+        rows = {}
+        for row in sheet.iter_rows(min_row=3, values_only=True):
+            if not row[0]:
+                break  # the figures end at the first empty row; the tables follow
+            rows[row[0]] = row
+        assert len(rows) == len(section.data.figures)
         for figure in section.data.figures:
             row = rows[str(figure.label)]
             assert row[1] == str(figure.unit)
