@@ -81,7 +81,12 @@ def index(request):
     runs = Paginator(selectors.runs_for_user(request.user), RUNS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    targets = [f for section in computed for f in section.data.figures if f.has_target]
+    targets = [
+        {"figure": f, "value": figure_text(f.value, f.kind), "target": target_text(f)}
+        for section in computed
+        for f in section.data.figures
+        if f.has_target
+    ]
     context = _page_context(request, _("Statistical reports")) | {
         "year": year,
         "years": selectors.available_years(timezone.localdate().year),

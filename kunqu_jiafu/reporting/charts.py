@@ -156,9 +156,10 @@ def render_svg(chart: Chart, width: int = 640, height: int = 260) -> str:
     title = escape(chart.title + (f"（{chart.unit}）" if chart.unit else ""))
     empty = not any(float(v or 0) for s in chart.series for v in s.values)
     if empty:
+        nothing = escape(gettext("No figures for this year"))
         body.append(
             f'<text x="{width / 2}" y="{height / 2}" font-size="12" text-anchor="middle" '
-            f'fill="#888">{escape(gettext("No figures for this year"))}</text>'
+            f'fill="#888">{nothing}</text>'
         )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '

@@ -42,7 +42,13 @@ class Figure:
 
     @property
     def reached(self) -> bool | None:
-        return None if self.target_min is None else self.value >= self.target_min
+        """At least the target; for a target of none at all (0-0: agencies not inspected),
+        none."""
+        if self.target_min is None:
+            return None
+        if self.target_min == 0 and self.target_max == 0:
+            return self.value == 0
+        return self.value >= self.target_min
 
     @property
     def percent_of_target(self) -> int | None:

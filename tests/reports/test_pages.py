@@ -157,3 +157,17 @@ def test_a_lost_file_is_a_404_with_a_message_not_a_500(
     run = ReportRun.objects.get()
     run.pdf.storage.delete(run.pdf.name)
     assert client.get(f"/reports/runs/{run.pk}/pdf/").status_code == 404
+
+
+def test_figures_know_when_their_target_is_reached():
+    from kunqu_jiafu.reporting.registry import Figure
+
+    def figure(value, low, high):
+        return Figure("k", "l", value, "家", "d", target_min=low, target_max=high)
+
+    assert figure(5, 5, 10).reached and figure(5, 5, 10).percent_of_target == 100
+    assert not figure(4, 5, 10).reached and figure(4, 5, 10).percent_of_target == 80
+    assert figure(12, 5, 10).percent_of_target == 100  # over the target: full bar
+    assert figure(0, 0, 0).reached and not figure(2, 0, 0).reached  # none wanted
+    assert figure(2, 0, 0).percent_of_target is None
+    assert Figure("k", "l", 3, "家", "d").reached is None
