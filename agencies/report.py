@@ -10,7 +10,7 @@ import datetime as dt
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from kunqu_jiafu.reporting.registry import (
     INTEGER,
@@ -93,7 +93,7 @@ def _recognition_figures(year: int, policy) -> list[Figure]:
             "agencies.stations",
             _("Community family service stations recognised this year"),
             granted["stations"],
-            _("stations"),
+            pgettext("unit", "stations"),
             _("Valid station recognitions of the year. Plan: 每年认定社区家庭服务站3-5个."),
             target_min=policy.target_stations_min,
             target_max=policy.target_stations_max,
@@ -103,17 +103,18 @@ def _recognition_figures(year: int, policy) -> list[Figure]:
             "agencies.centres",
             _("Community family service centres recognised this year"),
             granted["centres"],
-            _("centres"),
+            pgettext("unit", "centres"),
             _("Valid centre recognitions of the year."),
-            target_min=policy.target_centres_min,
-            target_max=policy.target_centres_max,
+            # A year without a centre target (0-0) shows the count for reference only.
+            target_min=policy.target_centres_min if policy.target_centres_max else None,
+            target_max=policy.target_centres_max or None,
             link=_changelist("recognition", kind__code__exact="centre", year__exact=year),
         ),
         Figure(
             "agencies.city_brands",
             _("Baotou distinctive home-service brands recognised this year"),
             granted["city_brands"],
-            _("brands"),
+            pgettext("unit", "brands"),
             _(
                 "Valid city-brand recognitions of the year. Plan: 力争打造包头市特色家政服务品牌1-2户."
             ),
@@ -125,7 +126,7 @@ def _recognition_figures(year: int, policy) -> list[Figure]:
             "agencies.recognitions",
             _("Recognitions and titles granted this year"),
             granted["all"],
-            _("items"),
+            pgettext("unit", "items"),
             _("Valid recognitions of every kind whose year is the year."),
             link=_changelist("recognition", year__exact=year, status__exact="valid"),
         ),
@@ -141,7 +142,7 @@ def _figures(year: int) -> list[Figure]:
             "agencies.holding",
             _("Registered agencies at the end of the year"),
             counts["holding"],
-            _("agencies"),
+            pgettext("unit", "agencies"),
             _(
                 "Agencies registered (or suspended) whose registration date is on or before 31 December."
             ),
@@ -151,7 +152,7 @@ def _figures(year: int) -> list[Figure]:
             "agencies.new",
             _("Agencies newly registered this year"),
             counts["new"],
-            _("agencies"),
+            pgettext("unit", "agencies"),
             _("Agencies whose registration date falls in the year. Plan: 每年新增家服机构5-10家."),
             target_min=policy.target_new_agencies_min,
             target_max=policy.target_new_agencies_max,
@@ -162,7 +163,7 @@ def _figures(year: int) -> list[Figure]:
             "agencies.filings",
             _("Employee-system enterprises filed this year"),
             _filings(year),
-            _("enterprises"),
+            pgettext("unit", "enterprises"),
             _(
                 "Employee-system filings accepted (filed or renewed) with a filing date in the year."
             ),
@@ -172,7 +173,7 @@ def _figures(year: int) -> list[Figure]:
             "agencies.alliance",
             _("Members of the agency alliance"),
             counts["alliance"],
-            _("agencies"),
+            pgettext("unit", "agencies"),
             _("Registered agencies that joined the alliance on or before 31 December."),
             link=_changelist("agency", alliance_member__exact=1),
         ),
@@ -184,8 +185,8 @@ def compute(year: int) -> SectionData:
     formats = _by_format(year)
     columns = (
         Column(_("Street or town")),
-        Column(_("Registered at year end"), _("agencies"), INTEGER),
-        Column(_("New this year"), _("agencies"), INTEGER),
+        Column(_("Registered at year end"), pgettext("unit", "agencies"), INTEGER),
+        Column(_("New this year"), pgettext("unit", "agencies"), INTEGER),
     )
     tables = [
         Table("agencies.by_street", _("Agencies by street"), columns, streets, total=True),
@@ -206,14 +207,14 @@ def compute(year: int) -> SectionData:
                 Series(_("Registered at year end"), [row[1] for row in streets]),
                 Series(_("New this year"), [row[2] for row in streets]),
             ],
-            unit=_("agencies"),
+            unit=pgettext("unit", "agencies"),
         ),
         Chart(
             "agencies.by_format",
             _("Registered agencies by business format"),
             [row[0] for row in formats],
             [Series(_("Registered at year end"), [row[1] for row in formats])],
-            unit=_("agencies"),
+            unit=pgettext("unit", "agencies"),
             kind="hbar",
         ),
     ]

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def _file_to(instance: ReportRun, filename: str) -> str:
@@ -24,10 +25,10 @@ def _file_to(instance: ReportRun, filename: str) -> str:
 
 class ReportRun(models.Model):
     class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("being produced")
-        DONE = "done", _("finished")
-        FAILED = "failed", _("failed")
+        QUEUED = "queued", pgettext_lazy("report run", "queued")
+        RUNNING = "running", pgettext_lazy("report run", "being produced")
+        DONE = "done", pgettext_lazy("report run", "finished")
+        FAILED = "failed", pgettext_lazy("report run", "failed")
 
     UNFINISHED = (Status.QUEUED, Status.RUNNING)
     # month 0: the whole year; 1-12: the year from January to the end of that month.
