@@ -76,7 +76,9 @@ def test_the_pdf_holds_every_section_title_and_the_key_figures(
     new = next(f for s in computed for f in s.data.figures if f.key == "agencies.new")
     holding = next(f for s in computed for f in s.data.figures if f.key == "agencies.holding")
     assert (new.value, holding.value, holding.previous) == (2, 3, 1)
-    assert "".join(str(new.label).split()) + "机构2" in text.replace("家", "")
+    # Each figure's row reads label, unit, this year, the year before.
+    assert f"{new.label}{new.unit}2" in text
+    assert f"{holding.label}{holding.unit}31" in text
 
 
 def test_the_xlsx_holds_the_same_figures_typed_with_units_and_definitions(
