@@ -128,7 +128,7 @@ def spot_check_record(
                 "checked_by",
             ]
         )
-        _close_when_done(item.spot_check_id)
+        _close_when_done(actor, item.spot_check_id)
         audit.log(
             actor,
             item,
@@ -140,8 +140,23 @@ def spot_check_record(
     return item
 
 
-def _close_when_done(spot_check_id: int) -> None:
-    """The spot check closes when no record is left to check (one conditional update)."""
-    SpotCheck.objects.filter(pk=spot_check_id, status=SpotCheck.Status.OPEN).exclude(
-        items__outcome=PENDING
-    ).update(status=SpotCheck.Status.CLOSED)
+def _close_when_done(actor: User, spot_check_id: int) -> None:
+    """The spot check closes when no record is left to check. The spot check's row is locked
+    first: two staff recording its last two records at once are serialised here, so the second
+    sees the first's record (each statement of READ COMMITTED reads what was committed before
+    it) and closes it; without the lock each would see the other's record still pending and
+    neither would close it."""
+    spot_check = SpotCheck.objects.select_for_update().get(pk=spot_check_id)
+    if spot_check.status != SpotCheck.Status.OPEN:
+        return
+    if SpotCheckItem.objects.filter(spot_check_id=spot_check_id, outcome=PENDING).exists():
+        return
+    spot_check.status = SpotCheck.Status.CLOSED
+    spot_check.save(update_fields=["status"])
+    audit.log(
+        actor,
+        spot_check,
+        "inspections.spotcheck.closed",
+        before={"status": SpotCheck.Status.OPEN},
+        after={"status": SpotCheck.Status.CLOSED},
+    )
