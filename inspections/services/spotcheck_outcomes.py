@@ -16,14 +16,13 @@ from django.utils.translation import gettext as _
 
 from kunqu_jiafu import audit
 from kunqu_jiafu.accounts.models import User
-from kunqu_jiafu.accounts.roles import APPROVER, REVIEWER, has_role
 from kunqu_jiafu.documents.services import document_store
 from subsidies.services.review import claim_revoke
 from subsidies.services.spot_checks import exemption_found_false
 from vouchers.services.revocation import voucher_revoke_after_check
 
 from ..models import SpotCheck, SpotCheckItem
-from ..permissions import can_run_spot_checks
+from ..permissions import can_run_spot_checks, may_check_spot_records
 from .spotchecks import EVIDENCE_TYPES, _require
 
 PENDING = SpotCheckItem.Outcome.PENDING
@@ -32,8 +31,9 @@ PENDING = SpotCheckItem.Outcome.PENDING
 def spot_check_assign(*, actor: User, items, user: User) -> int:
     """Assign the records not yet checked to a reviewer or approver; returns how many."""
     _require(can_run_spot_checks(actor))
-    if user is None or not has_role(user, REVIEWER, APPROVER):
-        raise ValidationError({"user": _("Assign the records to a bureau reviewer or approver.")})
+    allowed, reason = may_check_spot_records(user)
+    if not allowed:
+        raise ValidationError({"user": reason})
     pks = [getattr(item, "pk", item) for item in items]
     with transaction.atomic():
         locked = list(
