@@ -32,8 +32,8 @@ def days_left(rectification: Rectification) -> int:
 def inspection_list(request, agency: Agency):
     user = request.user
     inspections = list(
-        selectors.inspections_for_user(user)
-        .filter(agency=agency, status="concluded")
+        selectors.inspections_published_for_user(user)
+        .filter(agency=agency)
         .order_by("-round__year", "-concluded_at", "-pk")
     )
     rectifications = list(
