@@ -466,6 +466,16 @@ def inspected_standings(agency) -> QuerySet[AgencyStanding]:
     )
 
 
+def latest_failed_inspection(agency) -> AgencyStanding | None:
+    """The agency's latest standing with an annual inspection result when that result is
+    failed (不合格), else None: what the portal's inspections and vouchers pages tell the
+    agency (until it passes, no awards and no voucher holders)."""
+    latest = inspected_standings(agency).first()
+    if latest is not None and latest.inspection == AgencyStanding.Inspection.FAILED:
+        return latest
+    return None
+
+
 def memberships_by_username(usernames) -> dict[str, AgencyMembership]:
     """The agency memberships of these users, by username, with the agency and user loaded
     (demo data finds the demo agencies' accounts this way)."""

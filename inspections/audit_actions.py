@@ -31,6 +31,7 @@ ACTIONS: dict = {
     "inspections.spotcheck.drawn": pgettext_lazy("audit action", "Spot-check sample drawn"),
     "inspections.spotcheck.assigned": pgettext_lazy("audit action", "Spot-checked record assigned"),
     "inspections.spotcheck.recorded": pgettext_lazy("audit action", "Spot-check outcome recorded"),
+    "inspections.spotcheck.closed": pgettext_lazy("audit action", "Spot check closed"),
     # Scoring (services/scoring.py)
     "inspections.inspection.draft_saved": pgettext_lazy(
         "audit action", "Inspection form draft saved"

@@ -168,6 +168,20 @@ def can_run_spot_checks(user) -> Result:
     return False, _("Only bureau reviewers and approvers run spot checks.")
 
 
+def may_check_spot_records(user) -> Result:
+    """Whether spot-checked records may be assigned to the user: someone who may run spot
+    checks (can_run_spot_checks: an active reviewer or approver of the bureau, not an agency's
+    account, whatever roles it also holds)."""
+    if user is None:
+        return False, _("Choose a bureau reviewer or approver to assign the records to.")
+    if not can_run_spot_checks(user)[0]:
+        return False, _(
+            "%(name)s is not an active reviewer or approver of the bureau and may not check "
+            "spot-checked records; assign them to a bureau reviewer or approver."
+        ) % {"name": user}
+    return OK
+
+
 def can_view_spot_checks(user) -> Result:
     """Bureau staff (officials included) read every spot check and how to redraw it."""
     if is_staff_member(user):

@@ -219,6 +219,16 @@ def inspections_for_user(user) -> QuerySet[Inspection]:
     return qs.filter(agency=agency) if agency is not None else qs.none()
 
 
+def inspections_published_for_user(user) -> QuerySet[Inspection]:
+    """What the portal and the API list: bureau staff and officials every inspection; an
+    agency user its own agency's concluded ones only (a planned or running inspection is the
+    bureau's business until its result is known)."""
+    qs = inspections_for_user(user)
+    if is_staff_member(user):
+        return qs
+    return qs.filter(status=Inspection.Status.CONCLUDED)
+
+
 # --- performance evaluation (绩效考评) --------------------------------------------------------
 
 

@@ -635,8 +635,11 @@ MATRIX: list[Row] = [
     R("voucher-settlement-xlsx.<format>", "/api/voucher-settlements/{settlement_a.pk}/xlsx.json", DENIED, NOT_FOUND, OK, NOT_FOUND, *STAFF_OK),
     R("inspection-list",         "/api/inspections/",                     DENIED,      OK,          OK,          OK,          *STAFF_OK),
     R("inspection-list.<format>", "/api/inspections.json",                DENIED,      OK,          OK,          OK,          *STAFF_OK),
-    R("inspection-detail",       "/api/inspections/{inspection_a.pk}/",   DENIED,      NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
-    R("inspection-detail.<format>", "/api/inspections/{inspection_a.pk}.json", DENIED, NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
+    # An agency reads its concluded inspections only, as on the portal: this year's planned one is the bureau's.
+    R("inspection-detail",       "/api/inspections/{concluded_inspection_a.pk}/", DENIED, NOT_FOUND, OK,         NOT_FOUND,   *STAFF_OK),
+    R("inspection-detail.<format>", "/api/inspections/{concluded_inspection_a.pk}.json", DENIED, NOT_FOUND, OK, NOT_FOUND,   *STAFF_OK),
+    R("inspection-detail",       "/api/inspections/{inspection_a.pk}/",   DENIED,      NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   *STAFF_OK),
+    R("inspection-detail.<format>", "/api/inspections/{inspection_a.pk}.json", DENIED, NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   *STAFF_OK),
     R("rectification-list",      "/api/rectifications/",                  DENIED,      OK,          OK,          OK,          *STAFF_OK),
     R("rectification-list.<format>", "/api/rectifications.json",          DENIED,      OK,          OK,          OK,          *STAFF_OK),
     R("rectification-detail",    "/api/rectifications/{rectification_a.pk}/", DENIED,  NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),

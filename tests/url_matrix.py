@@ -319,6 +319,7 @@ def _inspections(org_a, agency_a, recognition_a) -> dict[str, object]:
         files=[pdf_upload("整改照片.pdf")],
     )
     return {
+        "concluded_inspection_a": failed,
         "rectification_a": failed.rectification,
         "answered_rectification_a": answered,
         "evidence_a": Document.objects.get(

@@ -259,8 +259,8 @@ def agency_eligibility(batch: VoucherBatch, agency: Agency) -> tuple[bool, str]:
         return False, _("%(agency)s does not take part in the voucher programme.") % {
             "agency": agency.name
         }
-    last = agency_selectors.inspected_standings(agency).first()
-    if last is not None and last.inspection == AgencyStanding.Inspection.FAILED:
+    last = agency_selectors.latest_failed_inspection(agency)
+    if last is not None:
         return False, _("%(agency)s failed its %(year)s annual inspection.") % {
             "agency": agency.name,
             "year": last.year,

@@ -64,13 +64,12 @@ def voucher_list(request, agency: Agency):
     rows = [(v, v.person.id_for(request.user)) for v in page.object_list]
     others = {k: v for k, v in chosen.items() if v and k != "status"}
     # The agency is told why households cannot choose it (issue 12): its last inspection failed.
-    last = agency_selectors.inspected_standings(agency).first()
     return render(
         request,
         "vouchers/portal/list.html",
         {
             "agency": agency,
-            "failed_inspection": last if last and last.inspection == "failed" else None,
+            "failed_inspection": agency_selectors.latest_failed_inspection(agency),
             "filters": filters,
             "figures": figures,
             "page": page,

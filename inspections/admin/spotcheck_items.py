@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kunqu_jiafu.audit.admin import AuditHistoryMixin
 from kunqu_jiafu.web.admin_kit.common import READ_ONLY_BUTTONS, ExportXlsxMixin
+from kunqu_jiafu.web.forms import show_service_errors
 
 from .. import selectors
 from ..models import SpotCheck, SpotCheckItem
@@ -132,10 +133,15 @@ class SpotCheckItemAdmin(AuditHistoryMixin, ExportXlsxMixin, admin.ModelAdmin):
         if not can_run_spot_checks(request.user)[0]:
             raise PermissionDenied
         form = SpotCheckAssignForm(request.POST if "apply" in request.POST else None)
+        n = None
         if form.is_valid():
-            n = spot_check_assign(
-                actor=request.user, items=list(queryset), user=form.cleaned_data["user"]
-            )
+            try:
+                n = spot_check_assign(
+                    actor=request.user, items=list(queryset), user=form.cleaned_data["user"]
+                )
+            except ValidationError as exc:
+                show_service_errors(form, exc)
+        if n is not None:
             self.message_user(
                 request,
                 gettext("%(n)s records assigned to %(user)s (records already checked are left).")

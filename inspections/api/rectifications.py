@@ -66,8 +66,8 @@ class AnswerSerializer(serializers.Serializer):
     list=extend_schema(
         summary=gettext_lazy("List inspections"),
         description=gettext_lazy(
-            "Annual inspections and re-inspections: agency users see their own agency's; "
-            "bureau staff and officials see all."
+            "Annual inspections and re-inspections: agency users see their own agency's "
+            "concluded ones; bureau staff and officials see all, planned ones included."
         ),
         tags=[TAG],
     ),
@@ -85,7 +85,7 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     ordering = ["-round__year", "pk"]
 
     def get_queryset(self):
-        return selectors.inspections_for_user(self.request.user)
+        return selectors.inspections_published_for_user(self.request.user)
 
 
 @extend_schema_view(

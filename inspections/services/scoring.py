@@ -43,7 +43,9 @@ def _check(actor: User, inspection: Inspection) -> None:
         raise PermissionDenied(reason)
 
 
-def _text(value, *, field: str, limit: int) -> str:
+def _text(value, *, field: str, limit: int, label: str = "") -> str:
+    """Inspector text, stripped. Refused when it holds a NUL character or a broken one (a lone
+    surrogate from JSON): PostgreSQL stores neither, and no caller may hand one on."""
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -51,6 +53,21 @@ def _text(value, *, field: str, limit: int) -> str:
     if len(value) > limit:
         raise ValidationError(
             {field: _("Keep it to %(limit)s characters or fewer.") % {"limit": limit}}
+        )
+    try:
+        value.encode("utf-8")
+        storable = "\x00" not in value
+    except UnicodeEncodeError:
+        storable = False
+    if not storable:
+        raise ValidationError(
+            {
+                field: _(
+                    "%(field)s holds a character that cannot be stored (a NUL character or a "
+                    "broken character): delete it and save again."
+                )
+                % {"field": label or field}
+            }
         )
     return value.strip()
 
@@ -60,7 +77,11 @@ def _draft_clean(inspection: Inspection, draft) -> dict:
     "inspected_on": text, "saved_at": text}; unknown keys, other items and big drafts refused."""
     if not isinstance(draft, dict) or not set(draft) <= DRAFT_KEYS:
         raise ValidationError({"draft": _("The draft is not in the expected form.")})
-    if len(json.dumps(draft, ensure_ascii=False).encode()) > DRAFT_MAX_BYTES:
+    try:
+        size = len(json.dumps(draft, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    except (RecursionError, TypeError, ValueError) as exc:  # too deep, or not JSON at all
+        raise ValidationError({"draft": _("The draft is not in the expected form.")}) from exc
+    if size > DRAFT_MAX_BYTES:
         raise ValidationError({"draft": _("The draft is too large to keep.")})
     items = {str(item.pk) for item in selectors.template_items(inspection) if not item.computed}
     scores = draft.get("scores") or {}
@@ -71,14 +92,18 @@ def _draft_clean(inspection: Inspection, draft) -> dict:
         if not isinstance(entry, dict) or not set(entry) <= {"score", "note"}:
             raise ValidationError({"draft": _("The draft is not in the expected form.")})
         clean[key] = {
-            "score": _text(entry.get("score"), field="draft", limit=10),
-            "note": _text(entry.get("note"), field="draft", limit=NOTE_MAX),
+            "score": _text(entry.get("score"), field="draft", limit=10, label=_("Draft: score")),
+            "note": _text(entry.get("note"), field="draft", limit=NOTE_MAX, label=_("Draft: note")),
         }
     return {
         "scores": clean,
-        "notes": _text(draft.get("notes"), field="draft", limit=NOTES_MAX),
-        "inspected_on": _text(draft.get("inspected_on"), field="draft", limit=10),
-        "saved_at": _text(draft.get("saved_at"), field="draft", limit=40),
+        "notes": _text(
+            draft.get("notes"), field="draft", limit=NOTES_MAX, label=_("Draft: inspectors' notes")
+        ),
+        "inspected_on": _text(
+            draft.get("inspected_on"), field="draft", limit=10, label=_("Draft: inspection date")
+        ),
+        "saved_at": _text(draft.get("saved_at"), field="draft", limit=40, label=_("Draft")),
     }
 
 
@@ -192,9 +217,14 @@ def inspection_score_save(
                     }
                 )
             entry = entry if isinstance(entry, dict) else {"score": entry}
-            note = _text(entry.get("note"), field=f"note_{item.pk}", limit=NOTE_MAX)
+            note = _text(
+                entry.get("note"),
+                field=f"note_{item.pk}",
+                limit=NOTE_MAX,
+                label=_("Note on “%(item)s”") % {"item": item.title},
+            )
             values[item.pk] = (_score_value(item, entry.get("score")), note)
-        notes = _text(notes, field="notes", limit=NOTES_MAX)
+        notes = _text(notes, field="notes", limit=NOTES_MAX, label=_("Inspectors' notes"))
         day = _inspected_on(inspection, inspected_on)
         before = {"scored": inspection.scores.filter(score__isnull=False).count()}
         for item_id, (score, note) in values.items():

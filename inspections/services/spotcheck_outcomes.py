@@ -16,14 +16,13 @@ from django.utils.translation import gettext as _
 
 from kunqu_jiafu import audit
 from kunqu_jiafu.accounts.models import User
-from kunqu_jiafu.accounts.roles import APPROVER, REVIEWER, has_role
 from kunqu_jiafu.documents.services import document_store
 from subsidies.services.review import claim_revoke
 from subsidies.services.spot_checks import exemption_found_false
 from vouchers.services.revocation import voucher_revoke_after_check
 
 from ..models import SpotCheck, SpotCheckItem
-from ..permissions import can_run_spot_checks
+from ..permissions import can_run_spot_checks, may_check_spot_records
 from .spotchecks import EVIDENCE_TYPES, _require
 
 PENDING = SpotCheckItem.Outcome.PENDING
@@ -32,8 +31,9 @@ PENDING = SpotCheckItem.Outcome.PENDING
 def spot_check_assign(*, actor: User, items, user: User) -> int:
     """Assign the records not yet checked to a reviewer or approver; returns how many."""
     _require(can_run_spot_checks(actor))
-    if user is None or not has_role(user, REVIEWER, APPROVER):
-        raise ValidationError({"user": _("Assign the records to a bureau reviewer or approver.")})
+    allowed, reason = may_check_spot_records(user)
+    if not allowed:
+        raise ValidationError({"user": reason})
     pks = [getattr(item, "pk", item) for item in items]
     with transaction.atomic():
         locked = list(
@@ -128,7 +128,7 @@ def spot_check_record(
                 "checked_by",
             ]
         )
-        _close_when_done(item.spot_check_id)
+        _close_when_done(actor, item.spot_check_id)
         audit.log(
             actor,
             item,
@@ -140,8 +140,23 @@ def spot_check_record(
     return item
 
 
-def _close_when_done(spot_check_id: int) -> None:
-    """The spot check closes when no record is left to check (one conditional update)."""
-    SpotCheck.objects.filter(pk=spot_check_id, status=SpotCheck.Status.OPEN).exclude(
-        items__outcome=PENDING
-    ).update(status=SpotCheck.Status.CLOSED)
+def _close_when_done(actor: User, spot_check_id: int) -> None:
+    """The spot check closes when no record is left to check. The spot check's row is locked
+    first: two staff recording its last two records at once are serialised here, so the second
+    sees the first's record (each statement of READ COMMITTED reads what was committed before
+    it) and closes it; without the lock each would see the other's record still pending and
+    neither would close it."""
+    spot_check = SpotCheck.objects.select_for_update().get(pk=spot_check_id)
+    if spot_check.status != SpotCheck.Status.OPEN:
+        return
+    if SpotCheckItem.objects.filter(spot_check_id=spot_check_id, outcome=PENDING).exists():
+        return
+    spot_check.status = SpotCheck.Status.CLOSED
+    spot_check.save(update_fields=["status"])
+    audit.log(
+        actor,
+        spot_check,
+        "inspections.spotcheck.closed",
+        before={"status": SpotCheck.Status.OPEN},
+        after={"status": SpotCheck.Status.CLOSED},
+    )

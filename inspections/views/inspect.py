@@ -69,7 +69,10 @@ def _rows(inspection: Inspection, posted=None, errors=None) -> list[dict]:
             "item": item,
             "saved": score,
             "computed": computed.get(item.pk),
-            "errors": (errors or {}).get(f"score_{item.pk}", []),
+            "errors": [
+                *(errors or {}).get(f"score_{item.pk}", []),
+                *(errors or {}).get(f"note_{item.pk}", []),
+            ],
         }
         if posted is not None and not item.computed:
             row["value"] = posted.get(f"score_{item.pk}", "")
@@ -174,9 +177,12 @@ def sheet(request, pk: int):
 def draft(request, pk: int):
     """The form's autosave: a JSON body, answered with JSON (never a page)."""
     inspection = _inspection_of(request, pk)
+    # Twice the stored limit: the same text may arrive with its characters \u-escaped.
+    if len(request.body) > 2 * scoring.DRAFT_MAX_BYTES:
+        return JsonResponse({"error": _("The draft is too large to keep.")}, status=400)
     try:
         body = json.loads(request.body.decode("utf-8") or "null")
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nested too deep
         return JsonResponse({"error": _("The draft is not in the expected form.")}, status=400)
     try:
         inspection = scoring.inspection_draft_save(

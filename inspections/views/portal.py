@@ -32,8 +32,8 @@ def days_left(rectification: Rectification) -> int:
 def inspection_list(request, agency: Agency):
     user = request.user
     inspections = list(
-        selectors.inspections_for_user(user)
-        .filter(agency=agency, status="concluded")
+        selectors.inspections_published_for_user(user)
+        .filter(agency=agency)
         .order_by("-round__year", "-concluded_at", "-pk")
     )
     rectifications = list(
@@ -45,7 +45,6 @@ def inspection_list(request, agency: Agency):
         rectification.days_left = days_left(rectification)
     year = timezone.localdate().year
     standings = agency_selectors.standings_by_year(agency, range(year, year - STANDING_YEARS, -1))
-    latest = agency_selectors.inspected_standings(agency).first()
     return render(
         request,
         "inspections/portal/inspection_list.html",
@@ -57,8 +56,7 @@ def inspection_list(request, agency: Agency):
                 r for r in rectifications if r.status == Rectification.Status.OPEN
             ],
             "standings": list(standings.values()),
-            "latest_failed": latest is not None and latest.inspection == "failed",
-            "latest": latest,
+            "latest_failed": agency_selectors.latest_failed_inspection(agency),
         },
     )
 

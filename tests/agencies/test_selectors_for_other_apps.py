@@ -79,3 +79,35 @@ def test_current_rows_are_read_again(org_a, org_b):
 def test_memberships_by_username(agency_a, agency_b, org_a, org_b):
     found = selectors.memberships_by_username(["agency_a", "agency_b", "nobody"])
     assert {name: m.agency for name, m in found.items()} == {"agency_a": org_a, "agency_b": org_b}
+
+
+def test_latest_failed_inspection_is_the_latest_inspected_year_when_it_failed(db, org_a, org_b):
+    assert selectors.latest_failed_inspection(org_a) is None  # never inspected
+    AgencyStanding.objects.create(agency=org_a, year=2024, inspection="passed")
+    AgencyStanding.objects.create(agency=org_a, year=2025, inspection="failed")
+    AgencyStanding.objects.create(agency=org_a, year=2026)  # not inspected yet: skipped
+    assert selectors.latest_failed_inspection(org_a).year == 2025
+    AgencyStanding.objects.create(agency=org_b, year=2024, inspection="failed")
+    AgencyStanding.objects.create(agency=org_b, year=2025, inspection="basically_passed")
+    assert selectors.latest_failed_inspection(org_b) is None  # passed since
+
+
+def test_the_portal_inspections_and_vouchers_pages_both_tell_the_agency_from_one_selector(
+    org_a, agency_a, client_for, monkeypatch
+):
+    AgencyStanding.objects.create(agency=org_a, year=2025, inspection="failed")
+    client = client_for(agency_a)
+    pages = ("/portal/inspections/", "/portal/vouchers/")
+    for url in pages:
+        assert "2025 年度年检复核不合格" in client.get(url).content.decode()
+    asked = []
+
+    def recorded(agency):
+        asked.append(agency)
+        return None
+
+    monkeypatch.setattr(selectors, "latest_failed_inspection", recorded)
+    for url in pages:
+        body = client.get(url).content.decode()
+        assert "年度年检复核不合格" not in body
+    assert asked == [org_a, org_a]

@@ -12,6 +12,7 @@ from kunqu_jiafu.documents.models import Document
 from tests import factories
 
 from . import factories_rectification as fr
+from .factories_scoring import make_inspection, make_round
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +75,18 @@ def test_the_routes_are_in_the_schema(reviewer, client_for):
     schema = client_for(reviewer).get("/api/schema/", {"format": "json"}).json()
     assert "/api/rectifications/{id}/answer/" in schema["paths"]
     assert "/api/inspections/" in schema["paths"]
+
+
+def test_agency_users_see_only_concluded_inspections_as_on_the_portal(
+    agency_a, org_a, reviewer, approver, official, client_for
+):
+    concluded = fr.concluded(org_a)
+    planned = make_inspection(org_a, reviewer, approver, round_=make_round(2031))  # not concluded
+    agency = client_for(agency_a)
+    assert _ids(agency.get("/api/inspections/")) == {concluded.pk}
+    assert _ids(agency.get("/api/inspections/?status=planned")) == set()
+    assert agency.get(f"/api/inspections/{planned.pk}/").status_code == 404
+    portal = agency.get("/portal/inspections/")
+    assert [i.pk for i in portal.context["inspections"]] == [concluded.pk]
+    for staff in (reviewer, official):
+        assert _ids(client_for(staff).get("/api/inspections/")) == {concluded.pk, planned.pk}

@@ -4,6 +4,7 @@ portal, answers with evidence"; "the agency is told why")."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -137,3 +138,14 @@ def test_the_voucher_page_tells_the_agency_why_households_cannot_choose_it(
     _opened(org_a)
     html = client_for(agency_a).get(url).content.decode()
     assert "本机构 2026 年度年检复核不合格" in html and LIST in html
+
+
+def test_the_inspections_page_links_to_the_spot_checks_page_and_back(agency_a, client_for):
+    client = client_for(agency_a)
+    page = client.get(reverse("inspections:list")).content.decode()
+    link = re.search(r'<a [^>]*data-testid="spot-checks-link"[^>]*>([^<]+)</a>', page)
+    assert link is not None and "抽查核实" in link.group(1)
+    assert f'href="{reverse("inspections:spot_checks")}"' in link.group(0)
+    spot = client.get(reverse("inspections:spot_checks"))
+    assert spot.status_code == 200
+    assert f'href="{reverse("inspections:list")}"' in spot.content.decode()

@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from inspections.models import SpotCheck, SpotCheckItem
 from inspections.services.spotchecks import spot_check_draw
+from kunqu_jiafu.accounts.roles import AGENCY_USER, REVIEWER
+from tests import factories
 from tests.inspections.spot_builders import approved_claims, draw_kwargs
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +96,20 @@ def test_officials_read_the_list_but_cannot_draw(official, client_for):
     client = client_for(official)
     assert client.get(reverse("admin:inspections_spotcheck_changelist")).status_code == 200
     assert client.get(reverse(DRAW)).status_code == 403
+
+
+def test_assigning_to_someone_who_may_not_run_spot_checks_is_refused_on_the_field(
+    org_a, reviewer, client_for
+):
+    approved_claims(org_a, 2)
+    check = spot_check_draw(actor=reviewer, **draw_kwargs(sample_size=2))
+    # Listed among the reviewers, but an agency's account: it may not check records.
+    mixed = factories.make_user("mixed_roles", REVIEWER, AGENCY_USER, full_name="混合账户")
+    pks = [str(pk) for pk in check.items.values_list("pk", flat=True)]
+    response = client_for(reviewer).post(
+        reverse("admin:inspections_spotcheckitem_changelist"),
+        {"action": "assign", "apply": "1", "user": mixed.pk, ACTION_CHECKBOX_NAME: pks},
+    )
+    assert response.status_code == 200
+    assert "不是局内在岗的业务经办或审批领导" in str(response.context["form"].errors["user"])
+    assert not SpotCheckItem.objects.filter(assigned_to__isnull=False).exists()

@@ -17,13 +17,14 @@ from django.utils import timezone
 from inspections.models import SpotCheck, SpotCheckItem
 from inspections.services.spotcheck_outcomes import spot_check_assign, spot_check_record
 from inspections.services.spotchecks import spot_check_draw
+from kunqu_jiafu.accounts.roles import AGENCY_USER, REVIEWER
 from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.documents.models import Document
 from subsidies.exemption_models import FeeExemption
 from subsidies.models import Claim, SpecialFund
 from tests import factories
 from tests.concurrency import outcomes, run_together
-from tests.inspections.spot_builders import draw_kwargs
+from tests.inspections.spot_builders import approved_claims, draw_kwargs
 from tests.subsidies.core_builders import approved, draft, fund, move, paid, pdf
 from tests.vouchers import core_builders as vb
 from vouchers.models import Voucher
@@ -242,3 +243,23 @@ def test_two_people_recording_the_same_record_at_once_revoke_it_once(
     claim.refresh_from_db()
     assert claim.status == Claim.Status.REVOKED
     assert AuditEntry.objects.filter(action="subsidies.claim.revoked").count() == 1
+
+
+@pytest.mark.parametrize("who", ["agency_reviewer", "inactive_reviewer", "official", "nobody"])
+def test_records_are_assigned_only_to_those_who_may_run_spot_checks(org_a, reviewer, official, who):
+    approved_claims(org_a, 1)
+    item = spot_check_draw(actor=reviewer, **draw_kwargs(sample_size=1)).items.get()
+    assignee = {
+        "agency_reviewer": factories.make_user("agency_reviewer", REVIEWER, AGENCY_USER),
+        "inactive_reviewer": factories.make_user("gone", REVIEWER, is_active=False),
+        "official": official,
+        "nobody": None,
+    }[who]
+    with pytest.raises(ValidationError) as refused:
+        spot_check_assign(actor=reviewer, items=[item], user=assignee)
+    message = refused.value.message_dict["user"][0]
+    assert "业务经办或审批领导" in message
+    if assignee is not None:
+        assert str(assignee) in message
+    assert SpotCheckItem.objects.get().assigned_to is None
+    assert not AuditEntry.objects.filter(action="inspections.spotcheck.assigned").exists()
