@@ -246,7 +246,8 @@ def settlement_ledger(
     number), agency, amount, date, url, note. ``days``: settings.VOUCHER_UNREIMBURSED_DAYS."""
     days = settings.VOUCHER_UNREIMBURSED_DAYS if days is None else days
     if batch is not None:
-        batches, year = [batch], batch.year
+        # Read afresh: the caller's copy may predate the issues its recorded figures count.
+        batches, year = list(VoucherBatch.objects.filter(pk=batch.pk)), batch.year
     else:
         batches = list(VoucherBatch.objects.filter(year=year).order_by("pk"))
     rows = _batch_rows(batches) if batches else []
