@@ -236,6 +236,11 @@ BACKUP_DIR = Path(env("BACKUP_DIR", default=str(BASE_DIR / "var" / "backups")))
 BACKUP_ESCROW_KEYS = ["PERSON_ID_KEYS", "PERSON_ID_HASH_KEY", "AUDIT_HMAC_KEY"]
 # Days an agency has to rectify after a failed annual inspection (整改期限).
 INSPECTION_RECTIFICATION_DAYS = env.int("INSPECTION_RECTIFICATION_DAYS", default=30)
+# 资金台账 (subsidies.ledger, vouchers.ledger): an approved claim not paid this many days after
+# its approval, and a redeemed voucher not reimbursed this many days after the service, are
+# listed as exceptions.
+SUBSIDY_UNPAID_DAYS = env.int("SUBSIDY_UNPAID_DAYS", default=30)
+VOUCHER_UNREIMBURSED_DAYS = env.int("VOUCHER_UNREIMBURSED_DAYS", default=60)
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # A spreadsheet to import is checked before it is parsed (kunqu_jiafu.imports.guard); the data
 # rows are each import's own limit (5000), plus this many empty or title rows.

@@ -85,6 +85,11 @@ class SubsidiesConfig(AppConfig):
                         changelist + "?status__exact=approved",
                     ),
                     *self._failed_notice_links(selectors),
+                    (
+                        _("Fund ledger: items that do not reconcile"),
+                        len(selectors.fund_exceptions(year)),
+                        reverse("admin:subsidies_fund_ledger") + f"?year={year}",
+                    ),
                 ],
                 "fund": fund,
                 "fund_text": {key: f"{value:,.2f}" for key, value in fund.items()},

@@ -419,3 +419,8 @@ def claim_type_names(codes) -> dict[str, str]:
     """Each claim type code's name (the newest policy year's), for pages that list codes."""
     rows = ClaimType.objects.filter(code__in=list(codes)).order_by("policy_year")
     return dict(rows.values_list("code", "name"))
+
+
+# 资金台账: the fund ledger and its exceptions live in ledger.py; other apps read them here.
+from .ledger import DEFINITIONS as FUND_LEDGER_DEFINITIONS  # noqa: E402, F401
+from .ledger import fund_exceptions, fund_ledger  # noqa: E402, F401

@@ -376,6 +376,10 @@ MATRIX: list[Row] = [
     # Budgets by proposal and a second approver: the fund's own pages only read.
     *admin_model("subsidies_specialfund", "{fund.pk}",
                  view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    # 资金台账: read-only; staff and officials read it, agencies never reach the admin.
+    R("admin:subsidies_fund_ledger", "/admin/subsidies/specialfund/ledger/", *NO_ADMIN,                                      *STAFF_OK),
+    R("admin:subsidies_fund_ledger", "/admin/subsidies/specialfund/ledger/?year=2026", *NO_ADMIN,                            *STAFF_OK),
+    R("admin:subsidies_fund_ledger_xlsx", "/admin/subsidies/specialfund/ledger/xlsx/?year=2026", *NO_ADMIN,                  *STAFF_OK),
     *admin_model("subsidies_settingchange", "{setting_change.pk}",
                  view=STAFF_OK, add=APPROVERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
     R("admin:subsidies_settingchange_review", "/admin/subsidies/settingchange/{setting_change.pk}/review/approve/", *NO_ADMIN, DENIED, GOES("/admin/subsidies/settingchange/{setting_change.pk}/change/"), DENIED, GOES("/admin/subsidies/settingchange/{setting_change.pk}/change/")),

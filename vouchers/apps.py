@@ -83,6 +83,22 @@ class VouchersConfig(AppConfig):
             }
         ]
 
+    def fund_ledger_sections(self, year: int) -> list[dict]:
+        """The voucher settlement ledger on the 资金台账 page (subsidies' admin) and in its XLSX:
+        the page reads it through this hook, never by importing this app."""
+        from .ledger import settlement_ledger, settlement_ledger_sheets
+
+        ledger = settlement_ledger(year)
+        return [
+            {
+                "title": _("Voucher settlements against the batch"),
+                "template": "admin/vouchers/_settlement_ledger.html",
+                "ledger": ledger,
+                "sheets": settlement_ledger_sheets(ledger),
+                "definitions": ledger["definitions"],
+            }
+        ]
+
     def load_demo(self, *, password: str, stdout) -> None:
         from .demo import load
 

@@ -455,3 +455,8 @@ def vouchers_served_between(start: dt.date, end: dt.date) -> QuerySet[Voucher]:
         service__service_date__gte=start,
         service__service_date__lte=end,
     ).order_by("pk")
+
+
+# 结算台账: the settlement ledger lives in ledger.py; other apps read it here.
+from .ledger import DEFINITIONS as SETTLEMENT_LEDGER_DEFINITIONS  # noqa: E402, F401
+from .ledger import settlement_ledger  # noqa: E402, F401

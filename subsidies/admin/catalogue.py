@@ -26,6 +26,7 @@ from .forms import (
     ParameterFlagForm,
     SpecialFundForm,
 )
+from .ledger import LedgerPagesMixin
 
 
 def _message(exc: Exception) -> str:
@@ -138,7 +139,7 @@ class ClaimTypeAdmin(AuditHistoryMixin, ServiceSaveMixin, admin.ModelAdmin):
 
 
 @admin.register(SpecialFund)
-class SpecialFundAdmin(AuditHistoryMixin, ServiceSaveMixin, admin.ModelAdmin):
+class SpecialFundAdmin(LedgerPagesMixin, AuditHistoryMixin, ServiceSaveMixin, admin.ModelAdmin):
     form = SpecialFundForm
     change_list_template = "admin/subsidies/specialfund/change_list.html"
     change_form_template = "admin/subsidies/specialfund/change_form.html"
