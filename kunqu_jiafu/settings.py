@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "kunqu_jiafu.notifications",
     "kunqu_jiafu.documents",
     "kunqu_jiafu.imports",
+    "kunqu_jiafu.exports",
     "kunqu_jiafu.web.apps.WebConfig",
     "agencies.apps.AgenciesConfig",
     "training.apps.TrainingConfig",
@@ -251,6 +252,10 @@ IMPORT_PARSE_SECONDS = env.float("IMPORT_PARSE_SECONDS", default=60.0)
 IMPORT_PARSE_MEMORY_MB = env.int("IMPORT_PARSE_MEMORY_MB", default=512)
 IMPORT_TASK_SOFT_TIME_LIMIT = env.int("IMPORT_TASK_SOFT_TIME_LIMIT", default=180)
 IMPORT_TASK_TIME_LIMIT = env.int("IMPORT_TASK_TIME_LIMIT", default=240)
+# A list export of more rows than this becomes a background job (kunqu_jiafu.exports).
+EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=3000)
+EXPORT_TASK_SOFT_TIME_LIMIT = env.int("EXPORT_TASK_SOFT_TIME_LIMIT", default=1500)
+EXPORT_TASK_TIME_LIMIT = env.int("EXPORT_TASK_TIME_LIMIT", default=1800)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # Retention (个人信息保护法): `manage.py purge_expired` (nightly in beat) deletes rejected
@@ -397,6 +402,7 @@ QUEUE_SWEEPS = [
     "subsidies.tasks.sweep_unrendered_notices",
     "kunqu_jiafu.notifications.tasks.sweep_unsent_notification_emails",
     "kunqu_jiafu.imports.tasks.sweep_waiting_import_jobs",
+    "kunqu_jiafu.exports.tasks.sweep_waiting_export_jobs",
 ]
 # `make beat` runs these; without a broker nothing is scheduled (run the commands by hand).
 CELERY_BEAT_SCHEDULE = {
@@ -430,6 +436,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-waiting-import-jobs": {
         "task": "kunqu_jiafu.imports.tasks.sweep_waiting_import_jobs",
+        "schedule": 10 * 60,
+    },
+    "sweep-waiting-export-jobs": {
+        "task": "kunqu_jiafu.exports.tasks.sweep_waiting_export_jobs",
         "schedule": 10 * 60,
     },
 }
