@@ -223,3 +223,33 @@ def test_a_job_runs_once_even_if_queued_twice(reviewer, org_a, workers, client_f
     assert run_job(str(job.pk)) == ExportJob.Status.DONE
     job.refresh_from_db()
     assert job.attempts == 1
+
+
+def test_the_list_links_to_my_exports(reviewer, client_for):
+    html = client_for(reviewer).get("/admin/agencies/worker/").content.decode()
+    assert 'href="/exports/"' in html and "我的导出" in html
+
+
+def test_the_sweep_queues_jobs_no_worker_started_and_fails_stalled_ones(
+    reviewer, org_a, workers, client_for, export, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kunqu_jiafu.exports.tasks import sweep_waiting_export_jobs
+
+    with mock.patch("kunqu_jiafu.exports.jobs.queue_on_commit"):  # the broker was away
+        waiting = export(client_for(reviewer), f"agency__id__exact={org_a.pk}")
+        stalled = export(client_for(reviewer), f"agency__id__exact={org_a.pk}")
+    long_ago = timezone.now() - timedelta(hours=2)
+    ExportJob.objects.filter(pk=waiting.pk).update(created_at=long_ago)
+    ExportJob.objects.filter(pk=stalled.pk).update(
+        created_at=long_ago, status=ExportJob.Status.RUNNING, started_at=long_ago
+    )
+
+    assert sweep_waiting_export_jobs.delay().get() == 1
+    waiting.refresh_from_db()
+    stalled.refresh_from_db()
+    assert waiting.status == ExportJob.Status.DONE and waiting.rows_written == 7
+    assert stalled.status == ExportJob.Status.FAILED and stalled.error
