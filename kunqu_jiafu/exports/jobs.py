@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -93,10 +94,6 @@ def run_job(job_id: str, *, retrying: bool = False) -> str:
     try:
         queryset = exporter.queryset(job.created_by, job.query)
         total = queryset.count()
-        ExportJob.objects.filter(pk=job.pk).update(rows_total=total, rows_written=0)
-        data = export_xlsx(
-            exporter, job.created_by, queryset, total=total, progress=_progress_saver(job.pk)
-        )
     except PermissionDenied:
         return _finish(
             job,
@@ -111,6 +108,18 @@ def run_job(job_id: str, *, retrying: bool = False) -> str:
                 "The filters of the list are not valid; open the list, filter it again and "
                 "export again."
             ),
+        )
+    # Anything else failing from here on (the database, the disk) is retried by the task.
+    ExportJob.objects.filter(pk=job.pk).update(rows_total=total, rows_written=0)
+    try:
+        data = export_xlsx(
+            exporter, job.created_by, queryset, total=total, progress=_progress_saver(job.pk)
+        )
+    except SoftTimeLimitExceeded:  # a real worker's limit: trying again would not help
+        return _finish(
+            job,
+            ExportJob.Status.FAILED,
+            error=_("The export took too long; narrow the list with its filters and export again."),
         )
     job.file.save(f"{job.pk.hex}.xlsx", ContentFile(data), save=False)
     job.rows_total = job.rows_written = total

@@ -253,3 +253,15 @@ def test_the_sweep_queues_jobs_no_worker_started_and_fails_stalled_ones(
     stalled.refresh_from_db()
     assert waiting.status == ExportJob.Status.DONE and waiting.rows_written == 7
     assert stalled.status == ExportJob.Status.FAILED and stalled.error
+
+
+def test_a_job_over_the_time_limit_fails_at_once_with_a_message(
+    reviewer, org_a, workers, client_for, export
+):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    with mock.patch("kunqu_jiafu.exports.jobs.export_xlsx", side_effect=SoftTimeLimitExceeded()):
+        job = export(client_for(reviewer), f"agency__id__exact={org_a.pk}")
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.FAILED and job.attempts == 1
+    assert job.error == "导出耗时过长，请先用筛选条件缩小列表范围后再导出。"
