@@ -33,6 +33,7 @@ from .models import ExportJob
 from .writing import export_xlsx
 
 RUN_TASK = "kunqu_jiafu.exports.tasks.run_export_job"
+KEEP_FILES = timedelta(days=7)  # finished jobs' files are deleted after this (the sweep)
 _PROGRESS_SAVE_EVERY = 0.5  # seconds between progress writes
 
 
@@ -145,6 +146,19 @@ def fail_stalled_jobs(before) -> int:
     )
 
 
+def delete_old_files(before) -> int:
+    """Delete the files of jobs finished before ``before``: they hold personal data (names,
+    ID numbers as their user saw them) and are made again in a minute. The job stays listed;
+    its download then says the file is gone."""
+    old = ExportJob.objects.filter(finished_at__lt=before).exclude(file="")
+    deleted = 0
+    for job in old.only("pk", "file"):
+        job.file.delete(save=False)
+        ExportJob.objects.filter(pk=job.pk).update(file="")
+        deleted += 1
+    return deleted
+
+
 def jobs_never_started(before) -> list[str]:
     waiting = ExportJob.objects.filter(status=ExportJob.Status.QUEUED, created_at__lt=before)
     return [str(pk) for pk in waiting.order_by("created_at").values_list("pk", flat=True)]
@@ -172,7 +186,7 @@ def _progress_saver(job_id):
 
 # --- who sees a job ---------------------------------------------------------------------
 
-RECENT = timedelta(days=30)
+RECENT = timedelta(days=30)  # the user's list of jobs
 
 
 def jobs_for_user(user):

@@ -2,10 +2,19 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.utils import timezone
 
 from kunqu_jiafu.queue import RetryingTask, failure_text, queue_now, sweep_cutoff
 
-from .jobs import RUN_TASK, fail_job, fail_stalled_jobs, jobs_never_started, run_job
+from .jobs import (
+    KEEP_FILES,
+    RUN_TASK,
+    delete_old_files,
+    fail_job,
+    fail_stalled_jobs,
+    jobs_never_started,
+    run_job,
+)
 
 SWEEP_BATCH = 200
 
@@ -28,8 +37,9 @@ def run_export_job(self, job_id: str) -> str:
 @shared_task(base=RetryingTask)
 def sweep_waiting_export_jobs(grace_seconds: int | None = None) -> int:
     """Every ten minutes (celery beat): queue again the export jobs no worker started (the
-    broker was away), and fail those whose worker died while writing. Returns how many were
-    queued again."""
+    broker was away), fail those whose worker died while writing, and delete the files of
+    jobs finished more than ``KEEP_FILES`` ago. Returns how many were queued again."""
+    delete_old_files(timezone.now() - KEEP_FILES)
     cutoff = sweep_cutoff(grace_seconds)
     fail_stalled_jobs(cutoff - timedelta(seconds=settings.EXPORT_TASK_TIME_LIMIT))
     ids = jobs_never_started(cutoff)[:SWEEP_BATCH]

@@ -7,6 +7,7 @@ here; tasks run in-process (the real worker: test_exports_worker.py)."""
 from __future__ import annotations
 
 import io
+import os
 import re
 from unittest import mock
 
@@ -253,6 +254,13 @@ def test_the_sweep_queues_jobs_no_worker_started_and_fails_stalled_ones(
     stalled.refresh_from_db()
     assert waiting.status == ExportJob.Status.DONE and waiting.rows_written == 7
     assert stalled.status == ExportJob.Status.FAILED and stalled.error
+    # A week after it finished, the file (personal data) is deleted; the job stays listed.
+    path = waiting.file.path
+    ExportJob.objects.filter(pk=waiting.pk).update(finished_at=long_ago - timedelta(days=7))
+    sweep_waiting_export_jobs.delay().get()
+    waiting.refresh_from_db()
+    assert not waiting.file and not os.path.exists(path)
+    assert client_for(reviewer).get(f"/exports/{waiting.pk}/download/").status_code == 404
 
 
 def test_a_job_over_the_time_limit_fails_at_once_with_a_message(
