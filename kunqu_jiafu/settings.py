@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "kunqu_jiafu.notifications",
     "kunqu_jiafu.documents",
     "kunqu_jiafu.imports",
+    "kunqu_jiafu.exports",
     "kunqu_jiafu.web.apps.WebConfig",
     "agencies.apps.AgenciesConfig",
     "training.apps.TrainingConfig",
@@ -262,6 +263,10 @@ IMPORT_TASK_TIME_LIMIT = env.int("IMPORT_TASK_TIME_LIMIT", default=240)
 # also tells the sweep when a run still 生成中 has lost its worker.
 REPORT_TASK_SOFT_TIME_LIMIT = env.int("REPORT_TASK_SOFT_TIME_LIMIT", default=600)
 REPORT_TASK_TIME_LIMIT = env.int("REPORT_TASK_TIME_LIMIT", default=660)
+# A list export of more rows than this becomes a background job (kunqu_jiafu.exports).
+EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=3000)
+EXPORT_TASK_SOFT_TIME_LIMIT = env.int("EXPORT_TASK_SOFT_TIME_LIMIT", default=1500)
+EXPORT_TASK_TIME_LIMIT = env.int("EXPORT_TASK_TIME_LIMIT", default=1800)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # Retention (个人信息保护法): `manage.py purge_expired` (nightly in beat) deletes rejected
@@ -409,6 +414,7 @@ QUEUE_SWEEPS = [
     "kunqu_jiafu.notifications.tasks.sweep_unsent_notification_emails",
     "kunqu_jiafu.imports.tasks.sweep_waiting_import_jobs",
     "reports.tasks.sweep_waiting_report_runs",
+    "kunqu_jiafu.exports.tasks.sweep_waiting_export_jobs",
 ]
 # `make beat` runs kunqu_jiafu/schedule.py's tasks; without a broker nothing is scheduled.
 CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE

@@ -51,6 +51,7 @@ urlpatterns = [
     path("search/", id_search, name="id_search"),
     path("files/", include("kunqu_jiafu.documents.urls")),
     path("imports/", include("kunqu_jiafu.imports.urls")),
+    path("exports/", include("kunqu_jiafu.exports.urls")),
     path("verify/", document_views.verify, name="verify"),
     path("portal/claims/", include("subsidies.urls")),
     path("portal/training/", include("training.urls")),

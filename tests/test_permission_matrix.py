@@ -221,6 +221,12 @@ MATRIX: list[Row] = [
     R("reports:download",        "/reports/runs/{report_run.pk}/pdf/",    LOGIN,       NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   *STAFF_OK),
     R("reports:download",        "/reports/runs/{report_run.pk}/xlsx/",   LOGIN,       NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   *STAFF_OK),
     R("reports:download",        "/reports/runs/{report_run.pk}/docx/",   LOGIN,       NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   *(NOT_FOUND,) * 4),
+    # Background exports: staff pages; a job and its file are only for the user who asked.
+    R("exports:jobs",            "/exports/",                             *NO_ADMIN,                                          *STAFF_OK),  # each their own
+    R("exports:job",             "/exports/{export_job_a.pk}/",           *NO_ADMIN,                                          OK,          NOT_FOUND,   NOT_FOUND,   NOT_FOUND),
+    R("exports:job_status",      "/exports/{export_job_a.pk}/status.json", *NO_ADMIN,                                         OK,          NOT_FOUND,   NOT_FOUND,   NOT_FOUND),
+    R("exports:job_download",    "/exports/{export_job_a.pk}/download/",  *NO_ADMIN,                                          OK,          NOT_FOUND,   NOT_FOUND,   NOT_FOUND),
+    R("exports:job_retry",       "/exports/{export_job_a.pk}/retry/",     *NO_ADMIN,                                          *(NOT_ALLOWED,) * 4),  # a POST
     # --- agency portal (staff are sent to the admin; an account without agency to apply) -----
     R("portal:dashboard",        "/portal/",                              LOGIN,       TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
     R("portal:signup",           "/portal/signup/",                       OK,          TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME,     TO_HOME),
@@ -1116,6 +1122,7 @@ WRITES: list[Write] = [
     W("admin:agencies_agency_changelist", "post", "/admin/agencies/agency/", {"action": "review_suspend", "_selected_action": "{org_a.pk}", "post": "yes", **REASON}, *NO_ADMIN, OK, by="reviewer"),
     W("admin:agencies_worker_add", "post", "/admin/agencies/worker/add/",             {"agency": "{org_a.pk}", **NEW_WORKER}, *NO_ADMIN,                     DENIED,   by="reviewer"),
     W("admin:agencies_worker_change", "post", "/admin/agencies/worker/{worker_a.pk}/change/", WORKER_CHANGE,    *NO_ADMIN,                                  DENIED,   by="reviewer"),
+    W("exports:job_retry",         "post", "/exports/{export_job_a.pk}/retry/",      {},                  *NO_ADMIN,                                  NOT_FOUND, by=None),  # another's job
     W("admin:agencies_worker_import", "post", "/admin/agencies/worker/import/",       {"agency": "{org_a.pk}"}, *NO_ADMIN,                                  DENIED,   by=None),
     W("admin:agencies_recognition_add", "post", "/admin/agencies/recognition/add/",   {"agency": "{org_a.pk}", "kind": "market", "year": "2026", "granted_on": "2026-01-01"}, *NO_ADMIN, DENIED, by="reviewer"),
     W("admin:agencies_recognition_review", "post", "/admin/agencies/recognition/{recognition_a.pk}/review/revoke/", REASON, *NO_ADMIN,                      DENIED,   by="reviewer"),
@@ -1614,6 +1621,7 @@ def test_the_household_that_unlocked_its_application_reaches_it(world, db, key: 
 # nothing of agency A and no full ID number; none of them changes anything outside its area.
 ADMIN_COMMON = (
     "admin:index",
+    "exports:jobs",  # one's own background exports: an administrator's list is empty
     "admin:password_change",
     "admin:password_change_done",
     "admin:jsi18n",

@@ -24,6 +24,7 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -62,6 +63,8 @@ from kunqu_jiafu.audit.models import AuditEntry
 from kunqu_jiafu.documents.models import Document
 from kunqu_jiafu.documents.numbering import next_number
 from kunqu_jiafu.documents.services import document_store
+from kunqu_jiafu.documents.xlsx import table_xlsx
+from kunqu_jiafu.exports.models import ExportJob
 from kunqu_jiafu.imports.models import ImportJob
 from kunqu_jiafu.notifications.models import Notification
 from kunqu_jiafu.notifications.services import notify
@@ -243,6 +246,21 @@ def build_world() -> SimpleNamespace:
         sha256="0" * 64,
         error="读取该文件超过了导入的时间上限 60 秒。",
     )
+    # A finished background export of the worker list, asked for by the reviewer: theirs alone.
+    export_job_a = ExportJob.objects.create(
+        exporter_key="agencies.worker",
+        label="从业人员",
+        query=f"agency__id__exact={org_a.pk}",
+        created_by=reviewer,
+        status=ExportJob.Status.DONE,
+        rows_total=12,
+        rows_written=12,
+        file_name="从业人员-20261129.xlsx",
+    )
+    export_job_a.file.save(
+        f"{export_job_a.pk.hex}.xlsx",
+        ContentFile(table_xlsx("从业人员", ["姓名"], [[A_WORKER_NAME]])),
+    )
     token_issue(agency_a)
     subsidy = _subsidies(org_a, agency_a, reviewer, approver)
     courses = _training(org_a, agency_a, person_a)
@@ -277,6 +295,7 @@ def build_world() -> SimpleNamespace:
         audit_a=audit_a,
         notification_a=notification_a,
         import_job_a=import_job_a,
+        export_job_a=export_job_a,
         street=Street.objects.order_by("code").first(),
         business_format=BusinessFormat.objects.order_by("pk").first(),
         policy=AgencyPolicy.objects.order_by("year").first(),

@@ -125,18 +125,37 @@ def _width(value: Any) -> int:
 
 def write_table(sheet, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """A header row (bold, shaded, frozen) and typed rows; columns sized to their content."""
-    widths = [_width(h) for h in headers]
+    widths = write_header(sheet, headers)
+    write_rows(sheet, rows, start_row=2, widths=widths)
+    finish_table(sheet, widths)
+
+
+def write_header(sheet, headers: Sequence[str]) -> list[int]:
+    """The header row (bold, shaded); answers the columns' widths so far. A table written in
+    chunks is ``write_header``, ``write_rows`` per chunk, then ``finish_table``."""
     for column, header in enumerate(headers, start=1):
         cell = sheet.cell(row=1, column=column, value=plain_text(header))
         neutralise(cell)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="E8EEF7")
         cell.alignment = Alignment(vertical="center", wrap_text=True)
-    for row_number, row in enumerate(rows, start=2):
+    return [_width(h) for h in headers]
+
+
+def write_rows(sheet, rows: Iterable[Sequence[Any]], *, start_row: int, widths: list[int]) -> int:
+    """Typed rows from ``start_row`` on, widening ``widths``; answers the next free row."""
+    row_number = start_row
+    for row in rows:
         for column, value in enumerate(row, start=1):
             cell = set_cell(sheet, row_number, column, value)
             if column <= len(widths) and cell.value is not None:
                 widths[column - 1] = max(widths[column - 1], _width(cell.value))
+        row_number += 1
+    return row_number
+
+
+def finish_table(sheet, widths: Sequence[int]) -> None:
+    """Columns sized to their content, the header row frozen."""
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60)
     sheet.freeze_panes = "A2"

@@ -5,13 +5,18 @@ from __future__ import annotations
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.forms.models import _get_foreign_key
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import XLSX
 
-from kunqu_jiafu.documents.xlsx import attachment_header, dataset_xlsx
+from kunqu_jiafu.documents.xlsx import dataset_xlsx
+from kunqu_jiafu.exports.registry import register
+from kunqu_jiafu.exports.views import export_or_queue
 from kunqu_jiafu.web.formats import short_date as short_date  # the one definition
+
+from .exports import AdminExporter
 
 READ_ONLY_BUTTONS = {
     "show_save": False,
@@ -41,13 +46,22 @@ class TypedXLSX(XLSX):
 class ExportXlsxMixin(ExportMixin):
     """Export the current (filtered) list as XLSX; never import through the admin.
 
-    The sheet is named after the list (the model's plural name), numbers and dates are typed
-    cells, and the file gets a Chinese name with an ASCII fallback."""
+    The admin declares ``export_resource`` (its columns); the mixin registers the list's
+    export in the exporter registry under ``export_key`` (default ``<app_label>.<model_name>``)
+    and answers the export button through it (``kunqu_jiafu.exports.views.export_or_queue``):
+    the file at once, or an export job when the list has more than ``EXPORT_BACKGROUND_ROWS``
+    rows. The sheet is named after the list (the model's plural name), numbers and dates are
+    typed cells, and the file gets a Chinese name with an ASCII fallback."""
 
     export_resource = None
+    export_key: str | None = None
     skip_export_form = True
     import_export_change_list_template = None
     change_list_template = "admin/kit/change_list.html"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.exporter = register(AdminExporter(self))
 
     def get_export_formats(self):
         return [TypedXLSX]
@@ -67,24 +81,11 @@ class ExportXlsxMixin(ExportMixin):
     def get_export_sheet_title(self) -> str:
         return str(self.opts.verbose_name_plural)
 
-    def get_export_data(self, file_format, request, queryset, **kwargs):
+    def export_action(self, request):
         if not self.has_export_permission(request):
             raise PermissionDenied
-        kwargs.pop("encoding", None)
-        # Native values (numbers, dates), not the widgets' text: the writer types the cells.
-        dataset = self.get_data_for_export(request, queryset, force_native_type=True, **kwargs)
-        dataset.title = self.get_export_sheet_title()
-        return file_format.export_data(dataset)
-
-    def _do_file_export(self, file_format, request, queryset, export_form=None):
-        response = super()._do_file_export(file_format, request, queryset, export_form)
-        # import-export writes the file name raw into the header; a Chinese name needs
-        # RFC 5987 (filename*=UTF-8''...) and an ASCII fallback for older clients.
-        response["Content-Disposition"] = attachment_header(
-            self.get_export_filename(request, queryset, file_format),
-            fallback=f"{self.opts.model_name}-{timezone.localdate():%Y%m%d}.xlsx",
-        )
-        return response
+        list_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+        return export_or_queue(request, self.exporter, list_url=list_url)
 
 
 class ServiceSaveMixin:
