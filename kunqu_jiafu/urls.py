@@ -73,6 +73,7 @@ urlpatterns = [
                 "training.api_urls",
                 "vouchers.api_urls",
                 "inspections.api_urls",
+                "reports.api_urls",
             )
         ),
     ),

@@ -658,6 +658,12 @@ MATRIX: list[Row] = [
     R("rectification-answer.<format>", "/api/rectifications/{rectification_a.pk}/answer.json", *API_405),
     # Field visits: bureau staff and officials read them; agencies get nothing.
     R("field-visit-list",        "/api/field-visits/",                    *STAFF_API),
+    R("api-report-figures",      "/api/report-figures/",                  *STAFF_API),
+    R("api-report-figures",      "/api/report-figures/?year=1",           *(DENIED,) * 4, *(BAD_REQUEST,) * 4),
+    R("report-run-list",         "/api/report-runs/",                     *STAFF_API),
+    R("report-run-list.<format>", "/api/report-runs.json",                *STAFF_API),
+    R("report-run-detail",       "/api/report-runs/{report_run.pk}/",     *STAFF_API),
+    R("report-run-detail.<format>", "/api/report-runs/{report_run.pk}.json", *STAFF_API),
     R("field-visit-list.<format>", "/api/field-visits.json",              *STAFF_API),
     R("field-visit-list",        "/api/field-visits/?agency={org_a.pk}",  *STAFF_API),
     R("field-visit-detail",      "/api/field-visits/{visit_a.pk}/",       *STAFF_API),
@@ -1257,6 +1263,7 @@ WRITES: list[Write] = [
     W("admin:inspections_evaluationscheme_changelist", "post", "/admin/inspections/evaluationscheme/", CREATE_EVALUATIONS, *NO_ADMIN,           DENIED,   by="reviewer"),
     W("admin:inspections_fieldvisit_add", "post", "/admin/inspections/fieldvisit/add/", NEW_VISIT,         *NO_ADMIN,                                  DENIED,   by="reviewer"),
     W("admin:inspections_fieldvisit_change", "post", "/admin/inspections/fieldvisit/{visit_a.pk}/change/", {**NEW_VISIT, "purpose": "篡改目的"}, *NO_ADMIN, DENIED, by="approver"),
+    W("report-run-list",           "post", "/api/report-runs/",                       {"year": "{report_run.year}"}, DENIED, DENIED, DENIED,     DENIED,      SKIP,     by="official"),
     W("field-visit-list",          "post", "/api/field-visits/",                      NEW_VISIT,           DENIED,      DENIED,      DENIED,      DENIED,      DENIED,   by="reviewer"),
     # --- API: employment vouchers. Official reads only; agencies redeem and read their own ----
     W("voucher-batch-detail",      "patch", "/api/voucher-batches/{voucher_batch.pk}/", {"name": "改名的矩阵测试券"}, DENIED, DENIED, DENIED,     DENIED,      DENIED,   by="reviewer"),
