@@ -432,7 +432,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kunqu_jiafu.imports.tasks.sweep_waiting_import_jobs",
         "schedule": 10 * 60,
     },
+    "remind-statistical-survey": {
+        "task": "agencies.tasks.remind_survey",
+        "schedule": 24 * 60 * 60,
+    },
 }
+# The yearly statistical survey: an agency that has not filed is reminded at most once in
+# this many days while the form is open.
+SURVEY_REMINDER_INTERVAL_DAYS = env.int("SURVEY_REMINDER_INTERVAL_DAYS", default=7)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
