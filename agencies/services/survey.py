@@ -73,6 +73,24 @@ def _store_values(survey_return: SurveyReturn, cells, checked, prefilled) -> Non
     )
 
 
+def _mark_submitted(actor: User, survey_return: SurveyReturn) -> str:
+    """Move a draft or a returned return to submitted (workflow.py); the audit verb."""
+    returned = survey_return.status == SurveyReturn.Status.RETURNED
+    transition = workflow.check(
+        workflow.SURVEY_TRANSITIONS,
+        survey_return.status,
+        "submit",
+        permissions.can_transition_survey(actor, survey_return, "submit"),
+        "",
+    )
+    survey_return.status = transition.target
+    survey_return.submitted_at = timezone.now()
+    survey_return.submitted_by = actor
+    survey_return.decided_at = None
+    survey_return.decided_by = None
+    return "resubmitted" if returned else "submitted"
+
+
 def survey_return_save(
     *,
     actor: User,
@@ -110,25 +128,7 @@ def survey_return_save(
         created = survey_return is None
         survey_return = survey_return or SurveyReturn(form=form, agency=agency)
         before = {"status": survey_return.status}
-        action = "saved"
-        if submit:
-            action = (
-                "resubmitted"
-                if survey_return.status == SurveyReturn.Status.RETURNED
-                else "submitted"
-            )
-            transition = workflow.check(
-                workflow.SURVEY_TRANSITIONS,
-                survey_return.status,
-                "submit",
-                permissions.can_transition_survey(actor, survey_return, "submit"),
-                "",
-            )
-            survey_return.status = transition.target
-            survey_return.submitted_at = timezone.now()
-            survey_return.submitted_by = actor
-            survey_return.decided_at = None
-            survey_return.decided_by = None
+        action = _mark_submitted(actor, survey_return) if submit else "saved"
         try:
             with transaction.atomic():
                 survey_return.save()
