@@ -23,6 +23,7 @@ from .models import (
     Recognition,
     Street,
     SurveyForm,
+    SurveyIndicator,
     SurveyReturn,
     Worker,
 )
@@ -219,8 +220,15 @@ def _demo_figures(agency: Agency, form, scale: int) -> dict[str, str]:
     cells = survey_rules.cells(
         survey_selectors.survey_indicators(form), agency.formats.order_by("sort_order", "pk")
     )
-    typical = {"万元": 38 * scale, "人": 6 * scale, "户": 120 * scale, "小时": 4800 * scale}
-    typical |= {"元/小时": 45, "元/月": 6800}
+    unit = SurveyIndicator.Unit
+    typical = {
+        unit.TEN_THOUSAND_YUAN: 38 * scale,
+        unit.PERSONS: 6 * scale,
+        unit.HOUSEHOLDS: 120 * scale,
+        unit.HOURS: 4800 * scale,
+        unit.YUAN_PER_HOUR: 45,
+        unit.YUAN_PER_MONTH: 6800,
+    }
     return {
         cell.key: str(prefilled[cell.indicator.code])
         if cell.indicator.prefill

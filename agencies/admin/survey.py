@@ -168,7 +168,7 @@ class SurveyFormAdmin(ReferenceAdmin):
         form = self._form(request, pk)
         return _xlsx(
             not_filed_xlsx(form),
-            f"{form.year}年度统计调查未填报机构.xlsx",
+            gettext("Not filed %(year)s.xlsx") % {"year": form.year},
             f"survey-{form.year}-not-filed.xlsx",
         )
 
@@ -176,7 +176,7 @@ class SurveyFormAdmin(ReferenceAdmin):
         form = self._form(request, pk)
         return _xlsx(
             ledger_xlsx(form),
-            f"{form.year}年度统计调查台账.xlsx",
+            gettext("Survey ledger %(year)s.xlsx") % {"year": form.year},
             f"survey-{form.year}-ledger.xlsx",
         )
 

@@ -191,7 +191,7 @@ def survey_return_decide(
         )
         notify(
             agency_users(survey_return.agency),
-            _("%(title)s: %(action)s")
+            _("%(title)s, the bureau's review: %(action)s")
             % {"title": survey_return.form.title, "action": transition.label},
             (_("Reason: %(reason)s") % {"reason": reason}) if reason else "",
             reverse("portal:survey", args=[survey_return.form.year]),
