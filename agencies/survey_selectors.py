@@ -44,6 +44,16 @@ def survey_open_forms(today: dt.date | None = None) -> QuerySet[SurveyForm]:
     return SurveyForm.objects.filter(opens_on__lte=today, closes_on__gte=today)
 
 
+def survey_forms_due(agency: Agency, today: dt.date | None = None) -> list[SurveyForm]:
+    """Open forms the agency has not yet submitted (one query), for its portal's overview."""
+    if agency.status != Agency.Status.REGISTERED:
+        return []
+    filed = SurveyReturn.objects.filter(
+        form=OuterRef("pk"), agency=agency, status__in=FILED_STATUSES
+    )
+    return list(survey_open_forms(today).exclude(Exists(filed)).order_by("-year"))
+
+
 def survey_indicators(form: SurveyForm) -> list[SurveyIndicator]:
     return list(form.indicators.order_by("sort_order", "pk"))
 

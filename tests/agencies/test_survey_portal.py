@@ -131,3 +131,14 @@ def test_the_list_shows_the_forms_and_the_agency_status(agency_a, org_a, client_
     html = response.content.decode()
     assert form.title in html and URL in html
     assert "草稿" in html or "draft" in html
+
+
+def test_the_overview_asks_for_the_open_survey_until_it_is_submitted(agency_a, org_a, client_for):
+    form = open_form()
+    client = client_for(agency_a)
+    html = client.get("/portal/").content.decode()
+    assert 'data-testid="survey-due"' in html and URL in html
+    survey_services.survey_return_save(
+        actor=agency_a, agency=org_a, form=form, figures=valid_figures(org_a, form), submit=True
+    )
+    assert 'data-testid="survey-due"' not in client.get("/portal/").content.decode()
