@@ -531,6 +531,10 @@ MATRIX: list[Row] = [
     R("recognition-list.<format>", "/api/recognitions.json",              DENIED,      OK,          OK,          OK,          *STAFF_OK),
     R("recognition-detail",      "/api/recognitions/{recognition_a.pk}/", DENIED,      NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
     R("recognition-detail.<format>", "/api/recognitions/{recognition_a.pk}.json", DENIED, NOT_FOUND, OK,         NOT_FOUND,   *STAFF_OK),
+    R("survey-return-list",      "/api/survey-returns/",                  DENIED,      OK,          OK,          OK,          *STAFF_OK),  # B's list holds only B's
+    R("survey-return-list.<format>", "/api/survey-returns.json",          DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("survey-return-detail",    "/api/survey-returns/{survey_return_a.pk}/", DENIED,  NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
+    R("survey-return-detail.<format>", "/api/survey-returns/{survey_return_a.pk}.json", DENIED, NOT_FOUND, OK,    NOT_FOUND,   *STAFF_OK),
     R("filing-list",             "/api/filings/",                         DENIED,      OK,          OK,          OK,          *STAFF_OK),
     R("filing-list.<format>",    "/api/filings.json",                     DENIED,      OK,          OK,          OK,          *STAFF_OK),
     R("filing-detail",           "/api/filings/{filing_a.pk}/",           DENIED,      NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
