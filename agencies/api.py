@@ -49,6 +49,7 @@ TAG_WORKERS = gettext_lazy("Workers")
 TAG_RECOGNITIONS = gettext_lazy("Recognitions and titles")
 TAG_FILINGS = pgettext_lazy("API tag", "Employee-system filings")
 TAG_REFERENCE = gettext_lazy("Reference data")
+TAG_SURVEY = gettext_lazy("Statistical survey")
 
 # --- reference data -------------------------------------------------------------------
 
@@ -402,6 +403,32 @@ class MeView(APIView):
         return Response(s.MeSerializer(data).data)
 
 
+# --- the yearly statistical survey ---------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary=gettext_lazy("List statistical survey returns"), tags=[TAG_SURVEY]),
+    retrieve=extend_schema(
+        summary=gettext_lazy("Statistical survey return with its figures"),
+        tags=[TAG_SURVEY],
+        responses={200: s.SurveyReturnSerializer, 404: NOT_FOUND},
+    ),
+)
+class SurveyReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Read only: an agency sees its own returns, staff and officials all (the portal and
+    the admin write)."""
+
+    serializer_class = s.SurveyReturnSerializer
+    search_fields = ["agency__name"]
+    ordering_fields = ["submitted_at", "status"]
+    ordering = ["-form__year", "agency_id", "id"]
+
+    def get_queryset(self):
+        return selectors.survey_returns_for_user(self.request.user).prefetch_related(
+            "values__indicator", "values__business_format"
+        )
+
+
 def register(router) -> None:
     router.register("agencies", AgencyViewSet, basename="agency")
     router.register("workers", WorkerViewSet, basename="worker")
@@ -409,3 +436,4 @@ def register(router) -> None:
     router.register("filings", FilingViewSet, basename="filing")
     router.register("streets", StreetViewSet, basename="street")
     router.register("business-formats", BusinessFormatViewSet, basename="business-format")
+    router.register("survey-returns", SurveyReturnViewSet, basename="survey-return")

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, OFFICIAL, REVIEWER, SYSTEM_ADMIN
 
 _MODELS = ("agency", "worker", "recognition", "employeesystemfiling")
+_SURVEY = ("surveyform", "surveyindicator", "surveyreturn")
 _REFERENCE = (
     "street",
     "businessformat",
@@ -26,11 +27,17 @@ class AgenciesConfig(AppConfig):
         REVIEWER: _perms("view", "change")
         + _perms("add", models=("recognition", "worker"))
         + _perms("view", "change", "add", models=_REFERENCE)
+        + _perms("view", "change", "add", "delete", models=_SURVEY[:2])
+        + _perms("view", "change", models=_SURVEY[2:])
         + ["people.view_person"],
         APPROVER: _perms("view", "change")
         + _perms("view", "change", "add", models=_REFERENCE)
+        + _perms("view", "change", "add", "delete", models=_SURVEY[:2])
+        + _perms("view", "change", models=_SURVEY[2:])
         + ["people.view_person"],
-        OFFICIAL: _perms("view") + _perms("view", models=_REFERENCE) + ["people.view_person"],
+        OFFICIAL: _perms("view")
+        + _perms("view", models=_REFERENCE + _SURVEY)
+        + ["people.view_person"],
         AGENCY_USER: [],
         # Lists of names, not business decisions: the system administrator keeps them too.
         SYSTEM_ADMIN: _perms("view", "change", "add", models=("street", "businessformat")),

@@ -35,6 +35,19 @@ ACTIONS = {
     ),
     "agencies.standing.recorded": pgettext_lazy("audit action", "Yearly standing recorded"),
     "agencies.agency.size_recorded": pgettext_lazy("audit action", "Enterprise size recorded"),
+    "agencies.survey.saved": pgettext_lazy("audit action", "Statistical survey return saved"),
+    "agencies.survey.submitted": pgettext_lazy(
+        "audit action", "Statistical survey return submitted"
+    ),
+    "agencies.survey.resubmitted": pgettext_lazy(
+        "audit action", "Statistical survey return resubmitted"
+    ),
+    "agencies.survey.accepted": pgettext_lazy("audit action", "Statistical survey return accepted"),
+    "agencies.survey.returned": pgettext_lazy(
+        "audit action", "Statistical survey return returned for correction"
+    ),
+    "agencies.survey.reminded": pgettext_lazy("audit action", "Statistical survey reminders sent"),
+    "agencies.surveyindicator.deleted": pgettext_lazy("audit action", "Survey indicator removed"),
 }
 
 # Codes written before actions were named in the past tense: old entries keep them (the

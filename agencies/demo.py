@@ -1,4 +1,4 @@
-"""Demo agencies for ``manage.py load_demo``: two agencies, their users and workers."""
+"""Demo agencies for ``manage.py load_demo``: two agencies, their users and workers, and their\nstatistical survey returns."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from django.utils.translation import gettext
 from stdnum.cn import ric, uscc
 
 from kunqu_jiafu.accounts.models import User
-from kunqu_jiafu.accounts.roles import AGENCY_USER
+from kunqu_jiafu.accounts.roles import AGENCY_USER, REVIEWER
 from kunqu_jiafu.people.models import Person
 
-from . import rules, selectors
+from . import rules, selectors, survey_rules, survey_selectors
 from .models import (
     Agency,
     AgencyMembership,
@@ -22,6 +22,9 @@ from .models import (
     EmployeeSystemFiling,
     Recognition,
     Street,
+    SurveyForm,
+    SurveyIndicator,
+    SurveyReturn,
     Worker,
 )
 
@@ -162,6 +165,7 @@ def load(*, password: str, stdout) -> None:
             )
         if index == 0:
             _file_employee_system(agency, today)
+    _survey_returns(today)
     stdout.write(
         gettext("Demo agencies: %(agencies)s, workers: %(workers)s.")
         % {"agencies": Agency.objects.count(), "workers": Worker.objects.count()}
@@ -208,3 +212,60 @@ def _file_employee_system(agency: Agency, today: dt.date) -> None:
         valid_from=start,
         valid_until=until,
     )
+
+
+def _demo_figures(agency: Agency, form, scale: int) -> dict[str, str]:
+    """Plausible figures: the records where pre-filled, the rest by a small scale."""
+    prefilled = survey_selectors.survey_prefill(agency, form)
+    cells = survey_rules.cells(
+        survey_selectors.survey_indicators(form), agency.formats.order_by("sort_order", "pk")
+    )
+    unit = SurveyIndicator.Unit
+    typical = {
+        unit.TEN_THOUSAND_YUAN: 38 * scale,
+        unit.PERSONS: 6 * scale,
+        unit.HOUSEHOLDS: 120 * scale,
+        unit.HOURS: 4800 * scale,
+        unit.YUAN_PER_HOUR: 45,
+        unit.YUAN_PER_MONTH: 6800,
+    }
+    return {
+        cell.key: str(prefilled[cell.indicator.code])
+        if cell.indicator.prefill
+        else str(typical.get(cell.indicator.unit, scale))
+        for cell in cells
+    }
+
+
+def _survey_returns(today: dt.date) -> None:
+    """The year's statistical survey, through the services: 甲's return accepted, 乙's
+    returned for correction (so 乙 is listed as not filed and can be reminded). The demo opens
+    the seeded form around today if its dates have passed."""
+    from .services import survey as survey_services
+
+    form = SurveyForm.objects.order_by("-year").first()
+    reviewer = User.objects.filter(groups__name=REVIEWER, is_active=True).order_by("pk").first()
+    if form is None or reviewer is None or SurveyReturn.objects.filter(form=form).exists():
+        return
+    if not form.opens_on <= today <= form.closes_on:
+        form.opens_on = min(form.opens_on, today)
+        form.closes_on = max(form.closes_on, today + dt.timedelta(days=60))
+        form.save(update_fields=["opens_on", "closes_on"])
+    for index, spec in enumerate(AGENCIES):
+        agency = Agency.objects.get(name=spec["name"])
+        user = User.objects.get(username=spec["username"])
+        survey_return = survey_services.survey_return_save(
+            actor=user,
+            agency=agency,
+            form=form,
+            figures=_demo_figures(agency, form, index + 1),
+            submit=True,
+        )
+        if index == 0:
+            survey_services.survey_return_accept(actor=reviewer, survey_return=survey_return)
+        else:
+            survey_services.survey_return_send_back(
+                actor=reviewer,
+                survey_return=survey_return,
+                reason="服务时长与服务户数不匹配，请核实后重新提交。",
+            )

@@ -255,3 +255,48 @@ class SizeBasisForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["size_year"].widget.attrs.update(max=timezone.localdate().year)
         self.fields["size_revenue"].widget.attrs.update(inputmode="decimal")
+
+
+class SurveyReturnForm(forms.Form):
+    """The year's statistical survey for one agency: one text field per figure (the service
+    parses and checks them, naming the indicator), one explanation per pre-filled figure."""
+
+    def __init__(self, data=None, *, cells, prefilled, initial=None, disabled=False):
+        super().__init__(data, initial=initial)
+        self.cells = cells
+        for cell in cells:
+            indicator = cell.indicator
+            help_text = indicator.help_text
+            if indicator.prefill and not cell.format_code:
+                help_text = " ".join(
+                    filter(
+                        None,
+                        [
+                            help_text,
+                            _("The agency's records say %(value)s.")
+                            % {"value": prefilled.get(indicator.code, "—")},
+                        ],
+                    )
+                )
+            self.fields[cell.key] = forms.CharField(
+                label=f"{cell.label}（{indicator.unit}）",
+                required=False,
+                disabled=disabled,
+                help_text=help_text,
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "narrow"}),
+            )
+            if indicator.prefill and not cell.format_code:
+                self.fields[f"{indicator.code}__why"] = forms.CharField(
+                    label=_("Why “%(indicator)s” differs from the records")
+                    % {"indicator": indicator.label},
+                    required=False,
+                    disabled=disabled,
+                    max_length=1000,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
+
+    def figures(self) -> dict[str, str]:
+        return {cell.key: self.cleaned_data.get(cell.key, "") for cell in self.cells}
+
+    def explanations(self) -> dict[str, str]:
+        return {k: v for k, v in self.cleaned_data.items() if k.endswith("__why")}

@@ -564,3 +564,13 @@ class AgencyStanding(models.Model):
     @property
     def inspection_passed(self) -> bool:
         return self.inspection in (self.Inspection.PASSED, self.Inspection.BASICALLY_PASSED)
+
+
+# The yearly statistical survey's models live in survey_models.py (size limit).
+from .survey_models import (  # noqa: E402, F401
+    SurveyForm,
+    SurveyIndicator,
+    SurveyReminder,
+    SurveyReturn,
+    SurveyValue,
+)

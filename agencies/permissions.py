@@ -17,7 +17,7 @@ from kunqu_jiafu.accounts.roles import (
 from kunqu_jiafu.workflow import find
 
 from . import workflow
-from .models import Agency, EmployeeSystemFiling, Worker
+from .models import Agency, EmployeeSystemFiling, SurveyReturn, Worker
 
 Result = tuple[bool, str]
 OK: Result = (True, "")
@@ -117,3 +117,35 @@ def can_transition_filing(user, filing: EmployeeSystemFiling, action: str) -> Re
     if is_agency_user(user) and not user.is_superuser and user_agency_id(user) != filing.agency_id:
         return False, _("You may only act on your own agency.")
     return OK
+
+
+def can_fill_survey(user, agency: Agency) -> Result:
+    """Fill in and submit the agency's own statistical survey return (the form's dates and
+    the return's status are the service's checks)."""
+    allowed, reason = can_view_agency(user, agency)
+    if not allowed:
+        return allowed, reason
+    if not is_agency_user(user):
+        return False, _("Only the agency's own users fill in its statistical survey.")
+    if agency.status not in workflow.SURVEY_STATUSES:
+        return False, _("Only a registered agency takes part in the statistical survey.")
+    return OK
+
+
+def can_transition_survey(user, survey_return: SurveyReturn, action: str) -> Result:
+    transition = find(workflow.SURVEY_TRANSITIONS, survey_return.status, action)
+    if transition is None:
+        return False, _("This action is not possible while the return is %(status)s.") % {
+            "status": survey_return.get_status_display()
+        }
+    if not has_role(user, *transition.roles):
+        return False, _("You do not have the role needed for this action.")
+    if is_agency_user(user) and user_agency_id(user) != survey_return.agency_id:
+        return False, _("You may only act on your own agency.")
+    return OK
+
+
+def can_remind_survey(user) -> Result:
+    if has_role(user, REVIEWER, APPROVER):
+        return OK
+    return False, _("Only reviewers and approvers send survey reminders.")

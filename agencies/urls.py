@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agency, filing, workers
+from .views import agency, filing, survey, workers
 
 app_name = "portal"
 urlpatterns = [
@@ -17,4 +17,6 @@ urlpatterns = [
     path("workers/import/", workers.workers_import, name="workers_import"),
     path("workers/import/template.xlsx", workers.workers_template, name="workers_template"),
     path("filing/", filing.filing, name="filing"),
+    path("survey/", survey.survey_list, name="survey_list"),
+    path("survey/<int:year>/", survey.survey, name="survey"),
 ]

@@ -13,10 +13,11 @@ from django.utils.translation import gettext_lazy
 from kunqu_jiafu.accounts.roles import AGENCY_USER, APPROVER, REVIEWER
 from kunqu_jiafu.workflow import Transition, find
 
-from .models import Agency, EmployeeSystemFiling
+from .models import Agency, EmployeeSystemFiling, SurveyReturn
 
 A = Agency.Status
 F = EmployeeSystemFiling.Status
+S = SurveyReturn.Status
 STAFF = (REVIEWER, APPROVER)
 
 AGENCY_TRANSITIONS = (
@@ -43,6 +44,19 @@ FILING_TRANSITIONS = (
     # The nightly check withdraws below the threshold by itself; staff may withdraw with a reason.
     Transition("withdraw", F.FILED, F.WITHDRAWN, STAFF, True, gettext_lazy("Withdraw the filing")),
 )
+
+# The yearly statistical survey: the agency submits (again after a return), staff accept or
+# send it back with a reason.
+SURVEY_TRANSITIONS = (
+    Transition("submit", S.DRAFT, S.SUBMITTED, (AGENCY_USER,), False, gettext_lazy("Submit")),
+    Transition("submit", S.RETURNED, S.SUBMITTED, (AGENCY_USER,), False, gettext_lazy("Resubmit")),
+    Transition("accept", S.SUBMITTED, S.ACCEPTED, STAFF, False, gettext_lazy("Accept the return")),
+    Transition(
+        "return", S.SUBMITTED, S.RETURNED, STAFF, True, gettext_lazy("Return for correction")
+    ),
+)
+# Agencies that take part in the survey (and are counted as not filed until they do).
+SURVEY_STATUSES = (A.REGISTERED,)
 
 
 # What an agency user may change in each status (staff edit in the admin).

@@ -40,6 +40,10 @@ BEAT_SCHEDULE = {
         "task": "kunqu_jiafu.exports.tasks.sweep_waiting_export_jobs",
         "schedule": 10 * 60,
     },
+    "remind-statistical-survey": {
+        "task": "agencies.tasks.remind_survey",
+        "schedule": 24 * 60 * 60,
+    },
     # The statistical reports: this year to the end of last month on the 1st of each month,
     # the whole year before on 1 January (reports/tasks.py), early in the morning.
     "monthly-statistical-report": {

@@ -418,6 +418,9 @@ QUEUE_SWEEPS = [
 ]
 # `make beat` runs kunqu_jiafu/schedule.py's tasks; without a broker nothing is scheduled.
 CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
+# The yearly statistical survey: an agency that has not filed is reminded at most once in
+# this many days while the form is open.
+SURVEY_REMINDER_INTERVAL_DAYS = env.int("SURVEY_REMINDER_INTERVAL_DAYS", default=7)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

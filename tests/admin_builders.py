@@ -38,6 +38,7 @@ from kunqu_jiafu.notifications.models import Notification
 from kunqu_jiafu.people.models import Person
 from subsidies.models import Claim, ClaimSubject, ClaimType, Notice, SettingChange, SpecialFund
 from tests import factories
+from tests.agencies import survey_builders
 from tests.inspections import admin_builders_evalvisit as evalvisit_builders
 from tests.inspections import builders as inspection_builders
 from training.models import Course, CourseKind, Enrolment, TrainingSignup, TrainingTarget
@@ -861,4 +862,5 @@ BUILDERS: dict[str, Callable] = {
     "subsidies.Notice": _notices,
     "inspections.Rectification": _rectifications,
     **evalvisit_builders.BUILDERS,
+    **survey_builders.BUILDERS,
 }

@@ -181,6 +181,7 @@ SEEDING_MIGRATIONS = (
     "vouchers.migrations.0005_target_groups_from_fixture",
     "inspections.migrations.0010_default_checklists",
     "inspections.migrations.0050_evaluation_scheme_2026",
+    "agencies.migrations.0011_statistical_survey_2026",
 )
 
 

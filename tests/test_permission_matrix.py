@@ -241,6 +241,9 @@ MATRIX: list[Row] = [
     R("portal:workers_import",   "/portal/workers/import/",               LOGIN,       TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
     R("portal:workers_template", "/portal/workers/import/template.xlsx",  LOGIN,       TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
     R("portal:filing",           "/portal/filing/",                       LOGIN,       TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
+    # The statistical survey: each agency sees only its own return (B's page shows B's).
+    R("portal:survey_list",      "/portal/survey/",                       LOGIN,       TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
+    R("portal:survey",           "/portal/survey/2026/",                  LOGIN,       TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
     # --- agency portal: subsidy claims (B finds none of A's claims; staff decide in the admin)
     R("claims:list",             "/portal/claims/",                       LOGIN,       TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
     R("claims:catalogue",        "/portal/claims/catalogue/",             LOGIN,       TO_APPLY,    OK,          OK,          *STAFF_TO_ADMIN),
@@ -342,6 +345,16 @@ MATRIX: list[Row] = [
                  view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
     R("admin:agencies_employeesystemfiling_export", "/admin/agencies/employeesystemfiling/export/", *NO_ADMIN,                 *STAFF_OK),
     R("admin:agencies_employeesystemfiling_review", "/admin/agencies/employeesystemfiling/{filing_a.pk}/review/approve/", *NO_ADMIN, *DECIDERS("agencies/employeesystemfiling", "filing_a")),
+    # The statistical survey: forms (fixed once in use: view-only for everyone), returns.
+    *admin_model("agencies_surveyform", "{survey_form.pk}",
+                 view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    R("admin:agencies_surveyform_not_filed", "/admin/agencies/surveyform/{survey_form.pk}/not-filed/", *NO_ADMIN,            *STAFF_OK),
+    R("admin:agencies_surveyform_not_filed_xlsx", "/admin/agencies/surveyform/{survey_form.pk}/not-filed.xlsx", *NO_ADMIN,   *STAFF_OK),
+    R("admin:agencies_surveyform_ledger", "/admin/agencies/surveyform/{survey_form.pk}/ledger.xlsx", *NO_ADMIN,               *STAFF_OK),
+    R("admin:agencies_surveyform_remind", "/admin/agencies/surveyform/{survey_form.pk}/remind/", *NO_ADMIN,                   *(NOT_ALLOWED,) * 4),  # POST only
+    *admin_model("agencies_surveyreturn", "{survey_return_a.pk}",
+                 view=STAFF_OK, add=STAFF_DENIED, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
+    R("admin:agencies_surveyreturn_review", "/admin/agencies/surveyreturn/{survey_return_a.pk}/review/accept/", *NO_ADMIN,   *DECIDERS("agencies/surveyreturn", "survey_return_a")),
     *admin_model("agencies_street", "{street.pk}",
                  view=STAFF_OK, add=REVIEWERS_ONLY, change=STAFF_OK, history=STAFF_OK, delete=STAFF_DENIED),
     *admin_model("agencies_businessformat", "{business_format.pk}",
@@ -540,6 +553,10 @@ MATRIX: list[Row] = [
     R("recognition-list.<format>", "/api/recognitions.json",              DENIED,      OK,          OK,          OK,          *STAFF_OK),
     R("recognition-detail",      "/api/recognitions/{recognition_a.pk}/", DENIED,      NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
     R("recognition-detail.<format>", "/api/recognitions/{recognition_a.pk}.json", DENIED, NOT_FOUND, OK,         NOT_FOUND,   *STAFF_OK),
+    R("survey-return-list",      "/api/survey-returns/",                  DENIED,      OK,          OK,          OK,          *STAFF_OK),  # B's list holds only B's
+    R("survey-return-list.<format>", "/api/survey-returns.json",          DENIED,      OK,          OK,          OK,          *STAFF_OK),
+    R("survey-return-detail",    "/api/survey-returns/{survey_return_a.pk}/", DENIED,  NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
+    R("survey-return-detail.<format>", "/api/survey-returns/{survey_return_a.pk}.json", DENIED, NOT_FOUND, OK,    NOT_FOUND,   *STAFF_OK),
     R("filing-list",             "/api/filings/",                         DENIED,      OK,          OK,          OK,          *STAFF_OK),
     R("filing-list.<format>",    "/api/filings.json",                     DENIED,      OK,          OK,          OK,          *STAFF_OK),
     R("filing-detail",           "/api/filings/{filing_a.pk}/",           DENIED,      NOT_FOUND,   OK,          NOT_FOUND,   *STAFF_OK),
@@ -1092,6 +1109,8 @@ WRITES: list[Write] = [
     W("portal:worker_leave",       "post", "/portal/workers/{worker_a.pk}/leave/",    {"left_on": "2026-01-02"}, LOGIN, TO_APPLY,    SKIP,        NOT_FOUND,   TO_ADMIN, by="agency_a"),
     W("portal:workers_import",     "post", "/portal/workers/import/",                 {},                  LOGIN,       TO_APPLY,    SKIP,        SKIP,        TO_ADMIN, by=None),
     W("portal:filing",             "post", "/portal/filing/",                         DECLARATIONS,        LOGIN,       TO_APPLY,    SKIP,        SKIP,        TO_ADMIN, by=None),
+    # A's return is with the bureau: A is sent back to the page, nothing changed; B saves its own.
+    W("portal:survey",             "post", "/portal/survey/2026/",                    {"revenue": "1", "save": "1"}, LOGIN, TO_APPLY, GOES("/portal/survey/2026/"), SKIP, TO_ADMIN, by=None),
     W("claims:new",                "post", "/portal/claims/new/?type={new_claim_type.pk}", NEW_CLAIM,      LOGIN,       TO_APPLY,    SKIP,        SKIP,        TO_ADMIN, by="agency_a"),
     W("claims:edit",               "post", "/portal/claims/{claim_a.pk}/edit/",       CLAIM_CHANGE,        LOGIN,       TO_APPLY,    SKIP,        NOT_FOUND,   TO_ADMIN, by="agency_a"),
     # Once submitted, the figures are the bureau's to judge, not the agency's to change.
@@ -1134,6 +1153,10 @@ WRITES: list[Write] = [
     W("admin:agencies_recognition_review", "post", "/admin/agencies/recognition/{recognition_a.pk}/review/revoke/", REASON, *NO_ADMIN,                      DENIED,   by="reviewer"),
     W("admin:agencies_employeesystemfiling_review", "post", "/admin/agencies/employeesystemfiling/{filing_a.pk}/review/approve/", REASON, *NO_ADMIN,        DENIED,   by="approver"),
     W("admin:agencies_employeesystemfiling_change", "post", "/admin/agencies/employeesystemfiling/{filing_a.pk}/change/", {"status": "filed"}, *NO_ADMIN,   DENIED,   by=None),
+    W("admin:agencies_surveyreturn_review", "post", "/admin/agencies/surveyreturn/{survey_return_a.pk}/review/accept/", {}, *NO_ADMIN,                  DENIED,   by="reviewer"),
+    W("admin:agencies_surveyreturn_change", "post", "/admin/agencies/surveyreturn/{survey_return_a.pk}/change/", {"status": "accepted"}, *NO_ADMIN,        DENIED,   by=None),
+    W("admin:agencies_surveyform_change", "post", "/admin/agencies/surveyform/{survey_form.pk}/change/", {"year": "2026", "title": "篡改"}, *NO_ADMIN,      DENIED,   by=None),
+    W("admin:agencies_surveyform_remind", "post", "/admin/agencies/surveyform/{survey_form.pk}/remind/", {},          *NO_ADMIN, GOES("/admin/agencies/surveyform/{survey_form.pk}/not-filed/"), by="reviewer"),
     W("admin:agencies_street_change", "post", "/admin/agencies/street/{street.pk}/change/", STREET_CHANGE,      *NO_ADMIN,                                  DENIED,   by="reviewer"),
     W("admin:agencies_street_add", "post", "/admin/agencies/street/add/",             STREET_CHANGE,       *NO_ADMIN,                                  DENIED,   by="approver"),
     W("admin:agencies_businessformat_change", "post", "/admin/agencies/businessformat/{business_format.pk}/change/", {"name": "篡改业态", "code": "x", "sort_order": "1"}, *NO_ADMIN, DENIED, by="approver"),

@@ -41,6 +41,10 @@ from agencies.models import (
     Recognition,
     RecognitionKind,
     Street,
+    SurveyForm,
+    SurveyReminder,
+    SurveyReturn,
+    SurveyValue,
     Worker,
 )
 from inspections.models import (
@@ -271,6 +275,7 @@ def build_world() -> SimpleNamespace:
         **_inspection_scoring(org_a, reviewer, approver),
     }
     evalvisit_objects = _evaluations_and_visits(org_a, reviewer)
+    survey_objects = _survey(org_a, agency_a)
 
     users = {
         "applicant": applicant,
@@ -316,6 +321,7 @@ def build_world() -> SimpleNamespace:
         ),
         **evalvisit_objects,
         **report_matrix.world_objects(official),
+        **survey_objects,
     )
 
 
@@ -380,6 +386,19 @@ def _inspection_scoring(org_a, reviewer, approver) -> dict[str, object]:
 
 def png_upload(name: str = "现场.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PNG, content_type="image/png")
+
+
+def _survey(org_a, agency_a) -> dict[str, object]:
+    """The seeded 2026 statistical survey, open around today, with A's return submitted
+    (B has not filed, so reminding has someone to remind)."""
+    from agencies.services import survey as survey_services
+    from tests.agencies.survey_helpers import open_form, valid_figures
+
+    form = open_form()
+    survey_return = survey_services.survey_return_save(
+        actor=agency_a, agency=org_a, form=form, figures=valid_figures(org_a, form), submit=True
+    )
+    return {"survey_form": form, "survey_return_a": survey_return}
 
 
 def _evaluations_and_visits(org_a, reviewer) -> dict[str, object]:
@@ -705,6 +724,16 @@ def fingerprint(world: SimpleNamespace) -> dict[str, object]:
         "worker": (worker.job, worker.left_on, worker.health_check_on),
         "recognition": Recognition.objects.get(pk=world.recognition_a.pk).status,
         "filing": EmployeeSystemFiling.objects.get(pk=world.filing_a.pk).status,
+        "survey_forms": sorted(
+            SurveyForm.objects.values_list(
+                "pk", "title", "opens_on", "closes_on", "tolerance_percent"
+            )
+        ),
+        "survey_returns": sorted(
+            SurveyReturn.objects.values_list("pk", "agency_id", "status", "decided_by_id")
+        ),
+        "survey_values": sorted(SurveyValue.objects.values_list("pk", "value", "explanation")),
+        "survey_reminders": SurveyReminder.objects.count(),
         "street": Street.objects.get(pk=world.street.pk).name,
         "claims": sorted(
             Claim.objects.filter(agency=world.org_a).values_list(

@@ -17,6 +17,7 @@ from .common import AGENCY_ACTIONS, FILING_DECISIONS, STATUS_COLOURS
 from .filings import FilingSerializer, FilingSubmitSerializer, RecognitionSerializer
 from .me import MeSerializer
 from .reference import BusinessFormatSerializer, StreetSerializer
+from .survey import SurveyReturnSerializer
 from .workers import WorkerCreateSerializer, WorkerSerializer, WorkerUpdateSerializer
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "RecognitionSerializer",
     "STATUS_COLOURS",
     "StreetSerializer",
+    "SurveyReturnSerializer",
     "TransitionSerializer",
     "WorkerCreateSerializer",
     "WorkerSerializer",

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kunqu_jiafu.web.forms import posted, posted_files, show_service_errors
 
-from .. import permissions, rules, selectors, workflow
+from .. import permissions, rules, selectors, survey_selectors, workflow
 from ..forms import AGENCY_FORM_FIELDS, AgencyForm, SignupForm, SizeBasisForm
 from ..models import Agency
 from ..services import registration
@@ -113,6 +113,7 @@ def dashboard(request, agency: Agency):
             "can_manage_workers": permissions.can_manage_workers(user, agency)[0],
             "can_import_workers": permissions.can_import_workers(user, agency)[0],
             "can_file": permissions.can_submit_filing(user, agency)[0],
+            "surveys_due": survey_selectors.survey_forms_due(agency),
         },
     )
 

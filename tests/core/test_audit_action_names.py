@@ -36,6 +36,7 @@ DYNAMIC = {
         {"submitted", "resubmitted"} | {t.action for t in agency_workflow.FILING_TRANSITIONS}
     ),
     "subsidies.claim.{}": lambda: {t.action for t in claim_workflow.TRANSITIONS},
+    "agencies.survey.{}": lambda: {"saved", "submitted", "resubmitted"},
 }
 
 

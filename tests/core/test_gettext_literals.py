@@ -210,7 +210,10 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "养老护理员",
         "育婴员",
         "病患陪护员",
+        "服务时长与服务户数不匹配",
     ),
+    # The survey's units: stored values (the seeded form and the ledger headers write them so).
+    "agencies/survey_models.py": ("元", "万元", "人", "户", "小时", "次", "元/小时", "元/月"),
     # Subsidies. Dates and amounts as people type them; the notices' official number prefixes.
     "subsidies/exemptions.py": ("^(\\d{4})[-/.年]",),
     "subsidies/insured_months.py": ("^(\\d{4})(?:[-./年]", "元"),
