@@ -48,12 +48,13 @@ class AgenciesConfig(AppConfig):
         from kunqu_jiafu.reporting.registry import sections
         from kunqu_jiafu.web.portal import register_agency_of_user
 
-        from . import permissions, report, selectors
+        from . import permissions, report, selectors, survey_report
         from .models import Agency
 
         register_owner(Agency, permissions.can_view_agency)
         register_agency_of_user(selectors.agency_of_user)
         sections.register(report.SECTION)
+        sections.register(survey_report.SECTION)
 
     def dashboard_panels(self, request):
         from django.urls import reverse

@@ -26,7 +26,7 @@ from kunqu_jiafu.documents.xlsx import (
     workbook_bytes,
 )
 from kunqu_jiafu.reporting.charts import render_svg
-from kunqu_jiafu.reporting.registry import MONEY, PERCENT, ComputedSection, Figure
+from kunqu_jiafu.reporting.registry import DECIMAL, MONEY, PERCENT, ComputedSection, Figure
 
 from .models import ReportRun
 
@@ -37,7 +37,7 @@ def figure_text(value, kind: str) -> str:
     """A figure as printed: thousands separated, money to the fen, rates with %."""
     if value is None:
         return "—"
-    if kind == MONEY:
+    if kind in (MONEY, DECIMAL):
         return f"{Decimal(value):,.2f}"
     if kind == PERCENT:
         return f"{Decimal(value):.1f}%"
@@ -136,7 +136,7 @@ def _heading(sheet, row: int, values: Sequence[str]) -> None:
 
 def _typed(sheet, row: int, column: int, value, kind: str) -> None:
     cell = set_cell(sheet, row, column, value)
-    if kind == MONEY and value is not None:
+    if kind in (MONEY, DECIMAL) and value is not None:
         cell.number_format = MONEY_FORMAT
     elif kind == PERCENT and value is not None:
         cell.number_format = "0.0"

@@ -21,6 +21,8 @@ Number = int | Decimal
 
 # Column and figure kinds: how a value is written (XLSX number formats, PDF alignment).
 INTEGER, MONEY, PERCENT, TEXT = "integer", "money", "percent", "text"
+# A measured quantity with decimals (hours, 10,000 yuan, yuan an hour).
+DECIMAL = "decimal"
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ class Table:
         for index, column in enumerate(self.columns):
             if index == 0:
                 row.append(gettext("Total"))
-            elif column.kind in (INTEGER, MONEY):
+            elif column.kind in (INTEGER, MONEY, DECIMAL):
                 row.append(sum((r[index] or 0) for r in self.rows))
             else:
                 row.append("")
