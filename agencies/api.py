@@ -39,7 +39,7 @@ from kunqu_jiafu.drf import (
     service_errors,
 )
 
-from . import filters, selectors
+from . import filters, selectors, survey_selectors
 from . import serializers as s
 from .models import BusinessFormat, Street
 from .services import filings, registration, workers
@@ -424,7 +424,7 @@ class SurveyReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     ordering = ["-form__year", "agency_id", "id"]
 
     def get_queryset(self):
-        return selectors.survey_returns_for_user(self.request.user).prefetch_related(
+        return survey_selectors.survey_returns_for_user(self.request.user).prefetch_related(
             "values__indicator", "values__business_format"
         )
 

@@ -498,11 +498,3 @@ def recognitions_of_registered_agencies(kinds, year: int) -> QuerySet[Recognitio
         year__lte=year,
         agency__status=Agency.Status.REGISTERED,
     ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))
-
-
-# The yearly statistical survey's reads (survey_selectors.py), for other apps (reports).
-from .survey_selectors import (  # noqa: E402, F401
-    survey_industry_figures,
-    survey_not_filed,
-    survey_returns_for_user,
-)

@@ -4,7 +4,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from agencies import selectors
+from agencies import survey_selectors
 from agencies.models import SurveyReturn
 from kunqu_jiafu.audit.models import AuditEntry
 
@@ -21,7 +21,7 @@ def test_the_demo_has_an_accepted_and_a_returned_survey_return(db, settings, tmp
     }
     assert AuditEntry.objects.filter(action="agencies.survey.accepted").count() == 1
     form = SurveyReturn.objects.first().form
-    figures = selectors.survey_industry_figures(form.year)
+    figures = survey_selectors.survey_industry_figures(form.year)
     assert figures["returns"]["accepted"] == 1 and figures["returns"]["not_filed"] == 1
     call_command("load_demo", stdout=StringIO())  # a second run adds nothing
     assert SurveyReturn.objects.count() == 2

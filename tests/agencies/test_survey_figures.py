@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from agencies import selectors, survey_rules
+from agencies import selectors, survey_rules, survey_selectors
 from agencies.models import BusinessFormat, SurveyReturn
 from agencies.services import survey as survey_services
 from tests import factories
@@ -58,7 +58,7 @@ def test_industry_figures_equal_sums_over_random_accepted_returns(reviewer):
     rng = random.Random(20261208)
     form = open_form()
     accepted = _random_returns(rng, form, reviewer, 18, "随机")
-    figures = selectors.survey_industry_figures(form.year)
+    figures = survey_selectors.survey_industry_figures(form.year)
     by_code = {entry["code"]: entry for entry in figures["indicators"]}
     assert [e["code"] for e in figures["indicators"]] == list(
         form.indicators.order_by("sort_order").values_list("code", flat=True)
@@ -108,15 +108,15 @@ def test_industry_figures_take_the_same_queries_at_two_sizes(reviewer):
     rng = random.Random(7)
     _random_returns(rng, form, reviewer, 3, "小")
     with CaptureQueriesContext(connection) as small:
-        selectors.survey_industry_figures(form.year)
+        survey_selectors.survey_industry_figures(form.year)
     _random_returns(rng, form, reviewer, 12, "大")
     with CaptureQueriesContext(connection) as large:
-        selectors.survey_industry_figures(form.year)
+        survey_selectors.survey_industry_figures(form.year)
     assert len(small) == len(large) <= 6
 
 
 def test_a_year_without_a_form_has_no_figures(db):
-    assert selectors.survey_industry_figures(1999) == {
+    assert survey_selectors.survey_industry_figures(1999) == {
         "year": 1999,
         "form": None,
         "returns": {},

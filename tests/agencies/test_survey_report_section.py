@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
-from agencies import selectors
+from agencies import survey_selectors
 from kunqu_jiafu.reporting.registry import section_for_year, sections
 from tests.agencies.survey_helpers import open_form
 from tests.agencies.test_survey_figures import _random_returns
@@ -17,7 +17,7 @@ def test_the_section_shows_the_accepted_figures_sums_and_average_prices(reviewer
     accepted = _random_returns(random.Random(7), form, reviewer, 10, "报表")
     computed = section_for_year(sections.get("survey"), form.year)
     figures = {f.key: f for f in computed.data.figures}
-    survey = selectors.survey_industry_figures(form.year)
+    survey = survey_selectors.survey_industry_figures(form.year)
 
     assert figures["survey.accepted"].value == len(accepted) == survey["returns"]["accepted"]
     assert figures["survey.not_filed"].value == survey["returns"]["not_filed"]
