@@ -8,11 +8,12 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 
-from kunqu_jiafu.queue import RetryingTask, queue_now, sweep_cutoff
+from kunqu_jiafu.queue import RetryingTask, failure_text, queue_now, sweep_cutoff
 
 from .services import (
     RUN_TASK,
     fail_stalled_runs,
+    run_fail,
     run_generate,
     run_request,
     runs_never_started,
@@ -20,12 +21,20 @@ from .services import (
 )
 
 
+class ReportTask(RetryingTask):
+    def record_failure(self, exc, args, kwargs):
+        run_fail(args[0], failure_text(exc))
+
+
 @shared_task(
+    base=ReportTask,
     soft_time_limit=settings.REPORT_TASK_SOFT_TIME_LIMIT,
     time_limit=settings.REPORT_TASK_TIME_LIMIT,
 )
 def generate_report(run_id: str) -> str | None:
-    """Produce the run (any failure is kept on the run, which staff retry from its page)."""
+    """Produce the run. A failure while producing it is kept on the run, which staff retry
+    from its page; the task itself retries only what failed around that (the database away
+    while starting or recording), and then fails the run."""
     run = run_generate(run_id)
     return run.status if run else None
 

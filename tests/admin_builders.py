@@ -240,6 +240,21 @@ def _import_jobs(world, rows, related):
     return made[0]
 
 
+def _report_runs(world, rows, related):
+    from reports.models import ReportRun
+
+    made = ReportRun.objects.bulk_create(
+        ReportRun(
+            year=2020 + n % 6,
+            status=ReportRun.Status.FAILED,
+            requested_by=world.user,
+            error="OSError: 磁盘已满",
+        )
+        for n in range(rows)
+    )
+    return made[0]
+
+
 def _documents(world, rows, related=0):
     made = Document.objects.bulk_create(
         Document(
@@ -835,6 +850,7 @@ BUILDERS: dict[str, Callable] = {
     "notifications.Notification": _notifications,
     "documents.Document": _documents,
     "imports.ImportJob": _import_jobs,
+    "reports.ReportRun": _report_runs,
     "agencies.Agency": _agencies,
     "agencies.EmployeeSystemFiling": _filings,
     "agencies.Recognition": _recognitions,
