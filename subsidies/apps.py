@@ -44,11 +44,12 @@ class SubsidiesConfig(AppConfig):
         from kunqu_jiafu.documents.services import register_owner
         from kunqu_jiafu.reporting.registry import sections
 
-        from . import permissions, report
+        from . import ledger_report, permissions, report
         from .models import Claim
 
         register_owner(Claim, permissions.can_view_claim)
         sections.register(report.SECTION)
+        sections.register(ledger_report.SECTION)
 
     def dashboard_panels(self, request):
         from django.urls import reverse

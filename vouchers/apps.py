@@ -33,7 +33,7 @@ class VouchersConfig(AppConfig):
         from kunqu_jiafu.documents.services import register_owner
         from kunqu_jiafu.reporting.registry import sections
 
-        from . import report
+        from . import ledger_report, report
         from .models import Application
 
         def evidence_rule(user, application):
@@ -45,6 +45,7 @@ class VouchersConfig(AppConfig):
 
         register_owner(Application, evidence_rule)
         sections.register(report.SECTION)
+        sections.register(ledger_report.SECTION)
 
     def purge_expired(self, *, now, dry_run: bool = False) -> list[tuple[str, int]]:
         from .services.retention import applications_purge_rejected

@@ -198,3 +198,29 @@ def report_for_year(year: int, keys: Sequence[str] | None = None) -> list[Comput
     """Every registered section (or those named by ``keys``) computed for ``year``."""
     chosen = [s for s in sections.all() if keys is None or s.key in keys]
     return [section_for_year(section, year) for section in chosen]
+
+
+def table_from_sheet(key: str, title: str, headers: Sequence[str], rows, **extra) -> Table:
+    """A ``Table`` of a ledger's ``(title, headers, rows)`` sheet, each column's kind read off
+    its values: amounts (Decimal) are money, counts whole numbers, yes/no 是/否, the rest text."""
+    rows = [list(row) for row in rows]
+    kinds = []
+    for index in range(len(headers)):
+        values = [row[index] for row in rows if index < len(row) and row[index] is not None]
+        first = values[0] if values else None
+        if isinstance(first, bool) or first is None or isinstance(first, str):
+            kinds.append(TEXT)
+        elif isinstance(first, Decimal):
+            kinds.append(MONEY)
+        elif isinstance(first, int):
+            kinds.append(INTEGER)
+        else:
+            kinds.append(TEXT)
+    for row in rows:
+        for index, value in enumerate(row):
+            if isinstance(value, bool):
+                row[index] = gettext("Yes") if value else gettext("No")
+            elif kinds[index] == TEXT and not isinstance(value, str):
+                row[index] = "" if value is None else str(value)
+    columns = [Column(str(header), "", kind) for header, kind in zip(headers, kinds, strict=True)]
+    return Table(key, title, columns, rows, **extra)
