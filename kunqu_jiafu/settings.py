@@ -263,6 +263,7 @@ IMPORT_TASK_TIME_LIMIT = env.int("IMPORT_TASK_TIME_LIMIT", default=240)
 # also tells the sweep when a run still 生成中 has lost its worker.
 REPORT_TASK_SOFT_TIME_LIMIT = env.int("REPORT_TASK_SOFT_TIME_LIMIT", default=600)
 REPORT_TASK_TIME_LIMIT = env.int("REPORT_TASK_TIME_LIMIT", default=660)
+REPORT_DASHBOARD_CACHE_SECONDS = env.int("REPORT_DASHBOARD_CACHE_SECONDS", default=300)
 # A list export of more rows than this becomes a background job (kunqu_jiafu.exports).
 EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=3000)
 EXPORT_TASK_SOFT_TIME_LIMIT = env.int("EXPORT_TASK_SOFT_TIME_LIMIT", default=1500)

@@ -19,14 +19,19 @@ class ReportsConfig(AppConfig):
 
     def dashboard_panels(self, request):
         from django.urls import reverse
+        from django.utils import timezone
+        from django.utils.safestring import mark_safe
 
-        from . import permissions
+        from . import permissions, selectors
 
         if not permissions.can_view(request.user)[0]:
             return []
+        year = timezone.localdate().year
         return [
             {
                 "title": _("Statistical reports"),
+                # Our own SVG: every text in it is escaped when drawn (reporting/charts.py).
+                "charts": [mark_safe(svg) for svg in selectors.dashboard_charts(year)],
                 "links": [
                     (_("This year's figures and the annual report"), "", reverse("reports:index")),
                     (_("Reports produced"), "", reverse("admin:reports_reportrun_changelist")),

@@ -44,6 +44,8 @@ def test_an_official_produces_and_downloads_the_annual_report(browser, live_serv
     pass_second_factor(page, official.username)
 
     page.goto(f"{live_server.url}/admin/")
+    assert page.locator("[data-testid=dashboard-charts] svg").count() == 3
+    page.screenshot(path=str(SHOTS / "00-admin-home.png"), full_page=True)
     page.get_by_role("link", name="本年统计数据与年度统计报表").click()
     page.wait_for_load_state()
     page.select_option("[data-testid=year-picker]", str(year))
