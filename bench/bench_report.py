@@ -170,6 +170,20 @@ def measure(repeat: int) -> dict:
     return out
 
 
+def slowest(n: int) -> None:
+    """The ``n`` slowest queries of one ``report_for_year`` (where the time goes)."""
+    from kunqu_jiafu.reporting.registry import report_for_year
+
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        report_for_year(YEAR)
+        total = time.perf_counter() - start
+    in_sql = sum(float(q["time"]) for q in queries.captured_queries)
+    print(f"  report_for_year: {total * 1000:.0f} ms, of which {in_sql * 1000:.0f} ms in SQL")
+    for q in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:n]:
+        print(f"  {float(q['time']) * 1000:7.0f} ms  {q['sql'][:160]}")
+
+
 def whole_run(official) -> tuple[float, int, int, int]:
     """``run_generate`` of the year: seconds, queries, PDF bytes, XLSX bytes."""
     from reports.models import ReportRun
@@ -237,6 +251,7 @@ def bench(args) -> None:
     sizes["city"] = report_data.add_agencies(world, city - district)
     print(f"city data: {sizes['city']} ({time.perf_counter() - started:.0f} s)")
     results["city"] = measure(args.repeat)
+    slowest(args.slowest)
     run = None
     if not args.no_run:
         run = whole_run(factories.make_user("bench_report_official", OFFICIAL))
@@ -248,6 +263,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0, help="1: city of 2,000 agencies")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--slowest", type=int, default=8, help="slowest queries to show")
     parser.add_argument("--no-run", action="store_true", help="skip the PDF and XLSX run")
     parser.add_argument("--keepdb", action="store_true", help="reuse the migrated test database")
     args = parser.parse_args()

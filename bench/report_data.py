@@ -4,10 +4,10 @@ and the yearly survey's returns, all written with ``bulk_create`` in batches (se
 timed).
 
 ``add_agencies(world, n)`` adds ``n`` agencies and everything hanging off them, in the
-proportions of the city scale (per agency: 50 workers, 50 enrolments, 25 vouchers, 25 claims,
-about one survey return), spread over the year and over every status. Calling it again adds
-more: the district scale is one call, the city scale a second one on top. Seeded random, so
-two runs write the same rows."""
+proportions of the city scale (per agency: 50 workers, 50 enrolments; per registered agency:
+27 vouchers, 27 claims, a survey return for most), spread over the year and over every
+status. Calling it again adds more: the district scale is one call, the city scale a second
+one on top. Seeded random, so two runs write the same rows."""
 
 from __future__ import annotations
 
@@ -25,7 +25,9 @@ from tests import factories
 # The year of the seeded claim catalogue and survey form (migrations), the report's year.
 YEAR = 2026
 BATCH = 5000  # rows per INSERT
-WORKERS, ENROLMENTS, VOUCHERS, CLAIMS = 50, 50, 25, 25
+# Per agency (workers, enrolments) and per registered agency (vouchers, claims): about 100,000,
+# 100,000, 50,000 and 50,000 for 2,000 agencies, of which some 92 % hold a registration.
+WORKERS, ENROLMENTS, VOUCHERS, CLAIMS = 50, 50, 27, 27
 FACE = Decimal("200.00")
 
 
@@ -260,12 +262,12 @@ def training(world: World, agency_rows: list, trainees: list) -> None:
 
 VOUCHER_STATUSES = {
     "issued": 20,
-    "redeemed": 12,
-    "verified": 12,
+    "redeemed": 10,
+    "verified": 10,
     "rejected": 3,
-    "reimbursed": 45,
+    "reimbursed": 52,
     "voided": 4,
-    "revoked": 4,
+    "revoked": 1,
 }
 
 
@@ -320,6 +322,8 @@ def vouchers(world: World, agency_rows: list, worker_rows: list) -> None:
         elif status != "issued":
             voucher.agency = agency
             served = min(issued.date() + dt.timedelta(days=rng.randrange(60)), day_in(rng, YEAR))
+            if status in ("redeemed", "verified", "rejected"):  # not yet settled: recent
+                served = timezone.localdate() - dt.timedelta(days=rng.randrange(1, 75))
             served = max(served, issued.date())
             if status != "redeemed":
                 voucher.verified_at, voucher.verified_by = moment(served), world.user
@@ -387,10 +391,10 @@ CLAIM_STATUSES = {
     "submitted": 10,
     "first_passed": 5,
     "returned": 3,
-    "approved": 12,
-    "paid": 45,
+    "approved": 8,
+    "paid": 51,
     "rejected": 7,
-    "revoked": 6,
+    "revoked": 2,
     "withdrawn": 7,
 }
 
@@ -400,7 +404,7 @@ def _claim(world: World, agency, j: int) -> object:
 
     rng, today = world.rng, timezone.localdate()
     status = pick(rng, CLAIM_STATUSES)
-    month = 1 + (j // len(world.claim_types)) * 6 + rng.randrange(6)
+    month = 1 + (j // len(world.claim_types)) % 3 * 4 + rng.randrange(4)
     eligible = Decimal(rng.randrange(1000, 50000))
     claim = Claim(
         agency=agency,
@@ -432,7 +436,7 @@ def _claim(world: World, agency, j: int) -> object:
 
 
 def claims(world: World, holders: list) -> None:
-    """CLAIMS per registered agency over the year's claim types and two half-years, with an
+    """CLAIMS per registered agency over the year's claim types and three periods, with an
     approval notice for every approved one."""
     from subsidies.models import Claim, Notice
 
@@ -455,7 +459,7 @@ def claims(world: World, holders: list) -> None:
     )
 
 
-RETURN_STATUSES = {"accepted": 70, "submitted": 12, "returned": 5, "draft": 5, None: 8}
+RETURN_STATUSES = {"accepted": 72, "submitted": 13, "returned": 5, "draft": 7, None: 3}
 
 
 def _value(world: World, indicator) -> Decimal:
