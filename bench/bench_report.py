@@ -119,15 +119,17 @@ def _same(a, b) -> bool:
     return abs(a - b) <= (0.01 if a != int(a) or b != int(b) else 0)
 
 
-def compare(hand: dict, report: dict) -> list[str]:
-    """The headline figures where the report and the hand-written SQL disagree."""
-    problems = []
+def compare(hand: dict, report: dict) -> tuple[int, list[str]]:
+    """How many headline figures were compared, and those where the report and the
+    hand-written SQL disagree (for the year, and the year before where the SQL has it)."""
+    problems, checked = [], 0
     for key, (value, previous) in sorted(hand.items()):
         if key not in report:
             if key.startswith("subsidies.by_type.") and key.endswith((".approved", ".paid")):
                 continue  # counts by type: the report's table shows amounts only
             problems.append(f"{key}: not in the report")
             continue
+        checked += 1
         got, got_previous = report[key]
         if not _same(value, got):
             problems.append(f"{key}: report {got}, hand-written SQL {value}")
@@ -146,12 +148,12 @@ def measure(repeat: int) -> dict:
         return report_for_year(YEAR)
 
     figures = hand()
-    problems = compare(figures, report_figures(report()))
+    checked, problems = compare(figures, report_figures(report()))
     for problem in problems:
         print(f"  MISMATCH {problem}")
     print("  " + "; ".join(f"{key} {figures[key][0]}" for key in SHOWN))
     out = {
-        "checked": len(hand()),
+        "checked": checked,
         "problems": len(problems),
         "q_hand": queries_of(hand),
         "q_report": queries_of(report),
