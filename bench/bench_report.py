@@ -135,7 +135,7 @@ def compare(hand: dict, report: dict) -> tuple[int, list[str]]:
             problems.append(f"{key}: report {got}, hand-written SQL {value}")
         if previous is not None and not _same(previous, got_previous):
             problems.append(f"{key} (year before): report {got_previous}, SQL {previous}")
-    return problems
+    return checked, problems
 
 
 def measure(repeat: int) -> dict:
