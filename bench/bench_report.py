@@ -36,6 +36,7 @@ import sys
 import tempfile
 import time
 import warnings
+from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -116,7 +117,9 @@ def report_figures(computed) -> dict:
 def _same(a, b) -> bool:
     if a is None or b is None:
         return a is None and b is None
-    return abs(a - b) <= (0.01 if a != int(a) or b != int(b) else 0)
+    a, b = Decimal(str(a)), Decimal(str(b))  # SQLite's raw sums are floats
+    whole = a == a.to_integral_value() and b == b.to_integral_value()
+    return abs(a - b) <= (0 if whole else Decimal("0.01"))
 
 
 def compare(hand: dict, report: dict) -> tuple[int, list[str]]:
